@@ -1,0 +1,56 @@
+// Every environment variable the product reads, with its default, in one place.
+import path from 'path';
+
+export interface Environment {
+  port: number;
+  dataDir: string;
+  databaseUrl?: string;
+  encryptionKey?: string;
+  adminUrl: string;
+  adminUsername: string;
+  adminPassword?: string;
+  lineChannelSecret?: string;
+  lineChannelAccessToken?: string;
+  lineChannelId?: string;
+  telegramBotToken?: string;
+  telegramAdminChatId?: string;
+  lineApiBaseUrl: string;
+  lineDataApiBaseUrl: string;
+  telegramApiRoot: string;
+}
+
+function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function port(env: NodeJS.ProcessEnv): number {
+  const raw = text(env, 'PORT');
+  if (raw === undefined) return 1880;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new Error(`PORT must be a whole number from 0 to 65535, not "${raw}"`);
+  }
+  return value;
+}
+
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const listenPort = port(env);
+  return {
+    port: listenPort,
+    dataDir: path.resolve(text(env, 'DATA_DIR') ?? './data'),
+    databaseUrl: text(env, 'DATABASE_URL'),
+    encryptionKey: text(env, 'ENCRYPTION_KEY'),
+    adminUrl: (text(env, 'ADMIN_URL') ?? `http://localhost:${listenPort}`).replace(/\/+$/, ''),
+    adminUsername: text(env, 'ADMIN_USERNAME') ?? 'admin',
+    adminPassword: text(env, 'ADMIN_PASSWORD'),
+    lineChannelSecret: text(env, 'LINE_CHANNEL_SECRET'),
+    lineChannelAccessToken: text(env, 'LINE_CHANNEL_ACCESS_TOKEN'),
+    lineChannelId: text(env, 'LINE_CHANNEL_ID'),
+    telegramBotToken: text(env, 'TELEGRAM_BOT_TOKEN'),
+    telegramAdminChatId: text(env, 'TELEGRAM_ADMIN_CHAT_ID'),
+    lineApiBaseUrl: (text(env, 'LINE_API_BASE_URL') ?? 'https://api.line.me').replace(/\/+$/, ''),
+    lineDataApiBaseUrl: (text(env, 'LINE_DATA_API_BASE_URL') ?? 'https://api-data.line.me').replace(/\/+$/, ''),
+    telegramApiRoot: (text(env, 'TELEGRAM_API_ROOT') ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+  };
+}

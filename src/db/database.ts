@@ -1,0 +1,62 @@
+// Opens the product's database: a PostgreSQL server by URL, or the embedded one in a folder.
+// Both speak the same dialect, run the same migrations and are used the same way.
+import { Sequelize } from 'sequelize';
+import { startEmbeddedPostgres, EmbeddedPostgres } from './embedded-postgres';
+import { migrate } from './migrator';
+import { Sql } from './sql';
+
+export type DatabaseTarget = { url: string } | { embeddedDir: string };
+
+export interface Database {
+  kind: 'server' | 'embedded';
+  sequelize: Sequelize;
+  sql: Sql;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** Run the migrations (default true). */
+  migrate?: boolean;
+  log?: (line: string) => void;
+}
+
+export async function openDatabase(target: DatabaseTarget, options: OpenOptions = {}): Promise<Database> {
+  let embedded: EmbeddedPostgres | undefined;
+  let sequelize: Sequelize;
+  const common = {
+    dialect: 'postgres' as const,
+    logging: false as const,
+    timezone: 'UTC',
+    define: { timestamps: false },
+  };
+  if ('url' in target) {
+    sequelize = new Sequelize(target.url, { ...common, pool: { max: 10, min: 0, idle: 10000 } });
+  } else {
+    embedded = await startEmbeddedPostgres(target.embeddedDir);
+    sequelize = new Sequelize({
+      ...common,
+      host: embedded.socketDir,
+      port: embedded.port,
+      database: 'postgres',
+      username: 'postgres',
+      pool: { max: 1, min: 0, idle: 60000 },
+    });
+  }
+  const close = async () => {
+    try {
+      await sequelize.close();
+    } finally {
+      await embedded?.stop();
+    }
+  };
+  try {
+    await sequelize.authenticate();
+    if (options.migrate !== false) {
+      await migrate(sequelize, { lock: embedded === undefined, log: options.log });
+    }
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
+  return { kind: embedded ? 'embedded' : 'server', sequelize, sql: new Sql(sequelize), close };
+}

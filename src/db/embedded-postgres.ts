@@ -1,0 +1,86 @@
+// The embedded database: PGlite (PostgreSQL compiled to WebAssembly) with its data in a folder,
+// served on a private unix socket so that sequelize and pg reach it exactly as they reach a
+// PostgreSQL server. PGlite has one connection, so the pool that uses it must have one too.
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { PGlite } from '@electric-sql/pglite';
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+export interface EmbeddedPostgres {
+  /** Folder holding the socket, to be used as pg's `host`. */
+  socketDir: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+const SOCKET_PORT = 5432;
+
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const lock = takeDataDirLock(dataDir);
+  let db: PGlite | undefined;
+  let server: PGLiteSocketServer | undefined;
+  // A unix socket path is limited to about 100 bytes, and DATA_DIR may be long, so the socket
+  // lives in a short private folder (mode 0700: no other local user may connect).
+  const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-pg-'));
+  try {
+    db = await PGlite.create(dataDir);
+    server = new PGLiteSocketServer({ db, path: path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
+    await server.start();
+  } catch (err) {
+    await server?.stop().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    fs.rmSync(socketDir, { recursive: true, force: true });
+    lock.release();
+    throw err;
+  }
+  const started = { db, server };
+  return {
+    socketDir,
+    port: SOCKET_PORT,
+    async stop() {
+      try {
+        await started.server.stop();
+        await started.db.close();
+      } finally {
+        fs.rmSync(socketDir, { recursive: true, force: true });
+        lock.release();
+      }
+    },
+  };
+}
+
+/**
+ * Two processes writing one PGlite folder would corrupt it; a lock file with the owner's pid
+ * turns that into a clear error. A lock left by a process that is gone is taken over.
+ */
+function takeDataDirLock(dataDir: string): { release(): void } {
+  const file = path.join(dataDir, '.line-live-chat.lock');
+  const write = () => fs.writeFileSync(file, String(process.pid), { flag: 'wx', mode: 0o600 });
+  try {
+    write();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const owner = Number(fs.readFileSync(file, 'utf8'));
+    if (owner !== process.pid && isRunning(owner)) {
+      throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}`);
+    }
+    if (owner === process.pid) {
+      throw new Error(`The embedded database in ${dataDir} is already open in this process`);
+    }
+    fs.rmSync(file, { force: true });
+    write();
+  }
+  return { release: () => fs.rmSync(file, { force: true }) };
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,78 @@
+import assert from 'assert';
+import { Sequelize } from 'sequelize';
+import { describeEachDatabase, serverUrl } from '../support/databases';
+import { migrate } from '../../src/db/migrator';
+import { isUniqueViolation } from '../../src/db/sql';
+
+describeEachDatabase('database', (db) => {
+  it('has every table of the schema after the migrations', async () => {
+    const tables = await db().sql.rows<{ tablename: string }>(
+      `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`,
+    );
+    assert.deepStrictEqual(
+      tables.map((t) => t.tablename),
+      ['auth_tokens', 'chat_analytics', 'chat_sessions', 'contacts', 'credentials', 'friend_events', 'messages',
+        'operators', 'schema_migrations', 'settings', 'webhook_events'],
+    );
+  });
+
+  it('refuses a second open session for one contact', async () => {
+    const sql = db().sql;
+    const contact = await sql.row<{ id: number }>(`INSERT INTO contacts (line_user_id) VALUES ('U1') RETURNING id`);
+    await sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id) VALUES ($1, 'U1')`, [contact!.id]);
+    await assert.rejects(
+      sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id, status) VALUES ($1, 'U1', 'ACTIVE')`, [contact!.id]),
+      (err) => isUniqueViolation(err, 'chat_sessions_one_open_key'),
+    );
+    await sql.exec(`UPDATE chat_sessions SET status = 'CLOSED'`);
+    assert.strictEqual(await sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id) VALUES ($1, 'U1')`, [contact!.id]), 1);
+  });
+
+  it('rolls a failed transaction back whole', async () => {
+    const sql = db().sql;
+    await assert.rejects(
+      sql.transaction(async (tx) => {
+        await tx.exec(`INSERT INTO settings (key, value) VALUES ('a', '1')`);
+        await tx.exec(`INSERT INTO settings (key, value) VALUES ('a', '2')`);
+      }),
+    );
+    assert.strictEqual((await sql.rows(`SELECT * FROM settings`)).length, 0);
+  });
+
+  it('stores times in UTC and answers them as Dates', async () => {
+    const row = await db().sql.row<{ now: Date; zone: string }>(`SELECT now() AS now, current_setting('TimeZone') AS zone`);
+    assert.ok(row!.now instanceof Date);
+    assert.strictEqual(row!.zone, 'UTC');
+  });
+});
+
+describe('migrations on a PostgreSQL server', function () {
+  before(function () {
+    if (!serverUrl) {
+      console.log('      skipped: set TEST_DATABASE_URL to run the concurrent migration test');
+      this.skip();
+    }
+  });
+
+  it('run once when two instances start at the same time', async function () {
+    this.timeout(60000);
+    const admin = new Sequelize(serverUrl!, { logging: false });
+    const name = `llc_migrate_${process.pid}`;
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const a = new Sequelize(url.toString(), { logging: false });
+    const b = new Sequelize(url.toString(), { logging: false });
+    try {
+      await Promise.all([migrate(a, { lock: true }), migrate(b, { lock: true })]);
+      const [rows] = await a.query(`SELECT name FROM schema_migrations`);
+      assert.strictEqual(rows.length, 1);
+    } finally {
+      await a.close();
+      await b.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.close();
+    }
+  });
+});

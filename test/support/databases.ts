@@ -1,0 +1,82 @@
+// Real databases for the tests: the embedded PGlite (a migrated template made once per run and
+// copied for each user, since a fresh PGlite folder takes seconds to create) and the PostgreSQL
+// server named by TEST_DATABASE_URL. Tables are emptied between tests.
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { openDatabase, Database } from '../../src/db/database';
+
+const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-test-'));
+let template: Promise<string> | undefined;
+const open: Database[] = [];
+
+/** A migrated embedded database folder of its own, ready to open. */
+export async function freshEmbeddedDir(): Promise<string> {
+  template ??= (async () => {
+    const dir = path.join(runDir, 'template');
+    const db = await openDatabase({ embeddedDir: dir });
+    await db.close();
+    return dir;
+  })();
+  const source = await template;
+  const target = fs.mkdtempSync(path.join(runDir, 'db-'));
+  fs.cpSync(source, target, { recursive: true });
+  return target;
+}
+
+export const serverUrl = process.env.TEST_DATABASE_URL;
+
+export type DatabaseKind = 'embedded' | 'postgres';
+
+async function openKind(kind: DatabaseKind): Promise<Database> {
+  const db = kind === 'embedded' ? await openDatabase({ embeddedDir: await freshEmbeddedDir() }) : await openDatabase({ url: serverUrl! });
+  open.push(db);
+  return db;
+}
+
+export async function resetTables(db: Database): Promise<void> {
+  const tables = await db.sql.rows<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
+  );
+  if (tables.length === 0) return;
+  await db.sql.exec(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
+
+/**
+ * Declares `body` once per database kind: "<title> (embedded)" and "<title> (postgres)". The
+ * PostgreSQL run is skipped, with a message, when TEST_DATABASE_URL is unset. Tables are empty
+ * at the start of every test.
+ */
+export function describeEachDatabase(title: string, body: (db: () => Database, kind: DatabaseKind) => void): void {
+  for (const kind of ['embedded', 'postgres'] as const) {
+    describe(`${title} (${kind})`, function () {
+      let db: Database | undefined;
+      before(async function () {
+        if (kind === 'postgres' && !serverUrl) {
+          console.log(`      skipped: set TEST_DATABASE_URL to run "${title}" on PostgreSQL`);
+          this.skip();
+        }
+        this.timeout(60000);
+        db = await openKind(kind);
+      });
+      beforeEach(async function () {
+        if (db) await resetTables(db);
+      });
+      after(async function () {
+        if (db) {
+          open.splice(open.indexOf(db), 1);
+          await db.close();
+        }
+      });
+      body(() => {
+        if (!db) throw new Error('database not open');
+        return db;
+      }, kind);
+    });
+  }
+}
+
+export async function closeAllDatabases(): Promise<void> {
+  await Promise.all(open.splice(0).map((db) => db.close().catch(() => undefined)));
+  fs.rmSync(runDir, { recursive: true, force: true });
+}
