@@ -1,0 +1,21 @@
+// The REST API under /api/v1: one router for the inbox and any other client.
+import express from 'express';
+import type { LiveChat } from '../live-chat';
+import { requireOperator } from './auth-middleware';
+import { errorHandler } from './errors';
+import { Router } from './router';
+import { authRoutes } from './routes/auth';
+import { operatorRoutes } from './routes/operators';
+
+export function createApi(app: LiveChat): express.Router {
+  const api = Router();
+  api.use(express.json({ limit: '1mb' }));
+  api.use(authRoutes(app.operators));
+  api.use(requireOperator(app.operators));
+  api.use(operatorRoutes(app.operators));
+  api.use((_req, res) => {
+    res.status(404).json({ error: 'No such API route' });
+  });
+  api.use(errorHandler((err) => app.log.error(`API error: ${err instanceof Error ? err.stack : String(err)}`)));
+  return api;
+}

@@ -1,0 +1,40 @@
+// Errors that the API turns into answers: a status, a message, and the field at fault if any.
+import type { ErrorRequestHandler } from 'express';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, field?: string) => new HttpError(400, message, field);
+export const notFound = (what: string) => new HttpError(404, `${what} not found`);
+export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError(409, message, undefined, details);
+
+/** The API's last handler: known errors become `{error, field?}`, anything else a logged 500. */
+export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
+  return (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    if (err instanceof HttpError) {
+      res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}), ...err.details });
+      return;
+    }
+    // body-parser's own errors: malformed JSON, too large
+    const status = (err as { status?: number; type?: string }).status;
+    if (status === 400 && (err as { type?: string }).type === 'entity.parse.failed') {
+      res.status(400).json({ error: 'The request body is not valid JSON' });
+      return;
+    }
+    if (status === 413) {
+      res.status(413).json({ error: 'The request body is too large' });
+      return;
+    }
+    log(err);
+    res.status(500).json({ error: 'Internal server error' });
+  };
+}

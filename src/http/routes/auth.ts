@@ -1,0 +1,37 @@
+// POST /auth/login, POST /auth/logout, GET /auth/me
+import type express from 'express';
+import { Router } from '../router';
+import type { Operators } from '../../auth/operators';
+import { SESSION_COOKIE, requireOperator } from '../auth-middleware';
+import { asBody, requiredString } from '../validation';
+
+export function authRoutes(operators: Operators): express.Router {
+  const router = Router();
+
+  router.post('/auth/login', async (req, res) => {
+    const body = asBody(req.body);
+    const username = requiredString(body, 'username', { max: 64 });
+    const password = typeof body.password === 'string' && body.password !== '' ? body.password : requiredString(body, 'password');
+    const { token, operator, expiresAt } = await operators.login(username, password, req.ip ?? 'unknown');
+    res.cookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: req.secure,
+      path: '/',
+      expires: expiresAt,
+    });
+    res.json({ token, operator, expires_at: expiresAt });
+  });
+
+  router.post('/auth/logout', requireOperator(operators), async (req, res) => {
+    await operators.logout(req.authToken!);
+    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.json({ ok: true });
+  });
+
+  router.get('/auth/me', requireOperator(operators), (req, res) => {
+    res.json({ operator: req.operator });
+  });
+
+  return router;
+}

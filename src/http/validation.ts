@@ -1,0 +1,62 @@
+// Reading request bodies: each reader names the field it rejects, so a 400 says what to fix.
+import { badRequest } from './errors';
+
+export type Body = Record<string, unknown>;
+
+export function asBody(value: unknown): Body {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badRequest('The request body must be a JSON object');
+  }
+  return value as Body;
+}
+
+export function requiredString(body: Body, field: string, options: { max?: number; min?: number } = {}): string {
+  const value = optionalString(body, field, options);
+  if (value === undefined) throw badRequest(`${field} is required`, field);
+  return value;
+}
+
+export function optionalString(body: Body, field: string, options: { max?: number; min?: number } = {}): string | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw badRequest(`${field} must be a string`, field);
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  if (options.min !== undefined && trimmed.length < options.min) {
+    throw badRequest(`${field} must be at least ${options.min} characters`, field);
+  }
+  if (options.max !== undefined && trimmed.length > options.max) {
+    throw badRequest(`${field} must be at most ${options.max} characters`, field);
+  }
+  return trimmed;
+}
+
+export function optionalBoolean(body: Body, field: string): boolean | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw badRequest(`${field} must be true or false`, field);
+  return value;
+}
+
+export function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw badRequest(`${field} must be one of ${allowed.join(', ')}`, field);
+  }
+  return value as T;
+}
+
+export function optionalObject(body: Body, field: string): Record<string, unknown> | undefined {
+  const value = body[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest(`${field} must be an object`, field);
+  return value as Record<string, unknown>;
+}
+
+/** A positive whole number from a path or query parameter. */
+export function idParam(raw: string | undefined, field = 'id'): number {
+  const value = Number(raw);
+  if (!raw || !/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
+    throw badRequest(`${field} must be a positive whole number`, field);
+  }
+  return value;
+}

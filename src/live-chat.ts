@@ -1,0 +1,66 @@
+// The product's core, free of Node-RED: the database and the services on it, and the HTTP API
+// that serves them. The session-store node owns one; tests start one directly.
+import type express from 'express';
+import { openDatabase, Database, DatabaseTarget } from './db/database';
+import { Store } from './store/store';
+import { Operators } from './auth/operators';
+import { createApi } from './http/api';
+import { Logger, consoleLogger } from './logger';
+
+export interface LiveChatOptions {
+  database: DatabaseTarget;
+  /** Public base URL of the inbox, for links in alerts. */
+  adminUrl: string;
+  /** Creates the first admin operator when there is none. */
+  bootstrapAdmin?: { username: string; password: string };
+  lineApiBaseUrl?: string;
+  lineDataApiBaseUrl?: string;
+  telegramApiRoot?: string;
+  log?: Logger;
+}
+
+export class LiveChat {
+  readonly store: Store;
+  readonly operators: Operators;
+  private apiRouter?: express.Router;
+
+  private constructor(
+    readonly db: Database,
+    readonly options: LiveChatOptions,
+    readonly log: Logger,
+  ) {
+    this.store = new Store(db.sql);
+    this.operators = new Operators(this.store);
+  }
+
+  static async start(options: LiveChatOptions): Promise<LiveChat> {
+    const log = options.log ?? consoleLogger;
+    const db = await openDatabase(options.database, { log: (line) => log.info(line) });
+    return LiveChat.on(db, options);
+  }
+
+  /** The core on a database that is already open and migrated (closing the core closes it). */
+  static async on(db: Database, options: LiveChatOptions): Promise<LiveChat> {
+    const log = options.log ?? consoleLogger;
+    const app = new LiveChat(db, options, log);
+    try {
+      if (options.bootstrapAdmin && (await app.operators.ensureBootstrapAdmin(options.bootstrapAdmin.username, options.bootstrapAdmin.password))) {
+        log.info(`created the first admin operator "${options.bootstrapAdmin.username}"`);
+      }
+    } catch (err) {
+      await db.close();
+      throw err;
+    }
+    return app;
+  }
+
+  /** The REST API (mount it at /api/v1). */
+  api(): express.Router {
+    this.apiRouter ??= createApi(this);
+    return this.apiRouter;
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}

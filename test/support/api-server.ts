@@ -1,0 +1,67 @@
+// The REST API of a real LiveChat core on a loopback port, and a small client for it.
+import http from 'http';
+import { AddressInfo } from 'net';
+import express from 'express';
+import type { Database } from '../../src/db/database';
+import { LiveChat, LiveChatOptions } from '../../src/live-chat';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-1' };
+
+export interface ApiServer {
+  app: LiveChat;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** Starts the core on `db` (not closed by close(): the suite owns it) with its API at /api/v1. */
+export async function startApiServer(db: Database, options: Partial<LiveChatOptions> = {}): Promise<ApiServer> {
+  const app = await LiveChat.on(db, {
+    database: { url: 'unused' },
+    adminUrl: 'http://inbox.example',
+    bootstrapAdmin: ADMIN,
+    log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
+    ...options,
+  });
+  const host = express();
+  host.set('trust proxy', 'loopback');
+  host.use('/api/v1', app.api());
+  const server = http.createServer(host);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    app,
+    baseUrl: `http://127.0.0.1:${port}/api/v1`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export interface ApiResponse<T = any> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+export async function call<T = any>(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  }
+  const res = await fetch(baseUrl + path, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: leave the text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export async function login(baseUrl: string, user = ADMIN): Promise<string> {
+  const res = await call(baseUrl, 'POST', '/auth/login', { body: user });
+  if (res.status !== 200) throw new Error(`login as ${user.username} answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.token;
+}
