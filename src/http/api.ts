@@ -5,6 +5,7 @@ import { requireOperator } from './auth-middleware';
 import { errorHandler } from './errors';
 import { Router } from './router';
 import { authRoutes } from './routes/auth';
+import { credentialRoutes } from './routes/credentials';
 import { operatorRoutes } from './routes/operators';
 
 export function createApi(app: LiveChat): express.Router {
@@ -13,6 +14,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(authRoutes(app.operators));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
+  api.use(credentialRoutes(app.credentials));
   api.use((_req, res) => {
     res.status(404).json({ error: 'No such API route' });
   });
