@@ -3,6 +3,8 @@
 import path from 'path';
 import { readEnvironment } from '../../src/config/environment';
 import { resolveBootstrapAdmin } from '../../src/auth/bootstrap-admin';
+import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
+import { environmentCredentials } from '../../src/credentials/credential-service';
 import { LiveChat } from '../../src/live-chat';
 import type { Logger } from '../../src/logger';
 import type { NodeAPI, NodeDefinition } from '../shared/node-red';
@@ -29,15 +31,18 @@ export = function register(RED: NodeAPI) {
     };
     const databaseUrl = node.credentials?.databaseUrl || env.databaseUrl;
 
-    node.liveChat = LiveChat.start({
-      database: databaseUrl ? { url: databaseUrl } : { embeddedDir: path.join(dataDir, 'live-chat-db') },
-      adminUrl: env.adminUrl,
-      bootstrapAdmin: resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir, log }),
-      lineApiBaseUrl: env.lineApiBaseUrl,
-      lineDataApiBaseUrl: env.lineDataApiBaseUrl,
-      telegramApiRoot: env.telegramApiRoot,
-      log,
-    });
+    node.liveChat = (async () =>
+      LiveChat.start({
+        database: databaseUrl ? { url: databaseUrl } : { embeddedDir: path.join(dataDir, 'live-chat-db') },
+        encryptionKey: resolveEncryptionKey({ configured: node.credentials?.encryptionKey || env.encryptionKey, dataDir, log }),
+        environmentCredentials: environmentCredentials(env),
+        adminUrl: env.adminUrl,
+        bootstrapAdmin: resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir, log }),
+        lineApiBaseUrl: env.lineApiBaseUrl,
+        lineDataApiBaseUrl: env.lineDataApiBaseUrl,
+        telegramApiRoot: env.telegramApiRoot,
+        log,
+      }))();
     // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.
     node.liveChat.catch((err: Error) => node.error(`database could not be opened: ${err.message}`));
 
@@ -58,6 +63,7 @@ export = function register(RED: NodeAPI) {
   RED.nodes.registerType('session-store', SessionStore as never, {
     credentials: {
       databaseUrl: { type: 'password' },
+      encryptionKey: { type: 'password' },
     },
   });
 };

@@ -50,6 +50,9 @@ describe('session-store node', function () {
     assert.strictEqual(fs.statSync(passwordFile).mode & 0o777, 0o600);
     const password = fs.readFileSync(passwordFile, 'utf8').trim();
     assert.ok(password.length >= 12);
+    const keyFile = path.join(dataDir, 'encryption.key');
+    assert.strictEqual(fs.statSync(keyFile).mode & 0o777, 0o600);
+    assert.match(fs.readFileSync(keyFile, 'utf8').trim(), /^[A-Za-z0-9_-]{43}=$/);
     const token = await login(`${http!.baseUrl}/api/v1`, { username: 'admin', password });
     const me = await call(`${http!.baseUrl}/api/v1`, 'GET', '/auth/me', { token });
     assert.strictEqual(me.status, 200);
