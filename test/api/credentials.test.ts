@@ -1,6 +1,6 @@
 import assert from 'assert';
 import { describeEachDatabase } from '../support/databases';
-import { ADMIN, ApiServer, call, login, startApiServer } from '../support/api-server';
+import { ApiServer, call, login, startApiServer } from '../support/api-server';
 import { startFakeTelegram, FAKE_BOT } from '../support/fake-telegram';
 import { startFakeN8n } from '../support/fake-n8n';
 import { startFakeLineBotInfo, FAKE_LINE_BOT } from '../support/fake-line-bot-info';
@@ -88,7 +88,7 @@ describeEachDatabase('credentials API', (db) => {
     texts.push(JSON.stringify((await api('POST', `/admin/credentials/${created.body.id}/set-default`)).body));
     for (const text of texts) assert.deepStrictEqual(secretsIn(text), [], text);
     const list = JSON.parse(texts[3]);
-    assert.deepStrictEqual(list.credentials.map((c: { credentials_masked: string }) => c.credentials_masked), ['****F0A3', '****K3Y7', '****KXYZ9'.slice(0, 4) + 'XYZ9']);
+    assert.deepStrictEqual(list.credentials.map((c: { credentials_masked: string }) => c.credentials_masked), ['****F0A3', '****K3Y7', '****XYZ9']);
   });
 
   it('stores the secrets as a Fernet token of the key, not in clear', async () => {
@@ -226,7 +226,6 @@ describeEachDatabase('credentials API', (db) => {
     }
     assert.strictEqual((await call(server.baseUrl, 'GET', '/admin/credentials')).status, 401);
     assert.strictEqual((await tableRows()).length, 1);
-    assert.strictEqual(ADMIN.username, 'admin');
   });
 
   it('still lists a row the key cannot decrypt, flagged, and verify says why', async () => {
