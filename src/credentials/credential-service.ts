@@ -233,7 +233,10 @@ export class Credentials {
     return row;
   }
 
-  /** A credential is chosen by name (the credential node), so a name is unique within its provider, whatever its case. */
+  /**
+   * A credential is chosen by name (the credential node), so a name is unique within its provider,
+   * whatever its case (also the index credentials_name_key, migration 0002).
+   */
   private async checkNameFree(tx: Store, provider: Provider, name: string, exceptId?: number): Promise<void> {
     const holder = await tx.credentials.byName(provider, name);
     if (holder && holder.id !== exceptId) throw new HttpError(409, `There already is a ${provider} credential named "${holder.name}"`, 'name');
@@ -243,6 +246,10 @@ export class Credentials {
   private async writing<T>(work: (store: Store) => Promise<T>): Promise<T> {
     try {
       return await work(this.store);
+    } catch (err) {
+      // checkNameFree's answer when another instance took the name in the meantime
+      if (isUniqueViolation(err, 'credentials_name_key')) throw new HttpError(409, 'This provider already has a credential of that name', 'name');
+      throw err;
     } finally {
       this.generation++;
       this.cache.clear();
