@@ -93,6 +93,7 @@ export class Credentials {
     const metadata = validateMetadata(input.provider, input.metadata ?? {});
     const row = await this.writing((store) =>
       store.transaction(async (tx) => {
+        await this.checkNameFree(tx, input.provider, input.name);
         const hasDefault = (await tx.credentials.defaultFor(input.provider)) !== undefined;
         const inserted = await tx.credentials.insert({
           name: input.name,
@@ -117,7 +118,10 @@ export class Credentials {
           throw badRequest('provider cannot be changed; create a new credential instead', 'provider');
         }
         const columns: CredentialChanges = {};
-        if (changes.name !== undefined) columns.name = changes.name;
+        if (changes.name !== undefined) {
+          await this.checkNameFree(tx, current.provider, changes.name, id);
+          columns.name = changes.name;
+        }
         if (changes.is_active !== undefined) columns.is_active = changes.is_active;
         if (changes.credentials !== undefined) {
           // A row the key cannot read can still be repaired by giving all its secrets again.
@@ -229,11 +233,21 @@ export class Credentials {
     return row;
   }
 
-  /** Runs a write, translating the name clash, and forgets every cached credential. */
+  /**
+   * A credential is chosen by name (the credential node), so a name is unique within its provider,
+   * whatever its case (also the index credentials_name_key, migration 0002).
+   */
+  private async checkNameFree(tx: Store, provider: Provider, name: string, exceptId?: number): Promise<void> {
+    const holder = await tx.credentials.byName(provider, name);
+    if (holder && holder.id !== exceptId) throw new HttpError(409, `There already is a ${provider} credential named "${holder.name}"`, 'name');
+  }
+
+  /** Runs a write and forgets every cached credential. */
   private async writing<T>(work: (store: Store) => Promise<T>): Promise<T> {
     try {
       return await work(this.store);
     } catch (err) {
+      // checkNameFree's answer when another instance took the name in the meantime
       if (isUniqueViolation(err, 'credentials_name_key')) throw new HttpError(409, 'This provider already has a credential of that name', 'name');
       throw err;
     } finally {
