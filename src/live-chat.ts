@@ -6,6 +6,10 @@ import { Store } from './store/store';
 import { Operators } from './auth/operators';
 import { createApi } from './http/api';
 import { Logger, consoleLogger } from './logger';
+import { LiveChatEvents } from './events';
+import { LineClients } from './line/line-clients';
+import { LineWebhookIngest } from './line/webhook-ingest';
+import { LineSender } from './line/line-sender';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -15,6 +19,8 @@ export interface LiveChatOptions {
   bootstrapAdmin?: { username: string; password: string };
   lineApiBaseUrl?: string;
   lineDataApiBaseUrl?: string;
+  /** Waits between push attempts (tests shorten them). */
+  linePushRetryDelaysMs?: number[];
   telegramApiRoot?: string;
   log?: Logger;
 }
@@ -22,6 +28,11 @@ export interface LiveChatOptions {
 export class LiveChat {
   readonly store: Store;
   readonly operators: Operators;
+  /** What changed, for the live inbox. */
+  readonly events = new LiveChatEvents();
+  readonly lineClients: LineClients;
+  readonly lineWebhook: LineWebhookIngest;
+  readonly lineSender: LineSender;
   private apiRouter?: express.Router;
 
   private constructor(
@@ -31,6 +42,9 @@ export class LiveChat {
   ) {
     this.store = new Store(db.sql);
     this.operators = new Operators(this.store);
+    this.lineClients = new LineClients({ apiBaseUrl: options.lineApiBaseUrl, dataApiBaseUrl: options.lineDataApiBaseUrl });
+    this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.events, log);
+    this.lineSender = new LineSender(this.store, this.lineClients, this.events, log, { retryDelaysMs: options.linePushRetryDelaysMs });
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
