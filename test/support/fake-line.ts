@@ -30,6 +30,8 @@ export class FakeLine {
   /** Statuses the next pushes answer with, one each, before pushing works again. */
   private pushFailures: number[] = [];
   private profileFailures: number[] = [];
+  /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
+  private lostPushAnswers = 0;
   private server?: http.Server;
   baseUrl = '';
 
@@ -58,6 +60,11 @@ export class FakeLine {
     this.pushFailures.push(...statuses);
   }
 
+  /** The next `n` pushes are carried out, but their answer is lost: the client sees a 500. */
+  loseNextPushAnswers(n = 1): void {
+    this.lostPushAnswers += n;
+  }
+
   failNextProfiles(...statuses: number[]): void {
     this.profileFailures.push(...statuses);
   }
@@ -73,6 +80,7 @@ export class FakeLine {
     this.acceptedRetryKeys.clear();
     this.pushFailures = [];
     this.profileFailures = [];
+    this.lostPushAnswers = 0;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -113,6 +121,10 @@ export class FakeLine {
         return send(400, { message: 'The request body has 1 error(s)' });
       }
       if (retryKey) this.acceptedRetryKeys.set(retryKey, crypto.randomUUID());
+      if (this.lostPushAnswers > 0) {
+        this.lostPushAnswers -= 1;
+        return send(500, { message: 'An error occurred in the internal server.' });
+      }
       return send(200, { sentMessages: sentMessages(b.messages) });
     }
     const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path);
