@@ -16,7 +16,7 @@ describeEachDatabase('LINE sender', (db) => {
   before(async () => {
     fake = await new FakeLine().start();
   });
-  after(() => fake.close());
+  after(() => fake?.close());
   beforeEach(async () => {
     fake.reset();
     server = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
