@@ -4,6 +4,9 @@ import type express from 'express';
 import { openDatabase, Database, DatabaseTarget } from './db/database';
 import { Store } from './store/store';
 import { Operators } from './auth/operators';
+import { Credentials, EnvironmentCredentials } from './credentials/credential-service';
+import { CredentialVerifier } from './credentials/verify';
+import { Fernet } from './crypto/fernet';
 import { createApi } from './http/api';
 import { Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
@@ -17,6 +20,10 @@ export interface LiveChatOptions {
   adminUrl: string;
   /** Creates the first admin operator when there is none. */
   bootstrapAdmin?: { username: string; password: string };
+  /** The Fernet key stored credentials are encrypted with (see resolveEncryptionKey). */
+  encryptionKey: string;
+  /** LINE_* / TELEGRAM_* credentials that become their provider's default when it has none. */
+  environmentCredentials?: EnvironmentCredentials;
   lineApiBaseUrl?: string;
   lineDataApiBaseUrl?: string;
   /** Waits between push attempts (tests shorten them). */
@@ -33,6 +40,7 @@ export class LiveChat {
   readonly lineClients: LineClients;
   readonly lineWebhook: LineWebhookIngest;
   readonly lineSender: LineSender;
+  readonly credentials: Credentials;
   private apiRouter?: express.Router;
 
   private constructor(
@@ -45,6 +53,12 @@ export class LiveChat {
     this.lineClients = new LineClients({ apiBaseUrl: options.lineApiBaseUrl, dataApiBaseUrl: options.lineDataApiBaseUrl });
     this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.events, log);
     this.lineSender = new LineSender(this.store, this.lineClients, this.events, log, { retryDelaysMs: options.linePushRetryDelaysMs });
+    this.credentials = new Credentials(
+      this.store,
+      new Fernet(options.encryptionKey),
+      new CredentialVerifier({ lineApiBaseUrl: options.lineApiBaseUrl, telegramApiRoot: options.telegramApiRoot }),
+      log,
+    );
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -56,11 +70,13 @@ export class LiveChat {
   /** The core on a database that is already open and migrated (closing the core closes it). */
   static async on(db: Database, options: LiveChatOptions): Promise<LiveChat> {
     const log = options.log ?? consoleLogger;
-    const app = new LiveChat(db, options, log);
+    let app: LiveChat;
     try {
+      app = new LiveChat(db, options, log);
       if (options.bootstrapAdmin && (await app.operators.ensureBootstrapAdmin(options.bootstrapAdmin.username, options.bootstrapAdmin.password))) {
         log.info(`created the first admin operator "${options.bootstrapAdmin.username}"`);
       }
+      if (options.environmentCredentials) await app.credentials.seedFromEnvironment(options.environmentCredentials);
     } catch (err) {
       await db.close();
       throw err;

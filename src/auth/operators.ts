@@ -44,6 +44,17 @@ export class Operators {
 
   /** Checks the password and hands out a new token. Throws 401, or 429 while throttled. */
   async login(username: string, password: string, clientAddress: string): Promise<{ token: string; operator: OperatorView; expiresAt: Date }> {
+    const operator = await this.checkPassword(username, password, clientAddress);
+    const token = crypto.randomBytes(32).toString('base64url');
+    const expiresAt = new Date(Date.now() + TOKEN_LIFETIME_MS);
+    await this.store.authTokens.insert(hashToken(token), operator.id, expiresAt);
+    await this.store.operators.touchLogin(operator.id);
+    await this.store.authTokens.removeExpired();
+    return { token, operator: { ...operator, last_login_at: new Date() }, expiresAt };
+  }
+
+  /** The active operator with this username and password. Throws 401, or 429 while throttled. */
+  async checkPassword(username: string, password: string, clientAddress: string): Promise<OperatorView> {
     const keys = [`user:${username.toLowerCase()}`, `addr:${clientAddress}`];
     const wait = this.throttle.waitFor(keys);
     if (wait > 0) {
@@ -56,12 +67,7 @@ export class Operators {
       throw new HttpError(401, 'Wrong username or password');
     }
     this.throttle.succeeded(keys);
-    const token = crypto.randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + TOKEN_LIFETIME_MS);
-    await this.store.authTokens.insert(hashToken(token), row.id, expiresAt);
-    await this.store.operators.touchLogin(row.id);
-    await this.store.authTokens.removeExpired();
-    return { token, operator: operatorView({ ...row, last_login_at: new Date() }), expiresAt };
+    return operatorView(row);
   }
 
   async logout(token: string): Promise<void> {

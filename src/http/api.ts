@@ -5,6 +5,7 @@ import { requireOperator } from './auth-middleware';
 import { errorHandler } from './errors';
 import { Router } from './router';
 import { authRoutes } from './routes/auth';
+import { credentialRoutes } from './routes/credentials';
 import { operatorRoutes } from './routes/operators';
 import { friendRoutes } from './routes/friends';
 
@@ -15,6 +16,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
   api.use(friendRoutes(app.store));
+  api.use(credentialRoutes(app.credentials));
   api.use((_req, res) => {
     res.status(404).json({ error: 'No such API route' });
   });

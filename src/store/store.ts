@@ -4,6 +4,7 @@ import { AuthTokensTable } from './auth-tokens';
 import { ContactsTable } from './contacts';
 import { FriendEventsTable } from './friend-events';
 import { MessagesTable } from './messages';
+import { CredentialsTable } from './credentials';
 import { OperatorsTable } from './operators';
 import { SettingsTable } from './settings';
 import { WebhookEventsTable } from './webhook-events';
@@ -16,6 +17,7 @@ export class Store {
   readonly messages: MessagesTable;
   readonly friendEvents: FriendEventsTable;
   readonly webhookEvents: WebhookEventsTable;
+  readonly credentials: CredentialsTable;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -25,6 +27,7 @@ export class Store {
     this.messages = new MessagesTable(sql);
     this.friendEvents = new FriendEventsTable(sql);
     this.webhookEvents = new WebhookEventsTable(sql);
+    this.credentials = new CredentialsTable(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */

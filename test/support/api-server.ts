@@ -4,6 +4,7 @@ import { AddressInfo } from 'net';
 import express from 'express';
 import type { Database } from '../../src/db/database';
 import { LiveChat, LiveChatOptions } from '../../src/live-chat';
+import { generateFernetKey } from '../../src/crypto/fernet';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -19,6 +20,7 @@ export async function startApiServer(db: Database, options: Partial<LiveChatOpti
     database: { url: 'unused' },
     adminUrl: 'http://inbox.example',
     bootstrapAdmin: ADMIN,
+    encryptionKey: generateFernetKey(),
     log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
     ...options,
   });

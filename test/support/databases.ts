@@ -10,8 +10,8 @@ const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-test-'));
 let template: Promise<string> | undefined;
 const open: Database[] = [];
 
-/** A migrated embedded database folder of its own, ready to open. */
-export async function freshEmbeddedDir(): Promise<string> {
+/** A migrated embedded database folder of its own (at `target` if given), ready to open. */
+export async function freshEmbeddedDir(target = fs.mkdtempSync(path.join(runDir, 'db-'))): Promise<string> {
   template ??= (async () => {
     const dir = path.join(runDir, 'template');
     const db = await openDatabase({ embeddedDir: dir });
@@ -19,9 +19,13 @@ export async function freshEmbeddedDir(): Promise<string> {
     return dir;
   })();
   const source = await template;
-  const target = fs.mkdtempSync(path.join(runDir, 'db-'));
   fs.cpSync(source, target, { recursive: true });
   return target;
+}
+
+/** An empty folder for one test's files, removed with the run. */
+export function tempDir(): string {
+  return fs.mkdtempSync(path.join(runDir, 'dir-'));
 }
 
 export const serverUrl = process.env.TEST_DATABASE_URL;

@@ -1,0 +1,51 @@
+// Node-RED keeps routes across redeploys, so the API and the inbox are mounted once per process
+// and reach whichever session-store currently serves them.
+import fs from 'fs';
+import path from 'path';
+import type { RequestHandler } from 'express';
+import type { NodeAPI } from '../shared/node-red';
+import type { SessionStoreNode } from '../shared/session-store';
+
+class ServingStore {
+  private current?: SessionStoreNode;
+
+  claim(node: SessionStoreNode): void {
+    if (this.current && this.current !== node) {
+      node.warn(`the inbox and API are already served by session-store ${this.current.id}; this one serves nothing`);
+      return;
+    }
+    this.current = node;
+  }
+
+  release(node: SessionStoreNode): void {
+    if (this.current === node) this.current = undefined;
+  }
+
+  get node(): SessionStoreNode | undefined {
+    return this.current;
+  }
+}
+
+export const servingStore = new ServingStore();
+
+const mountedOn = new WeakSet<object>();
+
+const unavailable: RequestHandler = (_req, res) => {
+  res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' });
+};
+
+const api: RequestHandler = (req, res, next) => {
+  const node = servingStore.node;
+  if (!node) return unavailable(req, res, next);
+  node.liveChat.then((liveChat) => liveChat.api()(req, res, next), () => unavailable(req, res, next));
+};
+
+export function mountHttp(RED: NodeAPI): void {
+  if (mountedOn.has(RED.httpNode)) return;
+  mountedOn.add(RED.httpNode);
+  RED.httpNode.use('/api/v1', api);
+  const page = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'ui', 'placeholder', 'index.html'), 'utf8');
+  RED.httpNode.get('/admin/live-chat', (_req, res) => {
+    res.type('html').send(page);
+  });
+}

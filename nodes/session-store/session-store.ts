@@ -1,0 +1,69 @@
+// The session-store config node: owns the product's database and core (LiveChat), and serves
+// the inbox page and the REST API from Node-RED's HTTP server. Every other node points at one.
+import path from 'path';
+import { readEnvironment } from '../../src/config/environment';
+import { resolveBootstrapAdmin } from '../../src/auth/bootstrap-admin';
+import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
+import { environmentCredentials } from '../../src/credentials/credential-service';
+import { LiveChat } from '../../src/live-chat';
+import type { Logger } from '../../src/logger';
+import type { NodeAPI, NodeDefinition } from '../shared/node-red';
+import type { SessionStoreNode } from '../shared/session-store';
+import { mountHttp, servingStore } from './http-mount';
+
+interface SessionStoreConfig extends NodeDefinition {
+  dataDir?: string;
+  serveHttp?: boolean;
+}
+
+export = function register(RED: NodeAPI) {
+  function SessionStore(this: SessionStoreNode, config: SessionStoreConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const env = readEnvironment();
+    // DATA_DIR names the product's folder in the standalone; inside someone's own Node-RED
+    // the folder is Node-RED's user directory.
+    const dataDir = path.resolve(config.dataDir || (process.env.DATA_DIR ? env.dataDir : RED.settings.userDir ?? env.dataDir));
+    const log: Logger = {
+      info: (m) => node.log(m),
+      warn: (m) => node.warn(m),
+      error: (m) => node.error(m),
+    };
+    const databaseUrl = node.credentials?.databaseUrl || env.databaseUrl;
+
+    node.liveChat = (async () =>
+      LiveChat.start({
+        database: databaseUrl ? { url: databaseUrl } : { embeddedDir: path.join(dataDir, 'live-chat-db') },
+        encryptionKey: resolveEncryptionKey({ configured: node.credentials?.encryptionKey || env.encryptionKey, dataDir, log }),
+        environmentCredentials: environmentCredentials(env),
+        adminUrl: env.adminUrl,
+        bootstrapAdmin: resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir, log }),
+        lineApiBaseUrl: env.lineApiBaseUrl,
+        lineDataApiBaseUrl: env.lineDataApiBaseUrl,
+        telegramApiRoot: env.telegramApiRoot,
+        log,
+      }))();
+    // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.
+    node.liveChat.catch((err: Error) => node.error(`database could not be opened: ${err.message}`));
+
+    if (config.serveHttp !== false) {
+      mountHttp(RED);
+      servingStore.claim(node);
+    }
+
+    node.on('close', (_removed, done) => {
+      servingStore.release(node);
+      node.liveChat
+        .then((liveChat) => liveChat.close())
+        .catch((err: Error) => node.error(`closing the database failed: ${err.message}`))
+        .finally(done);
+    });
+  }
+
+  RED.nodes.registerType('session-store', SessionStore as never, {
+    credentials: {
+      databaseUrl: { type: 'password' },
+      encryptionKey: { type: 'password' },
+    },
+  });
+};

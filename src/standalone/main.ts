@@ -1,0 +1,100 @@
+// `npm start`: Node-RED with this package's nodes and the shipped flow, on the embedded database
+// unless DATABASE_URL names a server. Every setting comes from the environment (README).
+import fs from 'fs';
+import http from 'http';
+import path from 'path';
+import express from 'express';
+import { readEnvironment } from '../config/environment';
+import { resolveBootstrapAdmin } from '../auth/bootstrap-admin';
+import { consoleLogger } from '../logger';
+import { HttpError } from '../http/errors';
+import { servingStore } from '../../nodes/session-store/http-mount';
+import { nodeRedSettings } from './node-red-settings';
+
+const packageRoot = path.join(__dirname, '..', '..', '..');
+const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
+const DEFAULT_FLOW = path.join(packageRoot, 'flows', 'live-chat-handoff.json');
+
+/** Node-RED finds modules in its user directory; this package is linked there like `npm install <dir>` would. */
+function linkPackageInto(dataDir: string): void {
+  const modules = path.join(dataDir, 'node_modules');
+  const link = path.join(modules, packageName);
+  fs.mkdirSync(modules, { recursive: true });
+  try {
+    if (fs.realpathSync(link) === fs.realpathSync(packageRoot)) return;
+    fs.rmSync(link, { recursive: true, force: true });
+  } catch {
+    // no link yet
+  }
+  fs.symlinkSync(packageRoot, link, 'dir');
+}
+
+/** The shipped flow is deployed on the first start only; later edits in the editor are kept. */
+function installDefaultFlow(dataDir: string): boolean {
+  const flowFile = path.join(dataDir, 'flows.json');
+  if (fs.existsSync(flowFile)) return false;
+  fs.copyFileSync(DEFAULT_FLOW, flowFile);
+  return true;
+}
+
+async function main(): Promise<void> {
+  const env = readEnvironment();
+  fs.mkdirSync(env.dataDir, { recursive: true });
+  linkPackageInto(env.dataDir);
+  if (installDefaultFlow(env.dataDir)) consoleLogger.info(`installed the default flow into ${env.dataDir}`);
+
+  const bootstrapAdmin = resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir: env.dataDir, log: consoleLogger });
+  const settings = nodeRedSettings(env, {
+    bootstrapAdmin,
+    checkAdmin: async (username, password) => {
+      const node = servingStore.node;
+      if (!node) return undefined;
+      try {
+        const liveChat = await node.liveChat;
+        return await liveChat.operators.checkPassword(username, password, 'node-red-editor');
+      } catch (err) {
+        if (err instanceof HttpError) return null;
+        return undefined;
+      }
+    },
+  });
+
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RED = require('node-red');
+  const app = express();
+  const server = http.createServer(app);
+  app.disable('x-powered-by');
+  app.get('/', (_req, res) => res.redirect('/admin/live-chat'));
+  RED.init(server, settings);
+  app.use(settings.httpAdminRoot, RED.httpAdmin);
+  app.use(settings.httpNodeRoot, RED.httpNode);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(env.port, () => resolve());
+  });
+  await RED.start();
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : env.port;
+  consoleLogger.info(`ready on http://localhost:${port}: inbox /admin/live-chat, editor /red, LINE webhook /line/webhook`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    consoleLogger.info(`${signal}: stopping`);
+    try {
+      await RED.stop();
+    } finally {
+      server.closeAllConnections();
+      server.close(() => process.exit(0));
+    }
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err) => {
+  consoleLogger.error(`could not start: ${err instanceof Error ? err.stack : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,12 @@
+declare module 'node-red-node-test-helper' {
+  const helper: {
+    init(nodeRedRuntime: string, userSettings?: Record<string, unknown>): void;
+    load(nodes: unknown, flow: unknown[], credentials?: Record<string, unknown>): Promise<void>;
+    unload(): Promise<void>;
+    getNode(id: string): any;
+    startServer(): Promise<void>;
+    stopServer(): Promise<void>;
+    settings(userSettings: Record<string, unknown>): Record<string, unknown>;
+  };
+  export default helper;
+}
