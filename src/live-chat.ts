@@ -9,6 +9,10 @@ import { CredentialVerifier } from './credentials/verify';
 import { Fernet } from './crypto/fernet';
 import { createApi } from './http/api';
 import { Logger, consoleLogger } from './logger';
+import { LiveChatEvents } from './events';
+import { LineClients } from './line/line-clients';
+import { LineWebhookIngest } from './line/webhook-ingest';
+import { LineSender } from './line/line-sender';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -22,6 +26,8 @@ export interface LiveChatOptions {
   environmentCredentials?: EnvironmentCredentials;
   lineApiBaseUrl?: string;
   lineDataApiBaseUrl?: string;
+  /** Waits between push attempts (tests shorten them). */
+  linePushRetryDelaysMs?: number[];
   telegramApiRoot?: string;
   log?: Logger;
 }
@@ -29,6 +35,11 @@ export interface LiveChatOptions {
 export class LiveChat {
   readonly store: Store;
   readonly operators: Operators;
+  /** What changed, for the live inbox. */
+  readonly events = new LiveChatEvents();
+  readonly lineClients: LineClients;
+  readonly lineWebhook: LineWebhookIngest;
+  readonly lineSender: LineSender;
   readonly credentials: Credentials;
   private apiRouter?: express.Router;
 
@@ -39,6 +50,9 @@ export class LiveChat {
   ) {
     this.store = new Store(db.sql);
     this.operators = new Operators(this.store);
+    this.lineClients = new LineClients({ apiBaseUrl: options.lineApiBaseUrl, dataApiBaseUrl: options.lineDataApiBaseUrl });
+    this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.events, log);
+    this.lineSender = new LineSender(this.store, this.lineClients, this.events, log, { retryDelaysMs: options.linePushRetryDelaysMs });
     this.credentials = new Credentials(
       this.store,
       new Fernet(options.encryptionKey),

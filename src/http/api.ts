@@ -7,6 +7,7 @@ import { Router } from './router';
 import { authRoutes } from './routes/auth';
 import { credentialRoutes } from './routes/credentials';
 import { operatorRoutes } from './routes/operators';
+import { friendRoutes } from './routes/friends';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
@@ -14,6 +15,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(authRoutes(app.operators));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
+  api.use(friendRoutes(app.store));
   api.use(credentialRoutes(app.credentials));
   api.use((_req, res) => {
     res.status(404).json({ error: 'No such API route' });

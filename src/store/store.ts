@@ -1,20 +1,32 @@
 // The tables, each behind the module that owns its SQL, on one connection or one transaction.
 import { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
+import { ContactsTable } from './contacts';
+import { FriendEventsTable } from './friend-events';
+import { MessagesTable } from './messages';
 import { CredentialsTable } from './credentials';
 import { OperatorsTable } from './operators';
 import { SettingsTable } from './settings';
+import { WebhookEventsTable } from './webhook-events';
 
 export class Store {
   readonly operators: OperatorsTable;
   readonly authTokens: AuthTokensTable;
   readonly settings: SettingsTable;
+  readonly contacts: ContactsTable;
+  readonly messages: MessagesTable;
+  readonly friendEvents: FriendEventsTable;
+  readonly webhookEvents: WebhookEventsTable;
   readonly credentials: CredentialsTable;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
     this.authTokens = new AuthTokensTable(sql);
     this.settings = new SettingsTable(sql);
+    this.contacts = new ContactsTable(sql);
+    this.messages = new MessagesTable(sql);
+    this.friendEvents = new FriendEventsTable(sql);
+    this.webhookEvents = new WebhookEventsTable(sql);
     this.credentials = new CredentialsTable(sql);
   }
 

@@ -1,0 +1,59 @@
+// line-webhook: LINE's webhook endpoint on Node-RED's HTTP server. The core verifies, stores and
+// processes; this node mounts the route, emits one msg per new event and shows what happened.
+import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
+import { findSessionStore } from '../shared/session-store';
+import { lineWebhookHandlers } from '../../src/line/webhook-route';
+
+interface LineWebhookConfig extends NodeDefinition {
+  store?: string;
+  url?: string;
+  credential?: string;
+}
+
+const DEFAULT_WEBHOOK_PATH = '/line/webhook';
+
+export = function register(RED: NodeAPI) {
+  function LineWebhook(this: Node, config: LineWebhookConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const url = normalisePath(config.url);
+    const store = findSessionStore(RED, config.store);
+    if (!store) {
+      node.status({ fill: 'red', shape: 'ring', text: 'no store' });
+      node.error('Choose a session-store for this LINE webhook');
+      return;
+    }
+
+    RED.httpNode.post(url, ...lineWebhookHandlers({
+      liveChat: () => store.liveChat,
+      credential: config.credential?.trim(),
+      onEvents(events) {
+        for (const event of events) node.send({ payload: event.payload, contact: event.contact, line: event.line });
+        const last = events[events.length - 1].payload;
+        node.status({ fill: 'green', shape: 'dot', text: `${last.type}${last.message ? ` (${last.message.type})` : ''} ${new Date().toLocaleTimeString()}` });
+      },
+      onProblem(status, reason) {
+        node.status({ fill: status >= 500 ? 'red' : 'yellow', shape: 'ring', text: `${status}: ${reason}`.slice(0, 60) });
+        if (status >= 500) node.error(`LINE webhook answered ${status}: ${reason}`);
+        else node.warn(`LINE webhook answered ${status}: ${reason}`);
+      },
+    }));
+    node.status({ fill: 'grey', shape: 'ring', text: url });
+
+    // Routes survive a redeploy unless taken out (as Node-RED's own http in node does).
+    node.on('close', (_removed, done) => {
+      const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } })._router;
+      if (router) {
+        router.stack = router.stack.filter((layer) => !(layer.route && layer.route.path === url && layer.route.methods.post));
+      }
+      done();
+    });
+  }
+
+  RED.nodes.registerType('line-webhook', LineWebhook as never);
+};
+
+function normalisePath(path: string | undefined): string {
+  const trimmed = (path ?? '').trim() || DEFAULT_WEBHOOK_PATH;
+  return trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+}

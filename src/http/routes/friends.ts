@@ -1,0 +1,60 @@
+// /admin/friends: the Official Account's friends and their follow history (seed §4.3). Every
+// logged-in operator may read them.
+import type express from 'express';
+import type { Store } from '../../store/store';
+import { FRIEND_STATUSES, FriendStatus } from '../../store/contacts';
+import { Router } from '../router';
+import { badRequest, notFound } from '../errors';
+import { idParam, oneOf } from '../validation';
+
+const DEFAULT_LIMIT = 50;
+const MAX_LIMIT = 200;
+
+export function friendRoutes(store: Store): express.Router {
+  const router = Router();
+
+  router.get('/admin/friends', async (req, res) => {
+    const status = queryValue(req.query.status, 'status');
+    const q = queryValue(req.query.q, 'q');
+    const limitText = queryValue(req.query.limit, 'limit');
+    const cursor = queryValue(req.query.cursor, 'cursor');
+    const limit = limitText === undefined ? DEFAULT_LIMIT : idParam(limitText, 'limit');
+    if (limit > MAX_LIMIT) throw badRequest(`limit must be at most ${MAX_LIMIT}`, 'limit');
+    const rows = await store.contacts.listFriends({
+      status: status === undefined ? undefined : oneOf<FriendStatus>(status, FRIEND_STATUSES, 'status'),
+      q: q?.slice(0, 100),
+      limit: limit + 1,
+      beforeId: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+    });
+    const page = rows.slice(0, limit);
+    res.json({
+      friends: page.map((c) => ({
+        line_user_id: c.line_user_id,
+        display_name: c.display_name,
+        picture_url: c.picture_url,
+        friend_status: c.friend_status,
+        friend_since: c.friend_since,
+        chat_mode: c.chat_mode,
+        last_message_at: c.last_message_at,
+      })),
+      next_cursor: rows.length > limit ? String(page[page.length - 1].id) : null,
+    });
+  });
+
+  router.get('/admin/friends/:line_user_id/events', async (req, res) => {
+    const lineUserId = req.params.line_user_id;
+    if (!(await store.contacts.byLineUserId(lineUserId))) throw notFound('Friend');
+    const events = await store.friendEvents.forLineUser(lineUserId);
+    res.json({ events: events.map((e) => ({ event_type: e.event_type, source: e.source, created_at: e.created_at })) });
+  });
+
+  return router;
+}
+
+/** One query parameter as text; blank means absent, repeats are refused. */
+function queryValue(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw badRequest(`${field} must be given once, as text`, field);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}

@@ -1,0 +1,164 @@
+// Sending to a contact. The messages are stored first (PENDING), so nothing is lost whatever
+// LINE does; then they go by reply token while it is fresh and unused, else by push with an
+// X-Line-Retry-Key (the same key on every retry, so LINE runs the push at most once), and are
+// marked SENT or FAILED with the reason.
+//
+// Standby-mode events (another channel owns the chat) send nothing and store nothing: the
+// result says SKIPPED. Any failed reply falls back to push: a duplicate is better than a loss.
+import crypto from 'crypto';
+import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import type { Store } from '../store/store';
+import type { ContactRow } from '../store/contacts';
+import type { MessageRow, MessageSender } from '../store/messages';
+import type { LiveChatEvents } from '../events';
+import type { Logger } from '../logger';
+import { badRequest } from '../http/errors';
+import { LineClients, lineErrorText } from './line-clients';
+
+export const MAX_MESSAGES_PER_SEND = 5;
+export const MAX_TEXT_LENGTH = 5000;
+/** LINE honours a reply token for about a minute; past this age we push instead. */
+export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
+export const PUSH_ATTEMPTS = 3;
+
+export type OutgoingContent = string | { type: string; [key: string]: unknown };
+
+export interface SendRequest {
+  contact: ContactRow;
+  /** Text strings or LINE message objects, 1 to 5. */
+  messages: OutgoingContent | OutgoingContent[];
+  replyToken?: string | null;
+  /** When the event carrying the reply token was received (ms since the epoch). */
+  receivedAt?: number;
+  /** The event's mode: 'standby' sends nothing. */
+  mode?: string;
+  sender: Exclude<MessageSender, 'USER'>;
+  operatorId?: number | null;
+  sessionId?: number | null;
+  channelAccessToken: string;
+}
+
+export interface SendResult {
+  status: 'SENT' | 'FAILED' | 'SKIPPED';
+  via: 'reply' | 'push' | null;
+  messages: MessageRow[];
+  error?: string;
+}
+
+export interface LineSenderOptions {
+  /** Waits before the 2nd, 3rd … push attempt. */
+  retryDelaysMs?: number[];
+}
+
+export class LineSender {
+  /** Reply tokens already spent, until they would have expired anyway. */
+  private readonly spentReplyTokens = new Map<string, number>();
+  private readonly retryDelaysMs: number[];
+
+  constructor(
+    private readonly store: Store,
+    private readonly clients: LineClients,
+    private readonly events: LiveChatEvents,
+    private readonly log: Logger,
+    options: LineSenderOptions = {},
+  ) {
+    this.retryDelaysMs = options.retryDelaysMs ?? [500, 2000];
+  }
+
+  async sendToContact(request: SendRequest): Promise<SendResult> {
+    const messages = toLineMessages(request.messages);
+    if (request.mode === 'standby') return { status: 'SKIPPED', via: null, messages: [], error: 'The event is in standby mode: another channel answers this chat' };
+
+    const retryKey = crypto.randomUUID();
+    const stored = await this.store.messages.insertOutgoing(messages.map((m) => ({
+      contact_id: request.contact.id,
+      sender: request.sender,
+      operator_id: request.operatorId ?? null,
+      session_id: request.sessionId ?? null,
+      message_type: m.type,
+      content: m,
+      retry_key: retryKey,
+    })));
+    this.announce(stored, request.contact);
+    const ids = stored.map((m) => m.id);
+    const client = this.clients.messaging(request.channelAccessToken);
+
+    if (request.replyToken && this.takeReplyToken(request.replyToken, request.receivedAt)) {
+      try {
+        const answer = await client.replyMessage({ replyToken: request.replyToken, messages });
+        return this.finish(ids, request.contact, 'reply', { status: 'SENT', attempts: 1, lineMessageIds: sentIds(answer.sentMessages) });
+      } catch (err) {
+        this.log.warn(`reply to ${request.contact.line_user_id} failed, pushing instead: ${lineErrorText(err)}`);
+      }
+    }
+
+    let attempts = 0;
+    for (;;) {
+      attempts += 1;
+      try {
+        const answer = await client.pushMessage({ to: request.contact.line_user_id, messages }, retryKey);
+        return this.finish(ids, request.contact, 'push', { status: 'SENT', attempts, lineMessageIds: sentIds(answer.sentMessages) });
+      } catch (err) {
+        // 409: a previous attempt with this key was accepted already.
+        if (err instanceof HTTPFetchError && err.status === 409) return this.finish(ids, request.contact, 'push', { status: 'SENT', attempts });
+        if (!isRetryable(err) || attempts >= PUSH_ATTEMPTS) {
+          const error = lineErrorText(err);
+          this.log.warn(`push to ${request.contact.line_user_id} failed after ${attempts} attempt(s): ${error}`);
+          return this.finish(ids, request.contact, 'push', { status: 'FAILED', attempts, error });
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempts - 1] ?? this.retryDelaysMs.at(-1) ?? 0));
+      }
+    }
+  }
+
+  /** True when the token is fresh enough and unused; it is spent from here on. */
+  private takeReplyToken(token: string, receivedAt: number | undefined): boolean {
+    const now = Date.now();
+    for (const [t, expiry] of this.spentReplyTokens) if (expiry < now) this.spentReplyTokens.delete(t);
+    if (receivedAt !== undefined && now - receivedAt > REPLY_TOKEN_MAX_AGE_MS) return false;
+    if (this.spentReplyTokens.has(token)) return false;
+    this.spentReplyTokens.set(token, now + 2 * 60_000);
+    return true;
+  }
+
+  private async finish(ids: number[], contact: ContactRow, via: 'reply' | 'push', outcome: { status: 'SENT' | 'FAILED'; attempts: number; error?: string; lineMessageIds?: (string | null)[] }): Promise<SendResult> {
+    const rows = await this.store.messages.markDelivery(ids, outcome);
+    rows.sort((a, b) => a.id - b.id);
+    this.announce(rows, contact);
+    return { status: outcome.status, via, messages: rows, ...(outcome.error ? { error: outcome.error } : {}) };
+  }
+
+  private announce(rows: MessageRow[], contact: ContactRow): void {
+    for (const message of rows) this.events.emit('message', { message, contact });
+  }
+}
+
+/** Checks and normalises what to send: strings become text messages. */
+export function toLineMessages(input: OutgoingContent | OutgoingContent[]): messagingApi.Message[] {
+  const list = Array.isArray(input) ? input : [input];
+  if (list.length === 0 || list.length > MAX_MESSAGES_PER_SEND) {
+    throw badRequest(`Send 1 to ${MAX_MESSAGES_PER_SEND} messages at a time, not ${list.length}`, 'messages');
+  }
+  return list.map((item, i) => {
+    const message = typeof item === 'string' ? { type: 'text', text: item } : item;
+    if (message === null || typeof message !== 'object' || Array.isArray(message) || typeof message.type !== 'string') {
+      throw badRequest(`messages[${i}] must be a text or a LINE message object with a type`, 'messages');
+    }
+    if (message.type === 'text') {
+      const text = (message as { text?: unknown }).text;
+      if (typeof text !== 'string' || text.trim() === '') throw badRequest(`messages[${i}] has no text`, 'messages');
+      if (text.length > MAX_TEXT_LENGTH) throw badRequest(`messages[${i}] is ${text.length} characters; LINE takes at most ${MAX_TEXT_LENGTH}`, 'messages');
+    }
+    return message as messagingApi.Message;
+  });
+}
+
+function sentIds(sent: { id: string }[] | undefined): (string | null)[] {
+  return (sent ?? []).map((m) => m.id ?? null);
+}
+
+/** 429, 5xx and network failures may succeed later; other answers will not. */
+function isRetryable(err: unknown): boolean {
+  if (err instanceof HTTPFetchError) return err.status === 429 || err.status >= 500;
+  return true;
+}

@@ -1,0 +1,70 @@
+// The LINE webhook as express handlers, for whatever mounts it (the line-webhook node mounts it
+// on Node-RED's httpNode). It answers as LINE expects: 200 once the events are stored, 401 for
+// a missing or wrong signature, 400 for a body that is not a webhook, 413 over 1 MiB, and 500
+// (so that LINE redelivers) when they could not be stored. Slow work runs after the answer.
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import type { LiveChat } from '../live-chat';
+import type { LineEventOutput } from './webhook-ingest';
+
+export const WEBHOOK_BODY_LIMIT = '1mb';
+
+export interface WebhookRouteHooks {
+  /** The core; rejecting answers 503. */
+  liveChat(): Promise<LiveChat>;
+  /** Which LINE credential (id or name); blank means the default one. */
+  credential?: string;
+  /** The events of one request, stored and processed, in the order LINE sent them. */
+  onEvents(events: LineEventOutput[]): void;
+  /** A request that was turned away, or failed. */
+  onProblem(status: number, reason: string): void;
+}
+
+export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler | ErrorRequestHandler)[] {
+  // Its own raw parser: the signature is over the exact bytes, so no JSON parser may run first.
+  const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+
+  const handle: RequestHandler = (req, res) => {
+    const reject = (status: number, reason: string) => {
+      hooks.onProblem(status, reason);
+      res.status(status).json({ error: reason });
+    };
+    (async () => {
+      let liveChat: LiveChat;
+      try {
+        liveChat = await hooks.liveChat();
+      } catch {
+        return reject(503, 'The live chat store is not running');
+      }
+      let secrets: Record<string, string>;
+      try {
+        secrets = (await liveChat.credentials.resolve('LINE', hooks.credential || undefined)).secrets;
+      } catch (err) {
+        return reject(500, `No usable LINE credential: ${(err as Error).message}`);
+      }
+      const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      let result;
+      try {
+        result = await liveChat.lineWebhook.accept(body, req.get('x-line-signature'), secrets.channel_secret ?? '');
+      } catch (err) {
+        return reject(500, `The events could not be stored: ${(err as Error).message}`);
+      }
+      if (result.outcome === 'bad-signature') return reject(401, result.reason);
+      if (result.outcome === 'bad-request') return reject(400, result.reason);
+      res.status(200).json({});
+      if (result.events.length === 0) return;
+      const outputs = await liveChat.lineWebhook.process(result.events, secrets.channel_access_token ?? '');
+      hooks.onEvents(outputs);
+    })().catch((err: Error) => hooks.onProblem(500, err.message));
+  };
+
+  const tooLarge: ErrorRequestHandler = (err, _req, res, next) => {
+    if (res.headersSent) return next(err);
+    const status = (err as { status?: number }).status;
+    const answer = status === 413 ? 413 : status && status >= 400 && status < 500 ? status : 400;
+    const reason = answer === 413 ? `The body is over ${WEBHOOK_BODY_LIMIT}` : 'The body could not be read';
+    hooks.onProblem(answer, reason);
+    res.status(answer).json({ error: reason });
+  };
+
+  return [rawBody, handle, tooLarge];
+}

@@ -1,0 +1,115 @@
+// SQL for the contacts table: the LINE users who talk to the Official Account (1:1 chats).
+import { Queryable } from '../db/sql';
+
+export type ChatMode = 'BOT' | 'HUMAN';
+export type FriendStatus = 'ACTIVE' | 'BLOCKED' | 'UNFOLLOWED';
+export const FRIEND_STATUSES: readonly FriendStatus[] = ['ACTIVE', 'BLOCKED', 'UNFOLLOWED'];
+
+export interface ContactRow {
+  id: number;
+  line_user_id: string;
+  display_name: string | null;
+  picture_url: string | null;
+  status_message: string | null;
+  language: string | null;
+  chat_mode: ChatMode;
+  friend_status: FriendStatus;
+  friend_since: Date | null;
+  last_message_at: Date | null;
+  profile_fetched_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ContactProfile {
+  display_name: string | null;
+  picture_url: string | null;
+  status_message: string | null;
+  language: string | null;
+}
+
+export interface FriendListQuery {
+  status?: FriendStatus;
+  /** Part of the display name or LINE user id. */
+  q?: string;
+  limit: number;
+  /** Keyset: contacts with an id below this one. */
+  beforeId?: number;
+}
+
+export class ContactsTable {
+  constructor(private readonly q: Queryable) {}
+
+  byId(id: number): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(`SELECT * FROM contacts WHERE id = $1`, [id]);
+  }
+
+  byLineUserId(lineUserId: string): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(`SELECT * FROM contacts WHERE line_user_id = $1`, [lineUserId]);
+  }
+
+  /** The contact of `lineUserId`, created on first sight; `created` tells which. */
+  async ensure(lineUserId: string): Promise<{ contact: ContactRow; created: boolean }> {
+    // The no-op update makes RETURNING answer the existing row too; xmax = 0 marks a fresh insert.
+    const row = (await this.q.row<ContactRow & { created: boolean }>(
+      `INSERT INTO contacts (line_user_id) VALUES ($1)
+       ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id
+       RETURNING *, (xmax = 0) AS created`,
+      [lineUserId],
+    ))!;
+    const { created, ...contact } = row;
+    return { contact, created };
+  }
+
+  /** Records a follow (status ACTIVE, friend since `at`) or an unfollow. */
+  setFriendStatus(id: number, status: FriendStatus, friendSince: Date | null | undefined): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(
+      `UPDATE contacts SET friend_status = $2,
+         friend_since = CASE WHEN $3::boolean THEN $4::timestamptz ELSE friend_since END,
+         updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, status, friendSince !== undefined, friendSince ?? null],
+    );
+  }
+
+  /** Moves last_message_at forward (never back: redeliveries may arrive late). */
+  touchLastMessage(id: number, at: Date): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(
+      `UPDATE contacts SET last_message_at = GREATEST(last_message_at, $2::timestamptz), updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, at],
+    );
+  }
+
+  setProfile(id: number, profile: ContactProfile): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(
+      `UPDATE contacts SET display_name = $2, picture_url = $3, status_message = $4, language = $5,
+         profile_fetched_at = now(), updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, profile.display_name, profile.picture_url, profile.status_message, profile.language],
+    );
+  }
+
+  /** Newest contacts first, `limit` of them, by keyset on id. */
+  listFriends(query: FriendListQuery): Promise<ContactRow[]> {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.status) {
+      params.push(query.status);
+      where.push(`friend_status = $${params.length}`);
+    }
+    if (query.q) {
+      params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(display_name ILIKE $${params.length} OR line_user_id ILIKE $${params.length})`);
+    }
+    if (query.beforeId !== undefined) {
+      params.push(query.beforeId);
+      where.push(`id < $${params.length}`);
+    }
+    params.push(query.limit);
+    return this.q.rows<ContactRow>(
+      `SELECT * FROM contacts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      params,
+    );
+  }
+}

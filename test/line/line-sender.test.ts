@@ -1,0 +1,147 @@
+import assert from 'assert';
+import { describeEachDatabase } from '../support/databases';
+import { ApiServer, startApiServer } from '../support/api-server';
+import { FakeLine } from '../support/fake-line';
+import { userId } from '../support/line-webhooks';
+import type { LiveChat } from '../../src/live-chat';
+import type { ContactRow } from '../../src/store/contacts';
+import { HttpError } from '../../src/http/errors';
+
+describeEachDatabase('LINE sender', (db) => {
+  let fake: FakeLine;
+  let server: ApiServer;
+  let app: LiveChat;
+  let contact: ContactRow;
+
+  before(async () => {
+    fake = await new FakeLine().start();
+  });
+  after(() => fake?.close());
+  beforeEach(async () => {
+    fake.reset();
+    server = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+    app = server.app;
+    contact = (await app.store.contacts.ensure(userId())).contact;
+  });
+  afterEach(() => server.close());
+
+  const send = (extra: Partial<Parameters<LiveChat['lineSender']['sendToContact']>[0]> = {}) =>
+    app.lineSender.sendToContact({ contact, messages: 'สวัสดีครับ', sender: 'BOT', channelAccessToken: fake.accessToken, ...extra });
+  const outgoing = () => db().sql.rows<any>(`SELECT * FROM messages WHERE direction = 'OUT' ORDER BY id`);
+
+  it('replies by a fresh token and records BOT messages as SENT with their LINE ids', async () => {
+    const replyToken = fake.issueReplyToken();
+    const result = await send({ replyToken, receivedAt: Date.now(), messages: ['one', { type: 'sticker', packageId: '446', stickerId: '1988' }] });
+    assert.strictEqual(result.status, 'SENT');
+    assert.strictEqual(result.via, 'reply');
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1);
+    assert.deepStrictEqual(fake.requestsTo('POST', '/v2/bot/message/reply')[0].body, {
+      replyToken, messages: [{ type: 'text', text: 'one' }, { type: 'sticker', packageId: '446', stickerId: '1988' }],
+    });
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 0);
+    const rows = await outgoing();
+    assert.deepStrictEqual(rows.map((r) => [r.sender, r.direction, r.message_type, r.delivery_status, r.delivery_attempts]), [
+      ['BOT', 'OUT', 'text', 'SENT', 1], ['BOT', 'OUT', 'sticker', 'SENT', 1],
+    ]);
+    assert.deepStrictEqual(rows[0].content, { type: 'text', text: 'one' });
+    assert.ok(rows.every((r) => /^\d+$/.test(r.line_message_id)));
+  });
+
+  it('pushes, with a retry key, when the token is older than 50 s or already used', async () => {
+    const replyToken = fake.issueReplyToken();
+    const old = await send({ replyToken, receivedAt: Date.now() - 55_000 });
+    assert.deepStrictEqual([old.status, old.via], ['SENT', 'push']);
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 0);
+
+    const token2 = fake.issueReplyToken();
+    await send({ replyToken: token2, receivedAt: Date.now() });
+    const reused = await send({ replyToken: token2, receivedAt: Date.now() });
+    assert.deepStrictEqual([reused.status, reused.via], ['SENT', 'push']);
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1);
+
+    const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+    assert.strictEqual(pushes.length, 2);
+    assert.deepStrictEqual(pushes[0].body, { to: contact.line_user_id, messages: [{ type: 'text', text: 'สวัสดีครับ' }] });
+    for (const push of pushes) assert.match(String(push.headers['x-line-retry-key']), /^[0-9a-f-]{36}$/);
+    assert.notStrictEqual(pushes[0].headers['x-line-retry-key'], pushes[1].headers['x-line-retry-key']);
+    const rows = await outgoing();
+    assert.strictEqual(rows[0].retry_key, pushes[0].headers['x-line-retry-key']);
+  });
+
+  it('falls back to push when LINE refuses the reply token', async () => {
+    const result = await send({ replyToken: 'never-issued', receivedAt: Date.now() });
+    assert.deepStrictEqual([result.status, result.via], ['SENT', 'push']);
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1);
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 1);
+  });
+
+  it('retries a push after 500 with the same retry key', async () => {
+    fake.failNextPushes(500, 503);
+    const result = await send();
+    assert.strictEqual(result.status, 'SENT');
+    const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+    assert.strictEqual(pushes.length, 3);
+    assert.strictEqual(new Set(pushes.map((p) => p.headers['x-line-retry-key'])).size, 1);
+    assert.strictEqual((await outgoing())[0].delivery_attempts, 3);
+  });
+
+  it('counts a 409 to its own retry (the first answer was lost) as delivered, sending once', async () => {
+    fake.loseNextPushAnswers(1);
+    const result = await send();
+    assert.strictEqual(result.status, 'SENT');
+    const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+    assert.strictEqual(pushes.length, 2);
+    assert.strictEqual(pushes[0].headers['x-line-retry-key'], pushes[1].headers['x-line-retry-key']);
+    const row = (await outgoing())[0];
+    assert.deepStrictEqual([row.delivery_status, row.delivery_attempts], ['SENT', 2]);
+  });
+
+  it('stores a push that keeps failing as FAILED with the error, and does not retry a 400', async () => {
+    fake.failNextPushes(500, 500, 500);
+    const result = await send();
+    assert.strictEqual(result.status, 'FAILED');
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 3);
+    let row = (await outgoing())[0];
+    assert.deepStrictEqual([row.delivery_status, row.delivery_attempts], ['FAILED', 3]);
+    assert.match(row.delivery_error, /500/);
+
+    fake.failNextPushes(400);
+    const refused = await send();
+    assert.strictEqual(refused.status, 'FAILED');
+    assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 4);
+    row = (await outgoing())[1];
+    assert.deepStrictEqual([row.delivery_status, row.delivery_attempts], ['FAILED', 1]);
+  });
+
+  it('marks the message FAILED when LINE is unreachable', async () => {
+    const unreachable = await startApiServer(db(), { lineApiBaseUrl: 'http://127.0.0.1:1', linePushRetryDelaysMs: [1, 1] });
+    try {
+      const result = await unreachable.app.lineSender.sendToContact({ contact, messages: 'x', sender: 'BOT', channelAccessToken: 't' });
+      assert.strictEqual(result.status, 'FAILED');
+      assert.strictEqual((await outgoing())[0].delivery_status, 'FAILED');
+    } finally {
+      await unreachable.close();
+    }
+  });
+
+  it('sends and stores nothing for a standby event', async () => {
+    const result = await send({ mode: 'standby', replyToken: fake.issueReplyToken(), receivedAt: Date.now() });
+    assert.strictEqual(result.status, 'SKIPPED');
+    assert.strictEqual(fake.requests.length, 0);
+    assert.strictEqual((await outgoing()).length, 0);
+  });
+
+  for (const [name, messages] of [
+    ['no messages', []],
+    ['six messages', ['1', '2', '3', '4', '5', '6']],
+    ['a text over 5000 characters', 'ก'.repeat(5001)],
+    ['an empty text', '  '],
+    ['an object without a type', [{ text: 'x' }]],
+  ] as const) {
+    it(`refuses ${name} with a clear error, storing and sending nothing`, async () => {
+      await assert.rejects(send({ messages: messages as any }), (err) => err instanceof HttpError && err.status === 400 && err.field === 'messages');
+      assert.strictEqual(fake.requests.length, 0);
+      assert.strictEqual((await outgoing()).length, 0);
+    });
+  }
+});

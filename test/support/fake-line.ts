@@ -1,0 +1,146 @@
+// A loopback stand-in for the LINE Messaging API that speaks its wire format, for the real SDK
+// to reach through its baseURL. Tests script it (tokens, profiles, failures) and read back every
+// request it got.
+import crypto from 'crypto';
+import http from 'http';
+import { AddressInfo } from 'net';
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+export interface FakeProfile {
+  displayName: string;
+  pictureUrl?: string;
+  statusMessage?: string;
+  language?: string;
+}
+
+export class FakeLine {
+  readonly requests: RecordedRequest[] = [];
+  /** The channel access token it accepts. */
+  accessToken = 'test-access-token';
+  botInfo = { userId: 'Ubot0000000000000000000000000000', basicId: '@fakebot', displayName: 'Fake Bot', chatMode: 'chat', markAsReadMode: 'manual' };
+  private readonly replyTokens = new Set<string>();
+  private readonly profiles = new Map<string, FakeProfile>();
+  private readonly acceptedRetryKeys = new Map<string, string>();
+  /** Statuses the next pushes answer with, one each, before pushing works again. */
+  private pushFailures: number[] = [];
+  private profileFailures: number[] = [];
+  /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
+  private lostPushAnswers = 0;
+  private server?: http.Server;
+  baseUrl = '';
+
+  async start(): Promise<this> {
+    this.server = http.createServer((req, res) => this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  /** A reply token LINE would have put on an event; it works once. */
+  issueReplyToken(token = crypto.randomBytes(16).toString('hex')): string {
+    this.replyTokens.add(token);
+    return token;
+  }
+
+  setProfile(userId: string, profile: FakeProfile): void {
+    this.profiles.set(userId, profile);
+  }
+
+  failNextPushes(...statuses: number[]): void {
+    this.pushFailures.push(...statuses);
+  }
+
+  /** The next `n` pushes are carried out, but their answer is lost: the client sees a 500. */
+  loseNextPushAnswers(n = 1): void {
+    this.lostPushAnswers += n;
+  }
+
+  failNextProfiles(...statuses: number[]): void {
+    this.profileFailures.push(...statuses);
+  }
+
+  requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.replyTokens.clear();
+    this.profiles.clear();
+    this.acceptedRetryKeys.clear();
+    this.pushFailures = [];
+    this.profileFailures = [];
+    this.lostPushAnswers = 0;
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the text
+    }
+    const path = (req.url ?? '/').split('?')[0];
+    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
+      res.writeHead(status, { 'content-type': 'application/json', 'x-line-request-id': crypto.randomUUID(), ...headers });
+      res.end(JSON.stringify(json));
+    };
+
+    if (req.headers.authorization !== `Bearer ${this.accessToken}`) {
+      return send(401, { message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' });
+    }
+    const b = body as Record<string, any> | undefined;
+
+    if (req.method === 'POST' && path === '/v2/bot/message/reply') {
+      if (req.headers['x-line-retry-key']) return send(400, { message: 'The retry key is not supported on this endpoint' });
+      if (!b || typeof b.replyToken !== 'string' || !this.replyTokens.delete(b.replyToken)) return send(400, { message: 'Invalid reply token' });
+      return send(200, { sentMessages: sentMessages(b.messages) });
+    }
+    if (req.method === 'POST' && path === '/v2/bot/message/push') {
+      const retryKey = req.headers['x-line-retry-key'] as string | undefined;
+      if (retryKey && this.acceptedRetryKeys.has(retryKey)) {
+        return send(409, { message: 'The retry key is already accepted' }, { 'x-line-accepted-request-id': this.acceptedRetryKeys.get(retryKey)! });
+      }
+      const failure = this.pushFailures.shift();
+      if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
+      if (!b || typeof b.to !== 'string' || !Array.isArray(b.messages) || b.messages.length < 1 || b.messages.length > 5) {
+        return send(400, { message: 'The request body has 1 error(s)' });
+      }
+      if (retryKey) this.acceptedRetryKeys.set(retryKey, crypto.randomUUID());
+      if (this.lostPushAnswers > 0) {
+        this.lostPushAnswers -= 1;
+        return send(500, { message: 'An error occurred in the internal server.' });
+      }
+      return send(200, { sentMessages: sentMessages(b.messages) });
+    }
+    const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path);
+    if (req.method === 'GET' && profile) {
+      const failure = this.profileFailures.shift();
+      if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
+      const found = this.profiles.get(decodeURIComponent(profile[1]));
+      if (!found) return send(404, { message: 'Not found' });
+      return send(200, { userId: decodeURIComponent(profile[1]), ...found });
+    }
+    if (req.method === 'GET' && path === '/v2/bot/info') return send(200, this.botInfo);
+    send(404, { message: 'Not found' });
+  }
+}
+
+function sentMessages(messages: unknown): { id: string; quoteToken: string }[] {
+  const list = Array.isArray(messages) ? messages : [];
+  return list.map(() => ({ id: String(BigInt(Date.now()) * 1000n + BigInt(crypto.randomInt(1000))), quoteToken: crypto.randomBytes(12).toString('base64url') }));
+}
