@@ -8,7 +8,7 @@ import { readEnvironment } from '../config/environment';
 import { resolveBootstrapAdmin } from '../auth/bootstrap-admin';
 import { consoleLogger } from '../logger';
 import { HttpError } from '../http/errors';
-import { servingStore } from '../../nodes/session-store/http-mount';
+import { mountHttp, servingStore } from '../../nodes/session-store/http-mount';
 import { nodeRedSettings } from './node-red-settings';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
@@ -68,12 +68,18 @@ async function main(): Promise<void> {
   RED.init(server, settings);
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, RED.httpNode);
+  // Mounted now, so that until the flow's store is up the API answers 503 rather than 404.
+  mountHttp(RED);
+  const flowsStarted = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(env.port, () => resolve());
   });
   await RED.start();
+  await flowsStarted;
+  // "ready" means the database is open and the API answers (a store that failed has said why).
+  await servingStore.node?.liveChat.catch(() => undefined);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.port;
   consoleLogger.info(`ready on http://localhost:${port}: inbox /admin/live-chat, editor /red, LINE webhook /line/webhook`);
