@@ -24,7 +24,7 @@ export = function register(RED: NodeAPI) {
       return;
     }
 
-    RED.httpNode.post(url, ...lineWebhookHandlers({
+    const handlers = lineWebhookHandlers({
       liveChat: () => store.liveChat,
       credential: config.credential?.trim(),
       onEvents(events) {
@@ -37,14 +37,16 @@ export = function register(RED: NodeAPI) {
         if (status >= 500) node.error(`LINE webhook answered ${status}: ${reason}`);
         else node.warn(`LINE webhook answered ${status}: ${reason}`);
       },
-    }));
+    });
+    RED.httpNode.post(url, ...handlers);
     node.status({ fill: 'grey', shape: 'ring', text: url });
 
-    // Routes survive a redeploy unless taken out (as Node-RED's own http in node does).
+    // Routes survive a redeploy unless taken out (as Node-RED's own http in node does); only
+    // this node's route goes, so another webhook node on the same path keeps its own.
     node.on('close', (_removed, done) => {
-      const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { path: string; methods: Record<string, boolean> } }[] } })._router;
+      const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { stack: { handle: unknown }[] } }[] } })._router;
       if (router) {
-        router.stack = router.stack.filter((layer) => !(layer.route && layer.route.path === url && layer.route.methods.post));
+        router.stack = router.stack.filter((layer) => !layer.route?.stack.some((l) => (handlers as unknown[]).includes(l.handle)));
       }
       done();
     });
