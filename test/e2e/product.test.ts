@@ -117,7 +117,7 @@ describe('the product, started as npm start does', function () {
     assert.strictEqual(events.status, 404);
   });
 
-  it('opens the editor at /red to admin operators only', async () => {
+  it('opens the editor at /red to admin operators only, with the default flow among the examples', async () => {
     const tokenFor = (username: string, password: string) =>
       fetch(`${product.baseUrl}/red/auth/token`, {
         method: 'POST',
@@ -129,6 +129,15 @@ describe('the product, started as npm start does', function () {
     assert.notStrictEqual((await tokenFor(ADMIN.username, 'wrong-password')).status, 200);
     await call(api, 'POST', '/admin/operators', { token, body: { username: 'nok', password: 'nok-password-1', role: 'operator' } });
     assert.notStrictEqual((await tokenFor('nok', 'nok-password-1')).status, 200);
+
+    // and offers the shipped flow under Import > Examples
+    const editorToken = ((await (await tokenFor(ADMIN.username, ADMIN.password)).json()) as { access_token: string }).access_token;
+    const example = await fetch(`${product.baseUrl}/red/library/examples/flows/node-red-contrib-line-live-chat/live-chat-handoff`, {
+      headers: { authorization: `Bearer ${editorToken}` },
+    });
+    assert.strictEqual(example.status, 200);
+    const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'flows', 'live-chat-handoff.json'), 'utf8'));
+    assert.deepStrictEqual(await example.json(), shipped);
   });
 
   it('stops cleanly and, restarted, keeps its data and the edited flow', async () => {
