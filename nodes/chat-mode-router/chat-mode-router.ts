@@ -3,6 +3,7 @@
 // (group and room events) goes to BOT: there is no human inbox for those.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { findSessionStore } from '../shared/session-store';
+import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 
 interface ChatModeRouterConfig extends NodeDefinition {
@@ -16,23 +17,18 @@ export = function register(RED: NodeAPI) {
     const store = findSessionStore(RED, config.store);
     if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
 
-    node.on('input', (msg, send, done) => {
-      (async () => {
-        if (!store) throw new Error('Choose a session-store for this chat-mode-router');
-        const known = msg.contact as ContactRow | null | undefined;
-        if (!known?.line_user_id) {
-          send([msg, null]);
-          return;
-        }
-        const liveChat = await store.liveChat;
-        const contact = (await liveChat.store.contacts.byLineUserId(known.line_user_id)) ?? known;
-        msg.contact = contact;
-        send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
-        node.status({ fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green', shape: 'dot', text: `${contact.chat_mode}: ${contact.display_name ?? contact.line_user_id}` });
-      })().then(() => done(), (err: Error) => {
-        node.status({ fill: 'red', shape: 'ring', text: err.message.slice(0, 60) });
-        done(err);
-      });
+    onInput(node, async (msg, send) => {
+      if (!store) throw new Error('Choose a session-store for this chat-mode-router');
+      const known = msg.contact as ContactRow | null | undefined;
+      if (!known?.line_user_id) {
+        send([msg, null]);
+        return;
+      }
+      const liveChat = await store.liveChat;
+      const contact = (await liveChat.store.contacts.byLineUserId(known.line_user_id)) ?? known;
+      msg.contact = contact;
+      send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
+      node.status({ fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green', shape: 'dot', text: `${contact.chat_mode}: ${contact.display_name ?? contact.line_user_id}` });
     });
   }
 

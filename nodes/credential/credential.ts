@@ -2,8 +2,9 @@
 // call n8n, Google Sheets or other APIs. The provider's default, or the one the node (or
 // msg.credentialId) names by id or name.
 import { isProvider } from '../../src/credentials/providers';
-import type { DoneFunction, Node, NodeAPI, NodeDefinition, NodeMessage, SendFunction } from '../shared/node-red';
+import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { findSessionStore } from '../shared/session-store';
+import { onInput } from '../shared/input';
 
 interface CredentialConfig extends NodeDefinition {
   store?: string;
@@ -20,22 +21,14 @@ export = function register(RED: NodeAPI) {
     const problem = !store ? RED._('credential.errors.noStore') : !isProvider(provider) ? RED._('credential.errors.badProvider', { provider: String(provider ?? '') }) : undefined;
     if (problem) node.status({ fill: 'red', shape: 'ring', text: problem });
 
-    node.on('input', (msg: NodeMessage, send: SendFunction, done: DoneFunction) => {
-      (async () => {
-        if (problem || !store || !isProvider(provider)) throw new Error(problem);
-        const liveChat = await store.liveChat;
-        const choice = config.credential || (typeof msg.credentialId === 'string' || typeof msg.credentialId === 'number' ? msg.credentialId : undefined);
-        msg.credential = await liveChat.credentials.resolve(provider, choice);
-        node.status({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name: (msg.credential as { name: string }).name }) });
-        send(msg);
-      })().then(
-        () => done(),
-        (err: Error) => {
-          node.status({ fill: 'red', shape: 'ring', text: RED._('credential.status.failed') });
-          done(err);
-        },
-      );
-    });
+    onInput(node, async (msg, send) => {
+      if (problem || !store || !isProvider(provider)) throw new Error(problem);
+      const liveChat = await store.liveChat;
+      const choice = config.credential || (typeof msg.credentialId === 'string' || typeof msg.credentialId === 'number' ? msg.credentialId : undefined);
+      msg.credential = await liveChat.credentials.resolve(provider, choice);
+      node.status({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name: (msg.credential as { name: string }).name }) });
+      send(msg);
+    }, () => ({ fill: 'red', shape: 'ring', text: RED._('credential.status.failed') }));
   }
 
   RED.nodes.registerType('credential', CredentialNode as never);
