@@ -4,6 +4,7 @@ import path from 'path';
 import { helper, httpProbe, serveHttpNode } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { FakeLine } from '../support/fake-line';
+import { setEnvironment } from '../support/environment';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
@@ -15,27 +16,24 @@ import type { SessionStoreNode } from '../../nodes/shared/session-store';
 const functionNode = require('@node-red/nodes/core/function/10-function.js');
 const commentNode = require('@node-red/nodes/core/common/90-comment.js');
 
-const ENV = ['LINE_API_BASE_URL', 'LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN', 'ADMIN_PASSWORD'] as const;
 
 describe('the shipped default flow: the BOT branch', function () {
   this.timeout(30000);
   let fake: FakeLine;
-  const saved: Partial<Record<(typeof ENV)[number], string>> = {};
+  let restoreEnvironment: () => void;
 
   before(async () => {
     fake = await new FakeLine().start();
-    for (const key of ENV) saved[key] = process.env[key];
-    process.env.LINE_API_BASE_URL = fake.baseUrl;
-    process.env.LINE_CHANNEL_SECRET = CHANNEL_SECRET;
-    process.env.LINE_CHANNEL_ACCESS_TOKEN = fake.accessToken;
-    delete process.env.ADMIN_PASSWORD;
+    restoreEnvironment = setEnvironment({
+      LINE_API_BASE_URL: fake.baseUrl,
+      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: fake.accessToken,
+      ADMIN_PASSWORD: undefined,
+    });
     await helper.startServer();
   });
   after(async () => {
-    for (const key of ENV) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
+    restoreEnvironment();
     await helper.stopServer();
     await fake?.close();
   });

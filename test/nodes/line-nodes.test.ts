@@ -3,6 +3,7 @@ import path from 'path';
 import { helper, httpProbe, serveHttpNode } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { FakeLine } from '../support/fake-line';
+import { setEnvironment } from '../support/environment';
 import {
   BOT_USER_ID, CHANNEL_SECRET, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody,
 } from '../support/line-webhooks';
@@ -13,7 +14,6 @@ import lineReplyNode from '../../nodes/line-reply/line-reply';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
 
-const ENV = ['LINE_API_BASE_URL', 'LINE_CHANNEL_SECRET', 'LINE_CHANNEL_ACCESS_TOKEN', 'ADMIN_PASSWORD'] as const;
 
 describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   this.timeout(30000);
@@ -21,7 +21,7 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   let http: { baseUrl: string; close(): Promise<void> } | undefined;
   let liveChat: LiveChat;
   let dataDir: string;
-  const saved: Partial<Record<(typeof ENV)[number], string>> = {};
+  let restoreEnvironment: () => void;
   const received: Record<string, any[]> = {};
 
   const flow = () => [
@@ -62,18 +62,16 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
 
   before(async () => {
     fake = await new FakeLine().start();
-    for (const key of ENV) saved[key] = process.env[key];
-    process.env.LINE_API_BASE_URL = fake.baseUrl;
-    process.env.LINE_CHANNEL_SECRET = CHANNEL_SECRET;
-    process.env.LINE_CHANNEL_ACCESS_TOKEN = fake.accessToken;
-    delete process.env.ADMIN_PASSWORD;
+    restoreEnvironment = setEnvironment({
+      LINE_API_BASE_URL: fake.baseUrl,
+      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: fake.accessToken,
+      ADMIN_PASSWORD: undefined,
+    });
     await helper.startServer();
   });
   after(async () => {
-    for (const key of ENV) {
-      if (saved[key] === undefined) delete process.env[key];
-      else process.env[key] = saved[key];
-    }
+    restoreEnvironment();
     await helper.stopServer();
     await fake?.close();
   });

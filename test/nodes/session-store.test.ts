@@ -4,6 +4,7 @@ import path from 'path';
 import { helper, httpProbe, serveHttpNode } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { call, login } from '../support/api-server';
+import { setEnvironment } from '../support/environment';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 
@@ -11,7 +12,7 @@ describe('session-store node', function () {
   this.timeout(30000);
   let dataDir: string;
   let http: { baseUrl: string; close(): Promise<void> } | undefined;
-  const savedPassword = process.env.ADMIN_PASSWORD;
+  let restoreEnvironment: () => void;
 
   const flow = () => [
     { id: 'store', type: 'session-store', name: 'live chat', dataDir },
@@ -31,11 +32,11 @@ describe('session-store node', function () {
   }
 
   before(async () => {
-    delete process.env.ADMIN_PASSWORD;
+    restoreEnvironment = setEnvironment({ ADMIN_PASSWORD: undefined });
     await helper.startServer();
   });
   after(async () => {
-    if (savedPassword !== undefined) process.env.ADMIN_PASSWORD = savedPassword;
+    restoreEnvironment();
     await helper.stopServer();
   });
   beforeEach(async () => {
