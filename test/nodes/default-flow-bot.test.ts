@@ -1,10 +1,9 @@
 import assert from 'assert';
 import fs from 'fs';
 import path from 'path';
-import { helper, httpProbe, serveHttpNode } from '../support/node-red';
+import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
-import { FakeLine } from '../support/fake-line';
-import { setEnvironment } from '../support/environment';
+import type { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
@@ -20,23 +19,11 @@ const commentNode = require('@node-red/nodes/core/common/90-comment.js');
 describe('the shipped default flow: the BOT branch', function () {
   this.timeout(30000);
   let fake: FakeLine;
-  let restoreEnvironment: () => void;
+  const lineStandIn = useLineNodeRuntime();
+  before(() => {
+    fake = lineStandIn();
+  });
 
-  before(async () => {
-    fake = await new FakeLine().start();
-    restoreEnvironment = setEnvironment({
-      LINE_API_BASE_URL: fake.baseUrl,
-      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: fake.accessToken,
-      ADMIN_PASSWORD: undefined,
-    });
-    await helper.startServer();
-  });
-  after(async () => {
-    restoreEnvironment();
-    await helper.stopServer();
-    await fake?.close();
-  });
 
   it('answers a text message by reply token and records the answer as a BOT message', async () => {
     const dataDir = tempDir();

@@ -1,9 +1,8 @@
 import assert from 'assert';
 import path from 'path';
-import { helper, httpProbe, serveHttpNode } from '../support/node-red';
+import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
-import { FakeLine } from '../support/fake-line';
-import { setEnvironment } from '../support/environment';
+import type { FakeLine } from '../support/fake-line';
 import {
   BOT_USER_ID, CHANNEL_SECRET, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody,
 } from '../support/line-webhooks';
@@ -18,10 +17,13 @@ import type { LiveChat } from '../../src/live-chat';
 describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   this.timeout(30000);
   let fake: FakeLine;
+  const lineStandIn = useLineNodeRuntime();
+  before(() => {
+    fake = lineStandIn();
+  });
   let http: { baseUrl: string; close(): Promise<void> } | undefined;
   let liveChat: LiveChat;
   let dataDir: string;
-  let restoreEnvironment: () => void;
   const received: Record<string, any[]> = {};
 
   const flow = () => [
@@ -60,21 +62,6 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
   const count = async (table: string) => (await liveChat.store.sql.row<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))!.n;
 
-  before(async () => {
-    fake = await new FakeLine().start();
-    restoreEnvironment = setEnvironment({
-      LINE_API_BASE_URL: fake.baseUrl,
-      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: fake.accessToken,
-      ADMIN_PASSWORD: undefined,
-    });
-    await helper.startServer();
-  });
-  after(async () => {
-    restoreEnvironment();
-    await helper.stopServer();
-    await fake?.close();
-  });
   beforeEach(async () => {
     fake.reset();
     dataDir = tempDir();

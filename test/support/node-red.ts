@@ -3,6 +3,9 @@
 import http from 'http';
 import { AddressInfo } from 'net';
 import helper from 'node-red-node-test-helper';
+import { FakeLine } from './fake-line';
+import { CHANNEL_SECRET } from './line-webhooks';
+import { setEnvironment } from './environment';
 
 helper.init(require.resolve('node-red'));
 
@@ -27,5 +30,33 @@ export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promi
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/**
+ * Mocha hooks for a suite that runs the LINE nodes: a loopback LINE stand-in, the environment
+ * that points the nodes at it, and the helper's server. Answers a getter for the stand-in.
+ */
+export function useLineNodeRuntime(): () => FakeLine {
+  let fake: FakeLine | undefined;
+  let restoreEnvironment = () => undefined as void;
+  before(async () => {
+    fake = await new FakeLine().start();
+    restoreEnvironment = setEnvironment({
+      LINE_API_BASE_URL: fake.baseUrl,
+      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+      LINE_CHANNEL_ACCESS_TOKEN: fake.accessToken,
+      ADMIN_PASSWORD: undefined,
+    });
+    await helper.startServer();
+  });
+  after(async () => {
+    restoreEnvironment();
+    await helper.stopServer();
+    await fake?.close();
+  });
+  return () => {
+    if (!fake) throw new Error('the LINE stand-in is not running');
+    return fake;
   };
 }
