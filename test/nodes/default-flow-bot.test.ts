@@ -4,7 +4,7 @@ import path from 'path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
+import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import chatModeRouterNode from '../../nodes/chat-mode-router/chat-mode-router';
