@@ -4,7 +4,7 @@ import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import {
-  BOT_USER_ID, CHANNEL_SECRET, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody,
+  BOT_USER_ID, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody,
 } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
