@@ -1,0 +1,109 @@
+// The live chat's run-time settings (the `settings` table), each with its default, read and
+// checked in one place. Operators change them in the inbox's General settings; a node may set
+// its own keywords or greeting instead.
+import type { SettingsTable } from '../store/settings';
+import { badRequest } from '../http/errors';
+
+export type KeywordMatchMode = 'exact' | 'contains';
+
+export interface LiveChatSettings {
+  /** Texts that ask for a human. */
+  handoff_keywords: string[];
+  /** exact: the whole message is a keyword; contains: a keyword appears anywhere in it. */
+  handoff_match_mode: KeywordMatchMode;
+  /** Sent (by reply token) when a handoff opens a session. */
+  handoff_greeting: string;
+  /** Sent when an operator closes a chat without a message of their own; '' sends nothing. */
+  closing_message: string;
+  /** An open session with no message for this long is closed by the system (0 = never). */
+  auto_close_minutes: number;
+  /** Sent to the user when the system closes an idle chat; '' sends nothing. */
+  auto_close_message: string;
+  /** A session still WAITING this long after it opened gets one Telegram reminder (0 = off). */
+  renotify_minutes: number;
+  /** IANA zone the analytics count days and hours in. */
+  time_zone: string;
+}
+
+export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
+  handoff_keywords: ['ติดต่อเจ้าหน้าที่', 'คุยกับเจ้าหน้าที่', 'ขอคุยกับเจ้าหน้าที่', 'agent', 'human'],
+  handoff_match_mode: 'exact',
+  handoff_greeting: 'เจ้าหน้าที่จะติดต่อกลับในไม่ช้า กรุณารอสักครู่',
+  closing_message: 'ขอบคุณที่ติดต่อเรา หากมีคำถามเพิ่มเติม พิมพ์ "ติดต่อเจ้าหน้าที่" ได้ตลอดเวลา',
+  auto_close_minutes: 60,
+  auto_close_message: 'แชทนี้ปิดอัตโนมัติเนื่องจากไม่มีการตอบกลับ หากต้องการคุยกับเจ้าหน้าที่อีกครั้ง พิมพ์ "ติดต่อเจ้าหน้าที่"',
+  renotify_minutes: 10,
+  time_zone: 'Asia/Bangkok',
+});
+
+const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof LiveChatSettings)[];
+const MAX_MINUTES = 7 * 24 * 60;
+
+/** All settings, stored values over defaults (a stored value that no longer checks out is ignored). */
+export async function readSettings(table: SettingsTable): Promise<LiveChatSettings> {
+  const stored = await table.all();
+  const settings = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
+  for (const key of KEYS) {
+    if (!(key in stored)) continue;
+    try {
+      settings[key] = checkSetting(key, stored[key]);
+    } catch {
+      // keep the default
+    }
+  }
+  return settings as unknown as LiveChatSettings;
+}
+
+/** Checks and stores the given settings (all or nothing); unknown keys are refused. */
+export async function updateSettings(table: SettingsTable, changes: Record<string, unknown>): Promise<LiveChatSettings> {
+  const checked: [string, unknown][] = [];
+  for (const [key, value] of Object.entries(changes)) {
+    if (!KEYS.includes(key as keyof LiveChatSettings)) throw badRequest(`${key} is not a setting; known: ${KEYS.join(', ')}`, key);
+    checked.push([key, checkSetting(key as keyof LiveChatSettings, value)]);
+  }
+  for (const [key, value] of checked) await table.set(key, value);
+  return readSettings(table);
+}
+
+function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
+  switch (key) {
+    case 'handoff_keywords': {
+      if (!Array.isArray(value) || value.some((k) => typeof k !== 'string')) throw badRequest('handoff_keywords must be a list of texts', key);
+      const keywords = [...new Set(value.map((k: string) => k.trim()).filter((k) => k !== ''))];
+      if (keywords.length === 0) throw badRequest('handoff_keywords needs at least one keyword', key);
+      if (keywords.some((k) => k.length > 100)) throw badRequest('each handoff keyword must be at most 100 characters', key);
+      return keywords;
+    }
+    case 'handoff_match_mode':
+      if (value !== 'exact' && value !== 'contains') throw badRequest('handoff_match_mode must be exact or contains', key);
+      return value;
+    case 'handoff_greeting':
+      if (typeof value !== 'string' || value.trim() === '') throw badRequest('handoff_greeting must be a text', key);
+      if (value.length > 5000) throw badRequest('handoff_greeting must be at most 5000 characters', key);
+      return value.trim();
+    case 'closing_message':
+    case 'auto_close_message':
+      if (typeof value !== 'string') throw badRequest(`${key} must be a text ('' sends nothing)`, key);
+      if (value.length > 5000) throw badRequest(`${key} must be at most 5000 characters`, key);
+      return value.trim();
+    case 'auto_close_minutes':
+    case 'renotify_minutes':
+      // Decimals are allowed (0.5 = 30 s), mostly for trying things out.
+      if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_MINUTES) {
+        throw badRequest(`${key} must be a number of minutes from 0 to ${MAX_MINUTES}`, key);
+      }
+      return value;
+    case 'time_zone':
+      if (typeof value !== 'string' || !isTimeZone(value)) throw badRequest('time_zone must be an IANA time zone such as Asia/Bangkok', key);
+      return value;
+  }
+}
+
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
