@@ -3,12 +3,19 @@
 import { EventEmitter } from 'events';
 import type { ContactRow } from './store/contacts';
 import type { MessageRow } from './store/messages';
+import type { ChatSessionRow } from './store/chat-sessions';
+
+export type SessionChange = 'opened' | 'claimed' | 'reassigned' | 'closed';
 
 export interface LiveChatEventMap {
   /** A message was stored, or its delivery state changed. */
   message: [{ message: MessageRow; contact: ContactRow }];
-  /** A contact was created or changed (profile, friend status, last message time). */
+  /** A contact was created or changed (profile, friend status, chat mode, last message time). */
   contact: [{ contact: ContactRow }];
+  /** A session opened, was claimed or handed over, or closed. */
+  session: [{ session: ChatSessionRow; contact: ContactRow; change: SessionChange }];
+  /** An operator read a conversation up to its newest message. */
+  read: [{ operatorId: number; contact: ContactRow }];
 }
 
 export class LiveChatEvents extends EventEmitter<LiveChatEventMap> {}

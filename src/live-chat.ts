@@ -13,6 +13,10 @@ import { LiveChatEvents } from './events';
 import { LineClients } from './line/line-clients';
 import { LineWebhookIngest } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
+import { Handoff } from './live-chat/handoff';
+import { ChatSessions } from './live-chat/chat-sessions';
+import { OperatorMessages } from './live-chat/operator-messages';
+import { Conversations } from './live-chat/conversations';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -29,8 +33,12 @@ export interface LiveChatOptions {
   /** Waits between push attempts (tests shorten them). */
   linePushRetryDelaysMs?: number[];
   telegramApiRoot?: string;
+  /** How often idle chats are looked for to close (default 30 s; 0 = never). */
+  sweepIntervalMs?: number;
   log?: Logger;
 }
+
+export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
 
 export class LiveChat {
   readonly store: Store;
@@ -41,7 +49,16 @@ export class LiveChat {
   readonly lineWebhook: LineWebhookIngest;
   readonly lineSender: LineSender;
   readonly credentials: Credentials;
+  /** Starting a handoff from a LINE event. */
+  readonly handoff: Handoff;
+  /** Claim, close, the BOT/HUMAN switch and the closing of idle chats. */
+  readonly sessions: ChatSessions;
+  readonly operatorMessages: OperatorMessages;
+  /** The inbox's reads: the conversation list and one conversation's history. */
+  readonly conversations: Conversations;
   private apiRouter?: express.Router;
+  private sweepTimer?: NodeJS.Timeout;
+  private sweeping?: Promise<void>;
 
   private constructor(
     readonly db: Database,
@@ -59,6 +76,10 @@ export class LiveChat {
       new CredentialVerifier({ lineApiBaseUrl: options.lineApiBaseUrl, telegramApiRoot: options.telegramApiRoot }),
       log,
     );
+    this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log);
+    this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
+    this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
+    this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -77,6 +98,7 @@ export class LiveChat {
         log.info(`created the first admin operator "${options.bootstrapAdmin.username}"`);
       }
       if (options.environmentCredentials) await app.credentials.seedFromEnvironment(options.environmentCredentials);
+      app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
     } catch (err) {
       await db.close();
       throw err;
@@ -90,7 +112,21 @@ export class LiveChat {
     return this.apiRouter;
   }
 
+  /** Closes idle chats now and then (every instance may: each chat is closed once). */
+  private startSweeping(intervalMs: number): void {
+    if (intervalMs <= 0) return;
+    this.sweepTimer = setInterval(() => {
+      this.sweeping ??= this.sessions
+        .closeIdle()
+        .then(() => undefined, (err: Error) => this.log.error(`closing idle chats failed: ${err.message}`))
+        .finally(() => (this.sweeping = undefined));
+    }, intervalMs);
+    this.sweepTimer.unref();
+  }
+
   async close(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    await this.sweeping;
     await this.db.close();
   }
 }

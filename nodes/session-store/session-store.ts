@@ -41,6 +41,7 @@ export = function register(RED: NodeAPI) {
         lineApiBaseUrl: env.lineApiBaseUrl,
         lineDataApiBaseUrl: env.lineDataApiBaseUrl,
         telegramApiRoot: env.telegramApiRoot,
+        sweepIntervalMs: env.sweepIntervalMs,
         log,
       }))();
     // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.

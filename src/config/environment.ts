@@ -17,6 +17,8 @@ export interface Environment {
   lineApiBaseUrl: string;
   lineDataApiBaseUrl: string;
   telegramApiRoot: string;
+  /** How often idle chats are looked for, in ms. */
+  sweepIntervalMs: number;
 }
 
 function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -30,6 +32,16 @@ function port(env: NodeJS.ProcessEnv): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535) {
     throw new Error(`PORT must be a whole number from 0 to 65535, not "${raw}"`);
+  }
+  return value;
+}
+
+function sweepSeconds(env: NodeJS.ProcessEnv): number {
+  const raw = text(env, 'SWEEP_INTERVAL_SECONDS');
+  if (raw === undefined) return 30;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0.1 || value > 3600) {
+    throw new Error(`SWEEP_INTERVAL_SECONDS must be a number of seconds from 0.1 to 3600, not "${raw}"`);
   }
   return value;
 }
@@ -52,5 +64,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     lineApiBaseUrl: (text(env, 'LINE_API_BASE_URL') ?? 'https://api.line.me').replace(/\/+$/, ''),
     lineDataApiBaseUrl: (text(env, 'LINE_DATA_API_BASE_URL') ?? 'https://api-data.line.me').replace(/\/+$/, ''),
     telegramApiRoot: (text(env, 'TELEGRAM_API_ROOT') ?? 'https://api.telegram.org').replace(/\/+$/, ''),
+    sweepIntervalMs: Math.round(sweepSeconds(env) * 1000),
   };
 }

@@ -8,6 +8,8 @@ import { authRoutes } from './routes/auth';
 import { credentialRoutes } from './routes/credentials';
 import { operatorRoutes } from './routes/operators';
 import { friendRoutes } from './routes/friends';
+import { liveChatRoutes } from './routes/live-chat';
+import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
@@ -17,6 +19,8 @@ export function createApi(app: LiveChat): express.Router {
   api.use(operatorRoutes(app.operators));
   api.use(friendRoutes(app.store));
   api.use(credentialRoutes(app.credentials));
+  api.use(liveChatRoutes(app));
+  api.use(liveChatSettingsRoutes(app.store));
   api.use((_req, res) => {
     res.status(404).json({ error: 'No such API route' });
   });

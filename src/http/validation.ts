@@ -60,3 +60,20 @@ export function idParam(raw: string | undefined, field = 'id'): number {
   }
   return value;
 }
+
+/** One query parameter as text; blank means absent, repeats are refused. */
+export function queryString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw badRequest(`${field} must be given once, as text`, field);
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/** A page size from the query: `fallback` when absent, at most `max`. */
+export function limitParam(value: unknown, fallback: number, max: number): number {
+  const text = queryString(value, 'limit');
+  if (text === undefined) return fallback;
+  const limit = idParam(text, 'limit');
+  if (limit > max) throw badRequest(`limit must be at most ${max}`, 'limit');
+  return limit;
+}

@@ -92,19 +92,42 @@ export class LineSender {
       }
     }
 
+    return this.push(ids, request.contact, messages, retryKey, client, 0);
+  }
+
+  /**
+   * Sends again messages that finally failed, under the retry key they were first pushed with:
+   * if LINE did take an earlier attempt after all, it answers 409 and nothing goes out twice.
+   */
+  async resend(request: { contact: ContactRow; messages: MessageRow[]; channelAccessToken: string }): Promise<SendResult> {
+    const rows = [...request.messages].sort((a, b) => a.id - b.id);
+    const retryKey = rows[0]?.retry_key;
+    if (!retryKey || rows.some((m) => m.retry_key !== retryKey || m.delivery_status !== 'FAILED')) {
+      throw new Error('Only messages that failed, sent together under one retry key, can be sent again');
+    }
+    const ids = rows.map((m) => m.id);
+    const previousAttempts = Math.max(...rows.map((m) => m.delivery_attempts));
+    this.announce(await this.store.messages.markDelivery(ids, { status: 'PENDING', attempts: previousAttempts }), request.contact);
+    const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
+    return this.push(ids, request.contact, messages, retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
+  }
+
+  /** Push with up to PUSH_ATTEMPTS tries, the same retry key on each. */
+  private async push(ids: number[], contact: ContactRow, messages: messagingApi.Message[], retryKey: string, client: messagingApi.MessagingApiClient, attemptsBefore: number): Promise<SendResult> {
     let attempts = 0;
     for (;;) {
       attempts += 1;
+      const total = attemptsBefore + attempts;
       try {
-        const answer = await client.pushMessage({ to: request.contact.line_user_id, messages }, retryKey);
-        return this.finish(ids, request.contact, 'push', { status: 'SENT', attempts, lineMessageIds: sentIds(answer.sentMessages) });
+        const answer = await client.pushMessage({ to: contact.line_user_id, messages }, retryKey);
+        return this.finish(ids, contact, 'push', { status: 'SENT', attempts: total, lineMessageIds: sentIds(answer.sentMessages) });
       } catch (err) {
         // 409: a previous attempt with this key was accepted already.
-        if (err instanceof HTTPFetchError && err.status === 409) return this.finish(ids, request.contact, 'push', { status: 'SENT', attempts });
+        if (err instanceof HTTPFetchError && err.status === 409) return this.finish(ids, contact, 'push', { status: 'SENT', attempts: total });
         if (!isRetryable(err) || attempts >= PUSH_ATTEMPTS) {
           const error = lineErrorText(err);
-          this.log.warn(`push to ${request.contact.line_user_id} failed after ${attempts} attempt(s): ${error}`);
-          return this.finish(ids, request.contact, 'push', { status: 'FAILED', attempts, error });
+          this.log.warn(`push to ${contact.line_user_id} failed after ${attempts} attempt(s): ${error}`);
+          return this.finish(ids, contact, 'push', { status: 'FAILED', attempts: total, error });
         }
         await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempts - 1] ?? this.retryDelaysMs.at(-1) ?? 0));
       }

@@ -12,6 +12,8 @@ import type { MessageRow } from '../store/messages';
 import type { FriendEventType } from '../store/friend-events';
 import type { WebhookEventInsert } from '../store/webhook-events';
 import type { LiveChatEvents } from '../events';
+import type { ChatSessionRow } from '../store/chat-sessions';
+import { closeSession, SessionChangeResult } from '../live-chat/session-transitions';
 import type { Logger } from '../logger';
 import { LineClients, lineErrorText } from './line-clients';
 import { LineSource, LineWebhookEvent, readEnvelope } from './webhook-envelope';
@@ -72,18 +74,20 @@ export class LineWebhookIngest {
 
     const receivedAt = Date.now();
     const changedContacts = new Map<number, ContactRow>();
+    const closedSessions: SessionChangeResult[] = [];
     const accepted = await this.store.transaction(async (tx) => {
       const fresh = await tx.webhookEvents.insertNew(events.map((e) => webhookEventRow(e, destination)));
       const out: AcceptedEvent[] = [];
       for (const event of events) {
         // delete: the same id twice in one body is handled once
         if (!fresh.delete(event.webhookEventId)) continue;
-        out.push(await this.record(tx, event, destination, receivedAt, changedContacts));
+        out.push(await this.record(tx, event, destination, receivedAt, changedContacts, closedSessions));
       }
       return out;
     });
 
     for (const contact of changedContacts.values()) this.events.emit('contact', { contact });
+    for (const closed of closedSessions) this.events.emit('session', { ...closed, change: 'closed' });
     for (const a of accepted) {
       if (a.message && a.contact) this.events.emit('message', { message: a.message, contact: changedContacts.get(a.contact.id) ?? a.contact });
     }
@@ -91,7 +95,7 @@ export class LineWebhookIngest {
   }
 
   /** Stores what one new event means for its 1:1 contact. */
-  private async record(tx: Store, event: LineWebhookEvent, destination: string, receivedAt: number, changed: Map<number, ContactRow>): Promise<AcceptedEvent> {
+  private async record(tx: Store, event: LineWebhookEvent, destination: string, receivedAt: number, changed: Map<number, ContactRow>, closedSessions: SessionChangeResult[]): Promise<AcceptedEvent> {
     const accepted: AcceptedEvent = { event, destination, receivedAt, contact: null, message: null };
     const userId = event.source?.type === 'user' ? event.source.userId : undefined;
     if (!userId) return accepted;
@@ -114,12 +118,22 @@ export class LineWebhookIngest {
         contact = (await tx.contacts.setFriendStatus(contact.id, status, eventType === 'UNFOLLOW' ? undefined : at)) ?? contact;
         changed.set(contact.id, contact);
       }
+      // A user who leaves ends their chat with a human: nobody can answer them any more.
+      const open = eventType === 'UNFOLLOW' ? await tx.chatSessions.openFor(contact.id) : undefined;
+      const closed = open && (await closeSession(tx, open.id, 'USER'));
+      if (closed) {
+        closedSessions.push(closed);
+        contact = closed.contact;
+        changed.set(contact.id, contact);
+      }
     }
 
     if (event.type === 'message' && event.message) {
       const { id, type, markAsReadToken } = event.message;
+      const open: ChatSessionRow | undefined = await tx.chatSessions.openFor(contact.id);
       accepted.message = (await tx.messages.insertIncoming({
         contact_id: contact.id,
+        session_id: open?.id ?? null,
         message_type: type,
         content: event.message,
         line_message_id: id,
@@ -127,6 +141,8 @@ export class LineWebhookIngest {
         mark_as_read_token: markAsReadToken ?? null,
         created_at: at,
       })) ?? null;
+      // In a session with a human, the user's messages count towards it (message_count).
+      if (open && accepted.message) await tx.chatSessions.countMessages(open.id, 1, false);
       contact = (await tx.contacts.touchLastMessage(contact.id, at)) ?? contact;
       changed.set(contact.id, contact);
     }

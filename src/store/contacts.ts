@@ -81,6 +81,10 @@ export class ContactsTable {
     );
   }
 
+  setChatMode(id: number, mode: ChatMode): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(`UPDATE contacts SET chat_mode = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, mode]);
+  }
+
   setProfile(id: number, profile: ContactProfile): Promise<ContactRow | undefined> {
     return this.q.row<ContactRow>(
       `UPDATE contacts SET display_name = $2, picture_url = $3, status_message = $4, language = $5,

@@ -28,6 +28,8 @@ export interface MessageRow {
 
 export interface IncomingMessage {
   contact_id: number;
+  /** The contact's open session, if any. */
+  session_id: number | null;
   message_type: string;
   content: Record<string, unknown>;
   line_message_id: string;
@@ -56,12 +58,12 @@ export class MessagesTable {
   /** Stores a user's message; undefined when that LINE message is already stored. */
   insertIncoming(m: IncomingMessage): Promise<MessageRow | undefined> {
     return this.q.row<MessageRow>(
-      `INSERT INTO messages (contact_id, direction, sender, message_type, content, line_message_id,
+      `INSERT INTO messages (contact_id, session_id, direction, sender, message_type, content, line_message_id,
          webhook_event_id, mark_as_read_token, delivery_status, created_at)
-       VALUES ($1, 'IN', 'USER', $2, $3, $4, $5, $6, 'RECEIVED', $7)
+       VALUES ($1, $8, 'IN', 'USER', $2, $3, $4, $5, $6, 'RECEIVED', $7)
        ON CONFLICT (line_message_id) WHERE direction = 'IN' DO NOTHING
        RETURNING *`,
-      [m.contact_id, m.message_type, m.content, m.line_message_id, m.webhook_event_id, m.mark_as_read_token, m.created_at],
+      [m.contact_id, m.message_type, m.content, m.line_message_id, m.webhook_event_id, m.mark_as_read_token, m.created_at, m.session_id],
     );
   }
 
@@ -90,5 +92,54 @@ export class MessagesTable {
        RETURNING m.*`,
       [pgIntArray(ids), outcome.status, outcome.attempts, outcome.error ?? null, pgTextArray(ids.map((_, i) => outcome.lineMessageIds?.[i] ?? null))],
     );
+  }
+
+  /** Puts a message that arrived before its session (the handoff's trigger) into the session. */
+  attachToSession(id: number, sessionId: number): Promise<MessageRow | undefined> {
+    return this.q.row<MessageRow>(`UPDATE messages SET session_id = $2 WHERE id = $1 AND session_id IS NULL RETURNING *`, [id, sessionId]);
+  }
+
+  /** A page of the contact's history, newest first; `beforeId` continues after that message. */
+  pageForContact(contactId: number, limit: number, beforeId?: number): Promise<MessageRow[]> {
+    return beforeId === undefined
+      ? this.q.rows<MessageRow>(
+        `SELECT * FROM messages WHERE contact_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [contactId, limit],
+      )
+      : this.q.rows<MessageRow>(
+        `SELECT * FROM messages WHERE contact_id = $1
+           AND (created_at, id) < (SELECT created_at, id FROM messages WHERE id = $3 AND contact_id = $1)
+         ORDER BY created_at DESC, id DESC LIMIT $2`,
+        [contactId, limit, beforeId],
+      );
+  }
+
+  /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */
+  async recentIncoming(contactId: number, limit: number): Promise<MessageRow[]> {
+    const rows = await this.q.rows<MessageRow>(
+      `SELECT * FROM messages WHERE contact_id = $1 AND direction = 'IN' ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [contactId, limit],
+    );
+    return rows.reverse();
+  }
+
+  /** The messages sent together under one retry key, in order. */
+  byRetryKey(retryKey: string): Promise<MessageRow[]> {
+    return this.q.rows<MessageRow>(`SELECT * FROM messages WHERE retry_key = $1 ORDER BY id`, [retryKey]);
+  }
+
+  /** The newest message from the user, and the newest one LINE gave a mark-as-read token for. */
+  latestIncoming(contactId: number): Promise<{ id: number | null; mark_as_read_token: string | null } | undefined> {
+    return this.q.row(
+      `SELECT (SELECT max(id) FROM messages WHERE contact_id = $1 AND direction = 'IN') AS id,
+         (SELECT mark_as_read_token FROM messages WHERE contact_id = $1 AND direction = 'IN' AND mark_as_read_token IS NOT NULL
+          ORDER BY created_at DESC, id DESC LIMIT 1) AS mark_as_read_token`,
+      [contactId],
+    );
+  }
+
+  /** Drops the contact's mark-as-read tokens once LINE has been told (they mark all before). */
+  async forgetMarkAsReadTokens(contactId: number, upToId: number): Promise<void> {
+    await this.q.exec(`UPDATE messages SET mark_as_read_token = NULL WHERE contact_id = $1 AND direction = 'IN' AND id <= $2 AND mark_as_read_token IS NOT NULL`, [contactId, upToId]);
   }
 }

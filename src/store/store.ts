@@ -1,7 +1,10 @@
 // The tables, each behind the module that owns its SQL, on one connection or one transaction.
 import { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
+import { ChatSessionsTable } from './chat-sessions';
 import { ContactsTable } from './contacts';
+import { ConversationReadsTable } from './conversation-reads';
+import { ConversationsView } from './conversations';
 import { FriendEventsTable } from './friend-events';
 import { MessagesTable } from './messages';
 import { CredentialsTable } from './credentials';
@@ -18,6 +21,10 @@ export class Store {
   readonly friendEvents: FriendEventsTable;
   readonly webhookEvents: WebhookEventsTable;
   readonly credentials: CredentialsTable;
+  readonly chatSessions: ChatSessionsTable;
+  readonly conversationReads: ConversationReadsTable;
+  /** The inbox's read model over several tables. */
+  readonly conversations: ConversationsView;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -28,6 +35,9 @@ export class Store {
     this.friendEvents = new FriendEventsTable(sql);
     this.webhookEvents = new WebhookEventsTable(sql);
     this.credentials = new CredentialsTable(sql);
+    this.chatSessions = new ChatSessionsTable(sql);
+    this.conversationReads = new ConversationReadsTable(sql);
+    this.conversations = new ConversationsView(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */

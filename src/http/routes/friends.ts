@@ -4,8 +4,8 @@ import type express from 'express';
 import type { Store } from '../../store/store';
 import { FRIEND_STATUSES, FriendStatus } from '../../store/contacts';
 import { Router } from '../router';
-import { badRequest, notFound } from '../errors';
-import { idParam, oneOf } from '../validation';
+import { notFound } from '../errors';
+import { idParam, limitParam, oneOf, queryString } from '../validation';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
@@ -14,12 +14,10 @@ export function friendRoutes(store: Store): express.Router {
   const router = Router();
 
   router.get('/admin/friends', async (req, res) => {
-    const status = queryValue(req.query.status, 'status');
-    const q = queryValue(req.query.q, 'q');
-    const limitText = queryValue(req.query.limit, 'limit');
-    const cursor = queryValue(req.query.cursor, 'cursor');
-    const limit = limitText === undefined ? DEFAULT_LIMIT : idParam(limitText, 'limit');
-    if (limit > MAX_LIMIT) throw badRequest(`limit must be at most ${MAX_LIMIT}`, 'limit');
+    const status = queryString(req.query.status, 'status');
+    const q = queryString(req.query.q, 'q');
+    const cursor = queryString(req.query.cursor, 'cursor');
+    const limit = limitParam(req.query.limit, DEFAULT_LIMIT, MAX_LIMIT);
     const rows = await store.contacts.listFriends({
       status: status === undefined ? undefined : oneOf<FriendStatus>(status, FRIEND_STATUSES, 'status'),
       q: q?.slice(0, 100),
@@ -49,12 +47,4 @@ export function friendRoutes(store: Store): express.Router {
   });
 
   return router;
-}
-
-/** One query parameter as text; blank means absent, repeats are refused. */
-function queryValue(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw badRequest(`${field} must be given once, as text`, field);
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
 }

@@ -1,0 +1,106 @@
+// /admin/live-chat: the inbox's conversations and the operator's actions on them (seed §4.3).
+// Every logged-in operator may use them; who may act in a held chat is the core's rule.
+import type express from 'express';
+import type { LiveChat } from '../../live-chat';
+import { CONVERSATION_FILTERS, ConversationFilter } from '../../store/conversations';
+import type { OutgoingContent } from '../../line/line-sender';
+import { conversationJson, messageJson, sessionJson } from '../../live-chat/conversation-json';
+import type { SendResult } from '../../line/line-sender';
+import type { SessionActionResult } from '../../live-chat/chat-sessions';
+import type { OperatorView } from '../../auth/operators';
+import { Router } from '../router';
+import { badRequest } from '../errors';
+import { asBody, idParam, limitParam, oneOf, queryString } from '../validation';
+
+const CONVERSATIONS_PAGE = 50;
+const MESSAGES_PAGE = 50;
+const MAX_PAGE = 200;
+
+export function liveChatRoutes(app: LiveChat): express.Router {
+  const router = Router();
+  const base = '/admin/live-chat/conversations';
+
+  router.get(base, async (req, res) => {
+    const status = queryString(req.query.status, 'status')?.toUpperCase() ?? 'ALL';
+    res.json(await app.conversations.list({
+      filter: oneOf<ConversationFilter>(status, CONVERSATION_FILTERS, 'status'),
+      q: queryString(req.query.q, 'q')?.slice(0, 100),
+      limit: limitParam(req.query.limit, CONVERSATIONS_PAGE, MAX_PAGE),
+      cursor: queryString(req.query.cursor, 'cursor'),
+    }, req.operator!));
+  });
+
+  router.get(`${base}/:line_user_id`, async (req, res) => {
+    const cursor = queryString(req.query.cursor, 'cursor');
+    res.json(await app.conversations.detail(req.params.line_user_id, req.operator!, {
+      limit: limitParam(req.query.limit, MESSAGES_PAGE, MAX_PAGE),
+      before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+    }));
+  });
+
+  router.post(`${base}/:line_user_id/messages`, async (req, res) => {
+    const result = await app.operatorMessages.send(req.params.line_user_id, req.operator!, outgoing(req.body));
+    await sendResult(app, res, result);
+  });
+
+  router.post(`${base}/:line_user_id/messages/:id/retry`, async (req, res) => {
+    const result = await app.operatorMessages.retry(req.params.line_user_id, idParam(req.params.id), req.operator!);
+    await sendResult(app, res, result);
+  });
+
+  router.post(`${base}/:line_user_id/claim`, async (req, res) => {
+    res.json(await actionJson(app, await app.sessions.claim(req.params.line_user_id, req.operator!), req.operator!));
+  });
+
+  router.post(`${base}/:line_user_id/close`, async (req, res) => {
+    const body = req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body).length === 0) ? {} : asBody(req.body);
+    const message = body.message;
+    if (message !== undefined && (typeof message !== 'string' || message.length > 5000)) {
+      throw badRequest('message must be a text of at most 5000 characters (\'\' sends none)', 'message');
+    }
+    const result = await app.sessions.close(req.params.line_user_id, req.operator!, { message: message as string | undefined });
+    res.json(await actionJson(app, result, req.operator!));
+  });
+
+  router.post(`${base}/:line_user_id/mode`, async (req, res) => {
+    const mode = oneOf(asBody(req.body).mode, ['BOT', 'HUMAN'] as const, 'mode');
+    res.json(await actionJson(app, await app.sessions.switchMode(req.params.line_user_id, mode, req.operator!), req.operator!));
+  });
+
+  return router;
+}
+
+/** `{text}` or `{messages: [...]}` from the request body. */
+function outgoing(raw: unknown): OutgoingContent[] {
+  const body = asBody(raw);
+  if (body.text !== undefined && body.messages !== undefined) throw badRequest('Send either text or messages, not both', 'messages');
+  if (body.text !== undefined) {
+    if (typeof body.text !== 'string') throw badRequest('text must be a string', 'text');
+    return [body.text];
+  }
+  if (!Array.isArray(body.messages)) throw badRequest('text or messages is required', 'messages');
+  return body.messages as OutgoingContent[];
+}
+
+/** 200 with the stored messages when LINE took them; 502 with them (FAILED, retryable) when not. */
+async function sendResult(app: LiveChat, res: express.Response, result: SendResult): Promise<void> {
+  const operators = await app.conversations.operatorRefs(result.messages.map((m) => m.operator_id));
+  const body = {
+    status: result.status,
+    via: result.via,
+    messages: result.messages.map((m) => messageJson(m, operators.get(m.operator_id!))),
+    ...(result.error ? { error: `LINE did not take the message: ${result.error}` } : {}),
+  };
+  res.status(result.status === 'FAILED' ? 502 : 200).json(body);
+}
+
+async function actionJson(app: LiveChat, result: SessionActionResult, operator: OperatorView) {
+  const row = await app.store.conversations.one(result.contact.id, operator.id);
+  const operators = await app.conversations.operatorRefs([result.session?.operator_id ?? null]);
+  return {
+    changed: result.changed,
+    conversation: row ? conversationJson(row) : null,
+    session: result.session ? sessionJson(result.session, operators.get(result.session.operator_id!)) : null,
+    ...(result.closingMessage ? { closing_message: { status: result.closingMessage.status, ...('error' in result.closingMessage && result.closingMessage.error ? { error: result.closingMessage.error } : {}) } } : {}),
+  };
+}

@@ -1,0 +1,172 @@
+// The inbox's actions on a conversation (seed §4.2 LiveChatService): claim, close and the manual
+// BOT/HUMAN switch, with who may do what, and the system's own closing of idle chats. Every
+// change is one conditional UPDATE in the database, so racing operators get one winner.
+import type { Store } from '../store/store';
+import type { ContactRow, ChatMode } from '../store/contacts';
+import type { ChatSessionRow, ClosedBy } from '../store/chat-sessions';
+import type { OperatorView } from '../auth/operators';
+import type { LiveChatEvents } from '../events';
+import type { Logger } from '../logger';
+import type { Credentials } from '../credentials/credential-service';
+import type { LineSender, SendResult } from '../line/line-sender';
+import { lineErrorText } from '../line/line-clients';
+import { HttpError, conflict, notFound } from '../http/errors';
+import { readSettings } from './live-chat-settings';
+import { closeSession, openSession } from './session-transitions';
+
+export interface CloseOptions {
+  /** Sent to the user as the operator's; '' sends nothing; absent sends the closing_message setting. */
+  message?: string;
+}
+
+export interface SessionActionResult {
+  contact: ContactRow;
+  session: ChatSessionRow | null;
+  /** false when nothing changed (closing a closed chat, claiming one's own). */
+  changed: boolean;
+  closingMessage?: SendResult | { status: 'FAILED'; error: string };
+}
+
+export class ChatSessions {
+  constructor(
+    private readonly store: Store,
+    private readonly lineSender: LineSender,
+    private readonly credentials: Credentials,
+    private readonly events: LiveChatEvents,
+    private readonly log: Logger,
+  ) {}
+
+  async contact(lineUserId: string): Promise<ContactRow> {
+    const contact = await this.store.contacts.byLineUserId(lineUserId);
+    if (!contact) throw notFound('Conversation');
+    return contact;
+  }
+
+  /** WAITING -> ACTIVE for `operator`; 409 naming the owner when someone else holds it. */
+  async claim(lineUserId: string, operator: OperatorView): Promise<SessionActionResult> {
+    const contact = await this.contact(lineUserId);
+    const open = await this.store.chatSessions.openFor(contact.id);
+    if (!open) throw conflict('This chat has no open session to claim; switch it to HUMAN first');
+    const claimed = open.status === 'WAITING' ? await this.store.chatSessions.claim(open.id, operator.id) : undefined;
+    if (claimed) {
+      this.events.emit('session', { session: claimed, contact, change: 'claimed' });
+      return { contact, session: claimed, changed: true };
+    }
+    const now = await this.store.chatSessions.byId(open.id);
+    if (now?.status === 'ACTIVE' && now.operator_id === operator.id) return { contact, session: now, changed: false };
+    if (now?.status === 'ACTIVE') throw await this.heldBy(now);
+    throw conflict('This chat was closed meanwhile');
+  }
+
+  /**
+   * Closes the open session (closed_by OPERATOR) and hands the user back to the bot. Closing a
+   * closed chat changes nothing and is not an error.
+   */
+  async close(lineUserId: string, operator: OperatorView, options: CloseOptions = {}): Promise<SessionActionResult> {
+    const contact = await this.contact(lineUserId);
+    const open = await this.store.chatSessions.openFor(contact.id);
+    if (!open) {
+      const back = contact.chat_mode === 'HUMAN' ? await this.setMode(contact, 'BOT') : contact;
+      return { contact: back, session: null, changed: back !== contact };
+    }
+    await this.mayAct(open, operator);
+    const closed = await this.closeAndAnnounce(open.id, 'OPERATOR');
+    if (!closed) return { contact: (await this.store.contacts.byId(contact.id))!, session: (await this.store.chatSessions.byId(open.id))!, changed: false };
+
+    const settings = await readSettings(this.store.settings);
+    const text = options.message ?? settings.closing_message;
+    const closingMessage = text.trim() ? await this.sendClosing(closed.contact, closed.session, text, options.message !== undefined ? operator.id : null) : undefined;
+    return { ...closed, changed: true, ...(closingMessage ? { closingMessage } : {}) };
+  }
+
+  /** The manual switch: HUMAN opens a WAITING session, BOT closes the open one (by OPERATOR). */
+  async switchMode(lineUserId: string, mode: ChatMode, operator: OperatorView): Promise<SessionActionResult> {
+    const contact = await this.contact(lineUserId);
+    if (mode === 'BOT') {
+      const open = await this.store.chatSessions.openFor(contact.id);
+      if (!open) {
+        const back = contact.chat_mode === 'BOT' ? contact : await this.setMode(contact, 'BOT');
+        return { contact: back, session: null, changed: back !== contact };
+      }
+      await this.mayAct(open, operator);
+      const closed = await this.closeAndAnnounce(open.id, 'OPERATOR');
+      return closed ? { ...closed, changed: true } : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
+    }
+    const opened = await this.store.transaction((tx) => openSession(tx, contact));
+    if (!opened) {
+      const open = await this.store.chatSessions.openFor(contact.id);
+      const now = (await this.store.contacts.byId(contact.id))!;
+      return { contact: now, session: open ?? null, changed: false };
+    }
+    this.events.emit('contact', { contact: opened.contact });
+    this.events.emit('session', { ...opened, change: 'opened' });
+    return { ...opened, changed: true };
+  }
+
+  /**
+   * Closes (closed_by SYSTEM) every session idle for auto_close_minutes and tells the user.
+   * Safe on several instances: each session is closed, and its user told, once.
+   */
+  async closeIdle(now = new Date()): Promise<ChatSessionRow[]> {
+    const settings = await readSettings(this.store.settings);
+    if (settings.auto_close_minutes <= 0) return [];
+    const idle = await this.store.chatSessions.idleSince(new Date(now.getTime() - settings.auto_close_minutes * 60_000));
+    const closedNow: ChatSessionRow[] = [];
+    for (const session of idle) {
+      const closed = await this.closeAndAnnounce(session.id, 'SYSTEM');
+      if (!closed) continue;
+      closedNow.push(closed.session);
+      if (settings.auto_close_message) await this.sendClosing(closed.contact, closed.session, settings.auto_close_message, null);
+    }
+    return closedNow;
+  }
+
+  /** Only the holder of an ACTIVE session, or an admin, may act in it; 403 naming the holder. */
+  async mayAct(session: ChatSessionRow, operator: OperatorView): Promise<void> {
+    if (session.status !== 'ACTIVE' || session.operator_id === operator.id || operator.role === 'admin') return;
+    const holder = await this.store.operators.byId(session.operator_id!);
+    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder ? { id: holder.id, username: holder.username, display_name: holder.display_name } : null });
+  }
+
+  /** The 409 a claim loser gets, naming the operator who holds the chat. */
+  async heldBy(session: ChatSessionRow): Promise<HttpError> {
+    const holder = await this.store.operators.byId(session.operator_id!);
+    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, {
+      operator: holder ? { id: holder.id, username: holder.username, display_name: holder.display_name } : null,
+    });
+  }
+
+  private async closeAndAnnounce(sessionId: number, closedBy: ClosedBy) {
+    const closed = await this.store.transaction((tx) => closeSession(tx, sessionId, closedBy));
+    if (closed) {
+      this.events.emit('contact', { contact: closed.contact });
+      this.events.emit('session', { ...closed, change: 'closed' });
+    }
+    return closed;
+  }
+
+  private async setMode(contact: ContactRow, mode: ChatMode): Promise<ContactRow> {
+    const updated = (await this.store.contacts.setChatMode(contact.id, mode)) ?? contact;
+    this.events.emit('contact', { contact: updated });
+    return updated;
+  }
+
+  /** A closing message: a failure is logged and kept as a FAILED message, never reopens the chat. */
+  private async sendClosing(contact: ContactRow, session: ChatSessionRow, text: string, operatorId: number | null): Promise<SendResult | { status: 'FAILED'; error: string }> {
+    try {
+      const credential = await this.credentials.resolve('LINE');
+      return await this.lineSender.sendToContact({
+        contact,
+        messages: text,
+        sender: operatorId === null ? 'SYSTEM' : 'OPERATOR',
+        operatorId,
+        sessionId: session.id,
+        channelAccessToken: credential.secrets.channel_access_token ?? '',
+      });
+    } catch (err) {
+      const error = lineErrorText(err);
+      this.log.warn(`closing message to ${contact.line_user_id} not sent: ${error}`);
+      return { status: 'FAILED', error };
+    }
+  }
+}

@@ -1,0 +1,106 @@
+// Reading the inbox: the conversation list (seed appendix shape) and one conversation with its
+// history. Opening a conversation marks it read for the operator, and in LINE too when LINE gave
+// a mark-as-read token (the user then sees "Read").
+import type { Store } from '../store/store';
+import type { OperatorView } from '../auth/operators';
+import type { LiveChatEvents } from '../events';
+import type { Logger } from '../logger';
+import type { Credentials } from '../credentials/credential-service';
+import type { ConversationFilter } from '../store/conversations';
+import { LineClients, lineErrorText } from '../line/line-clients';
+import { badRequest, notFound } from '../http/errors';
+import { contactJson, conversationJson, messageJson, OperatorRef, sessionJson } from './conversation-json';
+
+export interface ListRequest {
+  filter: ConversationFilter;
+  q?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export class Conversations {
+  constructor(
+    private readonly store: Store,
+    private readonly clients: LineClients,
+    private readonly credentials: Credentials,
+    private readonly events: LiveChatEvents,
+    private readonly log: Logger,
+  ) {}
+
+  async list(request: ListRequest, operator: OperatorView) {
+    const { rows, total } = await this.store.conversations.list({
+      filter: request.filter,
+      q: request.q,
+      limit: request.limit + 1,
+      after: request.cursor === undefined ? undefined : readCursor(request.cursor),
+      operatorId: operator.id,
+    });
+    const page = rows.slice(0, request.limit);
+    const counts = await this.store.conversations.openCounts();
+    const last = page[page.length - 1];
+    return {
+      conversations: page.map(conversationJson),
+      total,
+      waiting_count: counts.waiting,
+      active_count: counts.active,
+      next_cursor: rows.length > request.limit && last ? `${last.activity_us}_${last.contact_id}` : null,
+    };
+  }
+
+  /** The contact, its open session and a page of messages (newest first); marks them read. */
+  async detail(lineUserId: string, operator: OperatorView, page: { limit: number; before?: number }) {
+    const contact = await this.store.contacts.byLineUserId(lineUserId);
+    if (!contact) throw notFound('Conversation');
+    const rows = await this.store.messages.pageForContact(contact.id, page.limit + 1, page.before);
+    const messages = rows.slice(0, page.limit);
+    const session = await this.store.chatSessions.openFor(contact.id);
+    const operators = await this.operatorRefs([...messages.map((m) => m.operator_id), session?.operator_id ?? null]);
+    if (page.before === undefined) await this.markRead(contact.id, operator);
+    return {
+      contact: contactJson(contact),
+      session: session ? sessionJson(session, operators.get(session.operator_id!)) : null,
+      messages: messages.map((m) => messageJson(m, operators.get(m.operator_id!))),
+      next_cursor: rows.length > page.limit ? String(messages[messages.length - 1].id) : null,
+    };
+  }
+
+  /** Names for operator ids, for the messages and sessions that carry only the id. */
+  async operatorRefs(ids: (number | null)[]): Promise<Map<number, OperatorRef>> {
+    const refs = new Map<number, OperatorRef>();
+    for (const id of new Set(ids)) {
+      if (id === null) continue;
+      const row = await this.store.operators.byId(id);
+      if (row) refs.set(id, { id: row.id, username: row.username, display_name: row.display_name });
+    }
+    return refs;
+  }
+
+  private async markRead(contactId: number, operator: OperatorView): Promise<void> {
+    const latest = await this.store.messages.latestIncoming(contactId);
+    if (!latest?.id) return;
+    await this.store.conversationReads.markRead(operator.id, contactId, latest.id);
+    const contact = (await this.store.contacts.byId(contactId))!;
+    this.events.emit('read', { operatorId: operator.id, contact });
+    if (latest.mark_as_read_token) void this.markReadInLine(contact.id, latest.id, contact.line_user_id, latest.mark_as_read_token);
+  }
+
+  /**
+   * Best effort: the inbox works the same when LINE refuses (the user just sees no "Read"). A
+   * token marks its message and all before it, so once used the older ones are dropped.
+   */
+  private async markReadInLine(contactId: number, upToId: number, lineUserId: string, markAsReadToken: string): Promise<void> {
+    try {
+      const credential = await this.credentials.resolve('LINE');
+      await this.clients.messaging(credential.secrets.channel_access_token ?? '').markMessagesAsReadByToken({ markAsReadToken });
+      await this.store.messages.forgetMarkAsReadTokens(contactId, upToId);
+    } catch (err) {
+      this.log.warn(`could not mark the chat of ${lineUserId} read in LINE: ${lineErrorText(err)}`);
+    }
+  }
+}
+
+function readCursor(cursor: string): { activityUs: string; contactId: number } {
+  const match = /^(\d{1,20})_(\d{1,10})$/.exec(cursor);
+  if (!match) throw badRequest('cursor is not one this API gave out', 'cursor');
+  return { activityUs: match[1], contactId: Number(match[2]) };
+}

@@ -1,0 +1,79 @@
+// An operator's messages to a user (seed §4.3 send_message): checked, counted in the session,
+// stored first, pushed with a retry key; a message that finally fails stays in the history as
+// FAILED and can be sent again under the same key.
+import type { Store } from '../store/store';
+import type { ChatSessionRow } from '../store/chat-sessions';
+import type { OperatorView } from '../auth/operators';
+import type { LiveChatEvents } from '../events';
+import type { Credentials } from '../credentials/credential-service';
+import { LineSender, OutgoingContent, SendResult, toLineMessages } from '../line/line-sender';
+import { conflict, notFound } from '../http/errors';
+import type { ChatSessions } from './chat-sessions';
+
+export class OperatorMessages {
+  constructor(
+    private readonly store: Store,
+    private readonly sessions: ChatSessions,
+    private readonly lineSender: LineSender,
+    private readonly credentials: Credentials,
+    private readonly events: LiveChatEvents,
+  ) {}
+
+  /**
+   * Sends in the contact's open session. Answering a WAITING chat claims it; an ACTIVE one is
+   * the holder's (or an admin's) to answer.
+   */
+  async send(lineUserId: string, operator: OperatorView, content: OutgoingContent[]): Promise<SendResult> {
+    const messages = toLineMessages(content);
+    const contact = await this.sessions.contact(lineUserId);
+    const session = await this.sessionToAnswer(contact.id, operator);
+    const token = await this.channelAccessToken();
+    await this.store.chatSessions.countMessages(session.id, messages.length, true);
+    return this.lineSender.sendToContact({
+      contact,
+      messages,
+      sender: 'OPERATOR',
+      operatorId: operator.id,
+      sessionId: session.id,
+      channelAccessToken: token,
+    });
+  }
+
+  /** Sends a FAILED message again (with the others pushed together with it). */
+  async retry(lineUserId: string, messageId: number, operator: OperatorView): Promise<SendResult> {
+    const contact = await this.sessions.contact(lineUserId);
+    const message = await this.store.messages.byId(messageId);
+    if (!message || message.contact_id !== contact.id) throw notFound('Message');
+    if (message.direction !== 'OUT' || !message.retry_key) throw conflict('Only messages sent to the user can be sent again');
+    if (message.delivery_status !== 'FAILED') throw conflict(`This message is ${message.delivery_status}, not FAILED`);
+    const session = message.session_id ? await this.store.chatSessions.byId(message.session_id) : undefined;
+    if (session) await this.sessions.mayAct(session, operator);
+    const group = (await this.store.messages.byRetryKey(message.retry_key)).filter((m) => m.delivery_status === 'FAILED');
+    return this.lineSender.resend({ contact, messages: group, channelAccessToken: await this.channelAccessToken() });
+  }
+
+  private async sessionToAnswer(contactId: number, operator: OperatorView): Promise<ChatSessionRow> {
+    const open = await this.store.chatSessions.openFor(contactId);
+    if (!open) throw conflict('This chat is with the bot; switch it to HUMAN before answering');
+    if (open.status === 'WAITING') {
+      // Answering claims the chat; if someone else claimed it first, the rules below apply.
+      const claimed = await this.store.chatSessions.claim(open.id, operator.id);
+      if (claimed) {
+        const contact = (await this.store.contacts.byId(contactId))!;
+        this.events.emit('session', { session: claimed, contact, change: 'claimed' });
+        return claimed;
+      }
+      const now = await this.store.chatSessions.byId(open.id);
+      if (!now || now.status !== 'ACTIVE') throw conflict('This chat was closed meanwhile');
+      if (now.operator_id !== operator.id && operator.role !== 'admin') throw await this.sessions.heldBy(now);
+      return now;
+    }
+    await this.sessions.mayAct(open, operator);
+    return open;
+  }
+
+  private async channelAccessToken(): Promise<string> {
+    const credential = await this.credentials.resolve('LINE');
+    return credential.secrets.channel_access_token ?? '';
+  }
+}

@@ -1,0 +1,27 @@
+// The session rules that run inside a caller's transaction, shared by the webhook (a user's
+// message or unfollow) and the inbox (claim, close, mode). Each answers what changed so the
+// caller can announce it once the transaction has committed.
+import type { Store } from '../store/store';
+import type { ContactRow } from '../store/contacts';
+import type { ChatSessionRow, ClosedBy } from '../store/chat-sessions';
+
+export interface SessionChangeResult {
+  session: ChatSessionRow;
+  contact: ContactRow;
+}
+
+/** Opens a WAITING session and puts the contact in HUMAN mode; undefined if one is open already. */
+export async function openSession(tx: Store, contact: ContactRow): Promise<SessionChangeResult | undefined> {
+  const session = await tx.chatSessions.open(contact.id, contact.line_user_id);
+  if (!session) return undefined;
+  const updated = (await tx.contacts.setChatMode(contact.id, 'HUMAN')) ?? contact;
+  return { session, contact: updated };
+}
+
+/** Closes the session and hands the contact back to the bot; undefined if it was closed already. */
+export async function closeSession(tx: Store, sessionId: number, closedBy: ClosedBy): Promise<SessionChangeResult | undefined> {
+  const session = await tx.chatSessions.close(sessionId, closedBy);
+  if (!session) return undefined;
+  const contact = await tx.contacts.setChatMode(session.contact_id, 'BOT');
+  return { session, contact: contact! };
+}

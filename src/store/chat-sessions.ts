@@ -1,0 +1,111 @@
+// SQL for the chat_sessions table: one handoff from WAITING through ACTIVE to CLOSED. At most one
+// session per contact is open (a partial unique index), so racing handoffs open exactly one, and
+// every state change is one conditional UPDATE, so racing claims or closes have one winner.
+import { Queryable } from '../db/sql';
+
+export type SessionStatus = 'WAITING' | 'ACTIVE' | 'CLOSED';
+export type ClosedBy = 'OPERATOR' | 'SYSTEM' | 'USER';
+export const SESSION_STATUSES: readonly SessionStatus[] = ['WAITING', 'ACTIVE', 'CLOSED'];
+
+export interface ChatSessionRow {
+  id: number;
+  contact_id: number;
+  line_user_id: string;
+  operator_id: number | null;
+  status: SessionStatus;
+  started_at: Date;
+  claimed_at: Date | null;
+  closed_at: Date | null;
+  first_response_at: Date | null;
+  message_count: number;
+  closed_by: ClosedBy | null;
+  reminded_at: Date | null;
+}
+
+export class ChatSessionsTable {
+  constructor(private readonly q: Queryable) {}
+
+  byId(id: number): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(`SELECT * FROM chat_sessions WHERE id = $1`, [id]);
+  }
+
+  /** The contact's WAITING or ACTIVE session. */
+  openFor(contactId: number): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(`SELECT * FROM chat_sessions WHERE contact_id = $1 AND status <> 'CLOSED'`, [contactId]);
+  }
+
+  /** Opens a WAITING session; undefined when the contact has an open one already. */
+  open(contactId: number, lineUserId: string): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(
+      `INSERT INTO chat_sessions (contact_id, line_user_id, status) VALUES ($1, $2, 'WAITING')
+       ON CONFLICT (contact_id) WHERE status <> 'CLOSED' DO NOTHING
+       RETURNING *`,
+      [contactId, lineUserId],
+    );
+  }
+
+  /** WAITING -> ACTIVE for `operatorId`; undefined when the session is not WAITING any more. */
+  claim(id: number, operatorId: number): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(
+      `UPDATE chat_sessions SET status = 'ACTIVE', operator_id = $2, claimed_at = now()
+       WHERE id = $1 AND status = 'WAITING' RETURNING *`,
+      [id, operatorId],
+    );
+  }
+
+  /** Hands an ACTIVE session to another operator (an admin taking over). */
+  reassign(id: number, operatorId: number): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(
+      `UPDATE chat_sessions SET operator_id = $2 WHERE id = $1 AND status = 'ACTIVE' RETURNING *`,
+      [id, operatorId],
+    );
+  }
+
+  /** Closes an open session; undefined when it was closed already. */
+  close(id: number, closedBy: ClosedBy): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(
+      `UPDATE chat_sessions SET status = 'CLOSED', closed_at = now(), closed_by = $2
+       WHERE id = $1 AND status <> 'CLOSED' RETURNING *`,
+      [id, closedBy],
+    );
+  }
+
+  /** Counts `count` more messages; an operator's first one sets first_response_at. */
+  countMessages(id: number, count: number, byOperator: boolean): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(
+      `UPDATE chat_sessions SET message_count = message_count + $2,
+         first_response_at = CASE WHEN $3::boolean THEN COALESCE(first_response_at, now()) ELSE first_response_at END
+       WHERE id = $1 RETURNING *`,
+      [id, count, byOperator],
+    );
+  }
+
+  /** Open sessions whose last message (or start, or claim) is older than `cutoff`. */
+  idleSince(cutoff: Date): Promise<ChatSessionRow[]> {
+    return this.q.rows<ChatSessionRow>(
+      `SELECT s.* FROM chat_sessions s
+       WHERE s.status <> 'CLOSED'
+         AND GREATEST(s.started_at, s.claimed_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id)) < $1
+       ORDER BY s.id`,
+      [cutoff],
+    );
+  }
+
+  /**
+   * Takes the WAITING sessions started before `cutoff` that had no reminder yet, marking them
+   * reminded in the same statement, so each gets one reminder whoever else is looking.
+   */
+  takeDueReminders(cutoff: Date): Promise<ChatSessionRow[]> {
+    return this.q.rows<ChatSessionRow>(
+      `UPDATE chat_sessions SET reminded_at = now()
+       WHERE status = 'WAITING' AND reminded_at IS NULL AND started_at < $1
+       RETURNING *`,
+      [cutoff],
+    );
+  }
+
+  /** Gives back a reminder that could not be sent, so a later round tries again. */
+  async untakeReminder(id: number): Promise<void> {
+    await this.q.exec(`UPDATE chat_sessions SET reminded_at = NULL WHERE id = $1 AND status = 'WAITING'`, [id]);
+  }
+}

@@ -1,0 +1,115 @@
+// The inbox's read model: each contact with its latest session, its last message and what the
+// reading operator has not read yet. Reads across contacts, chat_sessions, messages, operators
+// and conversation_reads; the writes stay in those tables' own modules.
+import { Queryable, SqlParam } from '../db/sql';
+import type { ChatMode, FriendStatus } from './contacts';
+import type { SessionStatus } from './chat-sessions';
+import type { MessageDirection, MessageSender } from './messages';
+
+export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED';
+export const CONVERSATION_FILTERS: readonly ConversationFilter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED'];
+
+export interface ConversationRow {
+  contact_id: number;
+  line_user_id: string;
+  display_name: string | null;
+  picture_url: string | null;
+  friend_status: FriendStatus;
+  chat_mode: ChatMode;
+  session_id: number | null;
+  session_status: SessionStatus | null;
+  session_started_at: Date | null;
+  session_claimed_at: Date | null;
+  operator_id: number | null;
+  operator_username: string | null;
+  operator_display_name: string | null;
+  last_message_id: number | null;
+  last_message_type: string | null;
+  last_message_content: Record<string, unknown> | null;
+  last_message_direction: MessageDirection | null;
+  last_message_sender: MessageSender | null;
+  last_message_at: Date | null;
+  unread_count: number;
+  /** Keyset position: latest activity in microseconds since the epoch, as text. */
+  activity_us: string;
+}
+
+export interface ConversationQuery {
+  filter: ConversationFilter;
+  /** Part of the display name or LINE user id. */
+  q?: string;
+  limit: number;
+  /** Continue after this position (from a previous page's last row). */
+  after?: { activityUs: string; contactId: number };
+  /** Whose unread counts. */
+  operatorId: number;
+}
+
+// One row per contact that has talked (or has a session); $1 is the reading operator.
+const CONVERSATIONS = `
+  SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
+    s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
+    s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
+    lm.id AS last_message_id, lm.message_type AS last_message_type, lm.content AS last_message_content,
+    lm.direction AS last_message_direction, lm.sender AS last_message_sender, lm.created_at AS last_message_at,
+    (SELECT count(*)::int FROM messages u
+      WHERE u.contact_id = c.id AND u.direction = 'IN'
+        AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = $1 AND r.contact_id = c.id), 0)
+    ) AS unread_count,
+    (extract(epoch FROM GREATEST(lm.created_at, s.started_at)) * 1000000)::bigint::text AS activity_us
+  FROM contacts c
+  LEFT JOIN LATERAL (SELECT * FROM messages m WHERE m.contact_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) lm ON true
+  LEFT JOIN LATERAL (SELECT * FROM chat_sessions x WHERE x.contact_id = c.id ORDER BY x.id DESC LIMIT 1) s ON true
+  LEFT JOIN operators o ON o.id = s.operator_id
+  WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)`;
+
+const FILTERS: Record<ConversationFilter, string> = {
+  ALL: 'TRUE',
+  WAITING: `session_status = 'WAITING'`,
+  ACTIVE: `session_status = 'ACTIVE'`,
+  BOT: `chat_mode = 'BOT'`,
+  CLOSED: `session_status = 'CLOSED'`,
+};
+
+export class ConversationsView {
+  constructor(private readonly q: Queryable) {}
+
+  /** One page, newest activity first, and how many match in all. */
+  async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number }> {
+    const params: SqlParam[] = [query.operatorId];
+    const where = [FILTERS[query.filter]];
+    if (query.q) {
+      params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      where.push(`(display_name ILIKE $${params.length} OR line_user_id ILIKE $${params.length})`);
+    }
+    const matching = `WITH conversations AS (${CONVERSATIONS}) SELECT * FROM conversations WHERE ${where.join(' AND ')}`;
+    const total = (await this.q.row<{ total: number }>(`SELECT count(*)::int AS total FROM (${matching}) t`, params))!.total;
+    if (query.after) {
+      params.push(query.after.activityUs, query.after.contactId);
+      where.push(`(activity_us::bigint, contact_id) < ($${params.length - 1}::bigint, $${params.length}::int)`);
+    }
+    params.push(query.limit);
+    const rows = await this.q.rows<ConversationRow>(
+      `WITH conversations AS (${CONVERSATIONS}) SELECT * FROM conversations WHERE ${where.join(' AND ')}
+       ORDER BY activity_us::bigint DESC, contact_id DESC LIMIT $${params.length}`,
+      params,
+    );
+    return { rows, total };
+  }
+
+  /** One contact's conversation row as `operatorId` sees it (also for contacts that never talked). */
+  one(contactId: number, operatorId: number): Promise<ConversationRow | undefined> {
+    return this.q.row<ConversationRow>(
+      `${CONVERSATIONS.replace('WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)', 'WHERE c.id = $2')}`,
+      [operatorId, contactId],
+    );
+  }
+
+  /** Sessions waiting and active right now. */
+  async openCounts(): Promise<{ waiting: number; active: number }> {
+    return (await this.q.row<{ waiting: number; active: number }>(
+      `SELECT count(*) FILTER (WHERE status = 'WAITING')::int AS waiting, count(*) FILTER (WHERE status = 'ACTIVE')::int AS active
+       FROM chat_sessions WHERE status <> 'CLOSED'`,
+    ))!;
+  }
+}
