@@ -94,6 +94,11 @@ export class MessagesTable {
     );
   }
 
+  /** The user's message LINE gave this id. */
+  incomingByLineMessageId(lineMessageId: string): Promise<MessageRow | undefined> {
+    return this.q.row<MessageRow>(`SELECT * FROM messages WHERE line_message_id = $1 AND direction = 'IN'`, [lineMessageId]);
+  }
+
   /** Puts a message that arrived before its session (the handoff's trigger) into the session. */
   attachToSession(id: number, sessionId: number): Promise<MessageRow | undefined> {
     return this.q.row<MessageRow>(`UPDATE messages SET session_id = $2 WHERE id = $1 AND session_id IS NULL RETURNING *`, [id, sessionId]);

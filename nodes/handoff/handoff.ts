@@ -1,0 +1,85 @@
+// handoff: a LINE user asks for a human (keyword, rich-menu postback or msg.handoff), so the
+// chat goes to HUMAN with a WAITING session and a greeting; anything else goes on to the bot.
+// The rules live in the core (Handoff); this node reads its config and routes msgs.
+import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
+import { findSessionStore } from '../shared/session-store';
+import { onInput } from '../shared/input';
+import type { ContactRow } from '../../src/store/contacts';
+import type { LineEventContext } from '../../src/line/webhook-ingest';
+import type { KeywordMatchMode } from '../../src/live-chat/live-chat-settings';
+import { sessionJson } from '../../src/live-chat/conversation-json';
+
+interface HandoffConfig extends NodeDefinition {
+  store?: string;
+  credential?: string;
+  /** One keyword per line; blank = the stored handoff_keywords setting. */
+  keywords?: string;
+  /** '' = the stored handoff_match_mode setting. */
+  matchMode?: '' | KeywordMatchMode;
+  /** Blank = the stored handoff_greeting setting. */
+  greeting?: string;
+}
+
+export = function register(RED: NodeAPI) {
+  function HandoffNode(this: Node, config: HandoffConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const store = findSessionStore(RED, config.store);
+    if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
+    const keywords = (config.keywords ?? '').split('\n').map((k) => k.trim()).filter((k) => k !== '');
+    const matchMode = config.matchMode || undefined;
+
+    onInput(node, async (msg, send) => {
+      if (!store) throw new Error('Choose a session-store for this handoff node');
+      const known = msg.contact as ContactRow | null | undefined;
+      // Group and room chats have no inbox: they stay with the bot.
+      if (!known?.id) {
+        send([null, msg]);
+        return;
+      }
+      const liveChat = await store.liveChat;
+      const contact = (await liveChat.store.contacts.byId(known.id)) ?? known;
+      msg.contact = contact;
+      // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
+      if (contact.chat_mode === 'HUMAN') {
+        node.status({ fill: 'blue', shape: 'ring', text: `with an operator: ${label(contact)}` });
+        return;
+      }
+      const asked = await liveChat.handoff.isTrigger({ event: msg.payload, handoff: msg.handoff, keywords, matchMode });
+      if (!asked) {
+        send([null, msg]);
+        return;
+      }
+
+      const line = (msg.line ?? {}) as Partial<LineEventContext>;
+      const triggerMessage = line.messageId ? await liveChat.store.messages.incomingByLineMessageId(line.messageId) : undefined;
+      const result = await liveChat.handoff.start({
+        contact,
+        replyToken: line.replyToken,
+        receivedAt: line.receivedAt,
+        mode: line.mode,
+        triggerMessageId: triggerMessage?.id,
+        greeting: config.greeting,
+        lineCredential: config.credential,
+      });
+      if (result.outcome === 'already-open') {
+        node.status({ fill: 'blue', shape: 'ring', text: `already with an operator: ${label(result.contact)}` });
+        return;
+      }
+      msg.contact = result.contact;
+      msg.session = sessionJson(result.session);
+      msg.recentMessages = result.recentMessages;
+      msg.handoff = { outcome: result.outcome, greeting: result.greeting.status, ...('error' in result.greeting && result.greeting.error ? { error: result.greeting.error } : {}) };
+      node.status(result.greeting.status === 'FAILED'
+        ? { fill: 'yellow', shape: 'dot', text: `handed over, greeting not sent: ${label(result.contact)}` }
+        : { fill: 'green', shape: 'dot', text: `handed over: ${label(result.contact)} ${new Date().toLocaleTimeString()}` });
+      send([msg, null]);
+    });
+  }
+
+  RED.nodes.registerType('handoff', HandoffNode as never);
+};
+
+function label(contact: ContactRow): string {
+  return contact.display_name ?? contact.line_user_id;
+}
