@@ -1,11 +1,13 @@
 // The tables, each behind the module that owns its SQL, on one connection or one transaction.
 import { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
+import { ChatAnalyticsTable } from './chat-analytics';
 import { ContactsTable } from './contacts';
 import { FriendEventsTable } from './friend-events';
 import { MessagesTable } from './messages';
 import { CredentialsTable } from './credentials';
 import { OperatorsTable } from './operators';
+import { SessionAnalyticsQueries } from './session-analytics';
 import { SettingsTable } from './settings';
 import { WebhookEventsTable } from './webhook-events';
 
@@ -18,6 +20,9 @@ export class Store {
   readonly friendEvents: FriendEventsTable;
   readonly webhookEvents: WebhookEventsTable;
   readonly credentials: CredentialsTable;
+  readonly chatAnalytics: ChatAnalyticsTable;
+  /** Read-only analytics over sessions, messages and operators. */
+  readonly sessionAnalytics: SessionAnalyticsQueries;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -28,6 +33,8 @@ export class Store {
     this.friendEvents = new FriendEventsTable(sql);
     this.webhookEvents = new WebhookEventsTable(sql);
     this.credentials = new CredentialsTable(sql);
+    this.chatAnalytics = new ChatAnalyticsTable(sql);
+    this.sessionAnalytics = new SessionAnalyticsQueries(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */
