@@ -13,6 +13,7 @@ import { LiveChatEvents } from './events';
 import { LineClients } from './line/line-clients';
 import { LineWebhookIngest } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
+import { Analytics } from './analytics/analytics-service';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -41,6 +42,7 @@ export class LiveChat {
   readonly lineWebhook: LineWebhookIngest;
   readonly lineSender: LineSender;
   readonly credentials: Credentials;
+  readonly analytics: Analytics;
   private apiRouter?: express.Router;
 
   private constructor(
@@ -59,6 +61,7 @@ export class LiveChat {
       new CredentialVerifier({ lineApiBaseUrl: options.lineApiBaseUrl, telegramApiRoot: options.telegramApiRoot }),
       log,
     );
+    this.analytics = new Analytics(this.store);
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {

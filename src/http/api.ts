@@ -8,6 +8,7 @@ import { authRoutes } from './routes/auth';
 import { credentialRoutes } from './routes/credentials';
 import { operatorRoutes } from './routes/operators';
 import { friendRoutes } from './routes/friends';
+import { analyticsRoutes } from './routes/analytics';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
@@ -17,6 +18,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(operatorRoutes(app.operators));
   api.use(friendRoutes(app.store));
   api.use(credentialRoutes(app.credentials));
+  api.use(analyticsRoutes(app.analytics));
   api.use((_req, res) => {
     res.status(404).json({ error: 'No such API route' });
   });
