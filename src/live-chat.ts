@@ -17,6 +17,7 @@ import { Handoff } from './live-chat/handoff';
 import { ChatSessions } from './live-chat/chat-sessions';
 import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
+import { Analytics } from './analytics/analytics-service';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -56,6 +57,7 @@ export class LiveChat {
   readonly operatorMessages: OperatorMessages;
   /** The inbox's reads: the conversation list and one conversation's history. */
   readonly conversations: Conversations;
+  readonly analytics: Analytics;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -80,6 +82,7 @@ export class LiveChat {
     this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
+    this.analytics = new Analytics(this.store);
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {

@@ -10,6 +10,7 @@ import { operatorRoutes } from './routes/operators';
 import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
+import { analyticsRoutes } from './routes/analytics';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
@@ -21,6 +22,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(credentialRoutes(app.credentials));
   api.use(liveChatRoutes(app));
   api.use(liveChatSettingsRoutes(app.store));
+  api.use(analyticsRoutes(app.analytics));
   api.use((_req, res) => {
     res.status(404).json({ error: 'No such API route' });
   });

@@ -3,6 +3,7 @@
 // its own keywords or greeting instead.
 import type { SettingsTable } from '../store/settings';
 import { badRequest } from '../http/errors';
+import { checkTimeZone } from '../analytics/calendar';
 
 export type KeywordMatchMode = 'exact' | 'contains';
 
@@ -94,16 +95,6 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
       }
       return value;
     case 'time_zone':
-      if (typeof value !== 'string' || !isTimeZone(value)) throw badRequest('time_zone must be an IANA time zone such as Asia/Bangkok', key);
-      return value;
-  }
-}
-
-function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: name });
-    return true;
-  } catch {
-    return false;
+      return checkTimeZone(value, key);
   }
 }

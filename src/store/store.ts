@@ -2,6 +2,7 @@
 import { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
 import { ChatSessionsTable } from './chat-sessions';
+import { ChatAnalyticsTable } from './chat-analytics';
 import { ContactsTable } from './contacts';
 import { ConversationReadsTable } from './conversation-reads';
 import { ConversationsView } from './conversations';
@@ -9,6 +10,7 @@ import { FriendEventsTable } from './friend-events';
 import { MessagesTable } from './messages';
 import { CredentialsTable } from './credentials';
 import { OperatorsTable } from './operators';
+import { SessionAnalyticsQueries } from './session-analytics';
 import { SettingsTable } from './settings';
 import { WebhookEventsTable } from './webhook-events';
 
@@ -25,6 +27,9 @@ export class Store {
   readonly conversationReads: ConversationReadsTable;
   /** The inbox's read model over several tables. */
   readonly conversations: ConversationsView;
+  readonly chatAnalytics: ChatAnalyticsTable;
+  /** Read-only analytics over sessions, messages and operators. */
+  readonly sessionAnalytics: SessionAnalyticsQueries;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -38,6 +43,8 @@ export class Store {
     this.chatSessions = new ChatSessionsTable(sql);
     this.conversationReads = new ConversationReadsTable(sql);
     this.conversations = new ConversationsView(sql);
+    this.chatAnalytics = new ChatAnalyticsTable(sql);
+    this.sessionAnalytics = new SessionAnalyticsQueries(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */

@@ -10,12 +10,14 @@ import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import chatModeRouterNode from '../../nodes/chat-mode-router/chat-mode-router';
 import lineReplyNode from '../../nodes/line-reply/line-reply';
 import handoffNode from '../../nodes/handoff/handoff';
+import analyticsAggregateNode from '../../nodes/analytics-aggregate/analytics-aggregate';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
 
 // Node-RED's own nodes that the shipped flow uses.
 const functionNode = require('@node-red/nodes/core/function/10-function.js');
 const commentNode = require('@node-red/nodes/core/common/90-comment.js');
+const injectNode = require('@node-red/nodes/core/common/20-inject.js');
 
 
 describe('the shipped default flow', function () {
@@ -36,7 +38,7 @@ describe('the shipped default flow', function () {
     await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
     const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'flows', 'live-chat-handoff.json'), 'utf8'));
     const flow = shipped.map((n: any) => (n.type === 'session-store' ? { ...n, dataDir } : n)).concat({ id: 'probe', type: 'http-probe', z: 'llc-tab' });
-    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, handoffNode, lineReplyNode, functionNode, commentNode], flow);
+    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, handoffNode, lineReplyNode, analyticsAggregateNode, functionNode, commentNode, injectNode], flow);
     liveChat = await (helper.getNode('llc-store') as SessionStoreNode).liveChat;
     http = await serveHttpNode();
   });
