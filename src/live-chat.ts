@@ -17,6 +17,7 @@ import { Handoff } from './live-chat/handoff';
 import { ChatSessions } from './live-chat/chat-sessions';
 import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
+import { RealtimeHub } from './realtime/realtime-hub';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -56,6 +57,8 @@ export class LiveChat {
   readonly operatorMessages: OperatorMessages;
   /** The inbox's reads: the conversation list and one conversation's history. */
   readonly conversations: Conversations;
+  /** The operators' live sockets and the updates they get (see realtime/socket-server). */
+  readonly realtime: RealtimeHub;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -80,6 +83,7 @@ export class LiveChat {
     this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
+    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log);
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -125,6 +129,7 @@ export class LiveChat {
   }
 
   async close(): Promise<void> {
+    await this.realtime.close();
     clearInterval(this.sweepTimer);
     await this.sweeping;
     await this.db.close();
