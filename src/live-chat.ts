@@ -18,6 +18,7 @@ import { ChatSessions } from './live-chat/chat-sessions';
 import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
+import { RealtimeHub } from './realtime/realtime-hub';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -58,6 +59,8 @@ export class LiveChat {
   /** The inbox's reads: the conversation list and one conversation's history. */
   readonly conversations: Conversations;
   readonly analytics: Analytics;
+  /** The operators' live sockets and the updates they get (see realtime/socket-server). */
+  readonly realtime: RealtimeHub;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -83,6 +86,7 @@ export class LiveChat {
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
     this.analytics = new Analytics(this.store);
+    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log);
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -128,6 +132,7 @@ export class LiveChat {
   }
 
   async close(): Promise<void> {
+    await this.realtime.close();
     clearInterval(this.sweepTimer);
     await this.sweeping;
     await this.db.close();

@@ -6,6 +6,7 @@ declare module 'node-red-node-test-helper' {
     getNode(id: string): any;
     startServer(): Promise<void>;
     stopServer(): Promise<void>;
+    url(): string;
     settings(userSettings: Record<string, unknown>): Record<string, unknown>;
   };
   export default helper;

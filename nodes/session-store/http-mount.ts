@@ -1,10 +1,11 @@
-// Node-RED keeps routes across redeploys, so the API and the inbox are mounted once per process
-// and reach whichever session-store currently serves them.
+// Node-RED keeps routes across redeploys, so the API, the inbox and socket.io are mounted once per
+// process and reach whichever session-store currently serves them.
 import fs from 'fs';
 import path from 'path';
 import type { RequestHandler } from 'express';
 import type { NodeAPI } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
+import { attachSocketServer, SOCKET_PATH } from '../../src/realtime/socket-server';
 
 class ServingStore {
   private current?: SessionStoreNode;
@@ -29,6 +30,7 @@ class ServingStore {
 export const servingStore = new ServingStore();
 
 const mountedOn = new WeakSet<object>();
+const socketsOn = new WeakSet<object>();
 
 const unavailable: RequestHandler = (_req, res) => {
   res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' });
@@ -41,6 +43,7 @@ const api: RequestHandler = (req, res, next) => {
 };
 
 export function mountHttp(RED: NodeAPI): void {
+  attachRealtime(RED);
   if (mountedOn.has(RED.httpNode)) return;
   mountedOn.add(RED.httpNode);
   RED.httpNode.use('/api/v1', api);
@@ -48,4 +51,13 @@ export function mountHttp(RED: NodeAPI): void {
   RED.httpNode.get('/admin/live-chat', (_req, res) => {
     res.type('html').send(page);
   });
+}
+
+/** socket.io on Node-RED's HTTP server, under httpNodeRoot like the API (none without a server). */
+function attachRealtime(RED: NodeAPI): void {
+  const server = RED.server;
+  if (!server || socketsOn.has(server)) return;
+  socketsOn.add(server);
+  const root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot.replace(/\/+$/, '') : '';
+  attachSocketServer(server, async () => servingStore.node?.liveChat, { path: root + SOCKET_PATH, log: RED.log });
 }

@@ -49,7 +49,8 @@ export interface NodeAPI {
   settings: { userDir?: string; httpNodeRoot?: string; [key: string]: unknown };
   httpNode: express.Express;
   httpAdmin: express.Express;
-  server: http.Server;
+  /** Absent in some test harnesses. */
+  server?: http.Server;
   log: { info(m: string): void; warn(m: string): void; error(m: string): void };
   _(key: string, substitutions?: Record<string, unknown>): string;
 }

@@ -13,7 +13,7 @@ describeEachDatabase('database', (db) => {
     );
     assert.deepStrictEqual(
       tables.map((t) => t.tablename),
-      ['auth_tokens', 'chat_analytics', 'chat_sessions', 'contacts', 'credentials', 'friend_events', 'messages',
+      ['auth_tokens', 'chat_analytics', 'chat_sessions', 'contacts', 'conversation_reads', 'credentials', 'friend_events', 'messages',
         'operators', 'schema_migrations', 'settings', 'webhook_events'],
     );
   });

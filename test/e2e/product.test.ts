@@ -8,6 +8,7 @@ import { CHANNEL_SECRET, followEvent, messageEvent, redelivered, sign, userId, w
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { eventually, RunningProduct, startProduct } from '../support/product';
+import { connectLiveSocket } from '../support/live-socket';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 
@@ -115,6 +116,24 @@ describe('the product, started as npm start does', function () {
     assert.strictEqual(res.status, 401);
     const events = await call(api, 'GET', `/admin/friends/${user}/events`, { token });
     assert.strictEqual(events.status, 404);
+  });
+
+  it("lets a logged-in operator into the live inbox over socket.io, beside the editor's own websocket", async () => {
+    const live = await connectLiveSocket(product.baseUrl, { auth: { token } });
+    try {
+      assert.strictEqual((await live.next('hello')).operator.username, ADMIN.username);
+    } finally {
+      live.close();
+    }
+    const comms = new WebSocket(`${product.baseUrl.replace('http', 'ws')}/red/comms`);
+    try {
+      await new Promise((resolve, reject) => {
+        comms.onopen = resolve;
+        comms.onerror = () => reject(new Error('the editor websocket did not open'));
+      });
+    } finally {
+      comms.close();
+    }
   });
 
   it('opens the editor at /red to admin operators only, with the default flow among the examples', async () => {

@@ -5,6 +5,7 @@ import { helper, httpProbe, serveHttpNode } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { call, login } from '../support/api-server';
 import { setEnvironment } from '../support/environment';
+import { connectLiveSocket, openLiveSocket } from '../support/live-socket';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 
@@ -90,5 +91,22 @@ describe('session-store node', function () {
     const res = await call(`${app.baseUrl}/api/v1`, 'GET', '/auth/me');
     assert.strictEqual(res.status, 503);
     assert.match(res.body.error, /not running/);
+  });
+
+  it("serves the live inbox's socket.io on Node-RED's server, and drops it while no store is deployed", async () => {
+    await deploy();
+    const password = fs.readFileSync(path.join(dataDir, 'admin-password'), 'utf8').trim();
+    const token = await login(`${http!.baseUrl}/api/v1`, { username: 'admin', password });
+    const live = await connectLiveSocket(helper.url(), { transports: ['websocket'], auth: { token } });
+    try {
+      assert.strictEqual((await live.next('hello')).operator.username, 'admin');
+      await helper.unload();
+      assert.strictEqual(await live.disconnected, 'transport close');
+      const refused = openLiveSocket(helper.url(), { auth: { token } });
+      await assert.rejects(refused.connected, (err: Error) => err.message === 'unavailable');
+      refused.close();
+    } finally {
+      live.close();
+    }
   });
 });

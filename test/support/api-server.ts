@@ -1,21 +1,24 @@
-// The REST API of a real LiveChat core on a loopback port, and a small client for it.
+// The REST API and socket.io of a real LiveChat core on a loopback port, and a small client for it.
 import http from 'http';
 import { AddressInfo } from 'net';
 import express from 'express';
 import type { Database } from '../../src/db/database';
 import { LiveChat, LiveChatOptions } from '../../src/live-chat';
 import { generateFernetKey } from '../../src/crypto/fernet';
+import { attachSocketServer, SocketServerOptions } from '../../src/realtime/socket-server';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
 export interface ApiServer {
   app: LiveChat;
+  /** http://127.0.0.1:<port>, where socket.io answers at its path. */
+  origin: string;
   baseUrl: string;
   close(): Promise<void>;
 }
 
-/** Starts the core on `db` (not closed by close(): the suite owns it) with its API at /api/v1. */
-export async function startApiServer(db: Database, options: Partial<LiveChatOptions> = {}): Promise<ApiServer> {
+/** Starts the core on `db` (not closed by close(): the suite owns it) with its API at /api/v1 and socket.io. */
+export async function startApiServer(db: Database, options: Partial<LiveChatOptions> = {}, socketOptions: SocketServerOptions = {}): Promise<ApiServer> {
   const app = await LiveChat.on(db, {
     database: { url: 'unused' },
     adminUrl: 'http://inbox.example',
@@ -28,12 +31,17 @@ export async function startApiServer(db: Database, options: Partial<LiveChatOpti
   host.set('trust proxy', 'loopback');
   host.use('/api/v1', app.api());
   const server = http.createServer(host);
+  const sockets = attachSocketServer(server, async () => app, socketOptions);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     app,
+    origin: `http://127.0.0.1:${port}`,
     baseUrl: `http://127.0.0.1:${port}/api/v1`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: async () => {
+      await sockets.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 

@@ -1,0 +1,37 @@
+// What the server sends an operator's socket: the event names and their payloads. The shapes are
+// the REST API's own (conversation-json), so the inbox merges an event into what it fetched.
+import type { SessionChange } from '../events';
+import type { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
+import type { OperatorRole } from '../store/operators';
+
+export interface HelloPayload {
+  operator: { id: number; username: string; display_name: string; role: OperatorRole };
+  waiting_count: number;
+  active_count: number;
+}
+
+/** A message was stored or its delivery state changed (the same id again is an update). */
+export interface MessagePayload {
+  line_user_id: string;
+  message: ReturnType<typeof messageJson>;
+}
+
+/** A conversation's list row as the receiving operator sees it (its own unread_count). */
+export interface ConversationPayload {
+  conversation: ReturnType<typeof conversationJson>;
+  waiting_count: number;
+  active_count: number;
+}
+
+export interface SessionPayload {
+  line_user_id: string;
+  change: SessionChange;
+  session: ReturnType<typeof sessionJson>;
+}
+
+export interface ServerToClientEvents {
+  hello: (payload: HelloPayload) => void;
+  message: (payload: MessagePayload) => void;
+  conversation: (payload: ConversationPayload) => void;
+  session: (payload: SessionPayload) => void;
+}
