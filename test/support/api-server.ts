@@ -24,6 +24,8 @@ export async function startApiServer(db: Database, options: Partial<LiveChatOpti
     adminUrl: 'http://inbox.example',
     bootstrapAdmin: ADMIN,
     encryptionKey: generateFernetKey(),
+    // Tests close idle chats by calling sessions.closeIdle themselves.
+    sweepIntervalMs: 0,
     log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
     ...options,
   });
