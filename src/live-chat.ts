@@ -19,6 +19,7 @@ import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
+import { TelegramAlerts } from './telegram/telegram-alerts';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -61,6 +62,8 @@ export class LiveChat {
   readonly analytics: Analytics;
   /** The operators' live sockets and the updates they get (see realtime/socket-server). */
   readonly realtime: RealtimeHub;
+  /** The Telegram admin alert of a handoff, and the reminders of chats nobody claimed. */
+  readonly telegram: TelegramAlerts;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -87,6 +90,7 @@ export class LiveChat {
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
     this.analytics = new Analytics(this.store);
     this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log);
+    this.telegram = new TelegramAlerts(this.store, this.credentials, log, { adminUrl: options.adminUrl, apiRoot: options.telegramApiRoot });
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
