@@ -1,0 +1,93 @@
+// telegram-notify: alerts the Telegram admin group about a handoff (the msg from the handoff
+// node), and while deployed reminds it of chats still waiting. It sits downstream of the
+// handoff, which has stored and answered the handoff before this node sees the msg, so a slow
+// or failing Telegram delays or undoes nothing. The sending rules live in the core.
+import type { NodeAPI, NodeDefinition, Node, NodeMessage } from '../shared/node-red';
+import { findSessionStore } from '../shared/session-store';
+import { onInput } from '../shared/input';
+import type { AlertRequest, ReminderRound } from '../../src/telegram/telegram-alerts';
+
+interface TelegramNotifyConfig extends NodeDefinition {
+  store?: string;
+  credential?: string;
+  remind?: boolean;
+  /** Hidden: how often to look for chats to remind of, in seconds (default 30). */
+  reminderCheckSeconds?: number | string;
+}
+
+const DEFAULT_CHECK_SECONDS = 30;
+
+export = function register(RED: NodeAPI) {
+  function TelegramNotify(this: Node, config: TelegramNotifyConfig) {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const store = findSessionStore(RED, config.store);
+    const credential = config.credential?.trim() || undefined;
+    if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
+
+    onInput(node, async (msg, send) => {
+      if (!store) throw new Error('Choose a session-store for this telegram-notify');
+      const contact = msg.contact as AlertRequest['contact'] | null | undefined;
+      if (!contact || typeof contact.line_user_id !== 'string') {
+        throw new Error('msg.contact is missing: telegram-notify alerts about the contact of a handoff (wire it after the handoff node)');
+      }
+      const liveChat = await store.liveChat;
+      const sent = await liveChat.telegram.sendHandoffAlert({
+        contact,
+        session: msg.session as AlertRequest['session'],
+        recentMessages: msg.recentMessages as AlertRequest['recentMessages'],
+        credential,
+      });
+      msg.telegram = sent;
+      node.status({ fill: 'green', shape: 'dot', text: `alert sent ${new Date().toLocaleTimeString()}` });
+      send(msg);
+    });
+
+    if (!store || config.remind === false) return;
+    const checkSeconds = Number(config.reminderCheckSeconds) > 0 ? Math.max(0.05, Number(config.reminderCheckSeconds)) : DEFAULT_CHECK_SECONDS;
+    let running = false;
+    let closed = false;
+    // The same failure every round (Telegram down for an hour) is reported once, not every 30 s.
+    let lastReported = '';
+
+    const report = (text: string, round?: ReminderRound) => {
+      node.status({ fill: 'red', shape: 'ring', text: text.slice(0, 60) });
+      if (text === lastReported) return;
+      lastReported = text;
+      // With a msg, the error reaches Catch nodes; without one Node-RED would only log it.
+      node.error(text, { topic: 'telegram-reminders', payload: round ?? { sent: 0, failed: [] } } as NodeMessage);
+    };
+
+    const remind = async () => {
+      const liveChat = await store.liveChat;
+      const round = await liveChat.telegram.sendDueReminders(credential);
+      if (closed) return;
+      if (round.failed.length > 0) {
+        const first = round.failed[0];
+        report(`${round.failed.length} Telegram reminder(s) not sent, tried again later (chat session ${first.session_id}: ${first.error})`, round);
+        return;
+      }
+      lastReported = '';
+      if (round.sent > 0) node.status({ fill: 'green', shape: 'dot', text: `reminded ${round.sent} waiting chat(s) ${new Date().toLocaleTimeString()}` });
+    };
+
+    const timer = setInterval(() => {
+      if (running) return; // a slow round (Telegram retries) is never doubled
+      running = true;
+      remind()
+        .catch((err: Error) => {
+          if (!closed) report(`Telegram reminders failed: ${err.message}`);
+        })
+        .finally(() => (running = false));
+    }, checkSeconds * 1000);
+    timer.unref();
+
+    node.on('close', (_removed, done) => {
+      closed = true;
+      clearInterval(timer);
+      done();
+    });
+  }
+
+  RED.nodes.registerType('telegram-notify', TelegramNotify as never);
+};
