@@ -4,9 +4,10 @@ import { helper } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { setEnvironment } from '../support/environment';
 import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
-import { userId } from '../support/line-webhooks';
+import { messageEvent, userId } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import telegramNotifyNode from '../../nodes/telegram-notify/telegram-notify';
+import handoffNode from '../../nodes/handoff/handoff';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
 import type { ContactRow } from '../../src/store/contacts';
@@ -51,9 +52,10 @@ describe('telegram-notify node', function () {
   afterEach(async () => helper.unload());
 
   async function deploy(node: Record<string, unknown> = {}) {
-    await helper.load([sessionStoreNode, telegramNotifyNode, catchNode], [
+    await helper.load([sessionStoreNode, handoffNode, telegramNotifyNode, catchNode], [
       { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
       { id: 'f1', type: 'tab' },
+      { id: 'handover', z: 'f1', type: 'handoff', store: 'store', wires: [['notify'], []] },
       { id: 'notify', z: 'f1', type: 'telegram-notify', store: 'store', wires: [['out']], ...node },
       { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
       { id: 'out', z: 'f1', type: 'helper' },
@@ -116,6 +118,19 @@ describe('telegram-notify node', function () {
     assert.strictEqual(fake.sent[0].reply_markup?.inline_keyboard[0][0].url, `${ADMIN_URL}/admin/live-chat?user=${msg.contact.line_user_id}`);
     assert.strictEqual(statuses.at(-1).fill, 'green');
     assert.strictEqual(received.caught.length, 0);
+  });
+
+  it('alerts about what the handoff node hands over, wired after its first output', async () => {
+    await deploy();
+    const contact = await contactNamed('<ลูกค้า> & co');
+    await said(contact, 'สินค้าหมดหรือยัง');
+    helper.getNode('handover').receive({ payload: messageEvent('ติดต่อเจ้าหน้าที่', { userId: contact.line_user_id }), contact, line: {} });
+    await until(() => received.out.length === 1, 'the alerted msg');
+    const out = received.out[0];
+    assert.strictEqual(out.handoff.outcome, 'opened');
+    assert.strictEqual(out.telegram.message_id, fake.sent[0].message_id);
+    assert.ok(fake.sent[0].plain.includes('👤 ชื่อ: <ลูกค้า> & co\n'));
+    assert.ok(fake.sent[0].plain.includes('• "สินค้าหมดหรือยัง"'));
   });
 
   it('reads the recent messages from the store when the msg has none', async () => {
