@@ -9,15 +9,19 @@ import { call, login } from '../support/api-server';
 import { openDatabase } from '../../src/db/database';
 import { resetTables, serverUrl, tempDir } from '../support/databases';
 import { eventually, RunningProduct, startProduct } from '../support/product';
+import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
 const INBOX = 'https://inbox.example.com';
+const BOT_TOKEN = '7000001:scenario-token';
+const ADMIN_CHAT = '-1009876543210';
 
 for (const kind of ['embedded', 'postgres'] as const) {
   describe(`the handoff end to end on the running product (${kind})`, function () {
     this.timeout(90000);
     let line: FakeLine;
+    let telegram: FakeTelegram;
     let product: RunningProduct;
     let api: string;
     let owner: string;
@@ -34,6 +38,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
         await db.close();
       }
       line = await new FakeLine().start();
+      telegram = await startFakeTelegram(BOT_TOKEN);
       product = await startProduct(tempDir(), {
         ADMIN_USERNAME: ADMIN.username,
         ADMIN_PASSWORD: ADMIN.password,
@@ -42,6 +47,9 @@ for (const kind of ['embedded', 'postgres'] as const) {
         LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
         LINE_API_BASE_URL: line.baseUrl,
         LINE_DATA_API_BASE_URL: line.baseUrl,
+        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+        TELEGRAM_ADMIN_CHAT_ID: ADMIN_CHAT,
+        TELEGRAM_API_ROOT: telegram.url,
         SWEEP_INTERVAL_SECONDS: '0.5',
         ...(kind === 'postgres' ? { DATABASE_URL: serverUrl! } : {}),
       });
@@ -55,6 +63,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
     after(async () => {
       await product?.stop();
       await line?.close();
+      await telegram?.close();
     });
 
     const user = userId();
@@ -100,6 +109,27 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.strictEqual(c.session.status, 'WAITING');
       assert.strictEqual(c.session.operator, null);
       sessionId = c.session.id;
+    });
+
+    it('Telegram tells the admin group: name, LINE ID, the last 3 messages and a link to the chat, escaped', async () => {
+      const alert = (await eventually(() => telegram.sent[0]))!;
+      assert.strictEqual(String(alert.chat_id), ADMIN_CHAT);
+      assert.strictEqual(alert.parse_mode, 'HTML');
+      assert.ok(alert.text.includes('สมชาย &lt;ทดสอบ&gt; &amp; co'), alert.text);
+      const link = `${INBOX}/admin/live-chat?user=${user}`;
+      assert.strictEqual(alert.plain, [
+        '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่',
+        '',
+        '👤 ชื่อ: สมชาย <ทดสอบ> & co',
+        `📱 LINE ID: ${user}`,
+        '',
+        '💬 ข้อความล่าสุด:',
+        '• "สวัสดีครับ"',
+        '• "ติดต่อเจ้าหน้าที่"',
+        '',
+        `🔗 เปิดแชท: ${link}`,
+      ].join('\n'));
+      assert.deepStrictEqual(alert.reply_markup, { inline_keyboard: [[{ text: 'เปิดแชท', url: link }]] });
     });
 
     it('HUMAN: the user\'s next message reaches the inbox and the bot stays quiet', async () => {
@@ -195,6 +225,12 @@ for (const kind of ['embedded', 'postgres'] as const) {
       // second: the keyword only. SYSTEM greetings and closings are not counted.
       assert.strictEqual(a.avg_messages_per_session, 2);
       assert.strictEqual(a.sessions_per_day.at(-1).sessions, 2);
+      // Only the first chat was claimed: its claim time is the average first response.
+      const closed = await call(api, 'GET', '/admin/live-chat/conversations?status=CLOSED', { token: owner });
+      const first = closed.body.conversations.find((c: any) => c.line_user_id === user).session;
+      const waited = (Date.parse(first.claimed_at) - Date.parse(first.started_at)) / 1000;
+      assert.ok(Math.abs(a.avg_first_response_seconds - waited) <= 0.051, `${a.avg_first_response_seconds} vs ${waited}`);
+      assert.strictEqual(a.response_time_by_hour.reduce((n: number, h: any) => n + h.sessions, 0), 2);
       const ops = await call(api, 'GET', '/admin/live-chat/analytics/operators', { token: owner });
       assert.deepStrictEqual(ops.body.operators.map((o: any) => [o.username, o.sessions, o.messages_sent]), [[holder.username, 1, 1]]);
       assert.strictEqual(sessionId > 0, true);

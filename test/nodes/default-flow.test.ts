@@ -11,6 +11,9 @@ import chatModeRouterNode from '../../nodes/chat-mode-router/chat-mode-router';
 import lineReplyNode from '../../nodes/line-reply/line-reply';
 import handoffNode from '../../nodes/handoff/handoff';
 import analyticsAggregateNode from '../../nodes/analytics-aggregate/analytics-aggregate';
+import telegramNotifyNode from '../../nodes/telegram-notify/telegram-notify';
+import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { setEnvironment } from '../support/environment';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
 
@@ -27,6 +30,21 @@ describe('the shipped default flow', function () {
   before(() => {
     fake = lineStandIn();
   });
+  let telegram: FakeTelegram;
+  let restoreEnvironment: () => void;
+  before(async () => {
+    telegram = await startFakeTelegram('123456:flow-test-token');
+    restoreEnvironment = setEnvironment({
+      TELEGRAM_BOT_TOKEN: '123456:flow-test-token',
+      TELEGRAM_ADMIN_CHAT_ID: '-1001234567890',
+      TELEGRAM_API_ROOT: telegram.url,
+      ADMIN_URL: 'https://inbox.example.com',
+    });
+  });
+  after(async () => {
+    restoreEnvironment();
+    await telegram.close();
+  });
 
 
   let liveChat: LiveChat;
@@ -34,11 +52,12 @@ describe('the shipped default flow', function () {
 
   beforeEach(async () => {
     fake.reset();
+    telegram.reset();
     const dataDir = tempDir();
     await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
     const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'flows', 'live-chat-handoff.json'), 'utf8'));
     const flow = shipped.map((n: any) => (n.type === 'session-store' ? { ...n, dataDir } : n)).concat({ id: 'probe', type: 'http-probe', z: 'llc-tab' });
-    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, handoffNode, lineReplyNode, analyticsAggregateNode, functionNode, commentNode, injectNode], flow);
+    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, handoffNode, telegramNotifyNode, lineReplyNode, analyticsAggregateNode, functionNode, commentNode, injectNode], flow);
     liveChat = await (helper.getNode('llc-store') as SessionStoreNode).liveChat;
     http = await serveHttpNode();
   });
@@ -75,8 +94,9 @@ describe('the shipped default flow', function () {
     assert.deepStrictEqual(rows, [{ sender: 'BOT', delivery_status: 'SENT' }]);
   });
 
-  it('hands a user who types the keyword to a human: greeting by reply, WAITING session, then the bot stays quiet', async () => {
+  it('hands a user who types the keyword to a human: greeting by reply, a Telegram alert, WAITING session, then the bot stays quiet', async () => {
     const user = userId();
+    fake.setProfile(user, { displayName: 'สมชาย' });
     const replyToken = fake.issueReplyToken();
     await post([messageEvent(' ติดต่อ\u200Bเจ้าหน้าที่ ', { userId: user, replyToken })]);
     const [greeting] = await eventually(() => fake.requestsTo('POST', '/v2/bot/message/reply'), (r) => r.length > 0, 'the greeting');
@@ -86,6 +106,11 @@ describe('the shipped default flow', function () {
     assert.strictEqual(contact.chat_mode, 'HUMAN');
     const session = (await liveChat.store.chatSessions.openFor(contact.id))!;
     assert.strictEqual(session.status, 'WAITING');
+    const [alert] = await eventually(() => telegram.sent, (sent) => sent.length > 0, 'the Telegram alert');
+    assert.strictEqual(String(alert.chat_id), '-1001234567890');
+    assert.match(alert.plain, /ผู้ใช้ขอคุยกับเจ้าหน้าที่/);
+    assert.match(alert.plain, new RegExp(`LINE ID: ${user}`));
+    assert.ok(alert.plain.includes(`https://inbox.example.com/admin/live-chat?user=${user}`));
 
     // HUMAN: the next message is stored in the session and counted; nothing is sent to the user.
     await post([messageEvent('มีเรื่องสอบถามครับ', { userId: user, replyToken: fake.issueReplyToken() })]);
