@@ -1,6 +1,6 @@
 // Node-RED keeps routes across redeploys, so the API, the inbox and socket.io are mounted once per
 // process and reach whichever session-store currently serves them.
-import fs from 'fs';
+import express from 'express';
 import path from 'path';
 import type { RequestHandler } from 'express';
 import type { NodeAPI } from '../shared/node-red';
@@ -47,11 +47,17 @@ export function mountHttp(RED: NodeAPI): void {
   if (mountedOn.has(RED.httpNode)) return;
   mountedOn.add(RED.httpNode);
   RED.httpNode.use('/api/v1', api);
-  const page = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'ui', 'placeholder', 'index.html'), 'utf8');
-  RED.httpNode.get('/admin/live-chat', (_req, res) => {
-    res.type('html').send(page);
-  });
+  // The inbox: one page for each of its paths (the app routes by path), and its bundle.
+  const ui = path.join(__dirname, '..', '..', '..', 'ui', 'dist');
+  RED.httpNode.use('/admin/assets', express.static(ui, { index: false, cacheControl: true, maxAge: 0 }));
+  const page: RequestHandler = (_req, res) => {
+    res.set('cache-control', 'no-cache').sendFile(path.join(ui, 'index.html'));
+  };
+  RED.httpNode.get(INBOX_PATHS, page);
 }
+
+/** The inbox's pages (the app shows the one the path names). */
+export const INBOX_PATHS = ['/admin/login', '/admin/live-chat', '/admin/live-chat/analytics', '/admin/friends', '/admin/settings'];
 
 /** socket.io on Node-RED's HTTP server, under httpNodeRoot like the API (none without a server). */
 function attachRealtime(RED: NodeAPI): void {

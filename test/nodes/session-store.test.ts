@@ -61,11 +61,17 @@ describe('session-store node', function () {
     assert.strictEqual(me.body.operator.role, 'admin');
   });
 
-  it('serves the inbox page', async () => {
+  it('serves the inbox page on each of its paths, and its bundle', async () => {
     await deploy();
-    const res = await fetch(`${http!.baseUrl}/admin/live-chat`);
-    assert.strictEqual(res.status, 200);
-    assert.match(await res.text(), /Live Chat/);
+    for (const page of ['/admin/live-chat', '/admin/login', '/admin/friends', '/admin/settings', '/admin/live-chat/analytics']) {
+      const res = await fetch(`${http!.baseUrl}${page}`);
+      assert.strictEqual(res.status, 200, page);
+      assert.match(await res.text(), /<llc-app><\/llc-app>/);
+    }
+    const bundle = await fetch(`${http!.baseUrl}/admin/assets/app.js`);
+    assert.strictEqual(bundle.status, 200);
+    assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
+    assert.match(await bundle.text(), /llc-app/);
   });
 
   it('keeps every record across a redeploy', async () => {

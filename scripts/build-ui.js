@@ -1,0 +1,23 @@
+// Bundles the inbox (ui/src, Lit) into ui/dist: one script, one page, no CDN, so the package
+// ships it ready and the inbox works on a closed network.
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const esbuild = require('esbuild');
+
+const root = path.join(__dirname, '..');
+const out = path.join(root, 'ui', 'dist');
+
+fs.rmSync(out, { recursive: true, force: true });
+fs.mkdirSync(out, { recursive: true });
+esbuild.buildSync({
+  entryPoints: [path.join(root, 'ui', 'src', 'main.ts')],
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  outfile: path.join(out, 'app.js'),
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+fs.copyFileSync(path.join(root, 'ui', 'index.html'), path.join(out, 'index.html'));

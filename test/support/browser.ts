@@ -1,0 +1,35 @@
+// Browser tests drive Debian's Chromium through playwright-core against the running product.
+// Screenshots go to test-output/screenshots/ (kept out of git) so a run can be looked at.
+import fs from 'fs';
+import path from 'path';
+import { chromium, Browser, Page } from 'playwright-core';
+
+export const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
+
+export function chromiumPath(): string {
+  for (const candidate of [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser']) {
+    if (candidate && fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error('Chromium is not installed: apt-get install chromium (or set CHROMIUM_PATH)');
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath(),
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Signs in through the login page. */
+export async function signIn(page: Page, baseUrl: string, user: { username: string; password: string }, at = '/admin/live-chat'): Promise<void> {
+  await page.goto(baseUrl + at);
+  await page.getByLabel(/ชื่อผู้ใช้|Username/).fill(user.username);
+  await page.getByLabel(/รหัสผ่าน|Password/).fill(user.password);
+  await page.getByRole('button', { name: /เข้าสู่ระบบ|Sign in/ }).click();
+  await page.getByRole('button', { name: /ออกจากระบบ|Log out/ }).waitFor();
+}

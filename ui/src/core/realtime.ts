@@ -1,0 +1,32 @@
+// The live feed (socket.io at /admin/live-chat/socket.io, authenticated by the login cookie).
+// Pages listen on `realtime` for 'message', 'conversation' and 'session' CustomEvents; 'hello'
+// comes on every (re)connect, and is the cue to re-fetch what may have been missed.
+import { io, Socket } from 'socket.io-client';
+
+export const realtime = new EventTarget();
+let socket: Socket | undefined;
+let retry: ReturnType<typeof setTimeout> | undefined;
+
+export function connectRealtime(): void {
+  if (socket) return;
+  socket = io({ path: '/admin/live-chat/socket.io', withCredentials: true });
+  for (const name of ['hello', 'message', 'conversation', 'session']) {
+    socket.on(name, (detail: unknown) => realtime.dispatchEvent(new CustomEvent(name, { detail })));
+  }
+  socket.on('connect', () => realtime.dispatchEvent(new CustomEvent('status', { detail: 'connected' })));
+  socket.on('disconnect', () => realtime.dispatchEvent(new CustomEvent('status', { detail: 'disconnected' })));
+  // socket.io stops retrying after a refusal (store redeploying, session ended): try again later.
+  socket.on('connect_error', () => {
+    realtime.dispatchEvent(new CustomEvent('status', { detail: 'disconnected' }));
+    if (socket && !socket.active) {
+      clearTimeout(retry);
+      retry = setTimeout(() => socket?.connect(), 5000);
+    }
+  });
+}
+
+export function disconnectRealtime(): void {
+  clearTimeout(retry);
+  socket?.disconnect();
+  socket = undefined;
+}

@@ -1,0 +1,2 @@
+// The inbox's entry: defines <llc-app>, which the page (ui/index.html) holds.
+import './components/llc-app';
