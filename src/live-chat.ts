@@ -135,10 +135,15 @@ export class LiveChat {
     this.sweepTimer.unref();
   }
 
-  async close(): Promise<void> {
-    await this.realtime.close();
+  /** Stops the background work (the idle sweeps) and waits for it; the database stays open. */
+  async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
     await this.sweeping;
+  }
+
+  async close(): Promise<void> {
+    await this.realtime.close();
+    await this.stop();
     await this.db.close();
   }
 }

@@ -17,7 +17,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Starts the core on `db` (not closed by close(): the suite owns it) with its API at /api/v1 and socket.io. */
+/** Starts the core on `db` (close() stops it but leaves `db` open: the suite owns it) with its API at /api/v1 and socket.io. */
 export async function startApiServer(db: Database, options: Partial<LiveChatOptions> = {}, socketOptions: SocketServerOptions = {}): Promise<ApiServer> {
   const app = await LiveChat.on(db, {
     database: { url: 'unused' },
@@ -43,6 +43,7 @@ export async function startApiServer(db: Database, options: Partial<LiveChatOpti
     close: async () => {
       await sockets.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.stop();
     },
   };
 }
