@@ -56,8 +56,10 @@ export class Handoff {
 
   /** Does this msg ask for a human: msg.handoff === true, the handoff postback, or a keyword? */
   async isTrigger(input: TriggerInput): Promise<boolean> {
+    const event = input.event as { type?: string; source?: { type?: string }; message?: { type?: string; text?: unknown }; postback?: { data?: unknown } } | undefined;
+    // Groups and rooms have no contact to hand over (the inbox is for 1:1 chats).
+    if (event?.source?.type !== undefined && event.source.type !== 'user') return false;
     if (input.handoff === true) return true;
-    const event = input.event as { type?: string; message?: { type?: string; text?: unknown }; postback?: { data?: unknown } } | undefined;
     if (event?.type === 'postback') return isHandoffPostback(event.postback?.data);
     if (event?.type !== 'message' || event.message?.type !== 'text' || typeof event.message.text !== 'string') return false;
     const settings = input.keywords?.length && input.matchMode ? undefined : await readSettings(this.store.settings);

@@ -4,19 +4,39 @@
 import type { KeywordMatchMode } from './live-chat-settings';
 
 const INVISIBLE = /[\u200B-\u200D\u2060\uFEFF\u00AD]/g;
+/** A letter, digit or mark of a script written with spaces between words (so not Thai). */
+const SPACED_WORD_CHAR = /^(?!\p{Script=Thai})[\p{L}\p{N}\p{M}]$/u;
 
 export function normaliseForMatch(text: string): string {
   return text.normalize('NFC').replace(INVISIBLE, '').replace(/\s+/g, ' ').trim().toLocaleLowerCase();
 }
 
+/**
+ * exact: the whole message is a keyword. contains: a keyword appears in it; a keyword that starts
+ * or ends with a Latin (or other spaced-script) letter must do so at a word boundary, so "agent"
+ * is found in "an agent please" and "ขอagentครับ" but not in "management". Thai is written without
+ * spaces, so a Thai keyword is found anywhere.
+ */
 export function matchesKeyword(text: string, keywords: readonly string[], mode: KeywordMatchMode): boolean {
   const said = normaliseForMatch(text);
   if (said === '') return false;
   return keywords.some((keyword) => {
     const wanted = normaliseForMatch(keyword);
     if (wanted === '') return false;
-    return mode === 'exact' ? said === wanted : said.includes(wanted);
+    return mode === 'exact' ? said === wanted : containsKeyword(said, wanted);
   });
+}
+
+function containsKeyword(said: string, wanted: string): boolean {
+  const needsStartBoundary = SPACED_WORD_CHAR.test(String.fromCodePoint(wanted.codePointAt(0)!));
+  const needsEndBoundary = SPACED_WORD_CHAR.test([...wanted].at(-1)!);
+  for (let at = said.indexOf(wanted); at !== -1; at = said.indexOf(wanted, at + 1)) {
+    const before = at > 0 ? [...said.slice(0, at)].at(-1)! : '';
+    const after = said.slice(at + wanted.length);
+    const next = after === '' ? '' : String.fromCodePoint(after.codePointAt(0)!);
+    if ((!needsStartBoundary || !SPACED_WORD_CHAR.test(before)) && (!needsEndBoundary || !SPACED_WORD_CHAR.test(next))) return true;
+  }
+  return false;
 }
 
 /** A postback asking for a human: data `action=handoff` (a rich-menu button), in any order of fields. */
