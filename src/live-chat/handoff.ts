@@ -33,7 +33,7 @@ export interface HandoffRequest {
   replyToken?: string | null;
   receivedAt?: number;
   mode?: string;
-  /** The user's message that asked (stored already): it becomes the session's first. */
+  /** The user's message that asked (stored already): it joins the session and is counted. */
   triggerMessageId?: number | null;
   /** The node's own greeting, else the stored setting. */
   greeting?: string;
@@ -68,22 +68,23 @@ export class Handoff {
   }
 
   async start(request: HandoffRequest, attempt = 1): Promise<HandoffResult> {
+    const triggerId = request.triggerMessageId ?? null;
     const opened = await this.store.transaction(async (tx) => {
       const result = await openSession(tx, request.contact);
       if (!result) return undefined;
-      if (request.triggerMessageId && (await tx.messages.attachToSession(request.triggerMessageId, result.session.id))) {
-        result.session = (await tx.chatSessions.countMessages(result.session.id, 1, false)) ?? result.session;
-      }
+      result.session = await joinSession(tx, result.session, triggerId);
       return result;
     });
     if (!opened) {
       const contact = (await this.store.contacts.byId(request.contact.id)) ?? request.contact;
-      const session = await this.store.chatSessions.openFor(contact.id);
+      const open = await this.store.chatSessions.openFor(contact.id);
       // Closed again in between: there is nothing open to report, so try again.
-      if (!session) {
+      if (!open) {
         if (attempt >= 3) throw new Error(`the chat of ${contact.line_user_id} keeps opening and closing; handoff not started`);
         return this.start({ ...request, contact }, attempt + 1);
       }
+      // A trigger that raced the winner (two keywords in one webhook) still belongs to the session.
+      const session = await this.store.transaction((tx) => joinSession(tx, open, triggerId));
       return { outcome: 'already-open', session, contact };
     }
 
@@ -115,4 +116,10 @@ export class Handoff {
       return { status: 'FAILED', error };
     }
   }
+}
+
+/** Puts the user's message that was stored before its session into it, counting it once. */
+async function joinSession(tx: Store, session: ChatSessionRow, messageId: number | null): Promise<ChatSessionRow> {
+  if (!messageId || !(await tx.messages.attachToSession(messageId, session.id))) return session;
+  return (await tx.chatSessions.countMessages(session.id, 1, false)) ?? session;
 }

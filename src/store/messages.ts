@@ -99,9 +99,18 @@ export class MessagesTable {
     return this.q.row<MessageRow>(`SELECT * FROM messages WHERE line_message_id = $1 AND direction = 'IN'`, [lineMessageId]);
   }
 
-  /** Puts a message that arrived before its session (the handoff's trigger) into the session. */
+  /**
+   * Puts a user's message that arrived before its session (the handoff's trigger) into that
+   * session; undefined when it is in a session already or is not this contact's.
+   */
   attachToSession(id: number, sessionId: number): Promise<MessageRow | undefined> {
-    return this.q.row<MessageRow>(`UPDATE messages SET session_id = $2 WHERE id = $1 AND session_id IS NULL RETURNING *`, [id, sessionId]);
+    return this.q.row<MessageRow>(
+      `UPDATE messages SET session_id = $2
+       WHERE id = $1 AND session_id IS NULL AND direction = 'IN'
+         AND contact_id = (SELECT contact_id FROM chat_sessions WHERE id = $2)
+       RETURNING *`,
+      [id, sessionId],
+    );
   }
 
   /** A page of the contact's history, newest first; `beforeId` continues after that message. */
