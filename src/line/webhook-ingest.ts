@@ -112,14 +112,16 @@ export class LineWebhookIngest {
           : event.follow?.isUnblocked === true || contact.friend_status !== 'ACTIVE' || latest?.event_type === 'UNFOLLOW' ? 'REFOLLOW'
             : 'FOLLOW';
       await tx.friendEvents.insert({ contact_id: contact.id, line_user_id: userId, event_type: eventType, source: 'WEBHOOK', webhook_event_id: event.webhookEventId, created_at: at });
-      // A late redelivery of an older event goes into the history but does not turn the status back.
-      if (!latest || latest.created_at.getTime() <= at.getTime()) {
+      // A late redelivery of an older event goes into the history but does not turn the status
+      // back, nor end a chat the user started after it.
+      const isNewest = !latest || latest.created_at.getTime() <= at.getTime();
+      if (isNewest) {
         const status: FriendStatus = eventType === 'UNFOLLOW' ? 'UNFOLLOWED' : 'ACTIVE';
         contact = (await tx.contacts.setFriendStatus(contact.id, status, eventType === 'UNFOLLOW' ? undefined : at)) ?? contact;
         changed.set(contact.id, contact);
       }
       // A user who leaves ends their chat with a human: nobody can answer them any more.
-      const open = eventType === 'UNFOLLOW' ? await tx.chatSessions.openFor(contact.id) : undefined;
+      const open = eventType === 'UNFOLLOW' && isNewest ? await tx.chatSessions.openFor(contact.id) : undefined;
       const closed = open && (await closeSession(tx, open.id, 'USER'));
       if (closed) {
         closedSessions.push(closed);

@@ -73,13 +73,16 @@ export class ChatSessions {
     const closed = await this.closeAndAnnounce(open.id, 'OPERATOR');
     if (!closed) return { contact: (await this.store.contacts.byId(contact.id))!, session: (await this.store.chatSessions.byId(open.id))!, changed: false };
 
-    const settings = await readSettings(this.store.settings);
-    const text = options.message ?? settings.closing_message;
-    const closingMessage = text.trim() ? await this.sendClosing(closed.contact, closed.session, text, options.message !== undefined ? operator.id : null) : undefined;
+    const ownMessage = options.message !== undefined;
+    const text = ownMessage ? options.message! : (await readSettings(this.store.settings)).closing_message;
+    const closingMessage = text.trim() ? await this.sendClosing(closed.contact, closed.session, text, ownMessage ? operator.id : null) : undefined;
     return { ...closed, changed: true, ...(closingMessage ? { closingMessage } : {}) };
   }
 
-  /** The manual switch: HUMAN opens a WAITING session, BOT closes the open one (by OPERATOR). */
+  /**
+   * The manual switch: HUMAN opens a WAITING session, BOT closes the open one (by OPERATOR).
+   * Unlike close() it sends the user nothing: it only moves the chat between bot and inbox.
+   */
   async switchMode(lineUserId: string, mode: ChatMode, operator: OperatorView): Promise<SessionActionResult> {
     const contact = await this.contact(lineUserId);
     if (mode === 'BOT') {
@@ -151,10 +154,15 @@ export class ChatSessions {
     return updated;
   }
 
-  /** A closing message: a failure is logged and kept as a FAILED message, never reopens the chat. */
+  /**
+   * A closing message: the operator's own (operatorId set, counted in the session like any of
+   * their messages) or the system's (not counted). A failure is logged and kept as a FAILED
+   * message; it never reopens the chat.
+   */
   private async sendClosing(contact: ContactRow, session: ChatSessionRow, text: string, operatorId: number | null): Promise<SendResult | { status: 'FAILED'; error: string }> {
     try {
       const credential = await this.credentials.resolve('LINE');
+      if (operatorId !== null) await this.store.chatSessions.countMessages(session.id, 1, true);
       return await this.lineSender.sendToContact({
         contact,
         messages: text,

@@ -16,7 +16,13 @@ export interface ChatSessionRow {
   started_at: Date;
   claimed_at: Date | null;
   closed_at: Date | null;
+  /** When the operator's first message (or own closing message) was sent. */
   first_response_at: Date | null;
+  /**
+   * The conversation's messages in this session: the user's (the trigger and all while it is
+   * open) and the operators' (including their own closing message). The system's greeting and
+   * closing texts and the bot's messages are not counted.
+   */
   message_count: number;
   closed_by: ClosedBy | null;
   reminded_at: Date | null;
