@@ -3,9 +3,8 @@
 import type express from 'express';
 import type { LiveChat } from '../../live-chat';
 import { CONVERSATION_FILTERS, ConversationFilter } from '../../store/conversations';
-import type { OutgoingContent } from '../../line/line-sender';
+import { MAX_TEXT_LENGTH, OutgoingContent, SendResult } from '../../line/line-sender';
 import { conversationJson, messageJson, sessionJson } from '../../live-chat/conversation-json';
-import type { SendResult } from '../../line/line-sender';
 import type { SessionActionResult } from '../../live-chat/chat-sessions';
 import type { OperatorView } from '../../auth/operators';
 import { Router } from '../router';
@@ -55,8 +54,8 @@ export function liveChatRoutes(app: LiveChat): express.Router {
   router.post(`${base}/:line_user_id/close`, async (req, res) => {
     const body = req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body).length === 0) ? {} : asBody(req.body);
     const message = body.message;
-    if (message !== undefined && (typeof message !== 'string' || message.length > 5000)) {
-      throw badRequest('message must be a text of at most 5000 characters (\'\' sends none)', 'message');
+    if (message !== undefined && (typeof message !== 'string' || message.length > MAX_TEXT_LENGTH)) {
+      throw badRequest(`message must be a text of at most ${MAX_TEXT_LENGTH} characters ('' sends none)`, 'message');
     }
     const result = await app.sessions.close(req.params.line_user_id, req.operator!, { message: message as string | undefined });
     res.json(await actionJson(app, result, req.operator!));
@@ -75,7 +74,8 @@ function outgoing(raw: unknown): OutgoingContent[] {
   const body = asBody(raw);
   if (body.text !== undefined && body.messages !== undefined) throw badRequest('Send either text or messages, not both', 'messages');
   if (body.text !== undefined) {
-    if (typeof body.text !== 'string') throw badRequest('text must be a string', 'text');
+    if (typeof body.text !== 'string' || body.text.trim() === '') throw badRequest('text must be a non-empty string', 'text');
+    if (body.text.length > MAX_TEXT_LENGTH) throw badRequest(`text is ${body.text.length} characters; LINE takes at most ${MAX_TEXT_LENGTH}`, 'text');
     return [body.text];
   }
   if (!Array.isArray(body.messages)) throw badRequest('text or messages is required', 'messages');
