@@ -135,10 +135,11 @@ export class LiveChat {
     this.sweepTimer.unref();
   }
 
-  /** Stops the background work (the idle sweeps) and waits for it; the database stays open. */
+  /** Stops the background work (idle sweeps, LINE read marks) and waits for it; the database stays open. */
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
     await this.sweeping;
+    await this.conversations.settled();
   }
 
   async close(): Promise<void> {

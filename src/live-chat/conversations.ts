@@ -19,6 +19,9 @@ export interface ListRequest {
 }
 
 export class Conversations {
+  /** Mark-as-read calls to LINE still under way. */
+  private readonly inFlight = new Set<Promise<void>>();
+
   constructor(
     private readonly store: Store,
     private readonly clients: LineClients,
@@ -75,24 +78,32 @@ export class Conversations {
     return refs;
   }
 
+  /** Resolves once the LINE calls started by earlier reads have finished (for shutdown). */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all(this.inFlight);
+  }
+
   private async markRead(contactId: number, operator: OperatorView): Promise<void> {
-    const latest = await this.store.messages.latestIncoming(contactId);
-    if (!latest?.id) return;
-    await this.store.conversationReads.markRead(operator.id, contactId, latest.id);
+    const newestId = await this.store.messages.newestIncomingId(contactId);
+    if (newestId === null) return;
+    await this.store.conversationReads.markRead(operator.id, contactId, newestId);
     const contact = (await this.store.contacts.byId(contactId))!;
     this.events.emit('read', { operatorId: operator.id, contact });
-    if (latest.mark_as_read_token) void this.markReadInLine(contact.id, latest.id, contact.line_user_id, latest.mark_as_read_token);
+    // The user sees "Read" in LINE; the inbox does not wait for it.
+    const work = this.markReadInLine(contact.id, contact.line_user_id).finally(() => this.inFlight.delete(work));
+    this.inFlight.add(work);
   }
 
   /**
-   * Best effort: the inbox works the same when LINE refuses (the user just sees no "Read"). A
-   * token marks its message and all before it, so once used the older ones are dropped.
+   * Best effort: the inbox works the same when LINE refuses (the user just sees no "Read" until
+   * the next message is read). The token is taken before LINE is called, so it is used once.
    */
-  private async markReadInLine(contactId: number, upToId: number, lineUserId: string, markAsReadToken: string): Promise<void> {
+  private async markReadInLine(contactId: number, lineUserId: string): Promise<void> {
     try {
+      const taken = await this.store.messages.takeMarkAsReadToken(contactId);
+      if (!taken) return;
       const credential = await this.credentials.resolve('LINE');
-      await this.clients.messaging(credential.secrets.channel_access_token ?? '').markMessagesAsReadByToken({ markAsReadToken });
-      await this.store.messages.forgetMarkAsReadTokens(contactId, upToId);
+      await this.clients.messaging(credential.secrets.channel_access_token ?? '').markMessagesAsReadByToken({ markAsReadToken: taken.token });
     } catch (err) {
       this.log.warn(`could not mark the chat of ${lineUserId} read in LINE: ${lineErrorText(err)}`);
     }

@@ -45,7 +45,10 @@ export interface ConversationQuery {
   operatorId: number;
 }
 
-// One row per contact that has talked (or has a session); $1 is the reading operator.
+// One row per contact that has talked (or has a session); $1 is the reading operator. The last
+// message is the newest of the conversation itself (user, bot, operator): the system's greeting
+// and closing texts would otherwise hide what the user asked (seed appendix: a WAITING chat shows
+// the user's "ติดต่อเจ้าหน้าที่").
 const CONVERSATIONS = `
   SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
     s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
@@ -58,7 +61,7 @@ const CONVERSATIONS = `
     ) AS unread_count,
     (extract(epoch FROM GREATEST(lm.created_at, s.started_at)) * 1000000)::bigint::text AS activity_us
   FROM contacts c
-  LEFT JOIN LATERAL (SELECT * FROM messages m WHERE m.contact_id = c.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1) lm ON true
+  LEFT JOIN LATERAL (SELECT * FROM messages m WHERE m.contact_id = c.id AND m.sender <> 'SYSTEM' ORDER BY m.created_at DESC, m.id DESC LIMIT 1) lm ON true
   LEFT JOIN LATERAL (SELECT * FROM chat_sessions x WHERE x.contact_id = c.id ORDER BY x.id DESC LIMIT 1) s ON true
   LEFT JOIN operators o ON o.id = s.operator_id
   WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)`;

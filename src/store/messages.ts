@@ -142,18 +142,28 @@ export class MessagesTable {
     return this.q.rows<MessageRow>(`SELECT * FROM messages WHERE retry_key = $1 ORDER BY id`, [retryKey]);
   }
 
-  /** The newest message from the user, and the newest one LINE gave a mark-as-read token for. */
-  latestIncoming(contactId: number): Promise<{ id: number | null; mark_as_read_token: string | null } | undefined> {
-    return this.q.row(
-      `SELECT (SELECT max(id) FROM messages WHERE contact_id = $1 AND direction = 'IN') AS id,
-         (SELECT mark_as_read_token FROM messages WHERE contact_id = $1 AND direction = 'IN' AND mark_as_read_token IS NOT NULL
-          ORDER BY created_at DESC, id DESC LIMIT 1) AS mark_as_read_token`,
-      [contactId],
-    );
+  /** The id of the user's newest message (what "read up to here" points at). */
+  async newestIncomingId(contactId: number): Promise<number | null> {
+    const row = await this.q.row<{ id: number | null }>(`SELECT max(id) AS id FROM messages WHERE contact_id = $1 AND direction = 'IN'`, [contactId]);
+    return row?.id ?? null;
   }
 
-  /** Drops the contact's mark-as-read tokens once LINE has been told (they mark all before). */
-  async forgetMarkAsReadTokens(contactId: number, upToId: number): Promise<void> {
-    await this.q.exec(`UPDATE messages SET mark_as_read_token = NULL WHERE contact_id = $1 AND direction = 'IN' AND id <= $2 AND mark_as_read_token IS NOT NULL`, [contactId, upToId]);
+  /**
+   * Takes the newest mark-as-read token of the contact's messages and clears it and every older
+   * one (a token marks all before it as read) in one statement, so that of several readers at
+   * once only one tells LINE.
+   */
+  takeMarkAsReadToken(contactId: number): Promise<{ id: number; token: string } | undefined> {
+    return this.q.row(
+      `WITH newest AS (
+         SELECT id, created_at, mark_as_read_token FROM messages
+         WHERE contact_id = $1 AND direction = 'IN' AND mark_as_read_token IS NOT NULL
+         ORDER BY created_at DESC, id DESC LIMIT 1)
+       UPDATE messages AS m SET mark_as_read_token = NULL FROM newest
+       WHERE m.contact_id = $1 AND m.direction = 'IN' AND m.mark_as_read_token IS NOT NULL
+         AND (m.created_at, m.id) <= (newest.created_at, newest.id)
+       RETURNING newest.id, newest.mark_as_read_token AS token`,
+      [contactId],
+    );
   }
 }

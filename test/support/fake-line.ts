@@ -30,6 +30,7 @@ export class FakeLine {
   /** Statuses the next pushes answer with, one each, before pushing works again. */
   private pushFailures: number[] = [];
   private profileFailures: number[] = [];
+  private markAsReadFailures: number[] = [];
   /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
   private lostPushAnswers = 0;
   private server?: http.Server;
@@ -69,6 +70,10 @@ export class FakeLine {
     this.profileFailures.push(...statuses);
   }
 
+  failNextMarkAsRead(...statuses: number[]): void {
+    this.markAsReadFailures.push(...statuses);
+  }
+
   requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));
   }
@@ -80,6 +85,7 @@ export class FakeLine {
     this.acceptedRetryKeys.clear();
     this.pushFailures = [];
     this.profileFailures = [];
+    this.markAsReadFailures = [];
     this.lostPushAnswers = 0;
   }
 
@@ -126,6 +132,12 @@ export class FakeLine {
         return send(500, { message: 'An error occurred in the internal server.' });
       }
       return send(200, { sentMessages: sentMessages(b.messages) });
+    }
+    if (req.method === 'POST' && path === '/v2/bot/chat/markAsRead') {
+      const failure = this.markAsReadFailures.shift();
+      if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
+      if (!b || typeof b.markAsReadToken !== 'string' || b.markAsReadToken === '') return send(400, { message: 'The request body has 1 error(s)' });
+      return send(200, {});
     }
     const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && profile) {

@@ -20,7 +20,7 @@ export function liveChatRoutes(app: LiveChat): express.Router {
   const base = '/admin/live-chat/conversations';
 
   router.get(base, async (req, res) => {
-    const status = queryString(req.query.status, 'status')?.toUpperCase() ?? 'ALL';
+    const status = queryString(req.query.status, 'status') ?? 'ALL';
     res.json(await app.conversations.list({
       filter: oneOf<ConversationFilter>(status, CONVERSATION_FILTERS, 'status'),
       q: queryString(req.query.q, 'q')?.slice(0, 100),
