@@ -8,11 +8,11 @@ import type { OperatorView } from '../auth/operators';
 import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
-import type { LineSender, SendResult } from '../line/line-sender';
-import { lineErrorText } from '../line/line-clients';
+import type { LineSender } from '../line/line-sender';
 import { HttpError, conflict, notFound } from '../http/errors';
 import { readSettings } from './live-chat-settings';
 import { closeSession, openSession } from './session-transitions';
+import { sendSessionText, TextOutcome } from './session-text';
 
 export interface CloseOptions {
   /** Sent to the user as the operator's; '' sends nothing; absent sends the closing_message setting. */
@@ -24,7 +24,7 @@ export interface SessionActionResult {
   session: ChatSessionRow | null;
   /** false when nothing changed (closing a closed chat, claiming one's own). */
   changed: boolean;
-  closingMessage?: SendResult | { status: 'FAILED'; error: string };
+  closingMessage?: TextOutcome;
 }
 
 export class ChatSessions {
@@ -159,22 +159,19 @@ export class ChatSessions {
    * their messages) or the system's (not counted). A failure is logged and kept as a FAILED
    * message; it never reopens the chat.
    */
-  private async sendClosing(contact: ContactRow, session: ChatSessionRow, text: string, operatorId: number | null): Promise<SendResult | { status: 'FAILED'; error: string }> {
-    try {
-      const credential = await this.credentials.resolve('LINE');
-      if (operatorId !== null) await this.store.chatSessions.countMessages(session.id, 1, true);
-      return await this.lineSender.sendToContact({
-        contact,
-        messages: text,
-        sender: operatorId === null ? 'SYSTEM' : 'OPERATOR',
-        operatorId,
-        sessionId: session.id,
-        channelAccessToken: credential.secrets.channel_access_token ?? '',
-      });
-    } catch (err) {
-      const error = lineErrorText(err);
-      this.log.warn(`closing message to ${contact.line_user_id} not sent: ${error}`);
-      return { status: 'FAILED', error };
+  private async sendClosing(contact: ContactRow, session: ChatSessionRow, text: string, operatorId: number | null): Promise<TextOutcome> {
+    const outcome = await sendSessionText(this.lineSender, this.credentials, this.log, {
+      what: 'closing message',
+      contact,
+      text,
+      sender: operatorId === null ? 'SYSTEM' : 'OPERATOR',
+      operatorId,
+      sessionId: session.id,
+    });
+    // An operator's own closing words are part of the conversation (once stored, sent or not).
+    if (operatorId !== null && 'messages' in outcome && outcome.messages.length > 0) {
+      await this.store.chatSessions.countMessages(session.id, outcome.messages.length, true);
     }
+    return outcome;
   }
 }

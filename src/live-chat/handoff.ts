@@ -9,8 +9,8 @@ import type { MessageRow } from '../store/messages';
 import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
-import type { LineSender, SendResult } from '../line/line-sender';
-import { lineErrorText } from '../line/line-clients';
+import type { LineSender } from '../line/line-sender';
+import { sendSessionText, TextOutcome } from './session-text';
 import { KeywordMatchMode, readSettings } from './live-chat-settings';
 import { isHandoffPostback, matchesKeyword } from './keyword-match';
 import { openSession } from './session-transitions';
@@ -42,7 +42,7 @@ export interface HandoffRequest {
 }
 
 export type HandoffResult =
-  | { outcome: 'opened'; session: ChatSessionRow; contact: ContactRow; greeting: SendResult | { status: 'FAILED'; error: string }; recentMessages: MessageRow[] }
+  | { outcome: 'opened'; session: ChatSessionRow; contact: ContactRow; greeting: TextOutcome; recentMessages: MessageRow[] }
   | { outcome: 'already-open'; session: ChatSessionRow; contact: ContactRow };
 
 export class Handoff {
@@ -96,25 +96,19 @@ export class Handoff {
   }
 
   /** The greeting, stored as a SYSTEM message; a failure is reported, never undoes the handoff. */
-  private async greet(request: HandoffRequest, contact: ContactRow, session: ChatSessionRow): Promise<SendResult | { status: 'FAILED'; error: string }> {
-    try {
-      const text = request.greeting?.trim() || (await readSettings(this.store.settings)).handoff_greeting;
-      const credential = await this.credentials.resolve('LINE', request.lineCredential?.trim() || undefined);
-      return await this.lineSender.sendToContact({
-        contact,
-        messages: text,
-        replyToken: request.replyToken,
-        receivedAt: request.receivedAt,
-        mode: request.mode,
-        sender: 'SYSTEM',
-        sessionId: session.id,
-        channelAccessToken: credential.secrets.channel_access_token ?? '',
-      });
-    } catch (err) {
-      const error = lineErrorText(err);
-      this.log.warn(`handoff greeting to ${contact.line_user_id} not sent: ${error}`);
-      return { status: 'FAILED', error };
-    }
+  private async greet(request: HandoffRequest, contact: ContactRow, session: ChatSessionRow): Promise<TextOutcome> {
+    const text = request.greeting?.trim() || (await readSettings(this.store.settings)).handoff_greeting;
+    return sendSessionText(this.lineSender, this.credentials, this.log, {
+      what: 'handoff greeting',
+      contact,
+      text,
+      credential: request.lineCredential,
+      replyToken: request.replyToken,
+      receivedAt: request.receivedAt,
+      mode: request.mode,
+      sender: 'SYSTEM',
+      sessionId: session.id,
+    });
   }
 }
 
