@@ -269,4 +269,20 @@ describe('inbox in the browser: friends and analytics', function () {
     await screenshot(page, 'analytics-phone');
     await page.getByLabel('Language').selectOption('th');
   });
+
+  it('Friends: Load more follows next_cursor (runs last: it adds 50 friends)', async () => {
+    const many = Array.from({ length: 50 }, () => userId());
+    await webhook(many.map((id, i) => followEvent({ userId: id, timestamp: Date.now() - 50_000 + i, replyToken: line.issueReplyToken() })));
+    const first = await get('/admin/friends', somsri);
+    assert.strictEqual(first.friends.length, 50);
+    assert.ok(first.next_cursor);
+    await signIn(page, product.baseUrl, SOMSRI, '/admin/friends');
+    await eventually(async () => (await shownIds()).length === 50);
+    assert.deepStrictEqual(await shownIds(), first.friends.map((f: any) => f.line_user_id));
+    await page.getByRole('button', { name: 'โหลดเพิ่ม' }).click();
+    await eventually(async () => (await rows().count()) === 53);
+    assert.deepStrictEqual((await shownIds()).slice(50), [asker, leaver, refollower]);
+    assert.strictEqual(await page.getByRole('button', { name: 'โหลดเพิ่ม' }).count(), 0, 'nothing more to load');
+    await page.getByText('แสดง 53 รายชื่อ').waitFor();
+  });
 });
