@@ -1,0 +1,218 @@
+// The live chat's General settings as a form: handoff keywords (one per line) and how they
+// match, the greeting, the closing and auto-close messages and minutes, the Telegram reminder,
+// the time zone. Properties: settings, errors (by setting, from the API's 400s), formError,
+// busy, message. Emits `settings-save` {changes}: every setting, as the API takes them.
+import { LitElement, PropertyValues, css, html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import { tokens } from '../core/styles';
+import { registerStrings, t } from '../core/i18n';
+import { LanguageController } from './language-controller';
+
+registerStrings({
+  th: {
+    'gen.handoff': 'การส่งต่อให้เจ้าหน้าที่', 'gen.closing': 'การปิดแชท', 'gen.alerts': 'การแจ้งเตือนและเวลา',
+    'gen.keywords': 'คำที่ใช้ขอคุยกับเจ้าหน้าที่', 'gen.keywords.hint': 'บรรทัดละหนึ่งคำ',
+    'gen.match': 'วิธีจับคำ', 'gen.match.exact': 'ตรงทั้งข้อความ (ข้อความต้องเป็นคำใดคำหนึ่งพอดี)', 'gen.match.contains': 'มีคำอยู่ในข้อความ (คำปรากฏที่ใดก็ได้)',
+    'gen.greeting': 'ข้อความทักทายเมื่อส่งต่อ', 'gen.greeting.hint': 'ส่งให้ผู้ใช้ทันทีที่ขอคุยกับเจ้าหน้าที่',
+    'gen.closing-message': 'ข้อความเมื่อเจ้าหน้าที่ปิดแชท', 'gen.blank-sends-nothing': 'เว้นว่างไว้เพื่อไม่ส่งข้อความ',
+    'gen.auto-close-minutes': 'ปิดแชทอัตโนมัติเมื่อเงียบนาน (นาที)', 'gen.auto-close-minutes.hint': '0 = ไม่ปิดอัตโนมัติ',
+    'gen.auto-close-message': 'ข้อความเมื่อปิดอัตโนมัติ',
+    'gen.renotify': 'เตือนซ้ำใน Telegram เมื่อรอนานเกิน (นาที)', 'gen.renotify.hint': '0 = ไม่เตือนซ้ำ',
+    'gen.time-zone': 'เขตเวลา', 'gen.time-zone.hint': 'ใช้นับสถิติรายวันและรายชั่วโมง เช่น Asia/Bangkok',
+    'gen.save': 'บันทึกการตั้งค่า',
+  },
+  en: {
+    'gen.handoff': 'Handoff', 'gen.closing': 'Closing chats', 'gen.alerts': 'Reminders and time',
+    'gen.keywords': 'Handoff keywords', 'gen.keywords.hint': 'One per line',
+    'gen.match': 'Match mode', 'gen.match.exact': 'Exact (the whole message is a keyword)', 'gen.match.contains': 'Contains (a keyword appears anywhere in the message)',
+    'gen.greeting': 'Handoff greeting', 'gen.greeting.hint': 'Sent to the user as soon as they ask for a human',
+    'gen.closing-message': 'Closing message', 'gen.blank-sends-nothing': 'Leave blank to send nothing',
+    'gen.auto-close-minutes': 'Auto-close idle chats after (minutes)', 'gen.auto-close-minutes.hint': '0 = never',
+    'gen.auto-close-message': 'Auto-close message',
+    'gen.renotify': 'Telegram reminder after (minutes)', 'gen.renotify.hint': '0 = no reminder',
+    'gen.time-zone': 'Time zone', 'gen.time-zone.hint': 'Analytics count days and hours in it, e.g. Asia/Bangkok',
+    'gen.save': 'Save settings',
+  },
+});
+
+export interface LiveChatSettings {
+  handoff_keywords: string[];
+  handoff_match_mode: 'exact' | 'contains';
+  handoff_greeting: string;
+  closing_message: string;
+  auto_close_minutes: number;
+  auto_close_message: string;
+  renotify_minutes: number;
+  time_zone: string;
+}
+
+/** The form's text for each setting. */
+type Draft = Record<keyof LiveChatSettings, string>;
+
+const FIELDS: (keyof LiveChatSettings)[] = ['handoff_keywords', 'handoff_match_mode', 'handoff_greeting', 'closing_message', 'auto_close_minutes', 'auto_close_message', 'renotify_minutes', 'time_zone'];
+
+function draftOf(s: LiveChatSettings): Draft {
+  return {
+    handoff_keywords: s.handoff_keywords.join('\n'),
+    handoff_match_mode: s.handoff_match_mode,
+    handoff_greeting: s.handoff_greeting,
+    closing_message: s.closing_message,
+    auto_close_minutes: String(s.auto_close_minutes),
+    auto_close_message: s.auto_close_message,
+    renotify_minutes: String(s.renotify_minutes),
+    time_zone: s.time_zone,
+  };
+}
+
+const minutes = (text: string) => (text.trim() === '' ? null : Number(text));
+
+let zones: string[] | undefined;
+function timeZones(): string[] {
+  try {
+    zones ??= Intl.supportedValuesOf('timeZone');
+  } catch {
+    zones = [];
+  }
+  return zones;
+}
+
+export class GeneralSettingsForm extends LitElement {
+  static properties = {
+    settings: { attribute: false },
+    errors: { attribute: false },
+    formError: { attribute: false },
+    busy: { type: Boolean },
+    message: { attribute: false },
+    draft: { state: true },
+  };
+  settings: LiveChatSettings | null = null;
+  errors: Record<string, string> = {};
+  formError = '';
+  busy = false;
+  /** What became of the last save, shown beside the button. */
+  message: { ok: boolean; text: string } | null = null;
+  draft: Draft | null = null;
+
+  constructor() {
+    super();
+    new LanguageController(this);
+  }
+
+  willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('settings') && this.settings) this.draft = draftOf(this.settings);
+  }
+
+  updated(changed: PropertyValues<this>): void {
+    if (changed.has('errors')) {
+      const first = FIELDS.find((f) => this.errors[f]);
+      if (first) this.renderRoot.querySelector<HTMLElement>(`#${first}`)?.focus();
+    }
+  }
+
+  private set(field: keyof LiveChatSettings, value: string): void {
+    this.draft = { ...this.draft!, [field]: value };
+  }
+
+  private submit(e: Event): void {
+    e.preventDefault();
+    if (this.busy || !this.draft) return;
+    const d = this.draft;
+    const changes = {
+      handoff_keywords: d.handoff_keywords.split('\n').map((k) => k.trim()).filter((k) => k !== ''),
+      handoff_match_mode: d.handoff_match_mode,
+      handoff_greeting: d.handoff_greeting,
+      closing_message: d.closing_message,
+      auto_close_minutes: minutes(d.auto_close_minutes),
+      auto_close_message: d.auto_close_message,
+      renotify_minutes: minutes(d.renotify_minutes),
+      time_zone: d.time_zone.trim(),
+    };
+    this.dispatchEvent(new CustomEvent('settings-save', { detail: { changes }, bubbles: true, composed: true }));
+  }
+
+  /** Label, control, hint and error of one setting, tied together by ids. */
+  private field(id: keyof LiveChatSettings, label: string, control: (describedBy: string) => unknown, hint = '', required = false) {
+    const error = this.errors[id] ?? '';
+    const describedBy = [hint ? `${id}-hint` : '', error ? `${id}-error` : ''].filter(Boolean).join(' ');
+    return html`
+      <div class="field">
+        <label for=${id}>${label}${required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>
+        ${control(describedBy)}
+        ${hint ? html`<p id="${id}-hint" class="hint">${hint}</p>` : nothing}
+        ${error ? html`<p id="${id}-error" class="error field-error">${error}</p>` : nothing}
+      </div>
+    `;
+  }
+
+  private textarea(id: keyof LiveChatSettings, rows: number, required = false) {
+    return (describedBy: string) => html`<textarea id=${id} rows=${rows} .value=${live(this.draft![id])} aria-required=${required ? 'true' : 'false'}
+      aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy} @input=${(e: Event) => this.set(id, (e.target as HTMLTextAreaElement).value)}></textarea>`;
+  }
+
+  private number(id: keyof LiveChatSettings) {
+    return (describedBy: string) => html`<input id=${id} type="number" inputmode="decimal" min="0" max="10080" step="any" class="short" .value=${live(this.draft![id])}
+      aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy} @input=${(e: Event) => this.set(id, (e.target as HTMLInputElement).value)}>`;
+  }
+
+  render() {
+    if (!this.draft) return nothing;
+    const d = this.draft;
+    return html`
+      <form novalidate @submit=${this.submit}>
+        ${this.formError ? html`<p class="error form-error" role="alert">${this.formError}</p>` : nothing}
+        <fieldset>
+          <legend>${t('gen.handoff')}</legend>
+          ${this.field('handoff_keywords', t('gen.keywords'), this.textarea('handoff_keywords', 6, true), t('gen.keywords.hint'), true)}
+          ${this.field('handoff_match_mode', t('gen.match'), (describedBy) => html`
+            <select id="handoff_match_mode" .value=${live(d.handoff_match_mode)} aria-invalid=${this.errors.handoff_match_mode ? 'true' : 'false'} aria-describedby=${describedBy}
+              @change=${(e: Event) => this.set('handoff_match_mode', (e.target as HTMLSelectElement).value)}>
+              <option value="exact" ?selected=${d.handoff_match_mode === 'exact'}>${t('gen.match.exact')}</option>
+              <option value="contains" ?selected=${d.handoff_match_mode === 'contains'}>${t('gen.match.contains')}</option>
+            </select>`)}
+          ${this.field('handoff_greeting', t('gen.greeting'), this.textarea('handoff_greeting', 3, true), t('gen.greeting.hint'), true)}
+        </fieldset>
+        <fieldset>
+          <legend>${t('gen.closing')}</legend>
+          ${this.field('closing_message', t('gen.closing-message'), this.textarea('closing_message', 3), t('gen.blank-sends-nothing'))}
+          ${this.field('auto_close_minutes', t('gen.auto-close-minutes'), this.number('auto_close_minutes'), t('gen.auto-close-minutes.hint'))}
+          ${this.field('auto_close_message', t('gen.auto-close-message'), this.textarea('auto_close_message', 3), t('gen.blank-sends-nothing'))}
+        </fieldset>
+        <fieldset>
+          <legend>${t('gen.alerts')}</legend>
+          ${this.field('renotify_minutes', t('gen.renotify'), this.number('renotify_minutes'), t('gen.renotify.hint'))}
+          ${this.field('time_zone', t('gen.time-zone'), (describedBy) => html`
+            <input id="time_zone" list="time-zones" autocomplete="off" spellcheck="false" class="medium" .value=${live(d.time_zone)}
+              aria-invalid=${this.errors.time_zone ? 'true' : 'false'} aria-describedby=${describedBy}
+              @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)}>
+            <datalist id="time-zones">${timeZones().map((z) => html`<option value=${z}></option>`)}</datalist>`, t('gen.time-zone.hint'))}
+        </fieldset>
+        <div class="actions">
+          <p class="message ${this.message?.ok ? 'ok' : 'failed'}" role="status">${this.message?.text ?? ''}</p>
+          <button type="submit" class="primary" ?disabled=${this.busy}>${t('gen.save')}</button>
+        </div>
+      </form>
+    `;
+  }
+
+  static styles = [tokens, css`
+    :host { display: block; max-width: 46rem; }
+    form { display: grid; gap: 1rem; }
+    fieldset { border: 1px solid var(--llc-border); border-radius: var(--llc-radius); background: var(--llc-surface); padding: 0.75rem 1rem 1rem; display: grid; gap: 0.9rem; margin: 0; }
+    legend { font-weight: 600; padding: 0 0.35rem; }
+    .field { display: grid; gap: 0.3rem; }
+    .field label { font-weight: 500; }
+    .required { color: var(--llc-red); }
+    textarea { resize: vertical; }
+    .short { width: 8rem; }
+    .medium { width: min(20rem, 100%); }
+    [aria-invalid='true'] { border-color: var(--llc-red); }
+    .hint { margin: 0; color: var(--llc-grey); font-size: 0.85rem; }
+    .field-error { margin: 0; font-size: 0.85rem; }
+    .form-error { margin: 0; padding: 0.5rem 0.75rem; border-radius: var(--llc-radius); background: #fef2f2; }
+    .actions { display: flex; justify-content: flex-end; align-items: center; gap: 1rem; }
+    .message { margin: 0; }
+    .message.ok { color: #047857; }
+    .message.failed { color: var(--llc-red); }
+  `];
+}
+customElements.define('llc-general-settings-form', GeneralSettingsForm);

@@ -1,0 +1,20 @@
+// Re-renders a component when the operator switches language: a parent's re-render does not
+// reach a child whose properties did not change, so each component listens for itself.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { languageEvents } from '../core/i18n';
+
+export class LanguageController implements ReactiveController {
+  private readonly changed = () => this.host.requestUpdate();
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    languageEvents.addEventListener('language-changed', this.changed);
+  }
+
+  hostDisconnected(): void {
+    languageEvents.removeEventListener('language-changed', this.changed);
+  }
+}
