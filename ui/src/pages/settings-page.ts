@@ -4,7 +4,7 @@
 import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
-import { LanguageController } from '../settings/language-controller';
+import { LanguageController } from '../core/language-controller';
 import '../settings/settings-tabs';
 import '../settings/credentials-panel';
 import '../settings/operators-panel';

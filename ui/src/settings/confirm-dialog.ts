@@ -4,7 +4,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { modalStyles, syncDialog } from './modal';
 
 registerStrings({

@@ -10,7 +10,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { modalStyles, syncDialog } from './modal';
 import { Credential, FieldSpec, PROVIDER_FIELDS, PROVIDERS, Provider, VERIFIABLE, fieldLabel, metadataText, providerLabel } from './provider-fields';
 import type { Verification } from './credentials-table';

@@ -5,7 +5,7 @@ import { LitElement, html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { panelStyles } from './panel-styles';
 import { Credential, PROVIDER_FIELDS, Provider, VerifyResult, fieldFor, providerLabel } from './provider-fields';
 import type { CredentialAction, ProviderFilter, Verification } from './credentials-table';

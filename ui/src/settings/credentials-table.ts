@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { shortDate } from '../core/format';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { Credential, PROVIDER_FIELDS, PROVIDERS, Provider, VERIFIABLE, VerifyResult, fieldLabel, metadataText, providerLabel } from './provider-fields';
 
 registerStrings({

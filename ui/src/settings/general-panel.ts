@@ -4,7 +4,7 @@ import { LitElement, html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { panelStyles } from './panel-styles';
 import type { LiveChatSettings } from './general-settings-form';
 import './general-settings-form';

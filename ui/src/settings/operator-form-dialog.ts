@@ -5,7 +5,7 @@ import { LitElement, PropertyValues, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { modalStyles, syncDialog } from './modal';
 import type { OperatorAccount } from './operators-table';
 import './secret-input';

@@ -6,7 +6,7 @@ import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
 import { currentOperator } from '../core/session';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 import { panelStyles } from './panel-styles';
 import type { OperatorAccount, OperatorAction } from './operators-table';
 import type { OperatorSave } from './operator-form-dialog';

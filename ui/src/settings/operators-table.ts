@@ -4,7 +4,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { relativeTime, shortDate } from '../core/format';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 
 registerStrings({
   th: {

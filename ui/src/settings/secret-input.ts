@@ -6,7 +6,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
-import { LanguageController } from './language-controller';
+import { LanguageController } from '../core/language-controller';
 
 registerStrings({
   th: { 'secret.show': 'แสดง {label}' },
