@@ -1,0 +1,384 @@
+// The live chat page's shared state: the conversation list (filter, search, pages), the open
+// conversation (contact, open session, messages) and what the operator does to it. Fetched over
+// REST, kept current by the realtime events; every change replaces the arrays it touches (so Lit
+// sees it) and fires 'change'.
+import { api, ApiError, query } from '../core/api';
+import { realtime } from '../core/realtime';
+import type {
+  ActionResult, ChatMode, Contact, Conversation, ConversationDetail, ConversationPage, Filter, LineMessage, Message, SendAnswer, Session,
+} from './types';
+
+const LIST_PAGE = 50;
+const MESSAGE_PAGE = 50;
+
+/** Does this list row belong under `filter` with search `q`? (the server's own rules) */
+export function matches(c: Conversation, filter: Filter, q: string): boolean {
+  const status = c.session?.status;
+  const inFilter = filter === 'ALL' || (filter === 'BOT' ? c.chat_mode === 'BOT' : status === filter);
+  if (!inFilter) return false;
+  if (!q) return true;
+  const needle = q.toLowerCase();
+  return (c.display_name ?? '').toLowerCase().includes(needle) || c.line_user_id.toLowerCase().includes(needle);
+}
+
+/** Latest activity, as the server orders the list: the last message or the session's start. */
+export function activity(c: Conversation): number {
+  return Math.max(c.last_message ? Date.parse(c.last_message.created_at) : 0, c.session ? Date.parse(c.session.started_at) : 0);
+}
+
+function byTime(a: Message, b: Message): number {
+  return Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id;
+}
+
+/** An update of a message already shown wins unless it is older news (realtime and REST may cross). */
+function newer(incoming: Message, existing: Message): boolean {
+  if (incoming.delivery_attempts < existing.delivery_attempts) return false;
+  if (existing.delivery_status === 'SENT' && incoming.delivery_status !== 'SENT') return false;
+  return true;
+}
+
+export class LiveChatStore extends EventTarget {
+  // The list
+  filter: Filter = 'ALL';
+  q = '';
+  conversations: Conversation[] = [];
+  total = 0;
+  nextCursor: string | null = null;
+  listLoading = false;
+  listError = '';
+  waitingCount = 0;
+  activeCount = 0;
+
+  // The open conversation
+  selected: string | null = null;
+  contact: Contact | null = null;
+  session: Session | null = null;
+  /** Oldest first. */
+  messages: Message[] = [];
+  olderCursor: string | null = null;
+  chatLoading = false;
+  loadingOlder = false;
+  chatError = '';
+  busy = false;
+
+  /** Names seen in any event, for alerts about chats not in the list. */
+  readonly names = new Map<string, string>();
+
+  private listSeq = 0;
+  private chatSeq = 0;
+  private readTimer?: ReturnType<typeof setTimeout>;
+  private readonly listeners: [string, (e: Event) => void][] = [
+    ['hello', () => this.caughtUp()],
+    ['conversation', (e) => this.onConversation((e as CustomEvent).detail)],
+    ['message', (e) => this.onMessage((e as CustomEvent).detail)],
+    ['session', (e) => this.onSession((e as CustomEvent).detail)],
+  ];
+
+  start(): void {
+    for (const [name, fn] of this.listeners) realtime.addEventListener(name, fn);
+  }
+
+  stop(): void {
+    for (const [name, fn] of this.listeners) realtime.removeEventListener(name, fn);
+    clearTimeout(this.readTimer);
+  }
+
+  private changed(): void {
+    this.dispatchEvent(new Event('change'));
+  }
+
+  // ---- the list ----
+
+  setFilter(filter: Filter): void {
+    if (filter === this.filter) return;
+    this.filter = filter;
+    void this.loadList();
+  }
+
+  setQuery(q: string): void {
+    const next = q.trim();
+    if (next === this.q) return;
+    this.q = next;
+    void this.loadList();
+  }
+
+  async loadList(): Promise<void> {
+    const seq = ++this.listSeq;
+    this.listLoading = true;
+    this.listError = '';
+    this.changed();
+    try {
+      const page = await api.get<ConversationPage>(`/admin/live-chat/conversations${query({ status: this.filter, q: this.q, limit: LIST_PAGE })}`);
+      if (seq !== this.listSeq) return;
+      this.conversations = page.conversations;
+      this.takePage(page);
+    } catch (err) {
+      if (seq === this.listSeq) this.listError = (err as Error).message;
+    } finally {
+      if (seq === this.listSeq) {
+        this.listLoading = false;
+        this.changed();
+      }
+    }
+  }
+
+  async loadMore(): Promise<void> {
+    if (!this.nextCursor || this.listLoading) return;
+    const seq = ++this.listSeq;
+    this.listLoading = true;
+    this.changed();
+    try {
+      const page = await api.get<ConversationPage>(`/admin/live-chat/conversations${query({ status: this.filter, q: this.q, limit: LIST_PAGE, cursor: this.nextCursor })}`);
+      if (seq !== this.listSeq) return;
+      const seen = new Set(this.conversations.map((c) => c.line_user_id));
+      this.conversations = [...this.conversations, ...page.conversations.filter((c) => !seen.has(c.line_user_id))];
+      this.takePage(page);
+    } catch (err) {
+      if (seq === this.listSeq) this.listError = (err as Error).message;
+    } finally {
+      if (seq === this.listSeq) {
+        this.listLoading = false;
+        this.changed();
+      }
+    }
+  }
+
+  private takePage(page: ConversationPage): void {
+    this.total = page.total;
+    this.nextCursor = page.next_cursor;
+    this.waitingCount = page.waiting_count;
+    this.activeCount = page.active_count;
+    for (const c of page.conversations) if (c.display_name) this.names.set(c.line_user_id, c.display_name);
+  }
+
+  /** A row changed: move it to where it now belongs, or out of the list if it no longer matches. */
+  private upsert(c: Conversation): void {
+    if (c.display_name) this.names.set(c.line_user_id, c.display_name);
+    const without = this.conversations.filter((x) => x.line_user_id !== c.line_user_id);
+    const had = without.length !== this.conversations.length;
+    if (!matches(c, this.filter, this.q)) {
+      if (had) {
+        this.conversations = without;
+        this.total = Math.max(0, this.total - 1);
+      }
+      return;
+    }
+    const at = activity(c);
+    let index = without.findIndex((x) => activity(x) < at);
+    if (index === -1) {
+      // Older than everything loaded: it belongs to a page not fetched yet.
+      if (this.nextCursor && !had) return;
+      index = without.length;
+    }
+    this.conversations = [...without.slice(0, index), c, ...without.slice(index)];
+    if (!had) this.total += 1;
+  }
+
+  // ---- the open conversation ----
+
+  /** Opens a conversation (also one not in the list: the Telegram link's ?user=). */
+  async open(lineUserId: string): Promise<void> {
+    if (lineUserId === this.selected && this.contact) return;
+    const seq = ++this.chatSeq;
+    this.selected = lineUserId;
+    this.contact = null;
+    this.session = null;
+    this.messages = [];
+    this.olderCursor = null;
+    this.chatError = '';
+    this.chatLoading = true;
+    this.changed();
+    try {
+      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE })}`);
+      if (seq !== this.chatSeq) return;
+      this.contact = detail.contact;
+      this.session = detail.session;
+      this.messages = [...detail.messages].sort(byTime);
+      this.olderCursor = detail.next_cursor;
+      if (detail.contact.display_name) this.names.set(lineUserId, detail.contact.display_name);
+    } catch (err) {
+      if (seq === this.chatSeq) this.chatError = err instanceof ApiError && err.status === 404 ? 'not-found' : (err as Error).message;
+    } finally {
+      if (seq === this.chatSeq) {
+        this.chatLoading = false;
+        this.changed();
+      }
+    }
+  }
+
+  deselect(): void {
+    ++this.chatSeq;
+    this.selected = null;
+    this.contact = null;
+    this.session = null;
+    this.messages = [];
+    this.olderCursor = null;
+    this.chatError = '';
+    this.chatLoading = false;
+    this.changed();
+  }
+
+  async loadOlder(): Promise<void> {
+    const id = this.selected;
+    if (!id || !this.olderCursor || this.loadingOlder) return;
+    const seq = this.chatSeq;
+    this.loadingOlder = true;
+    this.changed();
+    try {
+      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE, cursor: this.olderCursor })}`);
+      if (seq !== this.chatSeq) return;
+      this.mergeMessages(detail.messages);
+      this.olderCursor = detail.next_cursor;
+    } catch (err) {
+      if (seq === this.chatSeq) this.chatError = (err as Error).message;
+    } finally {
+      if (seq === this.chatSeq) {
+        this.loadingOlder = false;
+        this.changed();
+      }
+    }
+  }
+
+  /** After a reconnect or a refusal: the newest page again, merged into what is shown (marks it read too). */
+  async reloadChat(): Promise<void> {
+    const id = this.selected;
+    if (!id || !this.contact) return;
+    const seq = this.chatSeq;
+    try {
+      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE })}`);
+      if (seq !== this.chatSeq) return;
+      this.contact = detail.contact;
+      this.session = detail.session;
+      this.mergeMessages(detail.messages);
+      this.changed();
+    } catch {
+      // the next hello tries again
+    }
+  }
+
+  private mergeMessages(incoming: Message[]): void {
+    const byId = new Map(this.messages.map((m) => [m.id, m]));
+    for (const m of incoming) {
+      const existing = byId.get(m.id);
+      if (!existing || newer(m, existing)) byId.set(m.id, m);
+    }
+    this.messages = [...byId.values()].sort(byTime);
+  }
+
+  // ---- actions ----
+
+  private async act<T>(work: () => Promise<T>): Promise<T | undefined> {
+    this.busy = true;
+    this.changed();
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+      this.changed();
+    }
+  }
+
+  private base(): string {
+    return `/admin/live-chat/conversations/${encodeURIComponent(this.selected!)}`;
+  }
+
+  /** Sends text or LINE message objects; a message LINE refused stays, FAILED, with a retry. */
+  async send(content: string | LineMessage[]): Promise<SendAnswer> {
+    const body = typeof content === 'string' ? { text: content } : { messages: content };
+    return (await this.act(async () => {
+      try {
+        const answer = await api.post<SendAnswer>(`${this.base()}/messages`, body);
+        this.mergeMessages(answer.messages);
+        return answer;
+      } catch (err) {
+        // 502: stored and FAILED; shown with its Retry button rather than as an error.
+        if (err instanceof ApiError && err.status === 502 && Array.isArray(err.body?.messages)) {
+          this.mergeMessages(err.body!.messages as Message[]);
+          return { status: 'FAILED', messages: err.body!.messages as Message[], error: err.message } as SendAnswer;
+        }
+        throw err;
+      }
+    }))!;
+  }
+
+  async retry(messageId: number): Promise<void> {
+    await this.act(async () => {
+      try {
+        const answer = await api.post<SendAnswer>(`${this.base()}/messages/${messageId}/retry`);
+        this.mergeMessages(answer.messages);
+      } catch (err) {
+        if (err instanceof ApiError && err.status === 502 && Array.isArray(err.body?.messages)) {
+          this.mergeMessages(err.body!.messages as Message[]);
+          return;
+        }
+        throw err;
+      }
+    });
+  }
+
+  claim(): Promise<unknown> {
+    return this.act(async () => this.applyAction(await api.post<ActionResult>(`${this.base()}/claim`)));
+  }
+
+  close(): Promise<unknown> {
+    return this.act(async () => this.applyAction(await api.post<ActionResult>(`${this.base()}/close`)));
+  }
+
+  setMode(mode: ChatMode): Promise<unknown> {
+    return this.act(async () => this.applyAction(await api.post<ActionResult>(`${this.base()}/mode`, { mode })));
+  }
+
+  private applyAction(result: ActionResult): void {
+    if (result.conversation) {
+      this.upsert(result.conversation);
+      if (this.contact && result.conversation.line_user_id === this.contact.line_user_id) {
+        this.contact = { ...this.contact, chat_mode: result.conversation.chat_mode };
+      }
+    }
+    this.session = result.session && result.session.status !== 'CLOSED' ? result.session : null;
+  }
+
+  // ---- realtime ----
+
+  private caughtUp(): void {
+    void this.loadList();
+    void this.reloadChat();
+  }
+
+  private onConversation(detail: { conversation: Conversation; waiting_count: number; active_count: number }): void {
+    if (!detail?.conversation) return;
+    this.waitingCount = detail.waiting_count;
+    this.activeCount = detail.active_count;
+    this.upsert(detail.conversation);
+    const c = detail.conversation;
+    if (this.contact && c.line_user_id === this.contact.line_user_id) {
+      this.contact = { ...this.contact, chat_mode: c.chat_mode, friend_status: c.friend_status, display_name: c.display_name, picture_url: c.picture_url };
+    }
+    this.changed();
+  }
+
+  private onMessage(detail: { line_user_id: string; message: Message }): void {
+    if (!detail?.message || detail.line_user_id !== this.selected || !this.contact) return;
+    this.mergeMessages([detail.message]);
+    if (detail.message.direction === 'IN') this.markReadSoon();
+    this.changed();
+  }
+
+  private onSession(detail: { line_user_id: string; session: Session }): void {
+    if (!detail?.session || detail.line_user_id !== this.selected || !this.contact) return;
+    // An older session's news does not replace the open one.
+    if (this.session && detail.session.id < this.session.id) return;
+    this.session = detail.session.status === 'CLOSED' ? null : detail.session;
+    this.changed();
+  }
+
+  /** The open conversation got a message: read it (the GET marks it read), once things settle. */
+  markReadSoon(): void {
+    clearTimeout(this.readTimer);
+    this.readTimer = setTimeout(() => {
+      const id = this.selected;
+      if (!id || document.visibilityState !== 'visible') return;
+      api.get(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: 1 })}`).catch(() => undefined);
+    }, 400);
+  }
+}
