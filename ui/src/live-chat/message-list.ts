@@ -1,0 +1,116 @@
+// The chat history, oldest at the top, a date line where the day changes. Opens at the newest
+// message, follows new ones while the operator is at the bottom, and keeps its place when older
+// messages come in above (scrolling to the top, or the button, fires 'load-older').
+import { LitElement, css, html, nothing, PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { t } from '../core/i18n';
+import { shortDate } from '../core/format';
+import { tokens } from '../core/styles';
+import { chatTokens } from './chat-styles';
+import { LanguageController } from '../core/language-controller';
+import type { Message } from './types';
+import './strings';
+import './message-bubble';
+
+/** Where the view was before an update: to follow new messages, or stay put when older ones come. */
+interface Anchor {
+  height: number;
+  top: number;
+  nearBottom: boolean;
+  first?: number;
+  last?: number;
+  switched: boolean;
+}
+
+export class MessageList extends LitElement {
+  static properties = {
+    messages: { attribute: false }, conversationId: {}, more: { type: Boolean }, loadingOlder: { type: Boolean }, busy: { type: Boolean },
+  };
+  messages: Message[] = [];
+  conversationId = '';
+  /** Older messages exist. */
+  more = false;
+  loadingOlder = false;
+  busy = false;
+  private anchor?: Anchor;
+
+  constructor() {
+    super();
+    new LanguageController(this);
+  }
+
+  private get scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector('.scroll');
+  }
+
+  willUpdate(changed: PropertyValues<this>): void {
+    if (!changed.has('messages') && !changed.has('conversationId')) return;
+    const el = this.scroller;
+    const before = (changed.get('messages') as Message[] | undefined) ?? this.messages;
+    this.anchor = {
+      height: el?.scrollHeight ?? 0,
+      top: el?.scrollTop ?? 0,
+      nearBottom: !el || el.scrollHeight - el.scrollTop - el.clientHeight < 80,
+      first: before[0]?.id,
+      last: before[before.length - 1]?.id,
+      switched: changed.has('conversationId') || before.length === 0,
+    };
+  }
+
+  updated(): void {
+    const a = this.anchor;
+    this.anchor = undefined;
+    if (!a) return;
+    // The bubbles render after this list does: measure once they have.
+    const bubbles = [...this.renderRoot.querySelectorAll<LitElement>('llc-message-bubble')];
+    void Promise.all(bubbles.map((b) => b.updateComplete)).then(() => this.place(a));
+  }
+
+  private place(a: Anchor): void {
+    const el = this.scroller;
+    if (!el) return;
+    const last = this.messages[this.messages.length - 1];
+    const appended = last && last.id !== a.last;
+    const prepended = this.messages[0] && this.messages[0].id !== a.first && !a.switched;
+    const ownNew = appended && last.direction === 'OUT' && last.sender === 'OPERATOR';
+    // At the bottom, stay there (new messages, a delivery line growing); away from it, stay put.
+    if (a.switched || ownNew || (a.nearBottom && !prepended)) el.scrollTop = el.scrollHeight;
+    else if (prepended) el.scrollTop = a.top + (el.scrollHeight - a.height);
+  }
+
+  private scrolled(): void {
+    const el = this.scroller;
+    if (el && el.scrollTop < 60 && this.more && !this.loadingOlder) this.loadOlder();
+  }
+
+  private loadOlder(): void {
+    this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
+  }
+
+  render() {
+    let day = '';
+    return html`
+      <div class="scroll" @scroll=${this.scrolled} role="log" aria-label=${t('lc.messages')} aria-live="polite" aria-relevant="additions">
+        <div class="top">
+          ${this.more ? html`<button ?disabled=${this.loadingOlder} @click=${this.loadOlder}>${t('lc.messages.older')}</button>`
+            : this.messages.length ? html`<span class="muted">${t('lc.messages.start')}</span>` : html`<span class="muted">${t('lc.messages.none')}</span>`}
+        </div>
+        ${repeat(this.messages, (m) => m.id, (m) => {
+          const d = shortDate(m.created_at);
+          const line = d !== day ? html`<div class="day" role="separator"><span>${d}</span></div>` : nothing;
+          day = d;
+          return html`${line}<llc-message-bubble .message=${m} .busy=${this.busy}></llc-message-bubble>`;
+        })}
+      </div>
+    `;
+  }
+
+  static styles = [tokens, chatTokens, css`
+    :host { display: flex; flex-direction: column; min-height: 0; }
+    .scroll { flex: 1; min-height: 0; overflow-y: auto; padding: 0.5rem 1rem 1rem; background: #fbfcfe; }
+    .top { display: flex; justify-content: center; padding: 0.5rem; font-size: 0.8rem; }
+    .day { display: flex; align-items: center; gap: 0.5rem; color: var(--lc-muted); font-size: 0.75rem; margin: 0.75rem 0 0.25rem; }
+    .day::before, .day::after { content: ''; flex: 1; border-top: 1px solid var(--llc-border); }
+  `];
+}
+customElements.define('llc-message-list', MessageList);
