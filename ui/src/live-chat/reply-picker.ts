@@ -1,0 +1,178 @@
+// Ready-made replies: quick replies (canned texts, put in the message box to edit), LINE stickers
+// (package 446, sent at once) and saved Flex/Template messages. Saved ones live in this browser's
+// localStorage only, and say so. Fires 'insert-text' with a text, 'send' with LINE messages.
+import { LitElement, css, html, nothing } from 'lit';
+import { t } from '../core/i18n';
+import { tokens } from '../core/styles';
+import { chatTokens } from './chat-styles';
+import { LanguageController } from '../core/language-controller';
+import { stickerImageUrl } from './message-bubble';
+import type { LineMessage } from './types';
+import './strings';
+import { icon } from './icons';
+
+type Tab = 'quick' | 'stickers' | 'saved';
+const TABS: Tab[] = ['quick', 'stickers', 'saved'];
+const QUICK = ['lc.q1', 'lc.q2', 'lc.q3', 'lc.q4'];
+/** From the stickers LINE lets bots send: package 446, sticker ids 1988–2027. */
+const STICKERS = Array.from({ length: 12 }, (_, i) => String(1988 + i));
+const STORAGE_KEY = 'llc.savedReplies';
+
+export interface SavedReply {
+  name: string;
+  message: LineMessage;
+}
+
+export function loadSaved(): SavedReply[] {
+  try {
+    const list = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]');
+    return Array.isArray(list) ? list.filter((r) => r && typeof r.name === 'string' && r.message && typeof r.message.type === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function storeSaved(list: SavedReply[]): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify(list));
+  } catch {
+    // storage full or private mode: kept for this page only
+  }
+}
+
+/** A LINE message object worth saving: a type; Flex and Template also need their altText. */
+export function checkMessage(value: unknown): value is LineMessage {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  if (typeof m.type !== 'string' || !m.type) return false;
+  if (m.type === 'flex') return typeof m.altText === 'string' && m.altText.length > 0 && m.altText.length <= 1500 && typeof m.contents === 'object';
+  if (m.type === 'template') return typeof m.altText === 'string' && m.altText.length > 0 && m.altText.length <= 400 && typeof m.template === 'object';
+  if (m.type === 'text') return typeof m.text === 'string' && m.text.trim().length > 0;
+  return true;
+}
+
+const EXAMPLE = JSON.stringify({
+  type: 'flex',
+  altText: 'ช่องทางติดต่อ',
+  contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [
+    { type: 'text', text: 'ช่องทางติดต่อ', weight: 'bold', size: 'lg' },
+    { type: 'text', text: 'โทร 02-000-0000 (จ.–ศ. 9:00–18:00)', wrap: true },
+  ] } },
+}, null, 2);
+
+export class ReplyPicker extends LitElement {
+  static properties = { tab: { state: true }, saved: { state: true }, error: { state: true } };
+  tab: Tab = 'quick';
+  saved: SavedReply[] = loadSaved();
+  error = '';
+
+  constructor() {
+    super();
+    new LanguageController(this);
+  }
+
+  private insert(text: string): void {
+    this.dispatchEvent(new CustomEvent('insert-text', { detail: text, bubbles: true, composed: true }));
+  }
+
+  private send(messages: LineMessage[]): void {
+    this.dispatchEvent(new CustomEvent('send', { detail: messages, bubbles: true, composed: true }));
+  }
+
+  private add(e: Event): void {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const name = String(data.get('name') ?? '').trim();
+    let message: unknown;
+    try {
+      message = JSON.parse(String(data.get('json') ?? ''));
+    } catch (err) {
+      this.error = t('lc.replies.saved.badjson', { error: (err as Error).message });
+      return;
+    }
+    if (!name || !checkMessage(message)) {
+      this.error = t('lc.replies.saved.badtype');
+      return;
+    }
+    this.error = '';
+    this.saved = [...this.saved.filter((r) => r.name !== name), { name, message }];
+    storeSaved(this.saved);
+    form.reset();
+  }
+
+  private forget(name: string): void {
+    this.saved = this.saved.filter((r) => r.name !== name);
+    storeSaved(this.saved);
+  }
+
+  private keydown(e: KeyboardEvent): void {
+    const at = TABS.indexOf(this.tab);
+    const next = e.key === 'ArrowRight' ? at + 1 : e.key === 'ArrowLeft' ? at - 1 : null;
+    if (next === null) return;
+    e.preventDefault();
+    this.tab = TABS[(next + TABS.length) % TABS.length];
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-tab=${this.tab}]`)?.focus());
+  }
+
+  private panel() {
+    if (this.tab === 'quick') {
+      return html`<p class="note muted">${t('lc.replies.quick.note')}</p>
+        <ul class="quick">${QUICK.map((k) => html`<li><button @click=${() => this.insert(t(k))}>${t(k)}</button></li>`)}</ul>`;
+    }
+    if (this.tab === 'stickers') {
+      return html`<ul class="stickers">${STICKERS.map((id) => html`<li>
+        <button aria-label=${t('lc.replies.sticker.send', { id })} title=${t('lc.replies.sticker.send', { id })}
+          @click=${() => this.send([{ type: 'sticker', packageId: '446', stickerId: id }])}>
+          <img src=${stickerImageUrl(id)!} alt="" width="56" height="56" referrerpolicy="no-referrer" loading="lazy"
+            @error=${(e: Event) => ((e.target as HTMLElement).hidden = true)}><span>${id}</span>
+        </button></li>`)}</ul>`;
+    }
+    return html`<p class="note saved-note" role="note">${icon('save', 14)} ${t('lc.replies.saved.note')}</p>
+      ${this.saved.length === 0 ? html`<p class="muted">${t('lc.replies.saved.none')}</p>` : nothing}
+      <ul class="saved">${this.saved.map((r) => html`<li>
+        <span class="name">${r.name}</span><span class="muted type">${r.message.type}${typeof r.message.altText === 'string' ? ` · ${r.message.altText}` : ''}</span>
+        <button class="send" @click=${() => this.send([r.message])}>${t('lc.replies.saved.send')}</button>
+        <button class="icon" aria-label=${t('lc.replies.saved.delete', { name: r.name })} @click=${() => this.forget(r.name)}>${icon('trash', 16)}</button>
+      </li>`)}</ul>
+      <form @submit=${this.add}>
+        <label>${t('lc.replies.saved.name')}<input name="name" required maxlength="60"></label>
+        <label>${t('lc.replies.saved.json')}<textarea name="json" rows="5" required spellcheck="false" placeholder=${EXAMPLE}></textarea></label>
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <button type="submit">${t('lc.replies.saved.add')}</button>
+      </form>`;
+  }
+
+  render() {
+    return html`
+      <div role="tablist" aria-label=${t('lc.replies')} @keydown=${this.keydown}>
+        ${TABS.map((tab) => html`<button role="tab" data-tab=${tab} aria-selected=${tab === this.tab ? 'true' : 'false'} tabindex=${tab === this.tab ? 0 : -1}
+          @click=${() => (this.tab = tab)}>${t(`lc.replies.${tab}`)}</button>`)}
+      </div>
+      <div role="tabpanel" class="panel">${this.panel()}</div>
+    `;
+  }
+
+  static styles = [tokens, chatTokens, css`
+    :host { display: block; border: 1px solid var(--llc-border); border-radius: var(--llc-radius); background: #fff; }
+    [role='tablist'] { display: flex; gap: 0.15rem; border-bottom: 1px solid var(--llc-border); padding: 0 0.5rem; }
+    [role='tab'] { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; padding: 0.35rem 0.6rem; color: var(--lc-muted); }
+    [role='tab'][aria-selected='true'] { color: var(--lc-primary); border-bottom-color: var(--lc-primary); font-weight: 600; }
+    .panel { padding: 0.5rem; max-height: 16rem; overflow-y: auto; }
+    ul { list-style: none; margin: 0; padding: 0; }
+    .note { margin: 0 0 0.4rem; font-size: 0.8rem; }
+    .saved-note { display: flex; align-items: center; gap: 0.35rem; background: #fef9c3; color: #854d0e; padding: 0.3rem 0.5rem; border-radius: var(--llc-radius); }
+    .quick { display: flex; flex-wrap: wrap; gap: 0.35rem; }
+    .quick button { border-radius: 999px; font-size: 0.85rem; }
+    .stickers { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.5rem, 1fr)); gap: 0.35rem; }
+    .stickers button { display: grid; justify-items: center; gap: 0.1rem; width: 100%; padding: 0.25rem; font-size: 0.7rem; color: var(--lc-muted); }
+    .stickers img { width: 56px; height: 56px; object-fit: contain; }
+    .saved li { display: flex; align-items: center; gap: 0.4rem; padding: 0.25rem 0; border-bottom: 1px solid var(--llc-border); }
+    .saved .name { font-weight: 600; }
+    .saved .type { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 0.8rem; }
+    form { display: grid; gap: 0.4rem; margin-top: 0.5rem; }
+    label { display: grid; gap: 0.2rem; font-size: 0.85rem; }
+    textarea { font-family: ui-monospace, monospace; font-size: 0.8rem; }
+  `];
+}
+customElements.define('llc-reply-picker', ReplyPicker);
