@@ -1,9 +1,256 @@
-// Placeholder until the page is built.
-import { LitElement, html } from 'lit';
+// The live chat page (/admin/live-chat, seed §5.1): the conversation list on the left, the open
+// chat on the right (user card, history, composer). `?user=U…` (the Telegram link) opens that
+// chat directly. New waiting chats beep and notify. Below 720 px the list and the chat are two
+// views with a back button. The page holds the store and passes its state down; the components
+// send events up, which become store actions here.
+import { LitElement, css, html, nothing } from 'lit';
+import { t } from '../core/i18n';
+import { tokens } from '../core/styles';
+import { ApiError } from '../core/api';
+import { currentOperator } from '../core/session';
+import { navigate, pathOf } from '../core/router';
+import { realtime } from '../core/realtime';
+import { chatTokens } from '../live-chat/chat-styles';
+import { LanguageController } from '../core/language-controller';
+import { LiveChatStore } from '../live-chat/live-chat-store';
+import { alertsOn, beep, notify, unlockSound } from '../live-chat/new-chat-alerts';
+import type { SendRequest } from '../live-chat/composer';
+import type { ConversationList } from '../live-chat/conversation-list';
+import type { ChatMode, Filter } from '../live-chat/types';
+import '../live-chat/strings';
+import '../live-chat/conversation-list';
+import '../live-chat/chat-header';
+import '../live-chat/message-list';
+import '../live-chat/composer';
+import '../live-chat/alert-bell';
+import { icon } from '../live-chat/icons';
+
+const NARROW = '(max-width: 719.98px)';
+type Action = 'claim' | 'send' | 'close' | 'mode' | 'retry';
+
+function userParam(): string | null {
+  return new URLSearchParams(location.search).get('user');
+}
 
 export class LiveChatPage extends LitElement {
-  render() {
-    return html`<p>live-chat</p>`;
+  static properties = { narrow: { state: true }, refusal: { state: true } };
+  narrow = matchMedia(NARROW).matches;
+  /** The last refused action, in the API's words (a 409/403 names who holds the chat). */
+  refusal = '';
+  private readonly store = new LiveChatStore();
+  private ownSwitch?: { id: string; at: number };
+  private refocus?: string;
+  private readonly media = matchMedia(NARROW);
+
+  constructor() {
+    super();
+    new LanguageController(this);
   }
+
+  private readonly changed = () => this.requestUpdate();
+  private readonly resized = () => (this.narrow = this.media.matches);
+  private readonly unlock = () => alertsOn() && unlockSound();
+  private readonly followUrl = () => {
+    const user = userParam();
+    if (user) void this.store.open(user);
+    else this.store.deselect();
+    this.refusal = '';
+  };
+  private readonly visible = () => {
+    if (document.visibilityState === 'visible' && this.store.selected) this.store.markReadSoon();
+  };
+  private readonly sessionEvent = (e: Event) => {
+    const detail = (e as CustomEvent).detail as { line_user_id: string; change: string } | undefined;
+    if (detail?.change === 'opened') this.newChat(detail.line_user_id);
+  };
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    this.store.addEventListener('change', this.changed);
+    this.store.start();
+    this.media.addEventListener('change', this.resized);
+    window.addEventListener('popstate', this.followUrl);
+    document.addEventListener('visibilitychange', this.visible);
+    this.addEventListener('pointerdown', this.unlock);
+    realtime.addEventListener('session', this.sessionEvent);
+    void this.store.loadList();
+    const user = userParam();
+    if (user) void this.store.open(user);
+  }
+
+  disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.store.removeEventListener('change', this.changed);
+    this.store.stop();
+    this.media.removeEventListener('change', this.resized);
+    window.removeEventListener('popstate', this.followUrl);
+    document.removeEventListener('visibilitychange', this.visible);
+    this.removeEventListener('pointerdown', this.unlock);
+    realtime.removeEventListener('session', this.sessionEvent);
+  }
+
+  /** A user asks for a person: beep, and a notification naming them once their row has come. */
+  private newChat(lineUserId: string): void {
+    // Not for the chat this operator just switched to HUMAN themselves.
+    if (!alertsOn() || (this.ownSwitch?.id === lineUserId && Date.now() - this.ownSwitch.at < 5000)) return;
+    beep();
+    setTimeout(() => {
+      const name = this.store.names.get(lineUserId) ?? lineUserId;
+      notify(t('lc.alert.title'), t('lc.alert.body', { name }), `llc-${lineUserId}`, () => this.select(lineUserId));
+    }, 300);
+  }
+
+  private select(lineUserId: string): void {
+    const url = `${pathOf('live-chat')}?user=${encodeURIComponent(lineUserId)}`;
+    // From the list into a chat is a step Back undoes (a phone's back); chat to chat replaces it,
+    // keeping whether it was such a step (a Telegram link's page was not).
+    if (userParam()) history.replaceState(history.state, '', url);
+    else history.pushState({ llcChat: true }, '', url);
+    this.refusal = '';
+    void this.store.open(lineUserId);
+  }
+
+  private back(): void {
+    const from = this.store.selected;
+    if ((history.state as { llcChat?: boolean } | null)?.llcChat && userParam()) {
+      history.back();
+    } else {
+      history.replaceState(null, '', pathOf('live-chat'));
+      this.store.deselect();
+      this.refusal = '';
+    }
+    this.refocus = from ?? undefined;
+  }
+
+  /** Back in the list (now, or once history has gone back): the row the operator came from. */
+  updated(): void {
+    if (!this.refocus || this.store.selected) return;
+    const id = this.refocus;
+    this.refocus = undefined;
+    void this.renderRoot.querySelector<ConversationList>('llc-conversation-list')?.focusRow(id);
+  }
+
+  private async run(action: Action, work: () => Promise<unknown>): Promise<boolean> {
+    this.refusal = '';
+    try {
+      await work();
+      return true;
+    } catch (err) {
+      this.refusal = t(`lc.refused.${action}`, { error: (err as Error).message });
+      // Someone else holds the chat, or it changed meanwhile: show it as it is now.
+      if (err instanceof ApiError && (err.status === 403 || err.status === 409)) {
+        void this.store.reloadChat();
+        void this.store.loadList();
+      }
+      return false;
+    }
+  }
+
+  private switchMode(mode: ChatMode): void {
+    if (mode === 'HUMAN' && this.store.selected) this.ownSwitch = { id: this.store.selected, at: Date.now() };
+    void this.run('mode', () => this.store.setMode(mode));
+  }
+
+  private send(request: SendRequest): void {
+    void this.run('send', () => this.store.send(request.content)).then((ok) => request.settle(ok));
+  }
+
+  private stats(e: Event): void {
+    e.preventDefault();
+    navigate(pathOf('analytics'));
+  }
+
+  private composerState(): { disabled: boolean; reason: string } {
+    const s = this.store.session;
+    const me = currentOperator();
+    if (!s) return { disabled: true, reason: t('lc.composer.bot') };
+    if (s.status === 'ACTIVE' && s.operator && s.operator.id !== me?.id && me?.role !== 'admin') {
+      return { disabled: true, reason: t('lc.composer.held', { name: s.operator.display_name ?? s.operator.username ?? '?' }) };
+    }
+    return { disabled: false, reason: '' };
+  }
+
+  private chat() {
+    const st = this.store;
+    if (!st.selected) return html`<p class="placeholder muted">${t('lc.pick')}</p>`;
+    if (st.chatError) {
+      return html`${this.narrow ? html`<button class="icon back" aria-label=${t('lc.back')} @click=${this.back}>${icon('back', 22)}</button>` : nothing}
+        <p class="placeholder error" role="alert">${st.chatError === 'not-found' ? t('lc.chat.notfound') : t('lc.chat.error', { error: st.chatError })}</p>`;
+    }
+    if (!st.contact) return html`<p class="placeholder muted" role="status">${t('lc.chat.loading')}</p>`;
+    const composer = this.composerState();
+    return html`
+      <llc-chat-header .contact=${st.contact} .session=${st.session} .me=${currentOperator()} .busy=${st.busy} .narrow=${this.narrow}
+        @back=${this.back}
+        @claim=${() => this.run('claim', () => this.store.claim())}
+        @close-chat=${() => this.run('close', () => this.store.close())}
+        @mode-change=${(e: CustomEvent<ChatMode>) => this.switchMode(e.detail)}></llc-chat-header>
+      ${this.refusal ? html`<div class="refusal" role="alert"><span>${this.refusal}</span>
+        <button class="icon" aria-label=${t('lc.dismiss')} @click=${() => (this.refusal = '')}>${icon('close', 16)}</button></div>` : nothing}
+      <llc-message-list .messages=${st.messages} .conversationId=${st.selected} .more=${!!st.olderCursor} .loadingOlder=${st.loadingOlder} .busy=${st.busy}
+        @load-older=${() => this.store.loadOlder()}
+        @retry=${(e: CustomEvent<number>) => this.run('retry', () => this.store.retry(e.detail))}></llc-message-list>
+      <llc-composer .conversationId=${st.selected} .disabled=${composer.disabled} .reason=${composer.reason} .busy=${st.busy}
+        @send=${(e: CustomEvent<SendRequest>) => this.send(e.detail)}></llc-composer>
+    `;
+  }
+
+  render() {
+    const st = this.store;
+    const view = this.narrow && st.selected ? 'chat' : 'list';
+    return html`
+      <section class="card top">
+        <div class="titles">
+          <h1>${t('lc.title')}</h1>
+          <p class="muted">${t('lc.subtitle')}</p>
+        </div>
+        <div class="counts">
+          <span class="pill waiting" data-testid="waiting-count">${t('lc.waiting', { n: st.waitingCount })}</span>
+          <span class="pill active">${t('lc.active', { n: st.activeCount })}</span>
+          <a class="stats" href=${pathOf('analytics')} @click=${this.stats}>${icon('chart', 16)} ${t('lc.stats')}</a>
+          <llc-alert-bell></llc-alert-bell>
+        </div>
+      </section>
+      <div class="card body" data-view=${view}>
+        <llc-conversation-list class="list" .conversations=${st.conversations} .filter=${st.filter} .waiting=${st.waitingCount}
+          .selected=${st.selected} .loading=${st.listLoading} .more=${!!st.nextCursor} .total=${st.total} .error=${st.listError} .me=${currentOperator()?.id ?? null}
+          @filter-change=${(e: CustomEvent<Filter>) => st.setFilter(e.detail)}
+          @query-change=${(e: CustomEvent<string>) => st.setQuery(e.detail)}
+          @load-more=${() => st.loadMore()}
+          @open-conversation=${(e: CustomEvent<string>) => this.select(e.detail)}></llc-conversation-list>
+        <section class="chat" aria-label=${st.contact?.display_name ?? t('lc.messages')}>${this.chat()}</section>
+      </div>
+    `;
+  }
+
+  static styles = [tokens, chatTokens, css`
+    :host { display: flex; flex-direction: column; gap: 0.75rem; height: 100%; box-sizing: border-box; padding: 1rem; background: var(--llc-bg); }
+    .card { background: var(--llc-surface); border-radius: 0.75rem; box-shadow: 0 4px 12px rgb(15 23 42 / 0.08); }
+    .top { display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.75rem 1.25rem; flex-wrap: wrap; }
+    h1 { margin: 0; font-size: 1.25rem; }
+    .titles p { margin: 0; font-size: 0.85rem; }
+    .counts { display: flex; align-items: center; gap: 0.5rem; flex-wrap: wrap; }
+    .stats { display: inline-flex; align-items: center; gap: 0.3rem; color: var(--lc-primary); text-decoration: none; border: 1px solid #c7c2fa; border-radius: var(--llc-radius); padding: 0.3rem 0.7rem; font-size: 0.9rem; }
+    .stats:hover { background: #f5f3ff; }
+    .body { flex: 1; min-height: 0; display: grid; grid-template-columns: minmax(17rem, 22rem) 1fr; overflow: hidden; }
+    .list { border-right: 1px solid var(--llc-border); min-height: 0; }
+    .chat { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
+    llc-message-list { flex: 1; }
+    .placeholder { margin: auto; padding: 2rem; text-align: center; }
+    .refusal { display: flex; align-items: center; gap: 0.5rem; background: #fef2f2; color: #b91c1c; padding: 0.4rem 1rem; border-bottom: 1px solid #fecaca; font-size: 0.9rem; }
+    .refusal span { flex: 1; }
+    .back { font-size: 1.3rem; align-self: flex-start; margin: 0.5rem; }
+    @media (max-width: 719.98px) {
+      :host { padding: 0; gap: 0; }
+      .card { border-radius: 0; box-shadow: none; }
+      .top { padding: 0.4rem 0.75rem; border-bottom: 1px solid var(--llc-border); }
+      .titles p { display: none; }
+      h1 { font-size: 1.05rem; }
+      .body { grid-template-columns: 1fr; }
+      .list { border-right: none; }
+      .body[data-view='chat'] .list { display: none; }
+      .body[data-view='list'] .chat { display: none; }
+    }
+  `];
 }
 customElements.define('llc-live-chat-page', LiveChatPage);
