@@ -262,6 +262,29 @@ describe('inbox in the browser: the live chat page', function () {
     await fresh.close();
   });
 
+  it('loads older messages when scrolled to the top, keeping the place', async () => {
+    const chatty = userId();
+    line.setProfile(chatty, { displayName: 'ช่างคุย' });
+    // 30 messages (sent over the last minute) and the bot's 30 answers: more than one page (50).
+    await webhook(Array.from({ length: 30 }, (_, i) => messageEvent(`เรื่องที่ ${i}`, { userId: chatty, replyToken: line.issueReplyToken(), timestamp: Date.now() - 60000 + i * 1000 })));
+    await eventually(async () => (await call(api, 'GET', `/admin/live-chat/conversations/${chatty}?limit=200`, { token: owner })).body.messages?.length === 60);
+    await page.goto(`${product.baseUrl}/admin/live-chat?user=${chatty}`);
+    await bubble(page, 'เรื่องที่ 29').waitFor();
+    assert.strictEqual(await bubble(page, 'เรื่องที่ 0').count(), 0, 'only the newest page at first');
+    const list = page.locator('llc-message-list .scroll');
+    assert.ok(await list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight < 5), 'opens at the newest message');
+    const topId = await page.locator('llc-message-bubble .msg').first().getAttribute('data-id');
+    const oldest = page.locator(`llc-message-bubble .msg[data-id="${topId}"]`);
+    await list.evaluate((el) => el.scrollTo(0, 0));
+    await bubble(page, 'เรื่องที่ 0').waitFor();
+    await page.getByText('ต้นบทสนทนา').waitFor();
+    // The message that was at the top is still in view, not pushed away by the older ones.
+    assert.ok(await oldest.isVisible());
+    const box = await oldest.boundingBox();
+    const view = await list.boundingBox();
+    assert.ok(box && view && box.y >= view.y - box.height && box.y <= view.y + view.height, JSON.stringify({ box, view }));
+  });
+
   it('shows who holds a chat, and the API\'s refusal when another operator claimed it first', async () => {
     await say('ติดต่อเจ้าหน้าที่', second);
     const somsri = await browser.newContext({ viewport: { width: 1280, height: 820 } });
