@@ -11,7 +11,6 @@ import { connectRealtime, disconnectRealtime, realtime } from '../core/realtime'
 import '../pages/login-page';
 import '../pages/live-chat-page';
 import '../pages/friends-page';
-import '../pages/analytics-page';
 import '../pages/settings-page';
 
 registerStrings({
@@ -65,6 +64,12 @@ export class LlcApp extends LitElement {
     navigate(pathOf(route));
   }
 
+  /** The analytics page (with Chart.js, most of the bundle) loads only when first opened. */
+  private analyticsPage() {
+    if (!customElements.get('llc-analytics-page')) void import('../pages/analytics-page');
+    return html`<llc-analytics-page></llc-analytics-page>`;
+  }
+
   render() {
     if (!this.ready) return nothing;
     const operator = currentOperator();
@@ -94,7 +99,7 @@ export class LlcApp extends LitElement {
       <main>
         ${route === 'live-chat' ? html`<llc-live-chat-page></llc-live-chat-page>` : nothing}
         ${route === 'friends' ? html`<llc-friends-page></llc-friends-page>` : nothing}
-        ${route === 'analytics' ? html`<llc-analytics-page></llc-analytics-page>` : nothing}
+        ${route === 'analytics' ? this.analyticsPage() : nothing}
         ${route === 'settings' ? html`<llc-settings-page></llc-settings-page>` : nothing}
       </main>
     `;
