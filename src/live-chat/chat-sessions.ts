@@ -13,6 +13,7 @@ import { HttpError, conflict, notFound } from '../http/errors';
 import { readSettings } from './live-chat-settings';
 import { closeSession, openSession } from './session-transitions';
 import { sendSessionText, TextOutcome } from './session-text';
+import type { OperatorRef } from './conversation-json';
 
 export interface CloseOptions {
   /** Sent to the user as the operator's; '' sends nothing; absent sends the closing_message setting. */
@@ -127,16 +128,19 @@ export class ChatSessions {
   /** Only the holder of an ACTIVE session, or an admin, may act in it; 403 naming the holder. */
   async mayAct(session: ChatSessionRow, operator: OperatorView): Promise<void> {
     if (session.status !== 'ACTIVE' || session.operator_id === operator.id || operator.role === 'admin') return;
-    const holder = await this.store.operators.byId(session.operator_id!);
-    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder ? { id: holder.id, username: holder.username, display_name: holder.display_name } : null });
+    const holder = await this.holder(session);
+    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder });
   }
 
   /** The 409 a claim loser gets, naming the operator who holds the chat. */
   async heldBy(session: ChatSessionRow): Promise<HttpError> {
-    const holder = await this.store.operators.byId(session.operator_id!);
-    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, {
-      operator: holder ? { id: holder.id, username: holder.username, display_name: holder.display_name } : null,
-    });
+    const holder = await this.holder(session);
+    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, { operator: holder });
+  }
+
+  private async holder(session: ChatSessionRow): Promise<OperatorRef | null> {
+    const row = session.operator_id === null ? undefined : await this.store.operators.byId(session.operator_id);
+    return row ? { id: row.id, username: row.username, display_name: row.display_name } : null;
   }
 
   private async closeAndAnnounce(sessionId: number, closedBy: ClosedBy) {

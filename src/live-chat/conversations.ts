@@ -69,13 +69,9 @@ export class Conversations {
 
   /** Names for operator ids, for the messages and sessions that carry only the id. */
   async operatorRefs(ids: (number | null)[]): Promise<Map<number, OperatorRef>> {
-    const refs = new Map<number, OperatorRef>();
-    for (const id of new Set(ids)) {
-      if (id === null) continue;
-      const row = await this.store.operators.byId(id);
-      if (row) refs.set(id, { id: row.id, username: row.username, display_name: row.display_name });
-    }
-    return refs;
+    const wanted = [...new Set(ids.filter((id): id is number => id !== null))];
+    const rows = wanted.length ? await this.store.operators.byIds(wanted) : [];
+    return new Map(rows.map((row) => [row.id, { id: row.id, username: row.username, display_name: row.display_name }]));
   }
 
   /** Resolves once the LINE calls started by earlier reads have finished (for shutdown). */

@@ -1,5 +1,6 @@
 // SQL for the operators table: the staff who log in to the inbox.
 import { Queryable } from '../db/sql';
+import { pgIntArray } from './pg-arrays';
 
 export type OperatorRole = 'admin' | 'operator';
 
@@ -31,6 +32,10 @@ export class OperatorsTable {
 
   byId(id: number): Promise<OperatorRow | undefined> {
     return this.q.row<OperatorRow>(`SELECT * FROM operators WHERE id = $1`, [id]);
+  }
+
+  byIds(ids: number[]): Promise<OperatorRow[]> {
+    return this.q.rows<OperatorRow>(`SELECT * FROM operators WHERE id = ANY($1::int[])`, [pgIntArray(ids)]);
   }
 
   byUsername(username: string): Promise<OperatorRow | undefined> {

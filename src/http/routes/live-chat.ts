@@ -52,7 +52,8 @@ export function liveChatRoutes(app: LiveChat): express.Router {
   });
 
   router.post(`${base}/:line_user_id/close`, async (req, res) => {
-    const body = req.body === undefined || (typeof req.body === 'object' && Object.keys(req.body).length === 0) ? {} : asBody(req.body);
+    // express.json gives {} for a request without a body: close needs none.
+    const body = asBody(req.body ?? {});
     const message = body.message;
     if (message !== undefined && (typeof message !== 'string' || message.length > MAX_TEXT_LENGTH)) {
       throw badRequest(`message must be a text of at most ${MAX_TEXT_LENGTH} characters ('' sends none)`, 'message');
