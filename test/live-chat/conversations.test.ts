@@ -1,28 +1,18 @@
 import assert from 'assert';
 import { describeEachDatabase } from '../support/databases';
-import { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator } from '../support/live-chat-harness';
+import type { FakeLine } from '../support/fake-line';
+import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, userId } from '../support/line-webhooks';
 
 const LIST = '/admin/live-chat/conversations';
 
 describeEachDatabase('conversations', (db) => {
+  const suite = useLiveChatHarness(db, { operators: true });
   let fake: FakeLine;
   let chat: LiveChatHarness;
   let somchai: TestOperator;
   let malee: TestOperator;
-
-  before(async () => {
-    fake = await new FakeLine().start();
-  });
-  after(() => fake?.close());
-  beforeEach(async () => {
-    fake.reset();
-    chat = await LiveChatHarness.start(db(), fake);
-    somchai = await chat.operator('somchai', { display_name: 'สมชาย' });
-    malee = await chat.operator('malee', { display_name: 'มาลี' });
-  });
-  afterEach(() => chat.close());
+  beforeEach(() => ({ fake, chat, somchai, malee } = suite));
 
   const list = (query = '', as: TestOperator = somchai) => chat.api('GET', `${LIST}${query ? `?${query}` : ''}`, as);
   const ids = (res: { body: any }) => res.body.conversations.map((c: any) => c.line_user_id);

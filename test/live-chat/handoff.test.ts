@@ -5,25 +5,17 @@ import { updateSettings } from '../../src/live-chat/live-chat-settings';
 import type { HandoffResult } from '../../src/live-chat/handoff';
 import { describeEachDatabase, serverUrl } from '../support/databases';
 import { FakeLine } from '../support/fake-line';
-import { LiveChatHarness } from '../support/live-chat-harness';
+import { LiveChatHarness, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, postbackEvent, userId } from '../support/line-webhooks';
 
 const GREETING = 'เจ้าหน้าที่จะติดต่อกลับในไม่ช้า กรุณารอสักครู่';
 
 describeEachDatabase('handoff', (db, kind) => {
+  const encryptionKey = generateFernetKey();
+  const suite = useLiveChatHarness(db, { core: { encryptionKey } });
   let fake: FakeLine;
   let chat: LiveChatHarness;
-  const encryptionKey = generateFernetKey();
-
-  before(async () => {
-    fake = await new FakeLine().start();
-  });
-  after(() => fake?.close());
-  beforeEach(async () => {
-    fake.reset();
-    chat = await LiveChatHarness.start(db(), fake, { encryptionKey });
-  });
-  afterEach(() => chat.close());
+  beforeEach(() => ({ fake, chat } = suite));
 
   const texts = (rows: { content: Record<string, unknown> }[]) => rows.map((m) => m.content.text);
   const opened = (result: HandoffResult | undefined) => {

@@ -1,8 +1,8 @@
 import assert from 'assert';
 import { DEFAULT_SETTINGS } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
-import { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator } from '../support/live-chat-harness';
+import type { FakeLine } from '../support/fake-line';
+import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 
 const SETTINGS = '/admin/live-chat/settings';
 const UNKNOWN = 'U00000000000000000000000000000000';
@@ -21,20 +21,11 @@ const ROUTES: [string, string, unknown?][] = [
 ];
 
 describeEachDatabase('live chat API access and settings', (db) => {
+  const suite = useLiveChatHarness(db, { operators: true });
   let fake: FakeLine;
   let chat: LiveChatHarness;
   let operator: TestOperator;
-
-  before(async () => {
-    fake = await new FakeLine().start();
-  });
-  after(() => fake?.close());
-  beforeEach(async () => {
-    fake.reset();
-    chat = await LiveChatHarness.start(db(), fake);
-    operator = await chat.operator('somchai', { display_name: 'สมชาย' });
-  });
-  afterEach(() => chat.close());
+  beforeEach(() => ({ fake, chat, somchai: operator } = suite));
 
   it('answers 401 on every route without a login, or with a token that is not one', async () => {
     for (const [method, path, body] of ROUTES) {

@@ -1,29 +1,19 @@
 import assert from 'assert';
 import { DEFAULT_SETTINGS, updateSettings } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
-import { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator } from '../support/live-chat-harness';
+import type { FakeLine } from '../support/fake-line';
+import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { followEvent, messageEvent, unfollowEvent, userId } from '../support/line-webhooks';
 
 const HOUR = 60 * 60 * 1000;
 
 describeEachDatabase('chat sessions', (db) => {
+  const suite = useLiveChatHarness(db, { operators: true });
   let fake: FakeLine;
   let chat: LiveChatHarness;
   let somchai: TestOperator;
   let malee: TestOperator;
-
-  before(async () => {
-    fake = await new FakeLine().start();
-  });
-  after(() => fake?.close());
-  beforeEach(async () => {
-    fake.reset();
-    chat = await LiveChatHarness.start(db(), fake);
-    somchai = await chat.operator('somchai', { display_name: 'สมชาย' });
-    malee = await chat.operator('malee', { display_name: 'มาลี' });
-  });
-  afterEach(() => chat.close());
+  beforeEach(() => ({ fake, chat, somchai, malee } = suite));
 
   const path = (user: string, action: string) => `/admin/live-chat/conversations/${user}/${action}`;
   const ref = (o: TestOperator) => ({ id: o.id, username: o.username, display_name: o.display_name });

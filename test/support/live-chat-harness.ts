@@ -7,7 +7,7 @@ import type { LiveChat, LiveChatOptions } from '../../src/live-chat';
 import type { LineEventOutput } from '../../src/line/webhook-ingest';
 import type { HandoffRequest, HandoffResult } from '../../src/live-chat/handoff';
 import { ApiServer, ApiResponse, call, login, startApiServer } from './api-server';
-import type { FakeLine } from './fake-line';
+import { FakeLine } from './fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from './line-webhooks';
 
 export interface TestOperator {
@@ -128,4 +128,34 @@ export class LiveChatHarness {
   replied(): string[][] {
     return this.fake.requestsTo('POST', '/v2/bot/message/reply').map((r) => r.body.messages.map((m: any) => m.text ?? `[${m.type}]`));
   }
+}
+
+export interface LiveChatSuite {
+  fake: FakeLine;
+  chat: LiveChatHarness;
+  /** Two logged-in operators, สมชาย and มาลี, when asked for. */
+  somchai: TestOperator;
+  malee: TestOperator;
+}
+
+/**
+ * Mocha hooks for a suite on the harness: one FakeLine for the suite, a fresh core (and, with
+ * `operators`, two logged-in operators) for every test. Fields are set before each test.
+ */
+export function useLiveChatHarness(db: () => Database, options: { operators?: boolean; core?: Partial<LiveChatOptions> } = {}): LiveChatSuite {
+  const suite = {} as LiveChatSuite;
+  before(async () => {
+    suite.fake = await new FakeLine().start();
+  });
+  after(() => suite.fake?.close());
+  beforeEach(async () => {
+    suite.fake.reset();
+    suite.chat = await LiveChatHarness.start(db(), suite.fake, options.core);
+    if (options.operators) {
+      suite.somchai = await suite.chat.operator('somchai', { display_name: 'สมชาย' });
+      suite.malee = await suite.chat.operator('malee', { display_name: 'มาลี' });
+    }
+  });
+  afterEach(() => suite.chat.close());
+  return suite;
 }
