@@ -1,8 +1,8 @@
 // Bundles the inbox (ui/src, Lit) into ui/dist: one script, one page, no CDN, so the package
 // ships it ready and the inbox works on a closed network.
-'use strict';
-const fs = require('fs');
-const path = require('path');
+
+const fs = require('node:fs');
+const path = require('node:path');
 const esbuild = require('esbuild');
 
 const root = path.join(__dirname, '..');

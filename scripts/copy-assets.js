@@ -1,9 +1,9 @@
 // Copies what tsc does not: each node's editor .html and locale strings next to its compiled
 // runtime file (Node-RED looks for them there), and the shipped flows into examples/ so that
 // Node-RED offers them under Import > Examples.
-'use strict';
-const fs = require('fs');
-const path = require('path');
+
+const fs = require('node:fs');
+const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 

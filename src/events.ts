@@ -1,6 +1,6 @@
 // The core's event bus: what changed, for whoever shows it live (the socket.io layer forwards
 // these to the inbox). Listeners must not throw; they run inside the emitter's caller.
-import { EventEmitter } from 'events';
+import { EventEmitter } from 'node:events';
 import type { ContactRow } from './store/contacts';
 import type { MessageRow } from './store/messages';
 import type { ChatSessionRow } from './store/chat-sessions';

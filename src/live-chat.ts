@@ -1,14 +1,14 @@
 // The product's core, free of Node-RED: the database and the services on it, and the HTTP API
 // that serves them. The session-store node owns one; tests start one directly.
 import type express from 'express';
-import { openDatabase, Database, DatabaseTarget } from './db/database';
+import { openDatabase, type Database, type DatabaseTarget } from './db/database';
 import { Store } from './store/store';
 import { Operators } from './auth/operators';
-import { Credentials, EnvironmentCredentials } from './credentials/credential-service';
+import { Credentials, type EnvironmentCredentials } from './credentials/credential-service';
 import { CredentialVerifier } from './credentials/verify';
 import { Fernet } from './crypto/fernet';
 import { createApi } from './http/api';
-import { Logger, consoleLogger } from './logger';
+import { type Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
 import { LineClients } from './line/line-clients';
 import { LineWebhookIngest } from './line/webhook-ingest';
@@ -129,7 +129,10 @@ export class LiveChat {
     this.sweepTimer = setInterval(() => {
       this.sweeping ??= this.sessions
         .closeIdle()
-        .then(() => undefined, (err: Error) => this.log.error(`closing idle chats failed: ${err.message}`))
+        .then(
+          () => undefined,
+          (err: Error) => this.log.error(`closing idle chats failed: ${err.message}`),
+        )
         .finally(() => (this.sweeping = undefined));
     }, intervalMs);
     this.sweepTimer.unref();

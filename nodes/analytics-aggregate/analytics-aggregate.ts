@@ -11,11 +11,10 @@ interface AnalyticsAggregateConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function AnalyticsAggregate(this: Node, config: AnalyticsAggregateConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const store = findSessionStore(RED, config.store);
-    if (!store) node.status({ fill: 'red', shape: 'ring', text: RED._('analytics-aggregate.errors.noStore') });
+    if (!store) this.status({ fill: 'red', shape: 'ring', text: RED._('analytics-aggregate.errors.noStore') });
 
-    onInput(node, async (msg, send) => {
+    onInput(this, async (msg, send) => {
       if (!store) throw new Error(RED._('analytics-aggregate.errors.noStore'));
       const payload = msg.payload;
       // Only an object's date counts: the inject node's default payload is a timestamp.
@@ -24,10 +23,10 @@ export = function register(RED: NodeAPI) {
       const liveChat = await store.liveChat;
       const result = await liveChat.analytics.aggregateDay(date);
       msg.payload = result;
-      node.status({ fill: 'green', shape: 'dot', text: `${result.date}: ${result.rows.length} rows` });
+      this.status({ fill: 'green', shape: 'dot', text: `${result.date}: ${result.rows.length} rows` });
       send(msg);
     });
   }
 
-  RED.nodes.registerType('analytics-aggregate', AnalyticsAggregate as never);
+  RED.nodes.registerType('analytics-aggregate', AnalyticsAggregate);
 };

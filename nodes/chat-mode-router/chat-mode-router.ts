@@ -13,11 +13,10 @@ interface ChatModeRouterConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function ChatModeRouter(this: Node, config: ChatModeRouterConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const store = findSessionStore(RED, config.store);
-    if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
+    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
 
-    onInput(node, async (msg, send) => {
+    onInput(this, async (msg, send) => {
       if (!store) throw new Error('Choose a session-store for this chat-mode-router');
       const known = msg.contact as ContactRow | null | undefined;
       if (!known?.line_user_id) {
@@ -28,9 +27,13 @@ export = function register(RED: NodeAPI) {
       const contact = (await liveChat.store.contacts.byLineUserId(known.line_user_id)) ?? known;
       msg.contact = contact;
       send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
-      node.status({ fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green', shape: 'dot', text: `${contact.chat_mode}: ${contact.display_name ?? contact.line_user_id}` });
+      this.status({
+        fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green',
+        shape: 'dot',
+        text: `${contact.chat_mode}: ${contact.display_name ?? contact.line_user_id}`,
+      });
     });
   }
 
-  RED.nodes.registerType('chat-mode-router', ChatModeRouter as never);
+  RED.nodes.registerType('chat-mode-router', ChatModeRouter);
 };

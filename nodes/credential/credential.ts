@@ -15,21 +15,28 @@ interface CredentialConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function CredentialNode(this: Node, config: CredentialConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const store = findSessionStore(RED, config.store);
     const provider = config.provider;
-    const problem = !store ? RED._('credential.errors.noStore') : !isProvider(provider) ? RED._('credential.errors.badProvider', { provider: String(provider ?? '') }) : undefined;
-    if (problem) node.status({ fill: 'red', shape: 'ring', text: problem });
+    const problem = !store
+      ? RED._('credential.errors.noStore')
+      : !isProvider(provider)
+        ? RED._('credential.errors.badProvider', { provider: String(provider ?? '') })
+        : undefined;
+    if (problem) this.status({ fill: 'red', shape: 'ring', text: problem });
 
-    onInput(node, async (msg, send) => {
-      if (problem || !store || !isProvider(provider)) throw new Error(problem);
-      const liveChat = await store.liveChat;
-      const choice = config.credential || (typeof msg.credentialId === 'string' || typeof msg.credentialId === 'number' ? msg.credentialId : undefined);
-      msg.credential = await liveChat.credentials.resolve(provider, choice);
-      node.status({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name: (msg.credential as { name: string }).name }) });
-      send(msg);
-    }, () => ({ fill: 'red', shape: 'ring', text: RED._('credential.status.failed') }));
+    onInput(
+      this,
+      async (msg, send) => {
+        if (problem || !store || !isProvider(provider)) throw new Error(problem);
+        const liveChat = await store.liveChat;
+        const choice = config.credential || (typeof msg.credentialId === 'string' || typeof msg.credentialId === 'number' ? msg.credentialId : undefined);
+        msg.credential = await liveChat.credentials.resolve(provider, choice);
+        this.status({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name: (msg.credential as { name: string }).name }) });
+        send(msg);
+      },
+      () => ({ fill: 'red', shape: 'ring', text: RED._('credential.status.failed') }),
+    );
   }
 
-  RED.nodes.registerType('credential', CredentialNode as never);
+  RED.nodes.registerType('credential', CredentialNode);
 };

@@ -23,13 +23,15 @@ interface HandoffConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function HandoffNode(this: Node, config: HandoffConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const store = findSessionStore(RED, config.store);
-    if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
-    const keywords = (config.keywords ?? '').split('\n').map((k) => k.trim()).filter((k) => k !== '');
+    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
+    const keywords = (config.keywords ?? '')
+      .split('\n')
+      .map((k) => k.trim())
+      .filter((k) => k !== '');
     const matchMode = config.matchMode || undefined;
 
-    onInput(node, async (msg, send) => {
+    onInput(this, async (msg, send) => {
       if (!store) throw new Error('Choose a session-store for this handoff node');
       const known = msg.contact as ContactRow | null | undefined;
       // Group and room chats have no inbox: they stay with the bot.
@@ -42,7 +44,7 @@ export = function register(RED: NodeAPI) {
       msg.contact = contact;
       // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
       if (contact.chat_mode === 'HUMAN') {
-        node.status({ fill: 'blue', shape: 'ring', text: `with an operator: ${label(contact)}` });
+        this.status({ fill: 'blue', shape: 'ring', text: `with an operator: ${label(contact)}` });
         return;
       }
       const asked = await liveChat.handoff.isTrigger({ event: msg.payload, handoff: msg.handoff, keywords, matchMode });
@@ -63,21 +65,27 @@ export = function register(RED: NodeAPI) {
         lineCredential: config.credential,
       });
       if (result.outcome === 'already-open') {
-        node.status({ fill: 'blue', shape: 'ring', text: `already with an operator: ${label(result.contact)}` });
+        this.status({ fill: 'blue', shape: 'ring', text: `already with an operator: ${label(result.contact)}` });
         return;
       }
       msg.contact = result.contact;
       msg.session = sessionJson(result.session);
       msg.recentMessages = result.recentMessages;
-      msg.handoff = { outcome: result.outcome, greeting: result.greeting.status, ...('error' in result.greeting && result.greeting.error ? { error: result.greeting.error } : {}) };
-      node.status(result.greeting.status === 'FAILED'
-        ? { fill: 'yellow', shape: 'dot', text: `handed over, greeting not sent: ${label(result.contact)}` }
-        : { fill: 'green', shape: 'dot', text: `handed over: ${label(result.contact)} ${new Date().toLocaleTimeString()}` });
+      msg.handoff = {
+        outcome: result.outcome,
+        greeting: result.greeting.status,
+        ...('error' in result.greeting && result.greeting.error ? { error: result.greeting.error } : {}),
+      };
+      this.status(
+        result.greeting.status === 'FAILED'
+          ? { fill: 'yellow', shape: 'dot', text: `handed over, greeting not sent: ${label(result.contact)}` }
+          : { fill: 'green', shape: 'dot', text: `handed over: ${label(result.contact)} ${new Date().toLocaleTimeString()}` },
+      );
       send([msg, null]);
     });
   }
 
-  RED.nodes.registerType('handoff', HandoffNode as never);
+  RED.nodes.registerType('handoff', HandoffNode);
 };
 
 function label(contact: ContactRow): string {

@@ -15,11 +15,10 @@ interface LineReplyConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function LineReply(this: Node, config: LineReplyConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const store = findSessionStore(RED, config.store);
-    if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
+    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
 
-    onInput(node, async (msg, send) => {
+    onInput(this, async (msg, send) => {
       if (!store) throw new Error('Choose a session-store for this line-reply');
       const contact = msg.contact as ContactRow | null | undefined;
       if (!contact?.id) throw new Error('msg.contact is missing: line-reply answers the 1:1 chat of a msg from line webhook');
@@ -35,14 +34,21 @@ export = function register(RED: NodeAPI) {
         sender: 'BOT',
         channelAccessToken: credential.secrets.channel_access_token ?? '',
       });
-      msg.lineReply = { status: result.status, via: result.via, message_ids: result.messages.map((m) => m.id), ...(result.error ? { error: result.error } : {}) };
+      msg.lineReply = {
+        status: result.status,
+        via: result.via,
+        message_ids: result.messages.map((m) => m.id),
+        ...(result.error ? { error: result.error } : {}),
+      };
       if (result.status === 'FAILED') throw new Error(`LINE did not take the message (stored as FAILED): ${result.error}`);
-      node.status(result.status === 'SENT'
-        ? { fill: 'green', shape: 'dot', text: `sent by ${result.via} ${new Date().toLocaleTimeString()}` }
-        : { fill: 'grey', shape: 'ring', text: 'standby: not sent' });
+      this.status(
+        result.status === 'SENT'
+          ? { fill: 'green', shape: 'dot', text: `sent by ${result.via} ${new Date().toLocaleTimeString()}` }
+          : { fill: 'grey', shape: 'ring', text: 'standby: not sent' },
+      );
       send(msg);
     });
   }
 
-  RED.nodes.registerType('line-reply', LineReply as never);
+  RED.nodes.registerType('line-reply', LineReply);
 };

@@ -43,7 +43,7 @@ export = function register(RED: NodeAPI) {
 
     // Routes survive a redeploy unless taken out (as Node-RED's own http in node does); only
     // this node's route goes, so another webhook node on the same path keeps its own.
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { stack: { handle: unknown }[] } }[] } })._router;
       if (router) {
         router.stack = router.stack.filter((layer) => !layer.route?.stack.some((l) => (handlers as unknown[]).includes(l.handle)));
@@ -52,7 +52,7 @@ export = function register(RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('line-webhook', LineWebhook as never);
+  RED.nodes.registerType('line-webhook', LineWebhook);
 };
 
 function normalisePath(path: string | undefined): string {

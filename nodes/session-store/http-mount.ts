@@ -1,7 +1,7 @@
 // Node-RED keeps routes across redeploys, so the API, the inbox and socket.io are mounted once per
 // process and reach whichever session-store currently serves them.
 import express from 'express';
-import path from 'path';
+import path from 'node:path';
 import type { RequestHandler } from 'express';
 import type { NodeAPI } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
@@ -39,7 +39,10 @@ const unavailable: RequestHandler = (_req, res) => {
 const api: RequestHandler = (req, res, next) => {
   const node = servingStore.node;
   if (!node) return unavailable(req, res, next);
-  node.liveChat.then((liveChat) => liveChat.api()(req, res, next), () => unavailable(req, res, next));
+  node.liveChat.then(
+    (liveChat) => liveChat.api()(req, res, next),
+    () => unavailable(req, res, next),
+  );
 };
 
 export function mountHttp(RED: NodeAPI): void {

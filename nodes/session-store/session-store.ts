@@ -1,15 +1,20 @@
 // The session-store config node: owns the product's database and core (LiveChat), and serves
 // the inbox page and the REST API from Node-RED's HTTP server. Every other node points at one.
-import path from 'path';
+import path from 'node:path';
 import { readEnvironment } from '../../src/config/environment';
 import { resolveBootstrapAdmin } from '../../src/auth/bootstrap-admin';
 import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
 import { environmentCredentials } from '../../src/credentials/credential-service';
 import { LiveChat } from '../../src/live-chat';
 import type { Logger } from '../../src/logger';
-import type { NodeAPI, NodeDefinition } from '../shared/node-red';
+import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
 import { mountHttp, servingStore } from './http-mount';
+
+interface SessionStoreCredentials {
+  databaseUrl?: string;
+  encryptionKey?: string;
+}
 
 interface SessionStoreConfig extends NodeDefinition {
   dataDir?: string;
@@ -17,13 +22,14 @@ interface SessionStoreConfig extends NodeDefinition {
 }
 
 export = function register(RED: NodeAPI) {
-  function SessionStore(this: SessionStoreNode, config: SessionStoreConfig) {
+  function SessionStore(this: Node<SessionStoreCredentials>, config: SessionStoreConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
+    // The core is hung on the node for the nodes that point at this store (findSessionStore).
+    const node = this as SessionStoreNode & Node<SessionStoreCredentials>;
     const env = readEnvironment();
     // DATA_DIR names the product's folder in the standalone; inside someone's own Node-RED
     // the folder is Node-RED's user directory.
-    const dataDir = path.resolve(config.dataDir || (process.env.DATA_DIR ? env.dataDir : RED.settings.userDir ?? env.dataDir));
+    const dataDir = path.resolve(config.dataDir || (process.env.DATA_DIR ? env.dataDir : (RED.settings.userDir ?? env.dataDir)));
     const log: Logger = {
       info: (m) => node.log(m),
       warn: (m) => node.warn(m),
@@ -52,7 +58,7 @@ export = function register(RED: NodeAPI) {
       servingStore.claim(node);
     }
 
-    node.on('close', (_removed, done) => {
+    node.on('close', (_removed: boolean, done: () => void) => {
       servingStore.release(node);
       node.liveChat
         .then((liveChat) => liveChat.close())
@@ -61,7 +67,7 @@ export = function register(RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType('session-store', SessionStore as never, {
+  RED.nodes.registerType<Node<SessionStoreCredentials>, SessionStoreConfig, unknown, SessionStoreCredentials>('session-store', SessionStore, {
     credentials: {
       databaseUrl: { type: 'password' },
       encryptionKey: { type: 'password' },

@@ -20,12 +20,11 @@ const DEFAULT_CHECK_SECONDS = 30;
 export = function register(RED: NodeAPI) {
   function TelegramNotify(this: Node, config: TelegramNotifyConfig) {
     RED.nodes.createNode(this, config);
-    const node = this;
     const store = findSessionStore(RED, config.store);
     const credential = config.credential?.trim() || undefined;
-    if (!store) node.status({ fill: 'red', shape: 'ring', text: 'no store' });
+    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
 
-    onInput(node, async (msg, send) => {
+    onInput(this, async (msg, send) => {
       if (!store) throw new Error('Choose a session-store for this telegram-notify');
       const contact = msg.contact as AlertRequest['contact'] | null | undefined;
       if (!contact || typeof contact.line_user_id !== 'string') {
@@ -39,7 +38,7 @@ export = function register(RED: NodeAPI) {
         credential,
       });
       msg.telegram = sent;
-      node.status({ fill: 'green', shape: 'dot', text: `alert sent ${new Date().toLocaleTimeString()}` });
+      this.status({ fill: 'green', shape: 'dot', text: `alert sent ${new Date().toLocaleTimeString()}` });
       send(msg);
     });
 
@@ -51,11 +50,11 @@ export = function register(RED: NodeAPI) {
     let lastReported = '';
 
     const report = (text: string, round?: ReminderRound) => {
-      node.status({ fill: 'red', shape: 'ring', text: text.slice(0, 60) });
+      this.status({ fill: 'red', shape: 'ring', text: text.slice(0, 60) });
       if (text === lastReported) return;
       lastReported = text;
       // With a msg, the error reaches Catch nodes; without one Node-RED would only log it.
-      node.error(text, { topic: 'telegram-reminders', payload: round ?? { sent: 0, failed: [] } } as NodeMessage);
+      this.error(text, { topic: 'telegram-reminders', payload: round ?? { sent: 0, failed: [] } } as NodeMessage);
     };
 
     const remind = async () => {
@@ -68,7 +67,7 @@ export = function register(RED: NodeAPI) {
         return;
       }
       lastReported = '';
-      if (round.sent > 0) node.status({ fill: 'green', shape: 'dot', text: `reminded ${round.sent} waiting chat(s) ${new Date().toLocaleTimeString()}` });
+      if (round.sent > 0) this.status({ fill: 'green', shape: 'dot', text: `reminded ${round.sent} waiting chat(s) ${new Date().toLocaleTimeString()}` });
     };
 
     const timer = setInterval(() => {
@@ -82,12 +81,12 @@ export = function register(RED: NodeAPI) {
     }, checkSeconds * 1000);
     timer.unref();
 
-    node.on('close', (_removed, done) => {
+    this.on('close', (_removed: boolean, done: () => void) => {
       closed = true;
       clearInterval(timer);
       done();
     });
   }
 
-  RED.nodes.registerType('telegram-notify', TelegramNotify as never);
+  RED.nodes.registerType('telegram-notify', TelegramNotify);
 };

@@ -1,9 +1,9 @@
 // The first admin's credentials: ADMIN_USERNAME/ADMIN_PASSWORD, or, with no password set, one
 // generated once into the data folder (mode 0600) so that a fresh install is never open and the
 // owner can read the password from a file only they can open.
-import crypto from 'crypto';
-import fs from 'fs';
-import path from 'path';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Logger } from '../logger';
 
 export const GENERATED_PASSWORD_FILE = 'admin-password';

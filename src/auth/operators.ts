@@ -1,6 +1,6 @@
 // Operator accounts and their API tokens: login, logout, who a token belongs to, and the
 // admin's management of accounts.
-import crypto from 'crypto';
+import crypto from 'node:crypto';
 import { HttpError, badRequest, conflict, notFound } from '../http/errors';
 import { isUniqueViolation } from '../db/sql';
 import type { Store } from '../store/store';

@@ -1,6 +1,6 @@
 // Password hashing with scrypt (Node's own, no native add-on): "scrypt$N$r$p$salt$hash".
-import crypto from 'crypto';
-import { promisify } from 'util';
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
 
 const scrypt = promisify(crypto.scrypt) as (password: string, salt: Buffer, keylen: number, options: crypto.ScryptOptions) => Promise<Buffer>;
 

@@ -1,5 +1,5 @@
 // Every environment variable the product reads, with its default, in one place.
-import path from 'path';
+import path from 'node:path';
 
 export interface Environment {
   port: number;

@@ -1,13 +1,13 @@
 // Stored credentials of LINE, Telegram, n8n, Google Sheets and custom APIs: encrypted with Fernet
 // at rest, decrypted only when a node uses one (resolve) or a check needs it, masked on the API.
-import { Fernet } from '../crypto/fernet';
+import type { Fernet } from '../crypto/fernet';
 import { isUniqueViolation } from '../db/sql';
 import { HttpError, badRequest, notFound } from '../http/errors';
 import type { Logger } from '../logger';
 import type { CredentialChanges, CredentialRow } from '../store/credentials';
 import type { Store } from '../store/store';
-import { Metadata, Provider, Secrets, maskSecrets, validateMetadata, validateSecrets } from './providers';
-import { CredentialVerifier, VerifyResult } from './verify';
+import { type Metadata, type Provider, type Secrets, maskSecrets, validateMetadata, validateSecrets } from './providers';
+import type { CredentialVerifier, VerifyResult } from './verify';
 
 /** What the API shows of a credential: never a secret. */
 export interface CredentialView {
@@ -218,7 +218,7 @@ export class Credentials {
   private async find(provider: Provider, choice: string): Promise<CredentialRow> {
     if (choice === '') {
       const row = await this.store.credentials.defaultFor(provider);
-      if (!row || !row.is_active) throw new HttpError(404, `There is no active default ${provider} credential`);
+      if (!row?.is_active) throw new HttpError(404, `There is no active default ${provider} credential`);
       return row;
     }
     const row = /^\d+$/.test(choice) ? await this.store.credentials.byId(Number(choice)) : await this.store.credentials.byName(provider, choice);

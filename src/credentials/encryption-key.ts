@@ -1,7 +1,7 @@
 // The key credentials are encrypted with: ENCRYPTION_KEY when set, else one generated once into
 // the data folder. Losing that file makes every stored credential unreadable, hence the warning.
-import fs from 'fs';
-import path from 'path';
+import fs from 'node:fs';
+import path from 'node:path';
 import { checkFernetKey, generateFernetKey, InvalidFernetKey } from '../crypto/fernet';
 import type { Logger } from '../logger';
 

@@ -69,7 +69,10 @@ export const PROVIDER_SPECS: Record<Provider, ProviderSpec> = {
   },
   CUSTOM: {
     secrets: [{ name: 'api_key', required: true }, { name: 'api_secret' }],
-    metadata: [{ name: 'base_url', kind: 'url' }, { name: 'headers', kind: 'headers' }],
+    metadata: [
+      { name: 'base_url', kind: 'url' },
+      { name: 'headers', kind: 'headers' },
+    ],
     maskedFrom: (s) => s.api_key,
   },
 };

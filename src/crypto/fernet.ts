@@ -2,7 +2,7 @@
 // `cryptography.fernet`, so credentials written by the seed's Python app decrypt here:
 //   base64url(0x80 | 8-byte big-endian seconds | 16-byte IV | AES-128-CBC ciphertext | HMAC-SHA256)
 // The key is the urlsafe base64 of 32 bytes: the first 16 sign, the last 16 encrypt.
-import crypto from 'crypto';
+import crypto from 'node:crypto';
 
 const VERSION = 0x80;
 const HEADER_LENGTH = 1 + 8 + 16;
@@ -35,7 +35,7 @@ export function checkFernetKey(key: string): void {
 
 function decodeKey(key: unknown): { signing: Buffer; encryption: Buffer } {
   const bytes = typeof key === 'string' ? decodeUrlsafeBase64(key.trim()) : undefined;
-  if (!bytes || bytes.length !== 32) {
+  if (bytes?.length !== 32) {
     throw new InvalidFernetKey('A Fernet key must be 32 bytes in urlsafe base64 (44 characters ending in "="), as made by Fernet.generate_key()');
   }
   return { signing: bytes.subarray(0, 16), encryption: bytes.subarray(16) };

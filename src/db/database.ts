@@ -1,7 +1,7 @@
 // Opens the product's database: a PostgreSQL server by URL, or the embedded one in a folder.
 // Both speak the same dialect, run the same migrations and are used the same way.
 import { Sequelize } from 'sequelize';
-import { startEmbeddedPostgres, EmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrator';
 import { Sql } from './sql';
 

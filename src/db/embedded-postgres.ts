@@ -1,9 +1,9 @@
 // The embedded database: PGlite (PostgreSQL compiled to WebAssembly) with its data in a folder,
 // served on a private unix socket so that sequelize and pg reach it exactly as they reach a
 // PostgreSQL server. PGlite has one connection, so the pool that uses it must have one too.
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 

@@ -1,8 +1,8 @@
 // Runs the migrations in migrations/ with umzug. On a PostgreSQL server several instances may
 // start at once, so the run holds an advisory lock on a connection of its own; the embedded
 // database belongs to one process and needs none.
-import path from 'path';
-import { Sequelize } from 'sequelize';
+import path from 'node:path';
+import type { Sequelize } from 'sequelize';
 import { SequelizeStorage, Umzug } from 'umzug';
 
 /** Arbitrary, fixed: the key of the advisory lock that serialises migration runs. */
@@ -32,7 +32,7 @@ export async function migrate(sequelize: Sequelize, options: { lock: boolean; lo
     await migrator.up();
     return;
   }
-  const pool = (sequelize.connectionManager as unknown as { getConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> });
+  const pool = sequelize.connectionManager as unknown as { getConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   // A dedicated connection from the pool holds the session lock for the whole run; the
   // migrations themselves use the other connections.
   const connection = (await pool.getConnection()) as { query(text: string, values?: unknown[]): Promise<unknown> };

@@ -1,6 +1,6 @@
 // The one way the code talks SQL: parameterised text ($1, $2 …) on a sequelize connection,
 // optionally inside a transaction. Table modules (src/store) are built on a Queryable.
-import { QueryTypes, Sequelize, Transaction } from 'sequelize';
+import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 
 export type SqlParam = string | number | boolean | Date | null | object;
 

@@ -1,6 +1,6 @@
 // express 4 does not catch a rejected promise from a handler; this Router does, so handlers can
 // be async and simply throw an HttpError.
-import express, { NextFunction, Request, RequestHandler, Response } from 'express';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 
 type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
 

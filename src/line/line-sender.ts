@@ -5,15 +5,15 @@
 //
 // Standby-mode events (another channel owns the chat) send nothing and store nothing: the
 // result says SKIPPED. Any failed reply falls back to push: a duplicate is better than a loss.
-import crypto from 'crypto';
-import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
+import crypto from 'node:crypto';
+import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Store } from '../store/store';
 import type { ContactRow } from '../store/contacts';
 import type { MessageRow, MessageSender } from '../store/messages';
 import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import { badRequest } from '../http/errors';
-import { LineClients, lineErrorText } from './line-clients';
+import { type LineClients, lineErrorText } from './line-clients';
 
 export const MAX_MESSAGES_PER_SEND = 5;
 export const MAX_TEXT_LENGTH = 5000;
@@ -67,18 +67,21 @@ export class LineSender {
 
   async sendToContact(request: SendRequest): Promise<SendResult> {
     const messages = toLineMessages(request.messages);
-    if (request.mode === 'standby') return { status: 'SKIPPED', via: null, messages: [], error: 'The event is in standby mode: another channel answers this chat' };
+    if (request.mode === 'standby')
+      return { status: 'SKIPPED', via: null, messages: [], error: 'The event is in standby mode: another channel answers this chat' };
 
     const retryKey = crypto.randomUUID();
-    const stored = await this.store.messages.insertOutgoing(messages.map((m) => ({
-      contact_id: request.contact.id,
-      sender: request.sender,
-      operator_id: request.operatorId ?? null,
-      session_id: request.sessionId ?? null,
-      message_type: m.type,
-      content: m,
-      retry_key: retryKey,
-    })));
+    const stored = await this.store.messages.insertOutgoing(
+      messages.map((m) => ({
+        contact_id: request.contact.id,
+        sender: request.sender,
+        operator_id: request.operatorId ?? null,
+        session_id: request.sessionId ?? null,
+        message_type: m.type,
+        content: m,
+        retry_key: retryKey,
+      })),
+    );
     this.announce(stored, request.contact);
     const ids = stored.map((m) => m.id);
     const client = this.clients.messaging(request.channelAccessToken);
@@ -113,7 +116,14 @@ export class LineSender {
   }
 
   /** Push with up to PUSH_ATTEMPTS tries, the same retry key on each. */
-  private async push(ids: number[], contact: ContactRow, messages: messagingApi.Message[], retryKey: string, client: messagingApi.MessagingApiClient, attemptsBefore: number): Promise<SendResult> {
+  private async push(
+    ids: number[],
+    contact: ContactRow,
+    messages: messagingApi.Message[],
+    retryKey: string,
+    client: messagingApi.MessagingApiClient,
+    attemptsBefore: number,
+  ): Promise<SendResult> {
     let attempts = 0;
     for (;;) {
       attempts += 1;
@@ -144,7 +154,12 @@ export class LineSender {
     return true;
   }
 
-  private async finish(ids: number[], contact: ContactRow, via: 'reply' | 'push', outcome: { status: 'SENT' | 'FAILED'; attempts: number; error?: string; lineMessageIds?: (string | null)[] }): Promise<SendResult> {
+  private async finish(
+    ids: number[],
+    contact: ContactRow,
+    via: 'reply' | 'push',
+    outcome: { status: 'SENT' | 'FAILED'; attempts: number; error?: string; lineMessageIds?: (string | null)[] },
+  ): Promise<SendResult> {
     const rows = await this.store.messages.markDelivery(ids, outcome);
     rows.sort((a, b) => a.id - b.id);
     this.announce(rows, contact);

@@ -13,10 +13,10 @@ import type { FriendEventType } from '../store/friend-events';
 import type { WebhookEventInsert } from '../store/webhook-events';
 import type { LiveChatEvents } from '../events';
 import type { ChatSessionRow } from '../store/chat-sessions';
-import { closeSession, SessionChangeResult } from '../live-chat/session-transitions';
+import { closeSession, type SessionChangeResult } from '../live-chat/session-transitions';
 import type { Logger } from '../logger';
-import { LineClients, lineErrorText } from './line-clients';
-import { LineSource, LineWebhookEvent, readEnvelope } from './webhook-envelope';
+import { type LineClients, lineErrorText } from './line-clients';
+import { type LineSource, type LineWebhookEvent, readEnvelope } from './webhook-envelope';
 
 /** A profile fetched within this long is not fetched again. */
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -95,7 +95,14 @@ export class LineWebhookIngest {
   }
 
   /** Stores what one new event means for its 1:1 contact. */
-  private async record(tx: Store, event: LineWebhookEvent, destination: string, receivedAt: number, changed: Map<number, ContactRow>, closedSessions: SessionChangeResult[]): Promise<AcceptedEvent> {
+  private async record(
+    tx: Store,
+    event: LineWebhookEvent,
+    destination: string,
+    receivedAt: number,
+    changed: Map<number, ContactRow>,
+    closedSessions: SessionChangeResult[],
+  ): Promise<AcceptedEvent> {
     const accepted: AcceptedEvent = { event, destination, receivedAt, contact: null, message: null };
     const userId = event.source?.type === 'user' ? event.source.userId : undefined;
     if (!userId) return accepted;
@@ -108,10 +115,19 @@ export class LineWebhookIngest {
     if (event.type === 'follow' || event.type === 'unfollow') {
       const latest = await tx.friendEvents.latestFor(userId);
       const eventType: FriendEventType =
-        event.type === 'unfollow' ? 'UNFOLLOW'
-          : event.follow?.isUnblocked === true || contact.friend_status !== 'ACTIVE' || latest?.event_type === 'UNFOLLOW' ? 'REFOLLOW'
+        event.type === 'unfollow'
+          ? 'UNFOLLOW'
+          : event.follow?.isUnblocked === true || contact.friend_status !== 'ACTIVE' || latest?.event_type === 'UNFOLLOW'
+            ? 'REFOLLOW'
             : 'FOLLOW';
-      await tx.friendEvents.insert({ contact_id: contact.id, line_user_id: userId, event_type: eventType, source: 'WEBHOOK', webhook_event_id: event.webhookEventId, created_at: at });
+      await tx.friendEvents.insert({
+        contact_id: contact.id,
+        line_user_id: userId,
+        event_type: eventType,
+        source: 'WEBHOOK',
+        webhook_event_id: event.webhookEventId,
+        created_at: at,
+      });
       // A late redelivery of an older event goes into the history but does not turn the status
       // back, nor end a chat the user started after it.
       const isNewest = !latest || latest.created_at.getTime() <= at.getTime();
@@ -133,16 +149,17 @@ export class LineWebhookIngest {
     if (event.type === 'message' && event.message) {
       const { id, type, markAsReadToken } = event.message;
       const open: ChatSessionRow | undefined = await tx.chatSessions.openFor(contact.id);
-      accepted.message = (await tx.messages.insertIncoming({
-        contact_id: contact.id,
-        session_id: open?.id ?? null,
-        message_type: type,
-        content: event.message,
-        line_message_id: id,
-        webhook_event_id: event.webhookEventId,
-        mark_as_read_token: markAsReadToken ?? null,
-        created_at: at,
-      })) ?? null;
+      accepted.message =
+        (await tx.messages.insertIncoming({
+          contact_id: contact.id,
+          session_id: open?.id ?? null,
+          message_type: type,
+          content: event.message,
+          line_message_id: id,
+          webhook_event_id: event.webhookEventId,
+          mark_as_read_token: markAsReadToken ?? null,
+          created_at: at,
+        })) ?? null;
       // In a session with a human, the user's messages count towards it (message_count).
       if (open && accepted.message) await tx.chatSessions.countMessages(open.id, 1, false);
       contact = (await tx.contacts.touchLastMessage(contact.id, at)) ?? contact;
@@ -164,10 +181,12 @@ export class LineWebhookIngest {
         stale.set(contact.line_user_id, contact);
       }
     }
-    await Promise.all([...stale.values()].map(async (contact) => {
-      const updated = await this.refreshProfile(contact, channelAccessToken);
-      if (updated) refreshed.set(updated.line_user_id, updated);
-    }));
+    await Promise.all(
+      [...stale.values()].map(async (contact) => {
+        const updated = await this.refreshProfile(contact, channelAccessToken);
+        if (updated) refreshed.set(updated.line_user_id, updated);
+      }),
+    );
 
     try {
       await this.store.webhookEvents.markProcessed(accepted.map((a) => a.event.webhookEventId));
@@ -177,7 +196,7 @@ export class LineWebhookIngest {
 
     return accepted.map(({ event, destination, receivedAt, contact }) => ({
       payload: event,
-      contact: contact ? refreshed.get(contact.line_user_id) ?? contact : null,
+      contact: contact ? (refreshed.get(contact.line_user_id) ?? contact) : null,
       line: {
         replyToken: event.replyToken ?? null,
         webhookEventId: event.webhookEventId,

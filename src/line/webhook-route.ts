@@ -2,7 +2,7 @@
 // on Node-RED's httpNode). It answers as LINE expects: 200 once the events are stored, 401 for
 // a missing or wrong signature, 400 for a body that is not a webhook, 413 over 1 MiB, and 500
 // (so that LINE redelivers) when they could not be stored. Slow work runs after the answer.
-import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
 import type { LineEventOutput } from './webhook-ingest';
 
@@ -42,7 +42,7 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
         return reject(500, `No usable LINE credential: ${(err as Error).message}`);
       }
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      let result;
+      let result: Awaited<ReturnType<typeof liveChat.lineWebhook.accept>>;
       try {
         result = await liveChat.lineWebhook.accept(body, req.get('x-line-signature'), secrets.channel_secret ?? '');
       } catch (err) {

@@ -12,7 +12,7 @@ import type { LineSender } from '../line/line-sender';
 import { HttpError, conflict, notFound } from '../http/errors';
 import { readSettings } from './live-chat-settings';
 import { closeSession, openSession } from './session-transitions';
-import { sendSessionText, TextOutcome } from './session-text';
+import { sendSessionText, type TextOutcome } from './session-text';
 import type { OperatorRef } from './conversation-json';
 
 export interface CloseOptions {

@@ -18,21 +18,27 @@ export function conversationJson(row: ConversationRow) {
     picture_url: row.picture_url,
     friend_status: row.friend_status,
     chat_mode: row.chat_mode,
-    session: row.session_id === null ? null : {
-      id: row.session_id,
-      status: row.session_status,
-      started_at: row.session_started_at,
-      claimed_at: row.session_claimed_at,
-      operator: row.operator_id === null ? null : { id: row.operator_id, username: row.operator_username, display_name: row.operator_display_name },
-    },
-    last_message: row.last_message_id === null ? null : {
-      id: row.last_message_id,
-      content: previewText(row.last_message_type!, row.last_message_content ?? {}),
-      message_type: row.last_message_type,
-      direction: row.last_message_direction,
-      sender: row.last_message_sender,
-      created_at: row.last_message_at,
-    },
+    session:
+      row.session_id === null
+        ? null
+        : {
+            id: row.session_id,
+            status: row.session_status,
+            started_at: row.session_started_at,
+            claimed_at: row.session_claimed_at,
+            operator: row.operator_id === null ? null : { id: row.operator_id, username: row.operator_username, display_name: row.operator_display_name },
+          },
+    last_message:
+      row.last_message_id === null
+        ? null
+        : {
+            id: row.last_message_id,
+            content: previewText(row.last_message_type!, row.last_message_content ?? {}),
+            message_type: row.last_message_type,
+            direction: row.last_message_direction,
+            sender: row.last_message_sender,
+            created_at: row.last_message_at,
+          },
     unread_count: row.unread_count,
   };
 }
@@ -43,7 +49,7 @@ export function messageJson(row: MessageRow, operator?: OperatorRef | null) {
     session_id: row.session_id,
     direction: row.direction,
     sender: row.sender,
-    operator: row.operator_id === null ? null : operator ?? { id: row.operator_id, username: null, display_name: null },
+    operator: row.operator_id === null ? null : (operator ?? { id: row.operator_id, username: null, display_name: null }),
     message_type: row.message_type,
     content: row.content,
     delivery_status: row.delivery_status,
@@ -63,7 +69,7 @@ export function sessionJson(session: ChatSessionRow, operator?: OperatorRef | nu
     closed_at: session.closed_at,
     closed_by: session.closed_by,
     message_count: session.message_count,
-    operator: session.operator_id === null ? null : operator ?? { id: session.operator_id, username: null, display_name: null },
+    operator: session.operator_id === null ? null : (operator ?? { id: session.operator_id, username: null, display_name: null }),
   };
 }
 

@@ -7,9 +7,9 @@ import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
 import type { ConversationFilter } from '../store/conversations';
-import { LineClients, lineErrorText } from '../line/line-clients';
+import { type LineClients, lineErrorText } from '../line/line-clients';
 import { badRequest, notFound } from '../http/errors';
-import { contactJson, conversationJson, messageJson, OperatorRef, sessionJson } from './conversation-json';
+import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJson } from './conversation-json';
 
 export interface ListRequest {
   filter: ConversationFilter;

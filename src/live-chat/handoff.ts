@@ -10,8 +10,8 @@ import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
 import type { LineSender } from '../line/line-sender';
-import { sendSessionText, TextOutcome } from './session-text';
-import { KeywordMatchMode, readSettings } from './live-chat-settings';
+import { sendSessionText, type TextOutcome } from './session-text';
+import { type KeywordMatchMode, readSettings } from './live-chat-settings';
 import { isHandoffPostback, matchesKeyword } from './keyword-match';
 import { openSession } from './session-transitions';
 
@@ -56,7 +56,9 @@ export class Handoff {
 
   /** Does this msg ask for a human: msg.handoff === true, the handoff postback, or a keyword? */
   async isTrigger(input: TriggerInput): Promise<boolean> {
-    const event = input.event as { type?: string; source?: { type?: string }; message?: { type?: string; text?: unknown }; postback?: { data?: unknown } } | undefined;
+    const event = input.event as
+      | { type?: string; source?: { type?: string }; message?: { type?: string; text?: unknown }; postback?: { data?: unknown } }
+      | undefined;
     // Groups and rooms have no contact to hand over (the inbox is for 1:1 chats).
     if (event?.source?.type !== undefined && event.source.type !== 'user') return false;
     if (input.handoff === true) return true;

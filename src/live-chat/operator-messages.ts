@@ -6,7 +6,7 @@ import type { ChatSessionRow } from '../store/chat-sessions';
 import type { OperatorView } from '../auth/operators';
 import type { LiveChatEvents } from '../events';
 import type { Credentials } from '../credentials/credential-service';
-import { LineSender, OutgoingContent, SendResult, toLineMessages } from '../line/line-sender';
+import { type LineSender, type OutgoingContent, type SendResult, toLineMessages } from '../line/line-sender';
 import { conflict, notFound } from '../http/errors';
 import type { ChatSessions } from './chat-sessions';
 
@@ -64,7 +64,7 @@ export class OperatorMessages {
         return claimed;
       }
       const now = await this.store.chatSessions.byId(open.id);
-      if (!now || now.status !== 'ACTIVE') throw conflict('This chat was closed meanwhile');
+      if (now?.status !== 'ACTIVE') throw conflict('This chat was closed meanwhile');
       if (now.operator_id !== operator.id && operator.role !== 'admin') throw await this.sessions.heldBy(now);
       return now;
     }

@@ -53,7 +53,10 @@ export class RealtimeHub {
     // A core that closed meanwhile: drop the transport, so the client reconnects to the next one.
     if (this.closed) return void socket.conn.close();
     let own = this.sockets.get(operator.id);
-    if (!own) this.sockets.set(operator.id, (own = new Set()));
+    if (!own) {
+      own = new Set();
+      this.sockets.set(operator.id, own);
+    }
     own.add(socket);
     socket.on('disconnect', () => {
       own.delete(socket);
@@ -122,7 +125,8 @@ export class RealtimeHub {
   private conversationChanged(contactId: number, reader?: number): void {
     let pending = this.pending.get(contactId);
     if (!pending) {
-      const entry: PendingConversation = (pending = { contactId, everyone: false, readers: new Set() });
+      pending = { contactId, everyone: false, readers: new Set() };
+      const entry: PendingConversation = pending;
       this.pending.set(contactId, entry);
       const timer = setTimeout(() => {
         this.timers.delete(timer);

@@ -1,7 +1,7 @@
 // socket.io on the product's HTTP server, for the live inbox. A connection is let in with the
 // same token as the REST API (Bearer header, the login cookie, or socket.io's auth.token) and
 // handed to the serving LiveChat's hub; a token that is logged out later is noticed on a timer.
-import type http from 'http';
+import type http from 'node:http';
 import { Server } from 'socket.io';
 import type { LiveChat } from '../live-chat';
 import type { OperatorView } from '../auth/operators';

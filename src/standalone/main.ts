@@ -1,8 +1,8 @@
 // `npm start`: Node-RED with this package's nodes and the shipped flow, on the embedded database
 // unless DATABASE_URL names a server. Every setting comes from the environment (README).
-import fs from 'fs';
-import http from 'http';
-import path from 'path';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import express from 'express';
 import { readEnvironment } from '../config/environment';
 import { resolveBootstrapAdmin } from '../auth/bootstrap-admin';
@@ -59,7 +59,6 @@ async function main(): Promise<void> {
     },
   });
 
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const RED = require('node-red');
   const app = express();
   const server = http.createServer(app);

@@ -1,6 +1,6 @@
 // Node-RED's settings for the standalone product: editor under /red behind the admin login,
 // node endpoints (webhook, inbox, API) from the root, everything kept in DATA_DIR.
-import crypto from 'crypto';
+import crypto from 'node:crypto';
 import type { Environment } from '../config/environment';
 import type { OperatorView } from '../auth/operators';
 

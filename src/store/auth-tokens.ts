@@ -1,6 +1,6 @@
 // SQL for the auth_tokens table: API tokens, kept only as their SHA-256 so a database dump
 // does not hand out live sessions.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 import type { OperatorRow } from './operators';
 
 export class AuthTokensTable {

@@ -1,6 +1,6 @@
 // SQL for the chat_analytics table: the daily roll-up, one whole-day row (operator_id NULL) and
 // one row per operator for each day, replaced as a whole whenever the day is rolled up again.
-import { Sql } from '../db/sql';
+import type { Sql } from '../db/sql';
 import type { DayFigures } from './session-analytics';
 
 export interface ChatAnalyticsRow extends DayFigures {
@@ -22,8 +22,9 @@ export class ChatAnalyticsTable {
     return this.sql.transaction(async (tx) => {
       await tx.exec(`DELETE FROM chat_analytics WHERE date = $1::date`, [date]);
       if (figures.length === 0) return [];
-      return tx.rows<ChatAnalyticsRow>(
-        `INSERT INTO chat_analytics (date, operator_id, total_sessions, avg_response_time_seconds,
+      return tx
+        .rows<ChatAnalyticsRow>(
+          `INSERT INTO chat_analytics (date, operator_id, total_sessions, avg_response_time_seconds,
            avg_resolution_time_seconds, total_messages_sent)
          SELECT $1::date, f.operator_id, f.total_sessions, f.avg_response_time_seconds,
            f.avg_resolution_time_seconds, f.total_messages_sent
@@ -36,8 +37,9 @@ export class ChatAnalyticsTable {
            total_messages_sent = EXCLUDED.total_messages_sent,
            updated_at = now()
          RETURNING ${COLUMNS}`,
-        [date, figures],
-      ).then(sortRows);
+          [date, figures],
+        )
+        .then(sortRows);
     });
   }
 

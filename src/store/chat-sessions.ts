@@ -1,7 +1,7 @@
 // SQL for the chat_sessions table: one handoff from WAITING through ACTIVE to CLOSED. At most one
 // session per contact is open (a partial unique index), so racing handoffs open exactly one, and
 // every state change is one conditional UPDATE, so racing claims or closes have one winner.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 
 export type SessionStatus = 'WAITING' | 'ACTIVE' | 'CLOSED';
 export type ClosedBy = 'OPERATOR' | 'SYSTEM' | 'USER';
@@ -61,10 +61,7 @@ export class ChatSessionsTable {
 
   /** Hands an ACTIVE session to another operator (an admin taking over). */
   reassign(id: number, operatorId: number): Promise<ChatSessionRow | undefined> {
-    return this.q.row<ChatSessionRow>(
-      `UPDATE chat_sessions SET operator_id = $2 WHERE id = $1 AND status = 'ACTIVE' RETURNING *`,
-      [id, operatorId],
-    );
+    return this.q.row<ChatSessionRow>(`UPDATE chat_sessions SET operator_id = $2 WHERE id = $1 AND status = 'ACTIVE' RETURNING *`, [id, operatorId]);
   }
 
   /** Closes an open session; undefined when it was closed already. */

@@ -1,5 +1,5 @@
 // SQL for the contacts table: the LINE users who talk to the Official Account (1:1 chats).
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 
 export type ChatMode = 'BOT' | 'HUMAN';
 export type FriendStatus = 'ACTIVE' | 'BLOCKED' | 'UNFOLLOWED';

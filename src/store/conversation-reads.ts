@@ -1,5 +1,5 @@
 // SQL for the conversation_reads table: how far each operator has read each conversation.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 import { pgIntArray } from './pg-arrays';
 
 export class ConversationReadsTable {

@@ -1,7 +1,7 @@
 // The inbox's read model: each contact with its latest session, its last message and what the
 // reading operator has not read yet. Reads across contacts, chat_sessions, messages, operators
 // and conversation_reads; the writes stay in those tables' own modules.
-import { Queryable, SqlParam } from '../db/sql';
+import type { Queryable, SqlParam } from '../db/sql';
 import type { ChatMode, FriendStatus } from './contacts';
 import type { SessionStatus } from './chat-sessions';
 import type { MessageDirection, MessageSender } from './messages';
@@ -102,10 +102,7 @@ export class ConversationsView {
 
   /** One contact's conversation row as `operatorId` sees it (also for contacts that never talked). */
   one(contactId: number, operatorId: number): Promise<ConversationRow | undefined> {
-    return this.q.row<ConversationRow>(
-      `${CONVERSATIONS.replace('WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)', 'WHERE c.id = $2')}`,
-      [operatorId, contactId],
-    );
+    return this.q.row<ConversationRow>(`${CONVERSATIONS.replace('WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)', 'WHERE c.id = $2')}`, [operatorId, contactId]);
   }
 
   /** Sessions waiting and active right now. */

@@ -1,6 +1,6 @@
 // SQL for the credentials table: each row's secrets are one Fernet token (`credentials`), its
 // metadata plain JSONB. At most one default per provider (credentials_one_default_key).
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 import type { Metadata, Provider } from '../credentials/providers';
 
 export interface CredentialRow {
@@ -46,7 +46,14 @@ export class CredentialsTable {
     return this.q.row<CredentialRow>(`SELECT * FROM credentials WHERE provider = $1 AND is_default`, [provider]);
   }
 
-  async insert(values: { name: string; provider: Provider; credentials: string; metadata: Metadata; is_active: boolean; is_default: boolean }): Promise<CredentialRow> {
+  async insert(values: {
+    name: string;
+    provider: Provider;
+    credentials: string;
+    metadata: Metadata;
+    is_active: boolean;
+    is_default: boolean;
+  }): Promise<CredentialRow> {
     return (await this.q.row<CredentialRow>(
       `INSERT INTO credentials (name, provider, credentials, metadata, is_active, is_default)
        VALUES ($1, $2, $3, $4::jsonb, $5, $6) RETURNING *`,
@@ -58,10 +65,10 @@ export class CredentialsTable {
     const columns = Object.keys(changes) as (keyof CredentialChanges)[];
     if (columns.length === 0) return this.byId(id);
     const sets = columns.map((c, i) => (c === 'metadata' ? `${c} = $${i + 2}::jsonb` : `${c} = $${i + 2}`));
-    return this.q.row<CredentialRow>(
-      `UPDATE credentials SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
-      [id, ...columns.map((c) => changes[c]!)],
-    );
+    return this.q.row<CredentialRow>(`UPDATE credentials SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, [
+      id,
+      ...columns.map((c) => changes[c]!),
+    ]);
   }
 
   async remove(id: number): Promise<boolean> {

@@ -1,5 +1,5 @@
 // SQL for the messages table: every message in and out of a 1:1 chat, with its delivery state.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 import { pgIntArray, pgTextArray } from './pg-arrays';
 
 export type MessageDirection = 'IN' | 'OUT';
@@ -83,7 +83,10 @@ export class MessagesTable {
   }
 
   /** Marks the outcome of one delivery attempt for the given messages. */
-  markDelivery(ids: number[], outcome: { status: 'SENT' | 'FAILED' | 'PENDING'; attempts: number; error?: string | null; lineMessageIds?: (string | null)[] }): Promise<MessageRow[]> {
+  markDelivery(
+    ids: number[],
+    outcome: { status: 'SENT' | 'FAILED' | 'PENDING'; attempts: number; error?: string | null; lineMessageIds?: (string | null)[] },
+  ): Promise<MessageRow[]> {
     return this.q.rows<MessageRow>(
       `UPDATE messages AS m SET delivery_status = $2, delivery_attempts = $3, delivery_error = $4,
          line_message_id = COALESCE(u.line_message_id, m.line_message_id)
@@ -116,24 +119,21 @@ export class MessagesTable {
   /** A page of the contact's history, newest first; `beforeId` continues after that message. */
   pageForContact(contactId: number, limit: number, beforeId?: number): Promise<MessageRow[]> {
     return beforeId === undefined
-      ? this.q.rows<MessageRow>(
-        `SELECT * FROM messages WHERE contact_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`,
-        [contactId, limit],
-      )
+      ? this.q.rows<MessageRow>(`SELECT * FROM messages WHERE contact_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`, [contactId, limit])
       : this.q.rows<MessageRow>(
-        `SELECT * FROM messages WHERE contact_id = $1
+          `SELECT * FROM messages WHERE contact_id = $1
            AND (created_at, id) < (SELECT created_at, id FROM messages WHERE id = $3 AND contact_id = $1)
          ORDER BY created_at DESC, id DESC LIMIT $2`,
-        [contactId, limit, beforeId],
-      );
+          [contactId, limit, beforeId],
+        );
   }
 
   /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */
   async recentIncoming(contactId: number, limit: number): Promise<MessageRow[]> {
-    const rows = await this.q.rows<MessageRow>(
-      `SELECT * FROM messages WHERE contact_id = $1 AND direction = 'IN' ORDER BY created_at DESC, id DESC LIMIT $2`,
-      [contactId, limit],
-    );
+    const rows = await this.q.rows<MessageRow>(`SELECT * FROM messages WHERE contact_id = $1 AND direction = 'IN' ORDER BY created_at DESC, id DESC LIMIT $2`, [
+      contactId,
+      limit,
+    ]);
     return rows.reverse();
   }
 

@@ -1,5 +1,5 @@
 // SQL for the operators table: the staff who log in to the inbox.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 import { pgIntArray } from './pg-arrays';
 
 export type OperatorRole = 'admin' | 'operator';
@@ -43,20 +43,22 @@ export class OperatorsTable {
   }
 
   async insert(values: { username: string; display_name: string; password_hash: string; role: OperatorRole }): Promise<OperatorRow> {
-    return (await this.q.row<OperatorRow>(
-      `INSERT INTO operators (username, display_name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING *`,
-      [values.username, values.display_name, values.password_hash, values.role],
-    ))!;
+    return (await this.q.row<OperatorRow>(`INSERT INTO operators (username, display_name, password_hash, role) VALUES ($1, $2, $3, $4) RETURNING *`, [
+      values.username,
+      values.display_name,
+      values.password_hash,
+      values.role,
+    ]))!;
   }
 
   async update(id: number, changes: OperatorChanges): Promise<OperatorRow | undefined> {
     const columns = Object.keys(changes) as (keyof OperatorChanges)[];
     if (columns.length === 0) return this.byId(id);
     const sets = columns.map((c, i) => `${c} = $${i + 2}`);
-    return this.q.row<OperatorRow>(
-      `UPDATE operators SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`,
-      [id, ...columns.map((c) => changes[c] as string | boolean)],
-    );
+    return this.q.row<OperatorRow>(`UPDATE operators SET ${sets.join(', ')}, updated_at = now() WHERE id = $1 RETURNING *`, [
+      id,
+      ...columns.map((c) => changes[c] as string | boolean),
+    ]);
   }
 
   async touchLogin(id: number): Promise<void> {

@@ -1,7 +1,7 @@
 // The analytics SQL, read only, over chat_sessions, messages and operators: the one place where
 // sessions are counted and timed. A session belongs to the day and hour its started_at falls in,
 // in the given time zone; an operator's messages are the OPERATOR messages they sent.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 
 /** Days from fromDate to toDate (both included, 'YYYY-MM-DD') as counted in timeZone. */
 export interface DayRange {
@@ -42,8 +42,7 @@ export interface DayFigures {
 
 // `column` falls from local midnight starting day $1 to local midnight ending day $2 in zone $3
 // (AT TIME ZONE on a local timestamp gives the instant, daylight saving included).
-const inRange = (column: string) =>
-  `${column} >= ($1::date)::timestamp AT TIME ZONE $3::text AND ${column} < ($2::date + 1)::timestamp AT TIME ZONE $3::text`;
+const inRange = (column: string) => `${column} >= ($1::date)::timestamp AT TIME ZONE $3::text AND ${column} < ($2::date + 1)::timestamp AT TIME ZONE $3::text`;
 
 /** Average seconds from started_at to `column` over the rows `where` holds for (avg skips nulls), to `digits` decimals. */
 const avgSecondsSince = (column: string, digits: number, where = 'TRUE') =>

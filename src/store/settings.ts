@@ -1,5 +1,5 @@
 // SQL for the settings table: named JSON values the operators can change at run time.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 
 export class SettingsTable {
   constructor(private readonly q: Queryable) {}

@@ -1,5 +1,5 @@
 // The tables, each behind the module that owns its SQL, on one connection or one transaction.
-import { Sql } from '../db/sql';
+import type { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
 import { ChatSessionsTable } from './chat-sessions';
 import { ChatAnalyticsTable } from './chat-analytics';

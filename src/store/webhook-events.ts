@@ -1,6 +1,6 @@
 // SQL for the webhook_events table: every LINE webhook event once, keyed by its webhookEventId,
 // which is how redeliveries (and the same body reaching two instances) are recognised.
-import { Queryable } from '../db/sql';
+import type { Queryable } from '../db/sql';
 import { pgTextArray } from './pg-arrays';
 
 export interface WebhookEventInsert {
@@ -57,9 +57,9 @@ export class WebhookEventsTable {
 
   async markProcessed(ids: string[], error: string | null = null): Promise<void> {
     if (ids.length === 0) return;
-    await this.q.exec(
-      `UPDATE webhook_events SET processed_at = now(), processing_error = $2 WHERE webhook_event_id = ANY($1::text[])`,
-      [pgTextArray(ids), error],
-    );
+    await this.q.exec(`UPDATE webhook_events SET processed_at = now(), processing_error = $2 WHERE webhook_event_id = ANY($1::text[])`, [
+      pgTextArray(ids),
+      error,
+    ]);
   }
 }

@@ -70,9 +70,7 @@ export function formatHandoffAlert(input: HandoffAlertInput): FormattedAlert {
 
 function render(input: HandoffAlertInput, link: string, previewChars: number): string {
   const name = input.displayName?.trim() ? clip(oneLine(input.displayName), NAME_CHARS) : input.lineUserId;
-  const heading = input.waitingMinutes === undefined
-    ? '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่'
-    : `⏰ ยังไม่มีเจ้าหน้าที่รับแชท (รอ ${Math.max(0, Math.floor(input.waitingMinutes))} นาที)`;
+  const heading = input.waitingMinutes === undefined ? '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่' : `⏰ ยังไม่มีเจ้าหน้าที่รับแชท (รอ ${Math.max(0, Math.floor(input.waitingMinutes))} นาที)`;
   const lines = [heading, '', `👤 ชื่อ: ${escapeHtml(name)}`, `📱 LINE ID: ${escapeHtml(input.lineUserId)}`];
   if (input.recentMessages.length > 0 && previewChars > 0) {
     lines.push('', '💬 ข้อความล่าสุด:');

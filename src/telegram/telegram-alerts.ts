@@ -10,7 +10,7 @@ import type { Credentials, ResolvedCredential } from '../credentials/credential-
 import type { Logger } from '../logger';
 import { readSettings } from '../live-chat/live-chat-settings';
 import { RECENT_MESSAGES } from '../live-chat/handoff';
-import { AlertMessage, FormattedAlert, formatHandoffAlert, toAlertMessages } from './handoff-alert';
+import { type AlertMessage, type FormattedAlert, formatHandoffAlert, toAlertMessages } from './handoff-alert';
 
 export interface TelegramAlertsOptions {
   /** The inbox's public base URL, for the link in the alert. */
@@ -83,12 +83,15 @@ export class TelegramAlerts {
     }
     const target = await this.target(request.credential);
     const recentMessages = given ?? (await this.recentMessages(request.contact, request.session));
-    return this.send(target, formatHandoffAlert({
-      lineUserId,
-      displayName: typeof request.contact.display_name === 'string' ? request.contact.display_name : null,
-      recentMessages,
-      adminUrl: this.options.adminUrl,
-    }));
+    return this.send(
+      target,
+      formatHandoffAlert({
+        lineUserId,
+        displayName: typeof request.contact.display_name === 'string' ? request.contact.display_name : null,
+        recentMessages,
+        adminUrl: this.options.adminUrl,
+      }),
+    );
   }
 
   /**
@@ -107,13 +110,16 @@ export class TelegramAlerts {
       try {
         target ??= await this.target(credential);
         const contact = await this.store.contacts.byId(session.contact_id);
-        await this.send(target, formatHandoffAlert({
-          lineUserId: session.line_user_id,
-          displayName: contact?.display_name,
-          recentMessages: await this.store.messages.recentIncoming(session.contact_id, RECENT_MESSAGES),
-          adminUrl: this.options.adminUrl,
-          waitingMinutes: (now - new Date(session.started_at).getTime()) / 60_000,
-        }));
+        await this.send(
+          target,
+          formatHandoffAlert({
+            lineUserId: session.line_user_id,
+            displayName: contact?.display_name,
+            recentMessages: await this.store.messages.recentIncoming(session.contact_id, RECENT_MESSAGES),
+            adminUrl: this.options.adminUrl,
+            waitingMinutes: (now - new Date(session.started_at).getTime()) / 60_000,
+          }),
+        );
         round.sent++;
       } catch (err) {
         round.failed.push({ session_id: session.id, error: (err as Error).message });

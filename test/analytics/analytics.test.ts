@@ -1,9 +1,9 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, call, login, startApiServer } from '../support/api-server';
+import { type ApiServer, call, login, startApiServer } from '../support/api-server';
 import { Store } from '../../src/store/store';
 import { Analytics } from '../../src/analytics/analytics-service';
-import { HttpError } from '../../src/http/errors';
+import type { HttpError } from '../../src/http/errors';
 import { hashPassword } from '../../src/auth/passwords';
 
 // Sessions with known times (Asia/Bangkok is UTC+7, no daylight saving):
@@ -17,7 +17,12 @@ import { hashPassword } from '../../src/auth/passwords';
 // bob 12 Mar 03:20Z and 17:05Z (Bangkok 13 Mar); dave does nothing.
 const at = (iso: string, plusSeconds = 0) => new Date(Date.parse(iso) + plusSeconds * 1000);
 
-interface Ids { alice: number; bob: number; carol: number; dave: number }
+interface Ids {
+  alice: number;
+  bob: number;
+  carol: number;
+  dave: number;
+}
 
 /** Alice may log in (a plain operator, not an admin). */
 const ALICE = { username: 'alice', password: 'alice-password-1' };
@@ -27,16 +32,30 @@ async function seed(store: Store): Promise<Ids> {
   const aliceHash = await hashPassword(ALICE.password);
   const operator = async (username: string, display_name: string) =>
     (await store.operators.insert({ username, display_name, password_hash: username === 'alice' ? aliceHash : 'not-a-hash', role: 'operator' })).id;
-  const ids = { alice: await operator('alice', 'Alice A.'), bob: await operator('bob', 'Bob B.'), carol: await operator('carol', 'Carol C.'), dave: await operator('dave', 'Dave D.') };
+  const ids = {
+    alice: await operator('alice', 'Alice A.'),
+    bob: await operator('bob', 'Bob B.'),
+    carol: await operator('carol', 'Carol C.'),
+    dave: await operator('dave', 'Dave D.'),
+  };
   let contacts = 0;
   const session = async (s: { operator: number | null; status: string; started: string; claim?: number; reply?: number; close?: number; messages: number }) => {
     const contact = (await sql.row<{ id: number }>(`INSERT INTO contacts (line_user_id) VALUES ($1) RETURNING id`, [`U${++contacts}`]))!.id;
     await sql.exec(
       `INSERT INTO chat_sessions (contact_id, line_user_id, operator_id, status, started_at, claimed_at, first_response_at, closed_at, message_count, closed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [contact, `U${contacts}`, s.operator, s.status, at(s.started), s.claim === undefined ? null : at(s.started, s.claim),
-        s.reply === undefined ? null : at(s.started, s.reply), s.close === undefined ? null : at(s.started, s.close), s.messages,
-        s.status === 'CLOSED' ? 'OPERATOR' : null],
+      [
+        contact,
+        `U${contacts}`,
+        s.operator,
+        s.status,
+        at(s.started),
+        s.claim === undefined ? null : at(s.started, s.claim),
+        s.reply === undefined ? null : at(s.started, s.reply),
+        s.close === undefined ? null : at(s.started, s.close),
+        s.messages,
+        s.status === 'CLOSED' ? 'OPERATOR' : null,
+      ],
     );
     return contact;
   };
@@ -92,7 +111,11 @@ describeEachDatabase('analytics', (db) => {
         avg_first_reply_seconds: 120, // (90 + 150) / 2
         avg_resolution_seconds: 900, // (600 + 1200) / 2
         avg_messages_per_session: 3.5, // (4 + 6 + 3 + 1) / 4
-        sessions_per_day: [{ date: '2025-03-10', sessions: 1 }, { date: '2025-03-11', sessions: 1 }, { date: '2025-03-12', sessions: 2 }],
+        sessions_per_day: [
+          { date: '2025-03-10', sessions: 1 },
+          { date: '2025-03-11', sessions: 1 },
+          { date: '2025-03-12', sessions: 2 },
+        ],
         response_time_by_hour: hours({ 0: [1, 121], 9: [1, 60], 10: [1, 31], 23: [1, null] }),
       });
     });
@@ -100,31 +123,68 @@ describeEachDatabase('analytics', (db) => {
     it('counts days and hours in the zone asked for, and fills days without sessions with zero', async () => {
       const utc = await analytics().overview({ fromDate: '2025-03-10', toDate: '2025-03-12', timeZone: 'UTC' });
       assert.deepStrictEqual(
-        { total: utc.total_sessions, closed: utc.closed_sessions, first: utc.avg_first_response_seconds, reply: utc.avg_first_reply_seconds, resolution: utc.avg_resolution_seconds, messages: utc.avg_messages_per_session },
+        {
+          total: utc.total_sessions,
+          closed: utc.closed_sessions,
+          first: utc.avg_first_response_seconds,
+          reply: utc.avg_first_reply_seconds,
+          resolution: utc.avg_resolution_seconds,
+          messages: utc.avg_messages_per_session,
+        },
         // S1 S2 S3 S4 S6: first (60 + 121 + 31 + 40) / 4 = 63; resolution (600 + 1200 + 400) / 3 = 733.33…; messages 16 / 5
         { total: 5, closed: 3, first: 63, reply: 120, resolution: 733.3, messages: 3.2 },
       );
       assert.strictEqual(utc.time_zone, 'UTC');
-      assert.deepStrictEqual(utc.sessions_per_day, [{ date: '2025-03-10', sessions: 2 }, { date: '2025-03-11', sessions: 0 }, { date: '2025-03-12', sessions: 3 }]);
+      assert.deepStrictEqual(utc.sessions_per_day, [
+        { date: '2025-03-10', sessions: 2 },
+        { date: '2025-03-11', sessions: 0 },
+        { date: '2025-03-12', sessions: 3 },
+      ]);
       assert.deepStrictEqual(utc.response_time_by_hour, hours({ 2: [1, 60], 3: [1, 31], 16: [1, null], 17: [2, 80.5] }));
 
       const week = await analytics().overview({ fromDate: '2025-03-06', toDate: '2025-03-12', timeZone: 'UTC' });
-      assert.deepStrictEqual(week.sessions_per_day.map((d) => d.sessions), [0, 0, 0, 1, 2, 0, 3]);
+      assert.deepStrictEqual(
+        week.sessions_per_day.map((d) => d.sessions),
+        [0, 0, 0, 1, 2, 0, 3],
+      );
       assert.strictEqual(week.total_sessions, 6);
     });
 
     it("narrows to one operator's sessions; waiting sessions are everyone's", async () => {
       const alice = await analytics().overview({ fromDate: '2025-03-10', toDate: '2025-03-12', operatorId: ids.alice });
-      assert.deepStrictEqual({ ...alice, response_time_by_hour: undefined }, {
-        from_date: '2025-03-10', to_date: '2025-03-12', time_zone: 'Asia/Bangkok',
-        total_sessions: 2, closed_sessions: 2, waiting_now: 1, active_now: 0,
-        avg_first_response_seconds: 90.5, avg_first_reply_seconds: 120, avg_resolution_seconds: 900, avg_messages_per_session: 5,
-        sessions_per_day: [{ date: '2025-03-10', sessions: 1 }, { date: '2025-03-11', sessions: 1 }, { date: '2025-03-12', sessions: 0 }],
-        response_time_by_hour: undefined,
-      });
+      assert.deepStrictEqual(
+        { ...alice, response_time_by_hour: undefined },
+        {
+          from_date: '2025-03-10',
+          to_date: '2025-03-12',
+          time_zone: 'Asia/Bangkok',
+          total_sessions: 2,
+          closed_sessions: 2,
+          waiting_now: 1,
+          active_now: 0,
+          avg_first_response_seconds: 90.5,
+          avg_first_reply_seconds: 120,
+          avg_resolution_seconds: 900,
+          avg_messages_per_session: 5,
+          sessions_per_day: [
+            { date: '2025-03-10', sessions: 1 },
+            { date: '2025-03-11', sessions: 1 },
+            { date: '2025-03-12', sessions: 0 },
+          ],
+          response_time_by_hour: undefined,
+        },
+      );
       const bob = await analytics().overview({ fromDate: '2025-03-10', toDate: '2025-03-12', operatorId: ids.bob });
       assert.deepStrictEqual(
-        [bob.total_sessions, bob.closed_sessions, bob.active_now, bob.avg_first_response_seconds, bob.avg_first_reply_seconds, bob.avg_resolution_seconds, bob.avg_messages_per_session],
+        [
+          bob.total_sessions,
+          bob.closed_sessions,
+          bob.active_now,
+          bob.avg_first_response_seconds,
+          bob.avg_first_reply_seconds,
+          bob.avg_resolution_seconds,
+          bob.avg_messages_per_session,
+        ],
         [1, 0, 1, 31, null, null, 3],
       );
       const dave = await analytics().overview({ fromDate: '2025-03-10', toDate: '2025-03-12', operatorId: ids.dave });
@@ -137,7 +197,10 @@ describeEachDatabase('analytics', (db) => {
     it('defaults to the last seven days up to today in the zone, and to the time_zone setting', async () => {
       // 18:00Z on 12 Mar is already 13 Mar in Bangkok
       const bangkok = await analyticsAt('2025-03-12T18:00:00Z').overview({});
-      assert.deepStrictEqual([bangkok.from_date, bangkok.to_date, bangkok.time_zone, bangkok.sessions_per_day.length], ['2025-03-07', '2025-03-13', 'Asia/Bangkok', 7]);
+      assert.deepStrictEqual(
+        [bangkok.from_date, bangkok.to_date, bangkok.time_zone, bangkok.sessions_per_day.length],
+        ['2025-03-07', '2025-03-13', 'Asia/Bangkok', 7],
+      );
       assert.strictEqual(bangkok.total_sessions, 6); // 7 to 13 Mar in Bangkok holds all six, S5 (9 Mar) to S6 (13 Mar)
       await store.settings.set('time_zone', 'UTC');
       const utc = await analyticsAt('2025-03-12T18:00:00Z').overview({ fromDate: '2025-03-10' });
@@ -173,9 +236,39 @@ describeEachDatabase('analytics', (db) => {
         to_date: '2025-03-12',
         time_zone: 'Asia/Bangkok',
         operators: [
-          { operator_id: ids.alice, username: 'alice', display_name: 'Alice A.', sessions: 2, closed_sessions: 2, avg_first_response_seconds: 90.5, avg_first_reply_seconds: 120, avg_resolution_seconds: 900, messages_sent: 2 },
-          { operator_id: ids.bob, username: 'bob', display_name: 'Bob B.', sessions: 1, closed_sessions: 0, avg_first_response_seconds: 31, avg_first_reply_seconds: null, avg_resolution_seconds: null, messages_sent: 1 },
-          { operator_id: ids.carol, username: 'carol', display_name: 'Carol C.', sessions: 0, closed_sessions: 0, avg_first_response_seconds: null, avg_first_reply_seconds: null, avg_resolution_seconds: null, messages_sent: 1 },
+          {
+            operator_id: ids.alice,
+            username: 'alice',
+            display_name: 'Alice A.',
+            sessions: 2,
+            closed_sessions: 2,
+            avg_first_response_seconds: 90.5,
+            avg_first_reply_seconds: 120,
+            avg_resolution_seconds: 900,
+            messages_sent: 2,
+          },
+          {
+            operator_id: ids.bob,
+            username: 'bob',
+            display_name: 'Bob B.',
+            sessions: 1,
+            closed_sessions: 0,
+            avg_first_response_seconds: 31,
+            avg_first_reply_seconds: null,
+            avg_resolution_seconds: null,
+            messages_sent: 1,
+          },
+          {
+            operator_id: ids.carol,
+            username: 'carol',
+            display_name: 'Carol C.',
+            sessions: 0,
+            closed_sessions: 0,
+            avg_first_response_seconds: null,
+            avg_first_reply_seconds: null,
+            avg_resolution_seconds: null,
+            messages_sent: 1,
+          },
         ],
       });
     });
@@ -183,7 +276,10 @@ describeEachDatabase('analytics', (db) => {
     it('counts in the zone asked for', async () => {
       const utc = await analytics().operators({ fromDate: '2025-03-12', toDate: '2025-03-12', timeZone: 'UTC' });
       // S3 and S6 and both of bob's messages are on 12 Mar in UTC
-      assert.deepStrictEqual(utc.operators.map((o) => [o.username, o.sessions, o.closed_sessions, o.avg_first_response_seconds, o.avg_resolution_seconds, o.messages_sent]), [['bob', 2, 1, 35.5, 400, 2]]);
+      assert.deepStrictEqual(
+        utc.operators.map((o) => [o.username, o.sessions, o.closed_sessions, o.avg_first_response_seconds, o.avg_resolution_seconds, o.messages_sent]),
+        [['bob', 2, 1, 35.5, 400, 2]],
+      );
     });
   });
 
@@ -195,8 +291,22 @@ describeEachDatabase('analytics', (db) => {
       const result = await analytics().aggregateDay('2025-03-11');
       const expected = [
         { date: '2025-03-11', operator_id: null, total_sessions: 1, avg_response_time_seconds: 121, avg_resolution_time_seconds: 1200, total_messages_sent: 2 },
-        { date: '2025-03-11', operator_id: ids.alice, total_sessions: 1, avg_response_time_seconds: 121, avg_resolution_time_seconds: 1200, total_messages_sent: 1 },
-        { date: '2025-03-11', operator_id: ids.carol, total_sessions: 0, avg_response_time_seconds: null, avg_resolution_time_seconds: null, total_messages_sent: 1 },
+        {
+          date: '2025-03-11',
+          operator_id: ids.alice,
+          total_sessions: 1,
+          avg_response_time_seconds: 121,
+          avg_resolution_time_seconds: 1200,
+          total_messages_sent: 1,
+        },
+        {
+          date: '2025-03-11',
+          operator_id: ids.carol,
+          total_sessions: 0,
+          avg_response_time_seconds: null,
+          avg_resolution_time_seconds: null,
+          total_messages_sent: 1,
+        },
       ];
       assert.deepStrictEqual(result, { date: '2025-03-11', rows: expected });
       assert.deepStrictEqual(await stored(), expected);
@@ -207,7 +317,14 @@ describeEachDatabase('analytics', (db) => {
       // UTC 10 Mar: S1 and S2 (alice): response (60 + 121) / 2 = 90.5 → 91, resolution 900
       assert.deepStrictEqual((await analytics().aggregateDay('2025-03-10')).rows, [
         { date: '2025-03-10', operator_id: null, total_sessions: 2, avg_response_time_seconds: 91, avg_resolution_time_seconds: 900, total_messages_sent: 2 },
-        { date: '2025-03-10', operator_id: ids.alice, total_sessions: 2, avg_response_time_seconds: 91, avg_resolution_time_seconds: 900, total_messages_sent: 2 },
+        {
+          date: '2025-03-10',
+          operator_id: ids.alice,
+          total_sessions: 2,
+          avg_response_time_seconds: 91,
+          avg_resolution_time_seconds: 900,
+          total_messages_sent: 2,
+        },
       ]);
     });
 
@@ -222,14 +339,30 @@ describeEachDatabase('analytics', (db) => {
 
       await store.sql.exec(`DELETE FROM messages WHERE operator_id = $1`, [ids.carol]);
       const third = await analytics().aggregateDay('2025-03-11');
-      assert.deepStrictEqual(third.rows.map((r) => [r.operator_id, r.total_messages_sent]), [[null, 1], [ids.alice, 1]]);
-      assert.deepStrictEqual((await stored()).filter((r) => r.date === '2025-03-11'), third.rows);
+      assert.deepStrictEqual(
+        third.rows.map((r) => [r.operator_id, r.total_messages_sent]),
+        [
+          [null, 1],
+          [ids.alice, 1],
+        ],
+      );
+      assert.deepStrictEqual(
+        (await stored()).filter((r) => r.date === '2025-03-11'),
+        third.rows,
+      );
       assert.strictEqual((await stored()).filter((r) => r.date === '2025-03-12').length, 2, 'other days are left alone');
     });
 
     it('stores a whole-day row of zeros for a day without anything', async () => {
       assert.deepStrictEqual((await analytics().aggregateDay('2025-03-01')).rows, [
-        { date: '2025-03-01', operator_id: null, total_sessions: 0, avg_response_time_seconds: null, avg_resolution_time_seconds: null, total_messages_sent: 0 },
+        {
+          date: '2025-03-01',
+          operator_id: null,
+          total_sessions: 0,
+          avg_response_time_seconds: null,
+          avg_resolution_time_seconds: null,
+          total_messages_sent: 0,
+        },
       ]);
     });
 
@@ -238,8 +371,22 @@ describeEachDatabase('analytics', (db) => {
       assert.deepStrictEqual(await analyticsAt('2025-03-12T18:00:00Z').aggregateDay(), {
         date: '2025-03-12',
         rows: [
-          { date: '2025-03-12', operator_id: null, total_sessions: 2, avg_response_time_seconds: 31, avg_resolution_time_seconds: null, total_messages_sent: 1 },
-          { date: '2025-03-12', operator_id: ids.bob, total_sessions: 1, avg_response_time_seconds: 31, avg_resolution_time_seconds: null, total_messages_sent: 1 },
+          {
+            date: '2025-03-12',
+            operator_id: null,
+            total_sessions: 2,
+            avg_response_time_seconds: 31,
+            avg_resolution_time_seconds: null,
+            total_messages_sent: 1,
+          },
+          {
+            date: '2025-03-12',
+            operator_id: ids.bob,
+            total_sessions: 1,
+            avg_response_time_seconds: 31,
+            avg_resolution_time_seconds: null,
+            total_messages_sent: 1,
+          },
         ],
       });
       await store.settings.set('time_zone', 'UTC');
@@ -271,20 +418,46 @@ describeEachDatabase('analytics', (db) => {
       const overview = await get(`/admin/live-chat/analytics?from_date=2025-03-10&to_date=2025-03-12&tz=UTC&operator_id=${ids.alice}`);
       assert.strictEqual(overview.status, 200);
       assert.deepStrictEqual(overview.body, {
-        from_date: '2025-03-10', to_date: '2025-03-12', time_zone: 'UTC',
-        total_sessions: 2, closed_sessions: 2, waiting_now: 1, active_now: 0,
-        avg_first_response_seconds: 90.5, avg_first_reply_seconds: 120, avg_resolution_seconds: 900, avg_messages_per_session: 5,
-        sessions_per_day: [{ date: '2025-03-10', sessions: 2 }, { date: '2025-03-11', sessions: 0 }, { date: '2025-03-12', sessions: 0 }],
+        from_date: '2025-03-10',
+        to_date: '2025-03-12',
+        time_zone: 'UTC',
+        total_sessions: 2,
+        closed_sessions: 2,
+        waiting_now: 1,
+        active_now: 0,
+        avg_first_response_seconds: 90.5,
+        avg_first_reply_seconds: 120,
+        avg_resolution_seconds: 900,
+        avg_messages_per_session: 5,
+        sessions_per_day: [
+          { date: '2025-03-10', sessions: 2 },
+          { date: '2025-03-11', sessions: 0 },
+          { date: '2025-03-12', sessions: 0 },
+        ],
         response_time_by_hour: hours({ 2: [1, 60], 17: [1, 121] }),
       });
 
       const operators = await get('/admin/live-chat/analytics/operators?from_date=2025-03-10&to_date=2025-03-12');
       assert.strictEqual(operators.status, 200);
       assert.deepStrictEqual(Object.keys(operators.body), ['from_date', 'to_date', 'time_zone', 'operators']);
-      assert.deepStrictEqual(operators.body.operators.map((o: any) => [o.username, o.sessions, o.messages_sent]), [['alice', 2, 2], ['bob', 1, 1], ['carol', 0, 1]]);
+      assert.deepStrictEqual(
+        operators.body.operators.map((o: any) => [o.username, o.sessions, o.messages_sent]),
+        [
+          ['alice', 2, 2],
+          ['bob', 1, 1],
+          ['carol', 0, 1],
+        ],
+      );
       assert.deepStrictEqual(Object.keys(operators.body.operators[0]), [
-        'operator_id', 'username', 'display_name', 'sessions', 'closed_sessions',
-        'avg_first_response_seconds', 'avg_first_reply_seconds', 'avg_resolution_seconds', 'messages_sent',
+        'operator_id',
+        'username',
+        'display_name',
+        'sessions',
+        'closed_sessions',
+        'avg_first_response_seconds',
+        'avg_first_reply_seconds',
+        'avg_resolution_seconds',
+        'messages_sent',
       ]);
     });
 

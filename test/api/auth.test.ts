@@ -1,6 +1,6 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import { ADMIN, ApiServer, call, login, startApiServer } from '../support/api-server';
+import { ADMIN, type ApiServer, call, login, startApiServer } from '../support/api-server';
 
 describeEachDatabase('API door: login, tokens, logout', (db) => {
   let api: ApiServer;
@@ -92,7 +92,10 @@ describeEachDatabase('API: operator accounts', (db) => {
     assert.strictEqual(created.body.display_name, 'สมชาย นามสมมติ');
     assert.strictEqual(created.body.role, 'operator');
     const list = await call(api.baseUrl, 'GET', '/admin/operators', { token: admin });
-    assert.deepStrictEqual(list.body.operators.map((o: { username: string }) => o.username), ['admin', 'somchai']);
+    assert.deepStrictEqual(
+      list.body.operators.map((o: { username: string }) => o.username),
+      ['admin', 'somchai'],
+    );
     assert.doesNotMatch(JSON.stringify(list.body), /hash|scrypt/);
     const promoted = await call(api.baseUrl, 'PUT', `/admin/operators/${created.body.id}`, { token: admin, body: { role: 'admin' } });
     assert.strictEqual(promoted.status, 200);

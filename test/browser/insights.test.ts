@@ -2,13 +2,13 @@
 // point) and the loopback LINE: friends made through signed webhooks (a follow, an unfollow, a
 // refollow), a handoff claimed, answered and closed by an operator through the REST API; then
 // what the pages show is held against what the API answers.
-import assert from 'assert';
+import assert from 'node:assert';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, followEvent, messageEvent, sign, unfollowEvent, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, RunningProduct, startProduct } from '../support/product';
+import { eventually, type RunningProduct, startProduct } from '../support/product';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -31,7 +31,9 @@ describe('inbox in the browser: friends and analytics', function () {
   async function webhook(events: Record<string, unknown>[]): Promise<void> {
     const body = webhookBody(events);
     const res = await fetch(`${product.baseUrl}/line/webhook`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body: new Uint8Array(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
     });
     assert.strictEqual(res.status, 200);
   }
@@ -111,8 +113,13 @@ describe('inbox in the browser: friends and analytics', function () {
     // Newest contact first, as the API answers.
     const api = (await get('/admin/friends', somsri)).friends;
     await expectIds(api.map((f: any) => f.line_user_id));
-    assert.deepStrictEqual(api.map((f: any) => f.line_user_id), [asker, leaver, refollower]);
-    const statuses = await rows().locator('.badge.status').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
+    assert.deepStrictEqual(
+      api.map((f: any) => f.line_user_id),
+      [asker, leaver, refollower],
+    );
+    const statuses = await rows()
+      .locator('.badge.status')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     assert.deepStrictEqual(statuses, ['ACTIVE', 'UNFOLLOWED', 'ACTIVE']);
     assert.match(await row(leaver).locator('.badge.status').innerText(), /เลิกติดตาม/);
 
@@ -149,7 +156,10 @@ describe('inbox in the browser: friends and analytics', function () {
     assert.deepStrictEqual(await events.evaluateAll((els) => els.map((e) => e.getAttribute('data-event'))), ['FOLLOW', 'UNFOLLOW', 'REFOLLOW']);
     assert.deepStrictEqual(await events.locator('strong').allInnerTexts(), ['เพิ่มเพื่อน', 'เลิกติดตาม', 'กลับมาเป็นเพื่อน']);
     const apiEvents = (await get(`/admin/friends/${refollower}/events`, somsri)).events;
-    assert.deepStrictEqual(await events.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime'))), apiEvents.map((e: any) => e.created_at));
+    assert.deepStrictEqual(
+      await events.locator('time').evaluateAll((els) => els.map((e) => e.getAttribute('datetime'))),
+      apiEvents.map((e: any) => e.created_at),
+    );
     await screenshot(page, 'friends-timeline');
 
     // English, then back.
@@ -185,13 +195,17 @@ describe('inbox in the browser: friends and analytics', function () {
   async function chartPainted(chart: Locator): Promise<void> {
     const canvas = chart.locator('canvas');
     await canvas.waitFor();
-    await eventually(() => canvas.evaluate((c: HTMLCanvasElement) => {
-      if (!c.width || !c.height) return false;
-      const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
-      let painted = 0;
-      for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
-      return painted > 500;
-    }), 5000);
+    await eventually(
+      () =>
+        canvas.evaluate((c: HTMLCanvasElement) => {
+          if (!c.width || !c.height) return false;
+          const pixels = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+          let painted = 0;
+          for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) painted++;
+          return painted > 500;
+        }),
+      5000,
+    );
     assert.ok((await canvas.getAttribute('aria-label'))!.length > 10, 'the chart has a text summary');
   }
 
@@ -224,10 +238,18 @@ describe('inbox in the browser: friends and analytics', function () {
     assert.strictEqual(await page.locator('llc-sessions-chart table tbody tr').last().locator('td').innerText(), '1');
 
     const ops = (await get('/admin/live-chat/analytics/operators', somsri)).operators;
-    assert.deepStrictEqual(ops.map((o: any) => [o.username, o.sessions, o.messages_sent]), [[SOMSRI.username, 1, 1]]);
+    assert.deepStrictEqual(
+      ops.map((o: any) => [o.username, o.sessions, o.messages_sent]),
+      [[SOMSRI.username, 1, 1]],
+    );
     const cells = await page.locator(`llc-operator-table tr[data-operator="${SOMSRI.username}"]`).locator('th, td').allInnerTexts();
     assert.deepStrictEqual(cells, [
-      `สมศรี @${SOMSRI.username}`, '1', '1', thaiDuration(ops[0].avg_first_response_seconds), thaiDuration(ops[0].avg_resolution_seconds), '1',
+      `สมศรี @${SOMSRI.username}`,
+      '1',
+      '1',
+      thaiDuration(ops[0].avg_first_response_seconds),
+      thaiDuration(ops[0].avg_resolution_seconds),
+      '1',
     ]);
     await screenshot(page, 'analytics');
 
@@ -278,7 +300,10 @@ describe('inbox in the browser: friends and analytics', function () {
     assert.ok(first.next_cursor);
     await signIn(page, product.baseUrl, SOMSRI, '/admin/friends');
     await eventually(async () => (await shownIds()).length === 50);
-    assert.deepStrictEqual(await shownIds(), first.friends.map((f: any) => f.line_user_id));
+    assert.deepStrictEqual(
+      await shownIds(),
+      first.friends.map((f: any) => f.line_user_id),
+    );
     await page.getByRole('button', { name: 'โหลดเพิ่ม' }).click();
     await eventually(async () => (await rows().count()) === 53);
     assert.deepStrictEqual((await shownIds()).slice(50), [asker, leaver, refollower]);

@@ -2,14 +2,14 @@
 // loopback LINE and Telegram stand-ins: a handoff arriving live, claim, answer (and a refused
 // push retried), what users send shown literally, the BOT/HUMAN switch with its confirmation,
 // close, the Telegram ?user= link, another operator's claim, and the phone layout.
-import assert from 'assert';
+import assert from 'node:assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, MESSAGE_SAMPLES, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, RunningProduct, startProduct } from '../support/product';
-import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { eventually, type RunningProduct, startProduct } from '../support/product';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -96,20 +96,25 @@ describe('inbox in the browser: the live chat page', function () {
     await telegram?.close();
   });
 
-  afterEach(function () {
+  afterEach(() => {
     assert.deepStrictEqual(errors, [], 'no script errors in the page');
   });
 
   async function webhook(events: Record<string, unknown>[]): Promise<void> {
     const body = webhookBody(events);
     const res = await fetch(`${product.baseUrl}/line/webhook`, {
-      method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body: new Uint8Array(body),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
     });
     assert.strictEqual(res.status, 200);
   }
-  const say = (message: string | Record<string, unknown>, from = user) => webhook([messageEvent(message, { userId: from, replyToken: line.issueReplyToken() })]);
-  const pushed = (to: string, text?: string) => line.requestsTo('POST', '/v2/bot/message/push')
-    .filter((r) => r.body?.to === to && (text === undefined || r.body.messages?.some((m: { text?: string }) => m.text === text)));
+  const say = (message: string | Record<string, unknown>, from = user) =>
+    webhook([messageEvent(message, { userId: from, replyToken: line.issueReplyToken() })]);
+  const pushed = (to: string, text?: string) =>
+    line
+      .requestsTo('POST', '/v2/bot/message/push')
+      .filter((r) => r.body?.to === to && (text === undefined || r.body.messages?.some((m: { text?: string }) => m.text === text)));
   const row = (p: Page, name: string) => p.locator('llc-conversation-item').filter({ hasText: name });
   const bubble = (p: Page, text: string) => p.locator('llc-message-bubble').filter({ hasText: text });
 
@@ -128,9 +133,11 @@ describe('inbox in the browser: the live chat page', function () {
     assert.strictEqual(await waiting.filter({ hasText: 'เจ้าหน้าที่จะติดต่อกลับ' }).count(), 0);
     await page.getByTestId('waiting-badge').filter({ hasText: 'รอ 1' }).waitFor();
     await eventually(async () => (await page.title()) === '(1) Live Chat');
-    const notes = await eventually(() => page.evaluate(() => (window as unknown as { __notes: { body?: string }[] }).__notes).then((n) => (n.length ? n : undefined)));
+    const notes = await eventually(() =>
+      page.evaluate(() => (window as unknown as { __notes: { body?: string }[] }).__notes).then((n) => (n.length ? n : undefined)),
+    );
     assert.ok(notes![0].body?.includes(NAME), JSON.stringify(notes));
-    assert.ok(await page.evaluate(() => (window as unknown as { __beeps: number }).__beeps) >= 2, 'a two-tone beep');
+    assert.ok((await page.evaluate(() => (window as unknown as { __beeps: number }).__beeps)) >= 2, 'a two-tone beep');
     await screenshot(page, 'live-chat-1-waiting');
   });
 
@@ -266,7 +273,11 @@ describe('inbox in the browser: the live chat page', function () {
     const chatty = userId();
     line.setProfile(chatty, { displayName: 'ช่างคุย' });
     // 30 messages (sent over the last minute) and the bot's 30 answers: more than one page (50).
-    await webhook(Array.from({ length: 30 }, (_, i) => messageEvent(`เรื่องที่ ${i}`, { userId: chatty, replyToken: line.issueReplyToken(), timestamp: Date.now() - 60000 + i * 1000 })));
+    await webhook(
+      Array.from({ length: 30 }, (_, i) =>
+        messageEvent(`เรื่องที่ ${i}`, { userId: chatty, replyToken: line.issueReplyToken(), timestamp: Date.now() - 60000 + i * 1000 }),
+      ),
+    );
     await eventually(async () => (await call(api, 'GET', `/admin/live-chat/conversations/${chatty}?limit=200`, { token: owner })).body.messages?.length === 60);
     await page.goto(`${product.baseUrl}/admin/live-chat?user=${chatty}`);
     await bubble(page, 'เรื่องที่ 29').waitFor();
@@ -285,7 +296,7 @@ describe('inbox in the browser: the live chat page', function () {
     assert.ok(box && view && box.y >= view.y - box.height && box.y <= view.y + view.height, JSON.stringify({ box, view }));
   });
 
-  it('shows who holds a chat, and the API\'s refusal when another operator claimed it first', async () => {
+  it("shows who holds a chat, and the API's refusal when another operator claimed it first", async () => {
     await say('ติดต่อเจ้าหน้าที่', second);
     const somsri = await browser.newContext({ viewport: { width: 1280, height: 820 } });
     somsri.setDefaultTimeout(10000);
@@ -331,7 +342,11 @@ describe('inbox in the browser: the live chat page', function () {
     await replies.click();
     await page.getByRole('tab', { name: 'ที่บันทึกไว้' }).click();
     await page.getByRole('note').filter({ hasText: 'บันทึกไว้ในเบราว์เซอร์นี้เท่านั้น' }).waitFor();
-    const flex = { type: 'flex', altText: 'เวลาทำการ', contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'จ.–ศ. 9:00–18:00' }] } } };
+    const flex = {
+      type: 'flex',
+      altText: 'เวลาทำการ',
+      contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [{ type: 'text', text: 'จ.–ศ. 9:00–18:00' }] } },
+    };
     await page.getByLabel('ชื่อ', { exact: true }).fill('เวลาทำการ');
     await page.getByLabel(/LINE message object/).fill('{ not json');
     await page.getByRole('button', { name: 'บันทึก', exact: true }).click();
@@ -354,7 +369,9 @@ describe('inbox in the browser: the live chat page', function () {
     await page.getByLabel(/ลิงก์รูป \(https/).fill('https://example.com/photo.jpg');
     await page.locator('llc-attachment-form').getByRole('button', { name: 'ส่ง', exact: true }).click();
     const image = await eventually(() => pushed(second).find((r) => r.body.messages[0].type === 'image'));
-    assert.deepStrictEqual(image!.body.messages, [{ type: 'image', originalContentUrl: 'https://example.com/photo.jpg', previewImageUrl: 'https://example.com/photo.jpg' }]);
+    assert.deepStrictEqual(image!.body.messages, [
+      { type: 'image', originalContentUrl: 'https://example.com/photo.jpg', previewImageUrl: 'https://example.com/photo.jpg' },
+    ]);
     await bubble(page, 'รูปภาพ').getByRole('link', { name: 'เปิดรูป' }).waitFor();
     await screenshot(page, 'live-chat-12-sent-replies');
   });
@@ -375,14 +392,21 @@ describe('inbox in the browser: the live chat page', function () {
     await screenshot(small, 'live-chat-10-phone-chat');
 
     // Keyboard users land on the back button, and back on the row they came from.
-    assert.strictEqual(await small.evaluate(() => {
-      let el: Element | null = document.activeElement;
-      while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-      return el?.getAttribute('aria-label');
-    }), 'กลับไปที่รายการแชท');
+    assert.strictEqual(
+      await small.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.getAttribute('aria-label');
+      }),
+      'กลับไปที่รายการแชท',
+    );
     await small.keyboard.press('Enter');
     await row(small, 'มานี มีนา').waitFor();
-    await eventually(() => row(small, 'มานี มีนา').locator('button').evaluate((b) => b.matches(':focus')));
+    await eventually(() =>
+      row(small, 'มานี มีนา')
+        .locator('button')
+        .evaluate((b) => b.matches(':focus')),
+    );
     assert.ok(small.url().endsWith('/admin/live-chat'), small.url());
     // In English, the page speaks English.
     await small.getByLabel('ภาษา').selectOption('en');

@@ -1,7 +1,7 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import type { Browser, Page } from 'playwright-core';
 import { tempDir } from '../support/databases';
-import { RunningProduct, startProduct } from '../support/product';
+import { type RunningProduct, startProduct } from '../support/product';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };

@@ -1,12 +1,12 @@
 // The Settings page (/admin/settings) in Chromium against the product as `npm start` runs it,
 // LINE replaced by the loopback stand-in (LINE_API_BASE_URL) so that Verify connection gets
 // LINE's bot info. What the page did is read back through the API.
-import assert from 'assert';
+import assert from 'node:assert';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { RunningProduct, startProduct } from '../support/product';
+import { type RunningProduct, startProduct } from '../support/product';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -55,7 +55,13 @@ describe('inbox in the browser: settings', function () {
     await line?.close();
   });
 
-  const credentials = async () => (await call(api, 'GET', '/admin/credentials', { token })).body.credentials as { id: number; name: string; is_default: boolean; metadata: Record<string, unknown> }[];
+  const credentials = async () =>
+    (await call(api, 'GET', '/admin/credentials', { token })).body.credentials as {
+      id: number;
+      name: string;
+      is_default: boolean;
+      metadata: Record<string, unknown>;
+    }[];
 
   it('adds a LINE credential in the modal, verifies it, makes it the default, edits it keeping its secrets, and deletes the old one', async () => {
     assert.strictEqual(await page.getByRole('tab', { name: 'ข้อมูลเชื่อมต่อ' }).getAttribute('aria-selected'), 'true');
@@ -122,7 +128,10 @@ describe('inbox in the browser: settings', function () {
     await screenshot(page, 'settings-credential-delete');
     await confirm.getByRole('button', { name: 'ลบ' }).click();
     await oldRow.waitFor({ state: 'detached' });
-    assert.deepStrictEqual((await credentials()).map((c) => c.name), ['LINE สาขา 2']);
+    assert.deepStrictEqual(
+      (await credentials()).map((c) => c.name),
+      ['LINE สาขา 2'],
+    );
   });
 
   it('shows a 400 from the API at the field it names', async () => {
@@ -187,7 +196,10 @@ describe('inbox in the browser: settings', function () {
     await confirm.getByRole('alert').filter({ hasText: 'This would leave no active admin' }).waitFor();
     await confirm.getByRole('button', { name: 'ยกเลิก' }).click();
     await confirm.waitFor({ state: 'hidden' });
-    assert.ok(await page.getByRole('button', { name: 'ปิดใช้งาน Administrator' }).evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el), 'the focus is back where it was');
+    assert.ok(
+      await page.getByRole('button', { name: 'ปิดใช้งาน Administrator' }).evaluate((el) => (el.getRootNode() as ShadowRoot).activeElement === el),
+      'the focus is back where it was',
+    );
 
     const other = await browser.newContext();
     try {
@@ -208,7 +220,8 @@ describe('inbox in the browser: settings', function () {
     await page.getByRole('button', { name: `ปิดใช้งาน ${OPERATOR.display_name}` }).click();
     await page.getByRole('alertdialog', { name: 'ปิดใช้งานบัญชี?' }).getByRole('button', { name: 'ปิดใช้งาน' }).click();
     await row.getByText('ปิดใช้งาน', { exact: true }).first().waitFor();
-    const listed = async () => (await call(api, 'GET', '/admin/operators', { token })).body.operators.find((o: { username: string }) => o.username === OPERATOR.username);
+    const listed = async () =>
+      (await call(api, 'GET', '/admin/operators', { token })).body.operators.find((o: { username: string }) => o.username === OPERATOR.username);
     assert.strictEqual((await listed()).active, false);
     await page.getByRole('button', { name: `เปิดใช้งาน ${OPERATOR.display_name} อีกครั้ง` }).click();
     await page.getByRole('button', { name: `ปิดใช้งาน ${OPERATOR.display_name}` }).waitFor();

@@ -1,6 +1,6 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { CredentialVerifier } from '../../src/credentials/verify';
-import { listenLoopback, Loopback } from '../support/loopback';
+import { listenLoopback, type Loopback } from '../support/loopback';
 
 describe('credential verification timeout', () => {
   let silent: Loopback;

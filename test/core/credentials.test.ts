@@ -1,6 +1,6 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, startApiServer } from '../support/api-server';
+import { type ApiServer, startApiServer } from '../support/api-server';
 import { environmentCredentials } from '../../src/credentials/credential-service';
 import { readEnvironment } from '../../src/config/environment';
 import { generateFernetKey } from '../../src/crypto/fernet';
@@ -60,7 +60,13 @@ describeEachDatabase('credentials service', (db) => {
     server = await startApiServer(db());
     const a = await credentials().create({ name: 'Flows', provider: 'N8N', credentials: { api_key: 'key-a' }, metadata: { base_url: 'http://a.example' } });
     const b = await credentials().create({ name: 'Backup', provider: 'N8N', credentials: { api_key: 'key-b' }, metadata: { base_url: 'http://b.example' } });
-    assert.deepStrictEqual(await credentials().resolve('N8N'), { id: a.id, name: 'Flows', provider: 'N8N', secrets: { api_key: 'key-a' }, metadata: { base_url: 'http://a.example' } });
+    assert.deepStrictEqual(await credentials().resolve('N8N'), {
+      id: a.id,
+      name: 'Flows',
+      provider: 'N8N',
+      secrets: { api_key: 'key-a' },
+      metadata: { base_url: 'http://a.example' },
+    });
     assert.strictEqual((await credentials().resolve('N8N', b.id)).secrets.api_key, 'key-b');
     assert.strictEqual((await credentials().resolve('N8N', String(b.id))).secrets.api_key, 'key-b');
     assert.strictEqual((await credentials().resolve('N8N', 'backup')).secrets.api_key, 'key-b');

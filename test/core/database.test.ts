@@ -1,6 +1,6 @@
-import assert from 'assert';
-import fs from 'fs';
-import path from 'path';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import { describeEachDatabase, serverUrl } from '../support/databases';
 import { migrate } from '../../src/db/migrator';
@@ -8,13 +8,23 @@ import { isUniqueViolation } from '../../src/db/sql';
 
 describeEachDatabase('database', (db) => {
   it('has every table of the schema after the migrations', async () => {
-    const tables = await db().sql.rows<{ tablename: string }>(
-      `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`,
-    );
+    const tables = await db().sql.rows<{ tablename: string }>(`SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`);
     assert.deepStrictEqual(
       tables.map((t) => t.tablename),
-      ['auth_tokens', 'chat_analytics', 'chat_sessions', 'contacts', 'conversation_reads', 'credentials', 'friend_events', 'messages',
-        'operators', 'schema_migrations', 'settings', 'webhook_events'],
+      [
+        'auth_tokens',
+        'chat_analytics',
+        'chat_sessions',
+        'contacts',
+        'conversation_reads',
+        'credentials',
+        'friend_events',
+        'messages',
+        'operators',
+        'schema_migrations',
+        'settings',
+        'webhook_events',
+      ],
     );
   });
 
@@ -22,9 +32,8 @@ describeEachDatabase('database', (db) => {
     const sql = db().sql;
     const contact = await sql.row<{ id: number }>(`INSERT INTO contacts (line_user_id) VALUES ('U1') RETURNING id`);
     await sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id) VALUES ($1, 'U1')`, [contact!.id]);
-    await assert.rejects(
-      sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id, status) VALUES ($1, 'U1', 'ACTIVE')`, [contact!.id]),
-      (err) => isUniqueViolation(err, 'chat_sessions_one_open_key'),
+    await assert.rejects(sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id, status) VALUES ($1, 'U1', 'ACTIVE')`, [contact!.id]), (err) =>
+      isUniqueViolation(err, 'chat_sessions_one_open_key'),
     );
     await sql.exec(`UPDATE chat_sessions SET status = 'CLOSED'`);
     assert.strictEqual(await sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id) VALUES ($1, 'U1')`, [contact!.id]), 1);
@@ -48,7 +57,7 @@ describeEachDatabase('database', (db) => {
   });
 });
 
-describe('migrations on a PostgreSQL server', function () {
+describe('migrations on a PostgreSQL server', () => {
   before(function () {
     if (!serverUrl) {
       console.log('      skipped: set TEST_DATABASE_URL to run the concurrent migration test');

@@ -1,7 +1,7 @@
-import assert from 'assert';
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
 import { Fernet, generateFernetKey } from '../../src/crypto/fernet';
 

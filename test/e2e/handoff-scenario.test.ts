@@ -2,14 +2,14 @@
 // loopback LINE and Telegram stand-ins, on the embedded database and on PostgreSQL: bot chatter,
 // the keyword, the greeting by reply, the Telegram alert, HUMAN silence, a claim race, an operator
 // push that LINE first fails, close back to BOT, auto-close, and the analytics figures.
-import assert from 'assert';
-import { FakeLine, RecordedRequest } from '../support/fake-line';
+import assert from 'node:assert';
+import { FakeLine, type RecordedRequest } from '../support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { openDatabase } from '../../src/db/database';
 import { resetTables, serverUrl, tempDir } from '../support/databases';
-import { eventually, RunningProduct, startProduct } from '../support/product';
-import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { eventually, type RunningProduct, startProduct } from '../support/product';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
@@ -76,7 +76,9 @@ for (const kind of ['embedded', 'postgres'] as const) {
     async function say(text: string, from = user, replyToken = line.issueReplyToken()) {
       const body = webhookBody([messageEvent(text, { userId: from, replyToken })]);
       const res = await fetch(`${product.baseUrl}/line/webhook`, {
-        method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body: new Uint8Array(body),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+        body: new Uint8Array(body),
       });
       assert.strictEqual(res.status, 200);
       return replyToken;
@@ -117,22 +119,25 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.strictEqual(alert.parse_mode, 'HTML');
       assert.ok(alert.text.includes('สมชาย &lt;ทดสอบ&gt; &amp; co'), alert.text);
       const link = `${INBOX}/admin/live-chat?user=${user}`;
-      assert.strictEqual(alert.plain, [
-        '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่',
-        '',
-        '👤 ชื่อ: สมชาย <ทดสอบ> & co',
-        `📱 LINE ID: ${user}`,
-        '',
-        '💬 ข้อความล่าสุด:',
-        '• "สวัสดีครับ"',
-        '• "ติดต่อเจ้าหน้าที่"',
-        '',
-        `🔗 เปิดแชท: ${link}`,
-      ].join('\n'));
+      assert.strictEqual(
+        alert.plain,
+        [
+          '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่',
+          '',
+          '👤 ชื่อ: สมชาย <ทดสอบ> & co',
+          `📱 LINE ID: ${user}`,
+          '',
+          '💬 ข้อความล่าสุด:',
+          '• "สวัสดีครับ"',
+          '• "ติดต่อเจ้าหน้าที่"',
+          '',
+          `🔗 เปิดแชท: ${link}`,
+        ].join('\n'),
+      );
       assert.deepStrictEqual(alert.reply_markup, { inline_keyboard: [[{ text: 'เปิดแชท', url: link }]] });
     });
 
-    it('HUMAN: the user\'s next message reaches the inbox and the bot stays quiet', async () => {
+    it("HUMAN: the user's next message reaches the inbox and the bot stays quiet", async () => {
       const before = sent().length;
       await say('มีเรื่องสอบถามเรื่องคำสั่งซื้อครับ');
       const list = await eventually(async () => {
@@ -196,7 +201,10 @@ for (const kind of ['embedded', 'postgres'] as const) {
       await eventually(() => line.requestsTo('POST', '/v2/bot/message/reply').find((r) => r.body.replyToken === token));
       const detail = await conversation(holder.token);
       assert.strictEqual(detail.session, null);
-      assert.deepStrictEqual(detail.messages.slice(0, 3).map((m: any) => m.sender), ['BOT', 'USER', 'SYSTEM']);
+      assert.deepStrictEqual(
+        detail.messages.slice(0, 3).map((m: any) => m.sender),
+        ['BOT', 'USER', 'SYSTEM'],
+      );
     });
 
     it('an idle chat closes by itself after auto_close_minutes and the user is told', async () => {
@@ -230,9 +238,15 @@ for (const kind of ['embedded', 'postgres'] as const) {
       const first = closed.body.conversations.find((c: any) => c.line_user_id === user).session;
       const waited = (Date.parse(first.claimed_at) - Date.parse(first.started_at)) / 1000;
       assert.ok(Math.abs(a.avg_first_response_seconds - waited) <= 0.051, `${a.avg_first_response_seconds} vs ${waited}`);
-      assert.strictEqual(a.response_time_by_hour.reduce((n: number, h: any) => n + h.sessions, 0), 2);
+      assert.strictEqual(
+        a.response_time_by_hour.reduce((n: number, h: any) => n + h.sessions, 0),
+        2,
+      );
       const ops = await call(api, 'GET', '/admin/live-chat/analytics/operators', { token: owner });
-      assert.deepStrictEqual(ops.body.operators.map((o: any) => [o.username, o.sessions, o.messages_sent]), [[holder.username, 1, 1]]);
+      assert.deepStrictEqual(
+        ops.body.operators.map((o: any) => [o.username, o.sessions, o.messages_sent]),
+        [[holder.username, 1, 1]],
+      );
       assert.strictEqual(sessionId > 0, true);
     });
   });

@@ -1,13 +1,13 @@
 // The product as a new user runs it: `npm start`'s entry point in its own process, a fresh
 // DATA_DIR, LINE replaced by the loopback stand-in behind LINE_API_BASE_URL.
-import assert from 'assert';
-import fs from 'fs';
-import path from 'path';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, followEvent, messageEvent, redelivered, sign, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, RunningProduct, startProduct } from '../support/product';
+import { eventually, type RunningProduct, startProduct } from '../support/product';
 import { connectLiveSocket } from '../support/live-socket';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -95,7 +95,10 @@ describe('the product, started as npm start does', function () {
     });
     assert.strictEqual(friends.display_name, 'สมชาย นามสมมติ');
     const events = await call(api, 'GET', `/admin/friends/${user}/events`, { token });
-    assert.deepStrictEqual(events.body.events.map((e: { event_type: string }) => e.event_type), ['FOLLOW']);
+    assert.deepStrictEqual(
+      events.body.events.map((e: { event_type: string }) => e.event_type),
+      ['FOLLOW'],
+    );
   });
 
   it('answers a text message once, even when LINE redelivers it', async () => {
@@ -106,7 +109,10 @@ describe('the product, started as npm start does', function () {
     assert.strictEqual((await postWebhook([redelivered(event)])).status, 200);
     await eventually(() => line.requestsTo('POST', '/v2/bot/message/reply').some((r) => r.body.replyToken === replyToken));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const toUser = [...line.requestsTo('POST', '/v2/bot/message/reply').filter((r) => r.body.replyToken === replyToken), ...line.requestsTo('POST', '/v2/bot/message/push').filter((r) => r.body.to === user)];
+    const toUser = [
+      ...line.requestsTo('POST', '/v2/bot/message/reply').filter((r) => r.body.replyToken === replyToken),
+      ...line.requestsTo('POST', '/v2/bot/message/push').filter((r) => r.body.to === user),
+    ];
     assert.strictEqual(toUser.length, 1);
   });
 

@@ -1,6 +1,6 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, startApiServer } from '../support/api-server';
+import { type ApiServer, startApiServer } from '../support/api-server';
 import { FakeLine } from '../support/fake-line';
 import { userId } from '../support/line-webhooks';
 import type { LiveChat } from '../../src/live-chat';
@@ -36,13 +36,21 @@ describeEachDatabase('LINE sender', (db) => {
     assert.strictEqual(result.via, 'reply');
     assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1);
     assert.deepStrictEqual(fake.requestsTo('POST', '/v2/bot/message/reply')[0].body, {
-      replyToken, messages: [{ type: 'text', text: 'one' }, { type: 'sticker', packageId: '446', stickerId: '1988' }],
+      replyToken,
+      messages: [
+        { type: 'text', text: 'one' },
+        { type: 'sticker', packageId: '446', stickerId: '1988' },
+      ],
     });
     assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 0);
     const rows = await outgoing();
-    assert.deepStrictEqual(rows.map((r) => [r.sender, r.direction, r.message_type, r.delivery_status, r.delivery_attempts]), [
-      ['BOT', 'OUT', 'text', 'SENT', 1], ['BOT', 'OUT', 'sticker', 'SENT', 1],
-    ]);
+    assert.deepStrictEqual(
+      rows.map((r) => [r.sender, r.direction, r.message_type, r.delivery_status, r.delivery_attempts]),
+      [
+        ['BOT', 'OUT', 'text', 'SENT', 1],
+        ['BOT', 'OUT', 'sticker', 'SENT', 1],
+      ],
+    );
     assert.deepStrictEqual(rows[0].content, { type: 'text', text: 'one' });
     assert.ok(rows.every((r) => /^\d+$/.test(r.line_message_id)));
   });

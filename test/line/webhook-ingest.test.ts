@@ -1,10 +1,20 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, startApiServer } from '../support/api-server';
+import { type ApiServer, startApiServer } from '../support/api-server';
 import { FakeLine } from '../support/fake-line';
 import {
-  CHANNEL_SECRET, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, postbackEvent, redelivered, roomSource,
-  sign, unfollowEvent, userId, webhookBody,
+  CHANNEL_SECRET,
+  MESSAGE_SAMPLES,
+  followEvent,
+  groupSource,
+  messageEvent,
+  postbackEvent,
+  redelivered,
+  roomSource,
+  sign,
+  unfollowEvent,
+  userId,
+  webhookBody,
 } from '../support/line-webhooks';
 import type { LiveChat } from '../../src/live-chat';
 
@@ -63,7 +73,10 @@ describeEachDatabase('LINE webhook ingest', (db) => {
       ['events that are not an array', '{"destination":"U1","events":{}}'],
       ['an event without webhookEventId', JSON.stringify({ destination: 'U1', events: [{ ...messageEvent('a'), webhookEventId: undefined }] })],
       ['a message event without a message id', JSON.stringify({ destination: 'U1', events: [{ ...messageEvent('a'), message: { type: 'text', text: 'x' } }] })],
-      ['one good event and one with a bad source', JSON.stringify({ destination: 'U1', events: [messageEvent('a'), { ...messageEvent('b'), source: { type: 'planet' } }] })],
+      [
+        'one good event and one with a bad source',
+        JSON.stringify({ destination: 'U1', events: [messageEvent('a'), { ...messageEvent('b'), source: { type: 'planet' } }] }),
+      ],
     ] as const) {
       it(`a correctly signed body with ${name}`, async () => {
         const body = Buffer.from(raw);
@@ -87,7 +100,10 @@ describeEachDatabase('LINE webhook ingest', (db) => {
     const result = await accepted(events);
     assert.strictEqual(result.events.length, 7);
     const rows = await db().sql.rows<any>(`SELECT * FROM messages ORDER BY created_at`);
-    assert.deepStrictEqual(rows.map((r) => r.message_type), ['text', 'image', 'video', 'audio', 'file', 'location', 'sticker']);
+    assert.deepStrictEqual(
+      rows.map((r) => r.message_type),
+      ['text', 'image', 'video', 'audio', 'file', 'location', 'sticker'],
+    );
     for (const [i, row] of rows.entries()) {
       const sent = events[i].message as Record<string, unknown>;
       assert.deepStrictEqual(row.content, sent);
@@ -152,10 +168,18 @@ describeEachDatabase('LINE webhook ingest', (db) => {
       await accepted([followEvent({ userId: unblocked, isUnblocked: true, timestamp: t })]);
 
       const history = await app.store.friendEvents.forLineUser(user);
-      assert.deepStrictEqual(history.map((e) => [e.event_type, e.source, e.created_at.getTime()]), [
-        ['FOLLOW', 'WEBHOOK', t], ['UNFOLLOW', 'WEBHOOK', t + 1000], ['REFOLLOW', 'WEBHOOK', t + 2000],
-      ]);
-      assert.deepStrictEqual((await app.store.friendEvents.forLineUser(unblocked)).map((e) => e.event_type), ['REFOLLOW']);
+      assert.deepStrictEqual(
+        history.map((e) => [e.event_type, e.source, e.created_at.getTime()]),
+        [
+          ['FOLLOW', 'WEBHOOK', t],
+          ['UNFOLLOW', 'WEBHOOK', t + 1000],
+          ['REFOLLOW', 'WEBHOOK', t + 2000],
+        ],
+      );
+      assert.deepStrictEqual(
+        (await app.store.friendEvents.forLineUser(unblocked)).map((e) => e.event_type),
+        ['REFOLLOW'],
+      );
     });
 
     it('a late redelivery of an older follow does not undo a newer unfollow', async () => {
@@ -181,10 +205,19 @@ describeEachDatabase('LINE webhook ingest', (db) => {
       assert.strictEqual(out[0].contact!.picture_url, 'https://profile.line-scdn.net/x');
       assert.strictEqual(out[0].contact!.language, 'th');
       const message = event.message as Record<string, string>;
-      assert.deepStrictEqual({ ...out[0].line, receivedAt: 0 }, {
-        replyToken: event.replyToken, webhookEventId: event.webhookEventId, destination: 'Ubot0000000000000000000000000000',
-        mode: 'active', source: event.source, receivedAt: 0, messageId: message.id, markAsReadToken: message.markAsReadToken,
-      });
+      assert.deepStrictEqual(
+        { ...out[0].line, receivedAt: 0 },
+        {
+          replyToken: event.replyToken,
+          webhookEventId: event.webhookEventId,
+          destination: 'Ubot0000000000000000000000000000',
+          mode: 'active',
+          source: event.source,
+          receivedAt: 0,
+          messageId: message.id,
+          markAsReadToken: message.markAsReadToken,
+        },
+      );
       const stored = await app.store.webhookEvents.byWebhookEventId(event.webhookEventId as string);
       assert.ok(stored!.processed_at);
 
@@ -206,11 +239,25 @@ describeEachDatabase('LINE webhook ingest', (db) => {
     });
 
     it('stores group and room events with their source, without a contact or message', async () => {
-      const events = [messageEvent('in a group', { source: groupSource() }), messageEvent('in a room', { source: roomSource() }), postbackEvent('a=1', { source: groupSource() })];
+      const events = [
+        messageEvent('in a group', { source: groupSource() }),
+        messageEvent('in a room', { source: roomSource() }),
+        postbackEvent('a=1', { source: groupSource() }),
+      ];
       const out = await app.lineWebhook.process((await accepted(events)).events, token());
-      assert.deepStrictEqual(out.map((o) => [o.contact, o.line.source!.type]), [[null, 'group'], [null, 'room'], [null, 'group']]);
+      assert.deepStrictEqual(
+        out.map((o) => [o.contact, o.line.source!.type]),
+        [
+          [null, 'group'],
+          [null, 'room'],
+          [null, 'group'],
+        ],
+      );
       const rows = await db().sql.rows<any>(`SELECT source_type, source_id, line_user_id FROM webhook_events ORDER BY id`);
-      assert.deepStrictEqual(rows.map((r) => r.source_type), ['group', 'room', 'group']);
+      assert.deepStrictEqual(
+        rows.map((r) => r.source_type),
+        ['group', 'room', 'group'],
+      );
       assert.strictEqual(rows[0].source_id, (events[0].source as any).groupId);
       assert.strictEqual(await count('contacts'), 0);
       assert.strictEqual(await count('messages'), 0);

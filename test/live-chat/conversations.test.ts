@@ -1,7 +1,7 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
+import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, userId } from '../support/line-webhooks';
 
 const LIST = '/admin/live-chat/conversations';
@@ -24,7 +24,7 @@ describeEachDatabase('conversations', (db) => {
   };
 
   describe('list', () => {
-    it('answers the seed appendix shape, the user\'s message as last_message', async () => {
+    it("answers the seed appendix shape, the user's message as last_message", async () => {
       fake.setProfile('Uappendix0000000000000000000000a', { displayName: 'สมชาย นามสมมติ', pictureUrl: 'https://profile.line-scdn.net/abc' });
       const user = await chat.waitingChat('ติดต่อเจ้าหน้าที่', 'Uappendix0000000000000000000000a');
       const [session] = await chat.sessionsOf(user);
@@ -33,19 +33,25 @@ describeEachDatabase('conversations', (db) => {
       const res = await list();
       assert.strictEqual(res.status, 200);
       assert.deepStrictEqual(res.body, {
-        conversations: [{
-          line_user_id: user,
-          display_name: 'สมชาย นามสมมติ',
-          picture_url: 'https://profile.line-scdn.net/abc',
-          friend_status: 'ACTIVE',
-          chat_mode: 'HUMAN',
-          session: { id: session.id, status: 'WAITING', started_at: session.started_at.toISOString(), claimed_at: null, operator: null },
-          last_message: {
-            id: trigger.id, content: 'ติดต่อเจ้าหน้าที่', message_type: 'text', direction: 'IN', sender: 'USER',
-            created_at: trigger.created_at.toISOString(),
+        conversations: [
+          {
+            line_user_id: user,
+            display_name: 'สมชาย นามสมมติ',
+            picture_url: 'https://profile.line-scdn.net/abc',
+            friend_status: 'ACTIVE',
+            chat_mode: 'HUMAN',
+            session: { id: session.id, status: 'WAITING', started_at: session.started_at.toISOString(), claimed_at: null, operator: null },
+            last_message: {
+              id: trigger.id,
+              content: 'ติดต่อเจ้าหน้าที่',
+              message_type: 'text',
+              direction: 'IN',
+              sender: 'USER',
+              created_at: trigger.created_at.toISOString(),
+            },
+            unread_count: 1,
           },
-          unread_count: 1,
-        }],
+        ],
         total: 1,
         waiting_count: 1,
         active_count: 0,
@@ -130,8 +136,14 @@ describeEachDatabase('conversations', (db) => {
     });
 
     for (const [query, field] of [
-      ['status=waiting', 'status'], ['status=OPEN', 'status'], ['status=ALL&status=BOT', 'status'],
-      ['cursor=abc', 'cursor'], ['cursor=12_x', 'cursor'], ['limit=0', 'limit'], ['limit=201', 'limit'], ['limit=ten', 'limit'],
+      ['status=waiting', 'status'],
+      ['status=OPEN', 'status'],
+      ['status=ALL&status=BOT', 'status'],
+      ['cursor=abc', 'cursor'],
+      ['cursor=12_x', 'cursor'],
+      ['limit=0', 'limit'],
+      ['limit=201', 'limit'],
+      ['limit=ten', 'limit'],
     ]) {
       it(`answers 400 naming ${field} for ?${query}`, async () => {
         const res = await list(query);
@@ -156,11 +168,17 @@ describeEachDatabase('conversations', (db) => {
         [res.body.session.id, res.body.session.status, res.body.session.message_count, res.body.session.operator],
         [session.id, 'ACTIVE', 3, { id: somchai.id, username: 'somchai', display_name: 'สมชาย' }],
       );
-      assert.deepStrictEqual(res.body.messages.map((m: any) => m.content.text), ['ขอบคุณครับ', 'สวัสดีค่ะ', stored[1].content.text]);
+      assert.deepStrictEqual(
+        res.body.messages.map((m: any) => m.content.text),
+        ['ขอบคุณครับ', 'สวัสดีค่ะ', stored[1].content.text],
+      );
       assert.strictEqual(res.body.next_cursor, String(stored[1].id));
 
       const older = await chat.api('GET', `${LIST}/${user}?limit=3&cursor=${res.body.next_cursor}`, somchai);
-      assert.deepStrictEqual(older.body.messages.map((m: any) => m.content.text), ['ติดต่อเจ้าหน้าที่']);
+      assert.deepStrictEqual(
+        older.body.messages.map((m: any) => m.content.text),
+        ['ติดต่อเจ้าหน้าที่'],
+      );
       assert.strictEqual(older.body.next_cursor, null);
     });
 
@@ -198,7 +216,10 @@ describeEachDatabase('conversations', (db) => {
 
       await Promise.all([chat.api('GET', `${LIST}/${user}`, somchai), chat.api('GET', `${LIST}/${user}`, malee)]);
       await chat.app.conversations.settled();
-      assert.deepStrictEqual(markAsRead().map((r) => r.body), [{ markAsReadToken: newestToken }]);
+      assert.deepStrictEqual(
+        markAsRead().map((r) => r.body),
+        [{ markAsReadToken: newestToken }],
+      );
       assert.strictEqual(markAsRead()[0].headers.authorization, `Bearer ${fake.accessToken}`);
 
       await chat.api('GET', `${LIST}/${user}`, somchai);
@@ -209,7 +230,10 @@ describeEachDatabase('conversations', (db) => {
       const third = (await chat.messagesOf(user)).at(-1).content.markAsReadToken;
       await chat.api('GET', `${LIST}/${user}`, malee);
       await chat.app.conversations.settled();
-      assert.deepStrictEqual(markAsRead().map((r) => r.body.markAsReadToken), [newestToken, third]);
+      assert.deepStrictEqual(
+        markAsRead().map((r) => r.body.markAsReadToken),
+        [newestToken, third],
+      );
     });
 
     it('answers the same when LINE refuses the mark-as-read', async () => {

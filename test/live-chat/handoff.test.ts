@@ -1,10 +1,10 @@
-import assert from 'assert';
-import { openDatabase, Database } from '../../src/db/database';
+import assert from 'node:assert';
+import { openDatabase, type Database } from '../../src/db/database';
 import { generateFernetKey } from '../../src/crypto/fernet';
 import { updateSettings } from '../../src/live-chat/live-chat-settings';
 import type { HandoffResult } from '../../src/live-chat/handoff';
 import { describeEachDatabase, serverUrl } from '../support/databases';
-import { FakeLine } from '../support/fake-line';
+import type { FakeLine } from '../support/fake-line';
 import { LiveChatHarness, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, postbackEvent, userId } from '../support/line-webhooks';
 
@@ -45,24 +45,28 @@ describeEachDatabase('handoff', (db, kind) => {
     assert.strictEqual(result.session.id, session.id);
     assert.strictEqual(result.session.message_count, 1);
 
-    assert.deepStrictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').map((r) => r.body), [
-      { replyToken, messages: [{ type: 'text', text: GREETING }] },
-    ]);
+    assert.deepStrictEqual(
+      fake.requestsTo('POST', '/v2/bot/message/reply').map((r) => r.body),
+      [{ replyToken, messages: [{ type: 'text', text: GREETING }] }],
+    );
     assert.deepStrictEqual(fake.requestsTo('POST', '/v2/bot/message/push'), []);
     assert.deepStrictEqual([result.greeting.status, 'via' in result.greeting && result.greeting.via], ['SENT', 'reply']);
 
     const messages = await chat.messagesOf(user);
-    assert.deepStrictEqual(messages.map((m) => [m.sender, m.content.text, m.session_id, m.delivery_status]), [
-      ['USER', 'สวัสดีครับ', null, 'RECEIVED'],
-      ['USER', 'ขอสอบถามเรื่องพัสดุ', null, 'RECEIVED'],
-      ['USER', 'ยังไม่ได้รับของเลย', null, 'RECEIVED'],
-      ['USER', 'ติดต่อเจ้าหน้าที่', session.id, 'RECEIVED'],
-      ['SYSTEM', GREETING, session.id, 'SENT'],
-    ]);
+    assert.deepStrictEqual(
+      messages.map((m) => [m.sender, m.content.text, m.session_id, m.delivery_status]),
+      [
+        ['USER', 'สวัสดีครับ', null, 'RECEIVED'],
+        ['USER', 'ขอสอบถามเรื่องพัสดุ', null, 'RECEIVED'],
+        ['USER', 'ยังไม่ได้รับของเลย', null, 'RECEIVED'],
+        ['USER', 'ติดต่อเจ้าหน้าที่', session.id, 'RECEIVED'],
+        ['SYSTEM', GREETING, session.id, 'SENT'],
+      ],
+    );
     assert.deepStrictEqual(texts(result.recentMessages), ['ขอสอบถามเรื่องพัสดุ', 'ยังไม่ได้รับของเลย', 'ติดต่อเจ้าหน้าที่']);
   });
 
-  it('greets with the stored greeting, or the caller\'s own', async () => {
+  it("greets with the stored greeting, or the caller's own", async () => {
     await updateSettings(chat.app.store.settings, { handoff_greeting: 'รอสักครู่นะคะ' });
     await chat.waitingChat();
     const [output] = await chat.webhook([messageEvent('agent', { replyToken: fake.issueReplyToken() })]);
@@ -74,7 +78,10 @@ describeEachDatabase('handoff', (db, kind) => {
     const a = userId();
     const [fromPostback] = await chat.webhookThroughHandoff([postbackEvent('action=handoff', { userId: a, replyToken: fake.issueReplyToken() })]);
     assert.strictEqual(opened(fromPostback).session.message_count, 0, 'a postback is no message');
-    assert.deepStrictEqual((await chat.messagesOf(a)).map((m) => [m.sender, m.content.text]), [['SYSTEM', GREETING]]);
+    assert.deepStrictEqual(
+      (await chat.messagesOf(a)).map((m) => [m.sender, m.content.text]),
+      [['SYSTEM', GREETING]],
+    );
 
     const b = userId();
     const [output] = await chat.webhook([messageEvent('สินค้าชำรุดค่ะ', { userId: b, replyToken: fake.issueReplyToken() })]);
@@ -84,7 +91,7 @@ describeEachDatabase('handoff', (db, kind) => {
     assert.deepStrictEqual(chat.replied(), [[GREETING], [GREETING]]);
   });
 
-  it('when the chat is HUMAN already: no second session, no greeting; the user\'s messages go into the open one', async () => {
+  it("when the chat is HUMAN already: no second session, no greeting; the user's messages go into the open one", async () => {
     const user = await chat.waitingChat();
     const [hello] = await chat.webhookThroughHandoff([messageEvent('ยังรออยู่นะครับ', { userId: user, replyToken: fake.issueReplyToken() })]);
     assert.strictEqual(hello, undefined);
@@ -98,7 +105,10 @@ describeEachDatabase('handoff', (db, kind) => {
     assert.deepStrictEqual(chat.replied(), [[GREETING]]);
     assert.deepStrictEqual(fake.requestsTo('POST', '/v2/bot/message/push'), []);
     const userMessages = (await chat.messagesOf(user)).filter((m) => m.sender === 'USER');
-    assert.deepStrictEqual(userMessages.map((m) => m.session_id), [sessions[0].id, sessions[0].id, sessions[0].id]);
+    assert.deepStrictEqual(
+      userMessages.map((m) => m.session_id),
+      [sessions[0].id, sessions[0].id, sessions[0].id],
+    );
   });
 
   it('keeps the handoff when the greeting cannot be sent, with the greeting FAILED in the history', async () => {
@@ -136,19 +146,27 @@ describeEachDatabase('handoff', (db, kind) => {
     assert.deepStrictEqual(results.map((r) => r?.outcome).sort(), ['already-open', 'opened']);
     const sessions = await chat.sessionsOf(user);
     assert.strictEqual(sessions.length, 1);
-    assert.strictEqual(sessions[0].message_count, 2, 'both of the user\'s messages are in the session');
+    assert.strictEqual(sessions[0].message_count, 2, "both of the user's messages are in the session");
     assert.strictEqual(chat.replied().length, 1);
     assert.deepStrictEqual(fake.requestsTo('POST', '/v2/bot/message/push'), []);
-    assert.deepStrictEqual((await chat.messagesOf(user)).map((m) => [m.sender, m.session_id]), [
-      ['USER', sessions[0].id], ['USER', sessions[0].id], ['SYSTEM', sessions[0].id],
-    ]);
+    assert.deepStrictEqual(
+      (await chat.messagesOf(user)).map((m) => [m.sender, m.session_id]),
+      [
+        ['USER', sessions[0].id],
+        ['USER', sessions[0].id],
+        ['SYSTEM', sessions[0].id],
+      ],
+    );
   });
 
   it('opens a new session after the last one closed', async () => {
     const user = await chat.waitingChat();
     await chat.app.sessions.closeIdle(new Date(Date.now() + 24 * 60 * 60 * 1000));
     await chat.waitingChat('agent', user);
-    assert.deepStrictEqual((await chat.sessionsOf(user)).map((s) => s.status), ['CLOSED', 'WAITING']);
+    assert.deepStrictEqual(
+      (await chat.sessionsOf(user)).map((s) => s.status),
+      ['CLOSED', 'WAITING'],
+    );
   });
 
   if (kind === 'postgres') {

@@ -1,8 +1,8 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { isHandoffPostback, matchesKeyword, normaliseForMatch } from '../../src/live-chat/keyword-match';
 import { DEFAULT_SETTINGS, updateSettings } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, startApiServer } from '../support/api-server';
+import { type ApiServer, startApiServer } from '../support/api-server';
 import { groupSource, messageEvent, postbackEvent, MESSAGE_SAMPLES } from '../support/line-webhooks';
 
 const DEFAULTS = DEFAULT_SETTINGS.handoff_keywords;

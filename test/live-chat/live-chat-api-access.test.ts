@@ -1,8 +1,8 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { DEFAULT_SETTINGS } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
+import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 
 const SETTINGS = '/admin/live-chat/settings';
 const UNKNOWN = 'U00000000000000000000000000000000';
@@ -52,10 +52,19 @@ describeEachDatabase('live chat API access and settings', (db) => {
 
     it('lets an admin change some, keeping the rest; keywords are trimmed and deduplicated', async () => {
       const res = await chat.api('PUT', SETTINGS, chat.admin, {
-        handoff_keywords: [' แอดมิน ', 'แอดมิน', 'Agent', ''], handoff_match_mode: 'contains', auto_close_minutes: 15, closing_message: '',
+        handoff_keywords: [' แอดมิน ', 'แอดมิน', 'Agent', ''],
+        handoff_match_mode: 'contains',
+        auto_close_minutes: 15,
+        closing_message: '',
       });
       assert.strictEqual(res.status, 200);
-      const expected = { ...DEFAULT_SETTINGS, handoff_keywords: ['แอดมิน', 'Agent'], handoff_match_mode: 'contains', auto_close_minutes: 15, closing_message: '' };
+      const expected = {
+        ...DEFAULT_SETTINGS,
+        handoff_keywords: ['แอดมิน', 'Agent'],
+        handoff_match_mode: 'contains',
+        auto_close_minutes: 15,
+        closing_message: '',
+      };
       assert.deepStrictEqual(res.body, { settings: expected });
       assert.deepStrictEqual((await chat.api('GET', SETTINGS, operator)).body, { settings: expected });
     });

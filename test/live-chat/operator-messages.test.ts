@@ -1,7 +1,7 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
+import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, userId } from '../support/line-webhooks';
 
 describeEachDatabase('operator messages', (db) => {
@@ -18,7 +18,7 @@ describeEachDatabase('operator messages', (db) => {
   const ref = (o: TestOperator) => ({ id: o.id, username: o.username, display_name: o.display_name });
   const outgoing = async (user: string) => (await chat.messagesOf(user)).filter((m) => m.sender === 'OPERATOR');
 
-  it('pushes {text} with a retry key, stores it SENT as the operator\'s, and answering a WAITING chat claims it', async () => {
+  it("pushes {text} with a retry key, stores it SENT as the operator's, and answering a WAITING chat claims it", async () => {
     const user = await chat.waitingChat();
     const res = await send(user, somchai, { text: 'สวัสดีค่ะ มีอะไรให้ช่วยคะ' });
     assert.strictEqual(res.status, 200);
@@ -27,8 +27,15 @@ describeEachDatabase('operator messages', (db) => {
     assert.strictEqual(res.body.messages.length, 1);
     const { id, created_at, ...message } = res.body.messages[0];
     assert.deepStrictEqual(message, {
-      session_id: session.id, direction: 'OUT', sender: 'OPERATOR', operator: ref(somchai), message_type: 'text',
-      content: { type: 'text', text: 'สวัสดีค่ะ มีอะไรให้ช่วยคะ' }, delivery_status: 'SENT', delivery_attempts: 1, delivery_error: null,
+      session_id: session.id,
+      direction: 'OUT',
+      sender: 'OPERATOR',
+      operator: ref(somchai),
+      message_type: 'text',
+      content: { type: 'text', text: 'สวัสดีค่ะ มีอะไรให้ช่วยคะ' },
+      delivery_status: 'SENT',
+      delivery_attempts: 1,
+      delivery_error: null,
     });
     assert.ok(Number.isInteger(id) && !Number.isNaN(Date.parse(created_at)));
 
@@ -44,7 +51,14 @@ describeEachDatabase('operator messages', (db) => {
     const messages = [{ type: 'text', text: 'รายละเอียดค่ะ' }, { type: 'sticker', packageId: '446', stickerId: '1988' }, 'ขอบคุณค่ะ'];
     const res = await send(user, somchai, { messages });
     assert.strictEqual(res.status, 200);
-    assert.deepStrictEqual(res.body.messages.map((m: any) => [m.message_type, m.delivery_status]), [['text', 'SENT'], ['sticker', 'SENT'], ['text', 'SENT']]);
+    assert.deepStrictEqual(
+      res.body.messages.map((m: any) => [m.message_type, m.delivery_status]),
+      [
+        ['text', 'SENT'],
+        ['sticker', 'SENT'],
+        ['text', 'SENT'],
+      ],
+    );
     assert.deepStrictEqual(chat.pushedTo(user), [['รายละเอียดค่ะ', '[sticker]', 'ขอบคุณค่ะ']]);
     assert.strictEqual(new Set((await outgoing(user)).map((m) => m.retry_key)).size, 1);
   });
@@ -133,7 +147,10 @@ describeEachDatabase('operator messages', (db) => {
     const res = await send(user, somchai, { text: 'ไม่ถึง' });
     assert.strictEqual(res.status, 502);
     assert.strictEqual(res.body.status, 'FAILED');
-    assert.deepStrictEqual(res.body.messages.map((m: any) => [m.delivery_status, m.delivery_attempts]), [['FAILED', 3]]);
+    assert.deepStrictEqual(
+      res.body.messages.map((m: any) => [m.delivery_status, m.delivery_attempts]),
+      [['FAILED', 3]],
+    );
     assert.match(res.body.messages[0].delivery_error, /500/);
     assert.match(res.body.error, /LINE did not take the message/);
 
@@ -151,13 +168,20 @@ describeEachDatabase('operator messages', (db) => {
 
     const res = await retry(user, failed.body.messages[1].id, somchai);
     assert.strictEqual(res.status, 200);
-    assert.deepStrictEqual(res.body.messages.map((m: any) => [m.id, m.delivery_status, m.delivery_attempts]), [
-      [failed.body.messages[0].id, 'SENT', 4], [failed.body.messages[1].id, 'SENT', 4],
-    ]);
+    assert.deepStrictEqual(
+      res.body.messages.map((m: any) => [m.id, m.delivery_status, m.delivery_attempts]),
+      [
+        [failed.body.messages[0].id, 'SENT', 4],
+        [failed.body.messages[1].id, 'SENT', 4],
+      ],
+    );
     const all = pushes();
     assert.strictEqual(all.length, 4);
     assert.strictEqual(new Set(all.map((p) => p.headers['x-line-retry-key'])).size, 1);
-    assert.deepStrictEqual(all[3].body.messages, [{ type: 'text', text: 'หนึ่ง' }, { type: 'text', text: 'สอง' }]);
+    assert.deepStrictEqual(all[3].body.messages, [
+      { type: 'text', text: 'หนึ่ง' },
+      { type: 'text', text: 'สอง' },
+    ]);
     assert.strictEqual((await chat.sessionsOf(user))[0].message_count, countBefore, 'a retry is not a new message');
 
     const again = await retry(user, failed.body.messages[0].id, somchai);
@@ -178,13 +202,13 @@ describeEachDatabase('operator messages', (db) => {
     assert.strictEqual(new Set(pushes().map((p) => p.headers['x-line-retry-key'])).size, 1);
   });
 
-  it('refuses to retry what is not the contact\'s failed outgoing message', async () => {
+  it("refuses to retry what is not the contact's failed outgoing message", async () => {
     const user = await chat.waitingChat();
     const other = await chat.waitingChat();
     fake.failNextPushes(500, 500, 500);
     const failed = await send(other, somchai, { text: 'x' });
     const incoming = (await chat.messagesOf(user)).find((m) => m.sender === 'USER');
-    assert.strictEqual((await retry(user, failed.body.messages[0].id, somchai)).status, 404, 'another contact\'s message');
+    assert.strictEqual((await retry(user, failed.body.messages[0].id, somchai)).status, 404, "another contact's message");
     assert.strictEqual((await retry(user, 999999, somchai)).status, 404);
     assert.strictEqual((await retry(user, incoming.id, somchai)).status, 409);
     const bad = await retry(user, 'abc', somchai);

@@ -1,8 +1,8 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { DEFAULT_SETTINGS, updateSettings } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
-import { LiveChatHarness, TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
+import { LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { followEvent, messageEvent, unfollowEvent, userId } from '../support/line-webhooks';
 
 const HOUR = 60 * 60 * 1000;
@@ -83,7 +83,7 @@ describeEachDatabase('chat sessions', (db) => {
       assert.strictEqual(session.first_response_at, null);
     });
 
-    it('sends the operator\'s own closing message as theirs, counted; an empty one sends nothing', async () => {
+    it("sends the operator's own closing message as theirs, counted; an empty one sends nothing", async () => {
       const user = await chat.activeChat(somchai);
       const res = await chat.api('POST', path(user, 'close'), somchai, { message: 'ขอบคุณค่ะ ยินดีให้บริการ' });
       assert.strictEqual(res.status, 200);
@@ -175,7 +175,10 @@ describeEachDatabase('chat sessions', (db) => {
       await chat.webhook([messageEvent('ยังอยู่ไหมคะ', { userId: busy, timestamp: Date.now() - 10 * 60 * 1000 })]);
 
       const closed = await chat.app.sessions.closeIdle();
-      assert.deepStrictEqual(closed.map((s) => s.line_user_id), [idle]);
+      assert.deepStrictEqual(
+        closed.map((s) => s.line_user_id),
+        [idle],
+      );
       const [session] = await chat.sessionsOf(idle);
       assert.deepStrictEqual([session.status, session.closed_by], ['CLOSED', 'SYSTEM']);
       assert.strictEqual((await chat.contactOf(idle)).chat_mode, 'BOT');
@@ -198,7 +201,10 @@ describeEachDatabase('chat sessions', (db) => {
       assert.strictEqual((await chat.api('POST', path(user, 'claim'), somchai)).status, 200);
       assert.deepStrictEqual(await chat.app.sessions.closeIdle(), []);
       const closed = await chat.app.sessions.closeIdle(new Date(Date.now() + 61 * 60 * 1000));
-      assert.deepStrictEqual(closed.map((s) => s.line_user_id), [user]);
+      assert.deepStrictEqual(
+        closed.map((s) => s.line_user_id),
+        [user],
+      );
     });
 
     it('are closed and told once when two sweeps run at once', async () => {
@@ -216,13 +222,16 @@ describeEachDatabase('chat sessions', (db) => {
       assert.strictEqual((await chat.sessionsOf(user))[0].status, 'WAITING');
     });
 
-    it('are closed by the core\'s own sweeper', async () => {
+    it("are closed by the core's own sweeper", async () => {
       const swept = await LiveChatHarness.start(db(), fake, { sweepIntervalMs: 20 });
       try {
         await updateSettings(swept.app.store.settings, { auto_close_minutes: 0.001, auto_close_message: '' });
         const user = await swept.waitingChat();
         for (let i = 0; i < 100 && (await swept.sessionsOf(user))[0].status !== 'CLOSED'; i += 1) await new Promise((r) => setTimeout(r, 20));
-        assert.deepStrictEqual((await swept.sessionsOf(user)).map((s) => [s.status, s.closed_by]), [['CLOSED', 'SYSTEM']]);
+        assert.deepStrictEqual(
+          (await swept.sessionsOf(user)).map((s) => [s.status, s.closed_by]),
+          [['CLOSED', 'SYSTEM']],
+        );
       } finally {
         await swept.close();
       }
@@ -237,7 +246,10 @@ describeEachDatabase('chat sessions', (db) => {
       assert.strictEqual(res.status, 200);
       assert.deepStrictEqual([res.body.changed, res.body.session.status, res.body.conversation.chat_mode], [true, 'WAITING', 'HUMAN']);
       assert.strictEqual((await chat.contactOf(user)).chat_mode, 'HUMAN');
-      assert.deepStrictEqual(fake.requests.filter((r) => r.method === 'POST'), []);
+      assert.deepStrictEqual(
+        fake.requests.filter((r) => r.method === 'POST'),
+        [],
+      );
 
       const again = await chat.api('POST', path(user, 'mode'), somchai, { mode: 'HUMAN' });
       assert.deepStrictEqual([again.status, again.body.changed, again.body.session.id], [200, false, res.body.session.id]);

@@ -1,6 +1,6 @@
-import assert from 'assert';
-import fs from 'fs';
-import path from 'path';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { helper } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import sessionStoreNode from '../../nodes/session-store/session-store';
@@ -38,16 +38,19 @@ describe('analytics-aggregate node', function () {
 
   /** Deploys `nodes` with a store, a Catch node and a Status node watching `watched`; answers the core. */
   async function deploy(nodes: Record<string, unknown>[], watched = 'aggregate'): Promise<LiveChat> {
-    await helper.load([sessionStoreNode, analyticsAggregateNode, catchNode, statusNode, injectNode], [
-      { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
-      { id: 'f1', type: 'tab' },
-      ...nodes,
-      { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'watch', z: 'f1', type: 'status', scope: [watched], wires: [['statuses']] },
-      { id: 'out', z: 'f1', type: 'helper' },
-      { id: 'caught', z: 'f1', type: 'helper' },
-      { id: 'statuses', z: 'f1', type: 'helper' },
-    ]);
+    await helper.load(
+      [sessionStoreNode, analyticsAggregateNode, catchNode, statusNode, injectNode],
+      [
+        { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
+        { id: 'f1', type: 'tab' },
+        ...nodes,
+        { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'watch', z: 'f1', type: 'status', scope: [watched], wires: [['statuses']] },
+        { id: 'out', z: 'f1', type: 'helper' },
+        { id: 'caught', z: 'f1', type: 'helper' },
+        { id: 'statuses', z: 'f1', type: 'helper' },
+      ],
+    );
     return (helper.getNode('store') as SessionStoreNode).liveChat;
   }
   const aggregateNode = { id: 'aggregate', z: 'f1', type: 'analytics-aggregate', store: 'store', wires: [['out']] };
@@ -58,9 +61,15 @@ describe('analytics-aggregate node', function () {
       let out: Msg | undefined;
       let status: Msg['status'];
       const settle = () => out && status && resolve({ out, status });
-      helper.getNode('out').on('input', (m: Msg) => { out = m; settle(); });
+      helper.getNode('out').on('input', (m: Msg) => {
+        out = m;
+        settle();
+      });
       helper.getNode('statuses').on('input', (m: Msg) => {
-        if (m.status?.fill === 'green') { status = m.status; settle(); }
+        if (m.status?.fill === 'green') {
+          status = m.status;
+          settle();
+        }
       });
       helper.getNode('caught').on('input', (m: Msg) => resolve({ caught: m }));
       trigger();
@@ -69,11 +78,14 @@ describe('analytics-aggregate node', function () {
 
   /** One session started (and claimed 42 s later) at `startedAt`. */
   async function session(liveChat: LiveChat, startedAt: Date): Promise<void> {
-    const contact = (await liveChat.store.sql.row<{ id: number }>(`INSERT INTO contacts (line_user_id) VALUES ($1) RETURNING id`, [`U${startedAt.getTime()}`]))!.id;
-    await liveChat.store.sql.exec(
-      `INSERT INTO chat_sessions (contact_id, line_user_id, status, started_at, claimed_at) VALUES ($1, $2, 'ACTIVE', $3, $4)`,
-      [contact, `U${startedAt.getTime()}`, startedAt, new Date(startedAt.getTime() + 42_000)],
-    );
+    const contact = (await liveChat.store.sql.row<{ id: number }>(`INSERT INTO contacts (line_user_id) VALUES ($1) RETURNING id`, [`U${startedAt.getTime()}`]))!
+      .id;
+    await liveChat.store.sql.exec(`INSERT INTO chat_sessions (contact_id, line_user_id, status, started_at, claimed_at) VALUES ($1, $2, 'ACTIVE', $3, $4)`, [
+      contact,
+      `U${startedAt.getTime()}`,
+      startedAt,
+      new Date(startedAt.getTime() + 42_000),
+    ]);
   }
 
   it('rolls up the day msg.payload.date names and shows the day and row count', async () => {
@@ -82,7 +94,9 @@ describe('analytics-aggregate node', function () {
     const { out, status } = await outcome(() => helper.getNode('aggregate').receive({ payload: { date: '2025-03-11' } }));
     assert.deepStrictEqual(out?.payload, {
       date: '2025-03-11',
-      rows: [{ date: '2025-03-11', operator_id: null, total_sessions: 1, avg_response_time_seconds: 42, avg_resolution_time_seconds: null, total_messages_sent: 0 }],
+      rows: [
+        { date: '2025-03-11', operator_id: null, total_sessions: 1, avg_response_time_seconds: 42, avg_resolution_time_seconds: null, total_messages_sent: 0 },
+      ],
     });
     assert.strictEqual(status?.text, '2025-03-11: 1 rows');
     assert.deepStrictEqual(await liveChat.store.chatAnalytics.forRange('2025-03-11', '2025-03-11'), out?.payload.rows);
@@ -116,17 +130,20 @@ describe('analytics-aggregate node', function () {
     assert.match(caught!.error!.message, /noStore/);
   });
 
-  it("runs in the shipped flow from its daily inject (00:15, not at start)", async () => {
+  it('runs in the shipped flow from its daily inject (00:15, not at start)', async () => {
     const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'flows', 'live-chat-handoff.json'), 'utf8'));
     const daily = shipped.find((n: { id: string }) => n.id === 'llc-analytics-daily');
     const rollup = shipped.find((n: { id: string }) => n.id === 'llc-analytics-aggregate');
     assert.deepStrictEqual([daily.type, daily.crontab, daily.once, daily.wires], ['inject', '15 00 * * *', false, [['llc-analytics-aggregate']]]);
     assert.deepStrictEqual([rollup.type, rollup.store], ['analytics-aggregate', 'llc-store']);
     // as shipped, but on this test's tab and store, with the output watched
-    const liveChat = await deploy([
-      { ...daily, z: 'f1' },
-      { ...rollup, z: 'f1', store: 'store', wires: [['out']] },
-    ], rollup.id);
+    const liveChat = await deploy(
+      [
+        { ...daily, z: 'f1' },
+        { ...rollup, z: 'f1', store: 'store', wires: [['out']] },
+      ],
+      rollup.id,
+    );
     const before = bangkokDay(1);
     const { out, status } = await outcome(() => helper.getNode('llc-analytics-daily').receive({}));
     assert.ok([before, bangkokDay(1)].includes(out?.payload.date), `${out?.payload.date} is yesterday in Bangkok`);

@@ -1,5 +1,5 @@
-import assert from 'assert';
-import path from 'path';
+import assert from 'node:assert';
+import path from 'node:path';
 import { helper } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import sessionStoreNode from '../../nodes/session-store/session-store';
@@ -31,8 +31,18 @@ describe('credential node', function () {
   async function deploy(node: Record<string, unknown> = {}) {
     await helper.load([sessionStoreNode, credentialNode, catchNode], flow(node));
     const liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
-    await liveChat.credentials.create({ name: 'Flows', provider: 'N8N', credentials: { api_key: 'n8n-key-default' }, metadata: { base_url: 'https://n8n.example' } });
-    await liveChat.credentials.create({ name: 'Reports', provider: 'N8N', credentials: { api_key: 'n8n-key-reports' }, metadata: { base_url: 'https://reports.example' } });
+    await liveChat.credentials.create({
+      name: 'Flows',
+      provider: 'N8N',
+      credentials: { api_key: 'n8n-key-default' },
+      metadata: { base_url: 'https://n8n.example' },
+    });
+    await liveChat.credentials.create({
+      name: 'Reports',
+      provider: 'N8N',
+      credentials: { api_key: 'n8n-key-reports' },
+      metadata: { base_url: 'https://reports.example' },
+    });
     return liveChat;
   }
 
@@ -58,13 +68,16 @@ describe('credential node', function () {
     const { out } = await pass({ payload: 'go' });
     assert.ok(out, 'the msg was sent on');
     assert.strictEqual(out.payload, 'go');
-    assert.deepStrictEqual({ ...out.credential, id: undefined }, {
-      id: undefined,
-      name: 'Flows',
-      provider: 'N8N',
-      secrets: { api_key: 'n8n-key-default' },
-      metadata: { base_url: 'https://n8n.example' },
-    });
+    assert.deepStrictEqual(
+      { ...out.credential, id: undefined },
+      {
+        id: undefined,
+        name: 'Flows',
+        provider: 'N8N',
+        secrets: { api_key: 'n8n-key-default' },
+        metadata: { base_url: 'https://n8n.example' },
+      },
+    );
   });
 
   it('uses the credential the node names, else msg.credentialId', async () => {
@@ -87,13 +100,16 @@ describe('credential node', function () {
   });
 
   it('refuses to run without a store', async () => {
-    await helper.load([sessionStoreNode, credentialNode, catchNode], [
-      { id: 'f1', type: 'tab' },
-      { id: 'cred', z: 'f1', type: 'credential', store: '', provider: 'N8N', wires: [['out']] },
-      { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'out', z: 'f1', type: 'helper' },
-      { id: 'caught', z: 'f1', type: 'helper' },
-    ]);
+    await helper.load(
+      [sessionStoreNode, credentialNode, catchNode],
+      [
+        { id: 'f1', type: 'tab' },
+        { id: 'cred', z: 'f1', type: 'credential', store: '', provider: 'N8N', wires: [['out']] },
+        { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'out', z: 'f1', type: 'helper' },
+        { id: 'caught', z: 'f1', type: 'helper' },
+      ],
+    );
     const { out, caught } = await pass({});
     assert.strictEqual(out, undefined);
     assert.match(caught!.error!.message, /noStore/);

@@ -1,6 +1,6 @@
-import assert from 'assert';
-import fs from 'fs';
-import path from 'path';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
@@ -12,7 +12,7 @@ import lineReplyNode from '../../nodes/line-reply/line-reply';
 import handoffNode from '../../nodes/handoff/handoff';
 import analyticsAggregateNode from '../../nodes/analytics-aggregate/analytics-aggregate';
 import telegramNotifyNode from '../../nodes/telegram-notify/telegram-notify';
-import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 import { setEnvironment } from '../support/environment';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
@@ -22,17 +22,14 @@ const functionNode = require('@node-red/nodes/core/function/10-function.js');
 const commentNode = require('@node-red/nodes/core/common/90-comment.js');
 const injectNode = require('@node-red/nodes/core/common/20-inject.js');
 
-
 describe('the shipped default flow', function () {
   this.timeout(30000);
   let fake: FakeLine;
   const lineStandIn = useLineNodeRuntime();
-  before(() => {
-    fake = lineStandIn();
-  });
   let telegram: FakeTelegram;
   let restoreEnvironment: () => void;
   before(async () => {
+    fake = lineStandIn();
     telegram = await startFakeTelegram('123456:flow-test-token');
     restoreEnvironment = setEnvironment({
       TELEGRAM_BOT_TOKEN: '123456:flow-test-token',
@@ -46,7 +43,6 @@ describe('the shipped default flow', function () {
     await telegram.close();
   });
 
-
   let liveChat: LiveChat;
   let http: { baseUrl: string; close(): Promise<void> };
 
@@ -57,7 +53,22 @@ describe('the shipped default flow', function () {
     await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
     const shipped = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '..', 'flows', 'live-chat-handoff.json'), 'utf8'));
     const flow = shipped.map((n: any) => (n.type === 'session-store' ? { ...n, dataDir } : n)).concat({ id: 'probe', type: 'http-probe', z: 'llc-tab' });
-    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, handoffNode, telegramNotifyNode, lineReplyNode, analyticsAggregateNode, functionNode, commentNode, injectNode], flow);
+    await helper.load(
+      [
+        httpProbe,
+        sessionStoreNode,
+        lineWebhookNode,
+        chatModeRouterNode,
+        handoffNode,
+        telegramNotifyNode,
+        lineReplyNode,
+        analyticsAggregateNode,
+        functionNode,
+        commentNode,
+        injectNode,
+      ],
+      flow,
+    );
     liveChat = await (helper.getNode('llc-store') as SessionStoreNode).liveChat;
     http = await serveHttpNode();
   });
@@ -68,7 +79,11 @@ describe('the shipped default flow', function () {
 
   async function post(events: Record<string, unknown>[]) {
     const body = webhookBody(events);
-    const res = await fetch(`${http.baseUrl}/line/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body: new Uint8Array(body) });
+    const res = await fetch(`${http.baseUrl}/line/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
+    });
     assert.strictEqual(res.status, 200);
   }
 
@@ -85,12 +100,18 @@ describe('the shipped default flow', function () {
   it('answers a text message by reply token and records the answer as a BOT message', async () => {
     const replyToken = fake.issueReplyToken();
     await post([messageEvent('ราคาเท่าไหร่ครับ', { userId: userId(), replyToken })]);
-    const [reply] = await eventually(() => fake.requestsTo('POST', '/v2/bot/message/reply'), (r) => r.length > 0, 'the bot reply');
+    const [reply] = await eventually(
+      () => fake.requestsTo('POST', '/v2/bot/message/reply'),
+      (r) => r.length > 0,
+      'the bot reply',
+    );
     assert.strictEqual(reply.body.replyToken, replyToken);
     assert.match(reply.body.messages[0].text, /ติดต่อเจ้าหน้าที่/);
     const rows = await eventually(
       () => liveChat.store.sql.rows(`SELECT sender, delivery_status FROM messages WHERE direction = 'OUT' AND delivery_status = 'SENT'`),
-      (r) => r.length > 0, 'the stored answer');
+      (r) => r.length > 0,
+      'the stored answer',
+    );
     assert.deepStrictEqual(rows, [{ sender: 'BOT', delivery_status: 'SENT' }]);
   });
 
@@ -99,14 +120,22 @@ describe('the shipped default flow', function () {
     fake.setProfile(user, { displayName: 'สมชาย' });
     const replyToken = fake.issueReplyToken();
     await post([messageEvent(' ติดต่อ\u200Bเจ้าหน้าที่ ', { userId: user, replyToken })]);
-    const [greeting] = await eventually(() => fake.requestsTo('POST', '/v2/bot/message/reply'), (r) => r.length > 0, 'the greeting');
+    const [greeting] = await eventually(
+      () => fake.requestsTo('POST', '/v2/bot/message/reply'),
+      (r) => r.length > 0,
+      'the greeting',
+    );
     assert.strictEqual(greeting.body.replyToken, replyToken);
     assert.deepStrictEqual(greeting.body.messages, [{ type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับในไม่ช้า กรุณารอสักครู่' }]);
     const contact = (await liveChat.store.contacts.byLineUserId(user))!;
     assert.strictEqual(contact.chat_mode, 'HUMAN');
     const session = (await liveChat.store.chatSessions.openFor(contact.id))!;
     assert.strictEqual(session.status, 'WAITING');
-    const [alert] = await eventually(() => telegram.sent, (sent) => sent.length > 0, 'the Telegram alert');
+    const [alert] = await eventually(
+      () => telegram.sent,
+      (sent) => sent.length > 0,
+      'the Telegram alert',
+    );
     assert.strictEqual(String(alert.chat_id), '-1001234567890');
     assert.match(alert.plain, /ผู้ใช้ขอคุยกับเจ้าหน้าที่/);
     assert.match(alert.plain, new RegExp(`LINE ID: ${user}`));
@@ -114,7 +143,11 @@ describe('the shipped default flow', function () {
 
     // HUMAN: the next message is stored in the session and counted; nothing is sent to the user.
     await post([messageEvent('มีเรื่องสอบถามครับ', { userId: user, replyToken: fake.issueReplyToken() })]);
-    const counted = await eventually(() => liveChat.store.chatSessions.byId(session.id), (s) => s!.message_count === 2, 'the counted message');
+    const counted = await eventually(
+      () => liveChat.store.chatSessions.byId(session.id),
+      (s) => s!.message_count === 2,
+      'the counted message',
+    );
     assert.strictEqual(counted!.status, 'WAITING');
     await new Promise((r) => setTimeout(r, 200));
     assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1, 'no bot answer while HUMAN');

@@ -1,5 +1,5 @@
-import assert from 'assert';
-import path from 'path';
+import assert from 'node:assert';
+import path from 'node:path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
@@ -24,15 +24,18 @@ describe('handoff node', function () {
   async function deploy(handoff: Record<string, unknown> = {}) {
     const dataDir = tempDir();
     await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
-    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, handoffNode], [
-      { id: 'store', type: 'session-store', name: 'live chat', dataDir },
-      { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['handover']] },
-      { id: 'handover', type: 'handoff', store: 'store', ...handoff, wires: [['handed'], ['bot']] },
-      { id: 'inject', type: 'helper', wires: [['handover']] },
-      { id: 'handed', type: 'helper' },
-      { id: 'bot', type: 'helper' },
-      { id: 'probe', type: 'http-probe' },
-    ]);
+    await helper.load(
+      [httpProbe, sessionStoreNode, lineWebhookNode, handoffNode],
+      [
+        { id: 'store', type: 'session-store', name: 'live chat', dataDir },
+        { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['handover']] },
+        { id: 'handover', type: 'handoff', store: 'store', ...handoff, wires: [['handed'], ['bot']] },
+        { id: 'inject', type: 'helper', wires: [['handover']] },
+        { id: 'handed', type: 'helper' },
+        { id: 'bot', type: 'helper' },
+        { id: 'probe', type: 'http-probe' },
+      ],
+    );
     liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
     for (const id of ['handed', 'bot'] as const) {
       received[id] = [];
@@ -49,7 +52,11 @@ describe('handoff node', function () {
 
   async function post(events: Record<string, unknown>[]) {
     const body = webhookBody(events);
-    const res = await fetch(`${http.baseUrl}/line/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) }, body: new Uint8Array(body) });
+    const res = await fetch(`${http.baseUrl}/line/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
+    });
     assert.strictEqual(res.status, 200);
   }
   const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
@@ -76,7 +83,10 @@ describe('handoff node', function () {
     assert.strictEqual(msg.contact.chat_mode, 'HUMAN');
     assert.strictEqual(msg.session.status, 'WAITING');
     assert.strictEqual(msg.session.message_count, 1);
-    assert.deepStrictEqual(msg.recentMessages.map((m: any) => m.content.text), ['มีเรื่องอยากสอบถาม', 'อีกเรื่อง', 'Agent']);
+    assert.deepStrictEqual(
+      msg.recentMessages.map((m: any) => m.content.text),
+      ['มีเรื่องอยากสอบถาม', 'อีกเรื่อง', 'Agent'],
+    );
     assert.deepStrictEqual(msg.handoff, { outcome: 'opened', greeting: 'SENT' });
     assert.strictEqual(received.bot.length, 3, 'the keyword does not go to the bot');
     assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply')[0].body.replyToken, replyToken);
@@ -101,7 +111,10 @@ describe('handoff node', function () {
   it('opens one session and greets once when two keyword events come in one webhook', async () => {
     await deploy();
     const user = userId();
-    await post([messageEvent('human', { userId: user, replyToken: fake.issueReplyToken() }), messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken() })]);
+    await post([
+      messageEvent('human', { userId: user, replyToken: fake.issueReplyToken() }),
+      messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken() }),
+    ]);
     await until(() => received.handed.length === 1, 'the handoff');
     await settle();
     assert.strictEqual(received.handed.length, 1);
@@ -144,7 +157,9 @@ describe('handoff node', function () {
     await until(() => received.handed.length === 1, 'the handoff');
     assert.strictEqual(received.handed[0].handoff.greeting, 'FAILED');
     assert.strictEqual(received.handed[0].contact.chat_mode, 'HUMAN');
-    const greeting = await liveChat.store.sql.row<{ sender: string; delivery_status: string }>(`SELECT sender, delivery_status FROM messages WHERE direction = 'OUT'`);
+    const greeting = await liveChat.store.sql.row<{ sender: string; delivery_status: string }>(
+      `SELECT sender, delivery_status FROM messages WHERE direction = 'OUT'`,
+    );
     assert.deepStrictEqual(greeting, { sender: 'SYSTEM', delivery_status: 'FAILED' });
   });
 });

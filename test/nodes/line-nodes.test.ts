@@ -1,18 +1,15 @@
-import assert from 'assert';
-import path from 'path';
+import assert from 'node:assert';
+import path from 'node:path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
-import {
-  BOT_USER_ID, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody,
-} from '../support/line-webhooks';
+import { BOT_USER_ID, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import chatModeRouterNode from '../../nodes/chat-mode-router/chat-mode-router';
 import lineReplyNode from '../../nodes/line-reply/line-reply';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
-
 
 describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   this.timeout(30000);
@@ -98,10 +95,16 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   it('emits every message type and a follow, one msg per event, in order', async () => {
     const user = userId();
     const t = Date.now() - 1000;
-    const events = [followEvent({ userId: user, timestamp: t }), ...Object.keys(MESSAGE_SAMPLES).map((type, i) => messageEvent(MESSAGE_SAMPLES[type](), { userId: user, timestamp: t + i + 1 }))];
+    const events = [
+      followEvent({ userId: user, timestamp: t }),
+      ...Object.keys(MESSAGE_SAMPLES).map((type, i) => messageEvent(MESSAGE_SAMPLES[type](), { userId: user, timestamp: t + i + 1 })),
+    ];
     assert.strictEqual((await post(webhookBody(events))).status, 200);
     await until(() => received.out.length === 8, 'eight msgs');
-    assert.deepStrictEqual(received.out.map((m) => m.payload.message?.type ?? m.payload.type), ['follow', 'text', 'image', 'video', 'audio', 'file', 'location', 'sticker']);
+    assert.deepStrictEqual(
+      received.out.map((m) => m.payload.message?.type ?? m.payload.type),
+      ['follow', 'text', 'image', 'video', 'audio', 'file', 'location', 'sticker'],
+    );
     assert.strictEqual(received.out[0].contact.friend_status, 'ACTIVE');
   });
 
@@ -109,10 +112,38 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     const cases: [string, () => { body: Buffer; signature: string | null }, number][] = [
       ['no signature', () => ({ body: webhookBody([messageEvent('x')]), signature: null }), 401],
       ['a wrong signature', () => ({ body: webhookBody([messageEvent('x')]), signature: sign('other') }), 401],
-      ['a signature made with another secret', () => { const body = webhookBody([messageEvent('x')]); return { body, signature: sign(body, 'not-the-secret') }; }, 401],
-      ['unparsable JSON', () => { const body = Buffer.from('{"destination":'); return { body, signature: sign(body) }; }, 400],
-      ['a bad envelope', () => { const body = Buffer.from('{"destination":"U1","events":[{"type":"message"}]}'); return { body, signature: sign(body) }; }, 400],
-      ['a body over 1 MiB', () => { const body = webhookBody([messageEvent('x'.repeat(1024 * 1024))]); return { body, signature: sign(body) }; }, 413],
+      [
+        'a signature made with another secret',
+        () => {
+          const body = webhookBody([messageEvent('x')]);
+          return { body, signature: sign(body, 'not-the-secret') };
+        },
+        401,
+      ],
+      [
+        'unparsable JSON',
+        () => {
+          const body = Buffer.from('{"destination":');
+          return { body, signature: sign(body) };
+        },
+        400,
+      ],
+      [
+        'a bad envelope',
+        () => {
+          const body = Buffer.from('{"destination":"U1","events":[{"type":"message"}]}');
+          return { body, signature: sign(body) };
+        },
+        400,
+      ],
+      [
+        'a body over 1 MiB',
+        () => {
+          const body = webhookBody([messageEvent('x'.repeat(1024 * 1024))]);
+          return { body, signature: sign(body) };
+        },
+        413,
+      ],
     ];
     for (const [name, make, status] of cases) {
       it(`${name}: ${status}`, async () => {
@@ -136,7 +167,10 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   it('emits a redelivered event once, also when the copies arrive together', async () => {
     const event = messageEvent('once');
     const answers = await Promise.all([post(webhookBody([event])), post(webhookBody([redelivered(event)])), post(webhookBody([event]))]);
-    assert.deepStrictEqual(answers.map((a) => a.status), [200, 200, 200]);
+    assert.deepStrictEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200],
+    );
     await until(() => received.out.length === 1, 'the msg');
     assert.strictEqual((await post(webhookBody([redelivered(event)]))).status, 200);
     await settle();
@@ -215,7 +249,13 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     for (const [name, change] of [
       ['without a contact', (m: any) => ({ ...m, contact: null, payload: 'x' })],
       ['with six messages', (m: any) => ({ ...m, payload: ['1', '2', '3', '4', '5', '6'] })],
-      ['when LINE refuses the push', (m: any) => { fake.failNextPushes(400); return { ...m, line: { ...m.line, replyToken: null }, payload: 'x' }; }],
+      [
+        'when LINE refuses the push',
+        (m: any) => {
+          fake.failNextPushes(400);
+          return { ...m, line: { ...m.line, replyToken: null }, payload: 'x' };
+        },
+      ],
     ] as const) {
       it(`reports an error ${name}`, async () => {
         const msg = await incoming();
@@ -233,7 +273,8 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     await http!.close();
     http = undefined;
     await helper.unload();
-    await freshEmbeddedDir(path.join((dataDir = tempDir()), 'live-chat-db'));
+    dataDir = tempDir();
+    await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
     await deploy();
     assert.strictEqual((await post(webhookBody([messageEvent('after redeploy')]))).status, 200);
     await until(() => received.out.length === 1, 'the msg');

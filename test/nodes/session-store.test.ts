@@ -1,6 +1,6 @@
-import assert from 'assert';
-import fs from 'fs';
-import path from 'path';
+import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import { helper, httpProbe, serveHttpNode } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { call, login } from '../support/api-server';

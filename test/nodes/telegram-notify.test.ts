@@ -1,9 +1,9 @@
-import assert from 'assert';
-import path from 'path';
+import assert from 'node:assert';
+import path from 'node:path';
 import { helper } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { setEnvironment } from '../support/environment';
-import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 import { messageEvent, userId } from '../support/line-webhooks';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import telegramNotifyNode from '../../nodes/telegram-notify/telegram-notify';
@@ -52,15 +52,18 @@ describe('telegram-notify node', function () {
   afterEach(async () => helper.unload());
 
   async function deploy(node: Record<string, unknown> = {}) {
-    await helper.load([sessionStoreNode, handoffNode, telegramNotifyNode, catchNode], [
-      { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
-      { id: 'f1', type: 'tab' },
-      { id: 'handover', z: 'f1', type: 'handoff', store: 'store', wires: [['notify'], []] },
-      { id: 'notify', z: 'f1', type: 'telegram-notify', store: 'store', wires: [['out']], ...node },
-      { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
-      { id: 'out', z: 'f1', type: 'helper' },
-      { id: 'caught', z: 'f1', type: 'helper' },
-    ]);
+    await helper.load(
+      [sessionStoreNode, handoffNode, telegramNotifyNode, catchNode],
+      [
+        { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
+        { id: 'f1', type: 'tab' },
+        { id: 'handover', z: 'f1', type: 'handoff', store: 'store', wires: [['notify'], []] },
+        { id: 'notify', z: 'f1', type: 'telegram-notify', store: 'store', wires: [['out']], ...node },
+        { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+        { id: 'out', z: 'f1', type: 'helper' },
+        { id: 'caught', z: 'f1', type: 'helper' },
+      ],
+    );
     liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
     received = { out: [], caught: [] };
     statuses = [];
@@ -85,8 +88,14 @@ describe('telegram-notify node', function () {
 
   async function said(contact: ContactRow, text: string) {
     return (await liveChat.store.messages.insertIncoming({
-      contact_id: contact.id, session_id: null, message_type: 'text', content: { type: 'text', text },
-      line_message_id: `n-${Math.random()}`, webhook_event_id: `e-${Math.random()}`, mark_as_read_token: null, created_at: new Date(),
+      contact_id: contact.id,
+      session_id: null,
+      message_type: 'text',
+      content: { type: 'text', text },
+      line_message_id: `n-${Math.random()}`,
+      webhook_event_id: `e-${Math.random()}`,
+      mark_as_read_token: null,
+      created_at: new Date(),
     }))!;
   }
 
@@ -187,8 +196,14 @@ describe('telegram-notify node', function () {
       assert.strictEqual(received.caught.length, 1);
       const caught = received.caught[0];
       assert.strictEqual(caught.topic, 'telegram-reminders');
-      assert.match(caught.error.message, new RegExp(`1 Telegram reminder\\(s\\) not sent, tried again later \\(chat session ${msg.session.id}: Telegram alert not sent: Telegram answered 403`));
-      assert.deepStrictEqual(caught.payload.failed.map((f: any) => f.session_id), [msg.session.id]);
+      assert.match(
+        caught.error.message,
+        new RegExp(`1 Telegram reminder\\(s\\) not sent, tried again later \\(chat session ${msg.session.id}: Telegram alert not sent: Telegram answered 403`),
+      );
+      assert.deepStrictEqual(
+        caught.payload.failed.map((f: any) => f.session_id),
+        [msg.session.id],
+      );
       assert.ok(statuses.some((s) => s.fill === 'red'));
       await until(() => statuses.at(-1)?.fill === 'green', 'the status of the round that sent it');
     });

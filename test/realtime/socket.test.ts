@@ -1,11 +1,11 @@
-import assert from 'assert';
-import http from 'http';
-import { AddressInfo } from 'net';
+import assert from 'node:assert';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, call, login, startApiServer } from '../support/api-server';
+import { type ApiServer, call, login, startApiServer } from '../support/api-server';
 import { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
-import { connectLiveSocket, LiveSocket, LiveSocketOptions, openLiveSocket, sleep } from '../support/live-socket';
+import { connectLiveSocket, type LiveSocket, type LiveSocketOptions, openLiveSocket, sleep } from '../support/live-socket';
 import { attachSocketServer } from '../../src/realtime/socket-server';
 
 const STAFF = { username: 'somchai', password: 'staff-password-1', display_name: 'สมชาย' };
@@ -25,11 +25,15 @@ describeEachDatabase('live inbox over socket.io', (db) => {
   after(() => fake?.close());
   beforeEach(async () => {
     fake.reset();
-    server = await startApiServer(db(), {
-      lineApiBaseUrl: fake.baseUrl,
-      linePushRetryDelaysMs: [5, 5],
-      environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: fake.accessToken } },
-    }, { recheckIntervalMs: 100 });
+    server = await startApiServer(
+      db(),
+      {
+        lineApiBaseUrl: fake.baseUrl,
+        linePushRetryDelaysMs: [5, 5],
+        environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: fake.accessToken } },
+      },
+      { recheckIntervalMs: 100 },
+    );
     admin = await login(server.baseUrl);
     adminId = (await call(server.baseUrl, 'GET', '/auth/me', { token: admin })).body.operator.id;
     const created = await call(server.baseUrl, 'POST', '/admin/operators', { token: admin, body: { ...STAFF, role: 'operator' } });
@@ -62,7 +66,12 @@ describeEachDatabase('live inbox over socket.io', (db) => {
   async function handoff(user: string) {
     const replyToken = fake.issueReplyToken();
     const [accepted] = await ingest([messageEvent('ขอคุยกับเจ้าหน้าที่', { userId: user, replyToken })]);
-    const result = await server.app.handoff.start({ contact: accepted.contact!, replyToken, receivedAt: accepted.receivedAt, triggerMessageId: accepted.message!.id });
+    const result = await server.app.handoff.start({
+      contact: accepted.contact!,
+      replyToken,
+      receivedAt: accepted.receivedAt,
+      triggerMessageId: accepted.message!.id,
+    });
     assert.strictEqual(result.outcome, 'opened');
     return result;
   }
@@ -70,7 +79,12 @@ describeEachDatabase('live inbox over socket.io', (db) => {
   const about = (user: string) => (p: any) => p.line_user_id === user || p.conversation?.line_user_id === user;
 
   it('refuses a connection without a token or with a bad one', async () => {
-    const ways: LiveSocketOptions[] = [{}, { auth: { token: 'not-a-token' } }, { extraHeaders: { authorization: 'Bearer not-a-token' } }, { extraHeaders: { cookie: 'llc_session=not-a-token' } }];
+    const ways: LiveSocketOptions[] = [
+      {},
+      { auth: { token: 'not-a-token' } },
+      { extraHeaders: { authorization: 'Bearer not-a-token' } },
+      { extraHeaders: { cookie: 'llc_session=not-a-token' } },
+    ];
     for (const options of ways) {
       const live = openLiveSocket(server.origin, options);
       sockets.push(live);
@@ -87,15 +101,21 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     ];
     for (const options of ways) {
       const live = await open(options);
-      assert.deepStrictEqual(live.all('hello'), [{
-        operator: { id: staffId, username: STAFF.username, display_name: STAFF.display_name, role: 'operator' },
-        waiting_count: 1,
-        active_count: 0,
-      }], JSON.stringify(options));
+      assert.deepStrictEqual(
+        live.all('hello'),
+        [
+          {
+            operator: { id: staffId, username: STAFF.username, display_name: STAFF.display_name, role: 'operator' },
+            waiting_count: 1,
+            active_count: 0,
+          },
+        ],
+        JSON.stringify(options),
+      );
     }
   });
 
-  it('takes the login cookie only from the inbox\'s own origin', async () => {
+  it("takes the login cookie only from the inbox's own origin", async () => {
     const cookie = `llc_session=${admin}`;
     const foreign = openLiveSocket(server.origin, { transports: ['websocket'], extraHeaders: { cookie, origin: 'http://evil.example' } });
     sockets.push(foreign);
@@ -112,7 +132,14 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     for (const live of [a, b]) {
       const { message } = await live.next('message', about(user));
       assert.deepStrictEqual(
-        { id: message.id, direction: message.direction, sender: message.sender, operator: message.operator, text: message.content.text, delivery_status: message.delivery_status },
+        {
+          id: message.id,
+          direction: message.direction,
+          sender: message.sender,
+          operator: message.operator,
+          text: message.content.text,
+          delivery_status: message.delivery_status,
+        },
         { id: accepted.message!.id, direction: 'IN', sender: 'USER', operator: null, text: 'สวัสดีครับ', delivery_status: 'RECEIVED' },
       );
       const update = await live.next('conversation', about(user));
@@ -132,7 +159,10 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     assert.strictEqual(update.conversation.unread_count, 3);
     assert.strictEqual(update.conversation.last_message.content, 'สาม');
     await sleep(300);
-    assert.deepStrictEqual(a.all('message').map((p) => p.message.content.text), ['หนึ่ง', 'สอง', 'สาม']);
+    assert.deepStrictEqual(
+      a.all('message').map((p) => p.message.content.text),
+      ['หนึ่ง', 'สอง', 'สาม'],
+    );
     assert.strictEqual(a.all('conversation').length, 1);
   });
 
@@ -149,7 +179,10 @@ describeEachDatabase('live inbox over socket.io', (db) => {
 
     const greeting = await a.next('message', (p) => p.message.sender === 'SYSTEM' && p.message.delivery_status === 'PENDING');
     await a.next('message', (p) => p.message.id === greeting.message.id && p.message.delivery_status === 'SENT');
-    const states = a.all('message').filter((p) => p.message.id === greeting.message.id).map((p) => p.message.delivery_status);
+    const states = a
+      .all('message')
+      .filter((p) => p.message.id === greeting.message.id)
+      .map((p) => p.message.delivery_status);
     assert.deepStrictEqual(states, ['PENDING', 'SENT']);
   });
 
@@ -182,8 +215,14 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     const read = await b.next('conversation', (p) => about(user)(p) && p.conversation.unread_count === 0);
     assert.strictEqual(read.conversation.last_message.content, 'มีใครอยู่ไหม');
     await sleep(300);
-    assert.deepStrictEqual(a.all('conversation').map((p) => p.conversation.unread_count), [1]);
-    assert.deepStrictEqual(b.all('conversation').map((p) => p.conversation.unread_count), [1, 0]);
+    assert.deepStrictEqual(
+      a.all('conversation').map((p) => p.conversation.unread_count),
+      [1],
+    );
+    assert.deepStrictEqual(
+      b.all('conversation').map((p) => p.conversation.unread_count),
+      [1, 0],
+    );
   });
 
   it("shows an operator's reply going out as updates of one message: PENDING, then SENT, with the operator named", async () => {
@@ -195,7 +234,10 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     const id = res.body.messages[0].id;
     await a.next('message', (p) => p.message.id === id && p.message.delivery_status === 'SENT');
     const updates = a.all('message').filter((p) => p.message.id === id);
-    assert.deepStrictEqual(updates.map((p) => p.message.delivery_status), ['PENDING', 'SENT']);
+    assert.deepStrictEqual(
+      updates.map((p) => p.message.delivery_status),
+      ['PENDING', 'SENT'],
+    );
     for (const update of updates) {
       assert.strictEqual(update.line_user_id, user);
       assert.deepStrictEqual(update.message.operator, { id: staffId, username: STAFF.username, display_name: STAFF.display_name });

@@ -1,11 +1,11 @@
 // The REST API and socket.io of a real LiveChat core on a loopback port, and a small client for it.
-import http from 'http';
-import { AddressInfo } from 'net';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { Database } from '../../src/db/database';
-import { LiveChat, LiveChatOptions } from '../../src/live-chat';
+import { LiveChat, type LiveChatOptions } from '../../src/live-chat';
 import { generateFernetKey } from '../../src/crypto/fernet';
-import { attachSocketServer, SocketServerOptions } from '../../src/realtime/socket-server';
+import { attachSocketServer, type SocketServerOptions } from '../../src/realtime/socket-server';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-1' };
 
@@ -54,7 +54,12 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-export async function call<T = any>(baseUrl: string, method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<ApiResponse<T>> {
+export async function call<T = any>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;

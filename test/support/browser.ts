@@ -1,8 +1,8 @@
 // Browser tests drive Debian's Chromium through playwright-core against the running product.
 // Screenshots go to test-output/screenshots/ (kept out of git) so a run can be looked at.
-import fs from 'fs';
-import path from 'path';
-import { chromium, Browser, Page } from 'playwright-core';
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 

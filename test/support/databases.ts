@@ -1,10 +1,10 @@
 // Real databases for the tests: the embedded PGlite (a migrated template made once per run and
 // copied for each user, since a fresh PGlite folder takes seconds to create) and the PostgreSQL
 // server named by TEST_DATABASE_URL. Tables are emptied between tests.
-import fs from 'fs';
-import os from 'os';
-import path from 'path';
-import { openDatabase, Database } from '../../src/db/database';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openDatabase, type Database } from '../../src/db/database';
 
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-test-'));
 let template: Promise<string> | undefined;
@@ -53,7 +53,7 @@ export async function resetTables(db: Database): Promise<void> {
  */
 export function describeEachDatabase(title: string, body: (db: () => Database, kind: DatabaseKind) => void): void {
   for (const kind of ['embedded', 'postgres'] as const) {
-    describe(`${title} (${kind})`, function () {
+    describe(`${title} (${kind})`, () => {
       let db: Database | undefined;
       before(async function () {
         if (kind === 'postgres' && !serverUrl) {
@@ -63,10 +63,10 @@ export function describeEachDatabase(title: string, body: (db: () => Database, k
         this.timeout(60000);
         db = await openKind(kind);
       });
-      beforeEach(async function () {
+      beforeEach(async () => {
         if (db) await resetTables(db);
       });
-      after(async function () {
+      after(async () => {
         if (db) {
           open.splice(open.indexOf(db), 1);
           await db.close();

@@ -1,5 +1,5 @@
 // LINE's `GET /v2/bot/info` (Authorization: Bearer <channel access token>) for one good token.
-import { listenLoopback, Loopback, sendJson } from './loopback';
+import { listenLoopback, type Loopback, sendJson } from './loopback';
 
 export const FAKE_LINE_BOT = {
   userId: 'U0123456789abcdef0123456789abcdef',

@@ -1,9 +1,9 @@
 // A loopback stand-in for the LINE Messaging API that speaks its wire format, for the real SDK
 // to reach through its baseURL. Tests script it (tokens, profiles, failures) and read back every
 // request it got.
-import crypto from 'crypto';
-import http from 'http';
-import { AddressInfo } from 'net';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface RecordedRequest {
   method: string;
@@ -154,5 +154,8 @@ export class FakeLine {
 
 function sentMessages(messages: unknown): { id: string; quoteToken: string }[] {
   const list = Array.isArray(messages) ? messages : [];
-  return list.map(() => ({ id: String(BigInt(Date.now()) * 1000n + BigInt(crypto.randomInt(1000))), quoteToken: crypto.randomBytes(12).toString('base64url') }));
+  return list.map(() => ({
+    id: String(BigInt(Date.now()) * 1000n + BigInt(crypto.randomInt(1000))),
+    quoteToken: crypto.randomBytes(12).toString('base64url'),
+  }));
 }

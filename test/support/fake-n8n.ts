@@ -1,5 +1,5 @@
 // n8n's health check, `GET /healthz` → `{"status":"ok"}`, recording the API key each call carried.
-import { listenLoopback, Loopback, sendJson } from './loopback';
+import { listenLoopback, type Loopback, sendJson } from './loopback';
 
 export async function startFakeN8n(options: { healthy: boolean }): Promise<Loopback & { apiKeys: (string | undefined)[] }> {
   const apiKeys: (string | undefined)[] = [];

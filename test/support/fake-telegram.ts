@@ -2,10 +2,18 @@
 // token: getMe, and sendMessage with parse_mode HTML checked as Telegram does (supported tags and
 // entities only, at most 4096 characters after parsing, URL buttons on a dotted host). Failures
 // of sendMessage can be scripted: an error answer (429 with retry_after, 500, ...) or a hang.
-import http from 'http';
-import { listenLoopback, Loopback, sendJson } from './loopback';
+import type http from 'node:http';
+import { listenLoopback, type Loopback, sendJson } from './loopback';
 
-export const FAKE_BOT = { id: 7000001, is_bot: true, first_name: 'Handoff Alerts', username: 'handoff_alerts_bot', can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: false };
+export const FAKE_BOT = {
+  id: 7000001,
+  is_bot: true,
+  first_name: 'Handoff Alerts',
+  username: 'handoff_alerts_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+};
 
 export interface SentTelegramMessage {
   message_id: number;
@@ -136,7 +144,7 @@ function checkSendMessage(body: Record<string, unknown>): string | { plain: stri
 function parseHtml(html: string): string | { plain: string } {
   const open: string[] = [];
   let plain = '';
-  for (let i = 0; i < html.length;) {
+  for (let i = 0; i < html.length; ) {
     const char = html[i];
     if (char === '<') {
       const tag = /^<(\/?)([a-z-]+)((?:\s+[a-z-]+(?:="[^"<>]*")?)*)\s*>/i.exec(html.slice(i));

@@ -1,6 +1,6 @@
 // Webhook bodies as LINE sends them: realistic events and the x-line-signature over the exact
 // bytes that go on the wire.
-import crypto from 'crypto';
+import crypto from 'node:crypto';
 
 export const CHANNEL_SECRET = 'test-channel-secret-0123456789ab';
 export const BOT_USER_ID = 'Ubot0000000000000000000000000000';
@@ -15,7 +15,7 @@ export function webhookEventId(at = Date.now()): string {
   return time + random;
 }
 
-export const userId = () => 'U' + crypto.randomBytes(16).toString('hex');
+export const userId = () => `U${crypto.randomBytes(16).toString('hex')}`;
 const lineId = () => String(500000000000000 + crypto.randomInt(1e9) * 1000 + crypto.randomInt(1000));
 
 export interface EventOptions {
@@ -43,18 +43,32 @@ function base(type: string, o: EventOptions): Record<string, unknown> {
 const replyable = (o: EventOptions) => ({ replyToken: o.replyToken ?? crypto.randomBytes(16).toString('hex') });
 
 export const MESSAGE_SAMPLES: Record<string, () => Record<string, unknown>> = {
-  text: () => ({ type: 'text', id: lineId(), quoteToken: 'q' + lineId(), text: 'สวัสดีครับ ขอสอบถามหน่อย' }),
-  image: () => ({ type: 'image', id: lineId(), quoteToken: 'q' + lineId(), contentProvider: { type: 'line' }, imageSet: { id: 'set1', index: 1, total: 2 } }),
-  video: () => ({ type: 'video', id: lineId(), quoteToken: 'q' + lineId(), duration: 60000, contentProvider: { type: 'external', originalContentUrl: 'https://example.com/v.mp4', previewImageUrl: 'https://example.com/v.jpg' } }),
+  text: () => ({ type: 'text', id: lineId(), quoteToken: `q${lineId()}`, text: 'สวัสดีครับ ขอสอบถามหน่อย' }),
+  image: () => ({ type: 'image', id: lineId(), quoteToken: `q${lineId()}`, contentProvider: { type: 'line' }, imageSet: { id: 'set1', index: 1, total: 2 } }),
+  video: () => ({
+    type: 'video',
+    id: lineId(),
+    quoteToken: `q${lineId()}`,
+    duration: 60000,
+    contentProvider: { type: 'external', originalContentUrl: 'https://example.com/v.mp4', previewImageUrl: 'https://example.com/v.jpg' },
+  }),
   audio: () => ({ type: 'audio', id: lineId(), duration: 4000, contentProvider: { type: 'line' } }),
   file: () => ({ type: 'file', id: lineId(), fileName: 'quote.pdf', fileSize: 2138 }),
   location: () => ({ type: 'location', id: lineId(), title: 'my location', address: 'Bangkok, Thailand', latitude: 13.7563, longitude: 100.5018 }),
-  sticker: () => ({ type: 'sticker', id: lineId(), quoteToken: 'q' + lineId(), packageId: '446', stickerId: '1988', stickerResourceType: 'STATIC', keywords: ['happy'] }),
+  sticker: () => ({
+    type: 'sticker',
+    id: lineId(),
+    quoteToken: `q${lineId()}`,
+    packageId: '446',
+    stickerId: '1988',
+    stickerResourceType: 'STATIC',
+    keywords: ['happy'],
+  }),
 };
 
 export function messageEvent(message: Record<string, unknown> | string, o: EventOptions = {}): Record<string, unknown> {
   const content = typeof message === 'string' ? { ...MESSAGE_SAMPLES.text(), text: message } : message;
-  return { ...base('message', o), ...replyable(o), message: { markAsReadToken: 'mart-' + crypto.randomBytes(8).toString('hex'), ...content } };
+  return { ...base('message', o), ...replyable(o), message: { markAsReadToken: `mart-${crypto.randomBytes(8).toString('hex')}`, ...content } };
 }
 
 export function followEvent(o: EventOptions & { isUnblocked?: boolean } = {}): Record<string, unknown> {
@@ -69,8 +83,8 @@ export function postbackEvent(data: string, o: EventOptions = {}): Record<string
   return { ...base('postback', o), ...replyable(o), postback: { data } };
 }
 
-export const groupSource = (user = userId()) => ({ type: 'group', groupId: 'C' + crypto.randomBytes(16).toString('hex'), userId: user });
-export const roomSource = (user = userId()) => ({ type: 'room', roomId: 'R' + crypto.randomBytes(16).toString('hex'), userId: user });
+export const groupSource = (user = userId()) => ({ type: 'group', groupId: `C${crypto.randomBytes(16).toString('hex')}`, userId: user });
+export const roomSource = (user = userId()) => ({ type: 'room', roomId: `R${crypto.randomBytes(16).toString('hex')}`, userId: user });
 
 /** A redelivery of `event`: the same webhookEventId, marked as redelivered. */
 export function redelivered(event: Record<string, unknown>): Record<string, unknown> {

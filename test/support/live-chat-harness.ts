@@ -1,12 +1,12 @@
 // A live chat core wired to FakeLine with a default LINE credential, its API on a loopback port,
 // and the steps the tests repeat: operators who log in, webhooks ingested as the line-webhook
 // route does, and handoffs started from them as the handoff node does.
-import assert from 'assert';
+import assert from 'node:assert';
 import type { Database } from '../../src/db/database';
 import type { LiveChat, LiveChatOptions } from '../../src/live-chat';
 import type { LineEventOutput } from '../../src/line/webhook-ingest';
 import type { HandoffRequest, HandoffResult } from '../../src/live-chat/handoff';
-import { ApiServer, ApiResponse, call, login, startApiServer } from './api-server';
+import { type ApiServer, type ApiResponse, call, login, startApiServer } from './api-server';
 import { FakeLine } from './fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from './line-webhooks';
 
@@ -107,10 +107,7 @@ export class LiveChatHarness {
   }
 
   messagesOf(lineUserId: string): Promise<any[]> {
-    return this.app.db.sql.rows(
-      `SELECT m.* FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE c.line_user_id = $1 ORDER BY m.id`,
-      [lineUserId],
-    );
+    return this.app.db.sql.rows(`SELECT m.* FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE c.line_user_id = $1 ORDER BY m.id`, [lineUserId]);
   }
 
   async contactOf(lineUserId: string): Promise<any> {
@@ -119,7 +116,8 @@ export class LiveChatHarness {
 
   /** The texts LINE was asked to push to `lineUserId`, one list per request. */
   pushedTo(lineUserId: string): string[][] {
-    return this.fake.requestsTo('POST', '/v2/bot/message/push')
+    return this.fake
+      .requestsTo('POST', '/v2/bot/message/push')
       .filter((r) => r.body?.to === lineUserId)
       .map((r) => r.body.messages.map((m: any) => m.text ?? `[${m.type}]`));
   }

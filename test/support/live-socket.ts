@@ -1,6 +1,6 @@
 // A real socket.io client on the live inbox's path that records every event it gets, so tests
 // can wait for one that matches, or check that none came.
-import { io, Socket, SocketOptions, ManagerOptions } from 'socket.io-client';
+import { io, type Socket, type SocketOptions, type ManagerOptions } from 'socket.io-client';
 import { SOCKET_PATH } from '../../src/realtime/socket-server';
 
 export interface Received {

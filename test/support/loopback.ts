@@ -1,6 +1,6 @@
 // A plain HTTP server on a loopback port for the fakes of external services.
-import http from 'http';
-import { AddressInfo } from 'net';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 export interface Loopback {
   url: string;

@@ -1,7 +1,7 @@
 // Node tests run in node-red-node-test-helper's runtime. Its RED.httpNode is an express app that
 // no server listens on, so a probe node captures it and the tests serve it on a loopback port.
-import http from 'http';
-import { AddressInfo } from 'net';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import helper from 'node-red-node-test-helper';
 import { FakeLine } from './fake-line';
 import { CHANNEL_SECRET } from './line-webhooks';
@@ -14,7 +14,10 @@ export { helper };
 let httpNodeApp: http.RequestListener | undefined;
 
 /** A node module of the tests' own: it registers `http-probe`, which remembers RED.httpNode. */
-export function httpProbe(RED: { httpNode: http.RequestListener; nodes: { registerType: Function; createNode: Function } }) {
+export function httpProbe(RED: {
+  httpNode: http.RequestListener;
+  nodes: { registerType(type: string, ctor: (this: object, config: object) => void): void; createNode(node: object, config: object): void };
+}) {
   httpNodeApp = RED.httpNode;
   RED.nodes.registerType('http-probe', function (this: object, config: object) {
     RED.nodes.createNode(this, config);
@@ -29,7 +32,11 @@ export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promi
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -39,7 +46,7 @@ export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promi
  */
 export function useLineNodeRuntime(): () => FakeLine {
   let fake: FakeLine | undefined;
-  let restoreEnvironment = () => undefined as void;
+  let restoreEnvironment: () => void = () => undefined;
   before(async () => {
     fake = await new FakeLine().start();
     restoreEnvironment = setEnvironment({

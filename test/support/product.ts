@@ -1,7 +1,7 @@
 // The product as `npm start` runs it (dist/src/standalone/main.js), in a child process with its
 // own DATA_DIR and environment, on a free loopback port.
-import { ChildProcess, spawn } from 'child_process';
-import path from 'path';
+import { type ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
 
 export interface RunningProduct {
   baseUrl: string;

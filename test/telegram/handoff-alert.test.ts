@@ -1,4 +1,4 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { TELEGRAM_TEXT_LIMIT, chatLink, formatHandoffAlert, toAlertMessages } from '../../src/telegram/handoff-alert';
 
 const text = (t: string) => ({ message_type: 'text', content: { type: 'text', text: t } });
@@ -97,10 +97,21 @@ describe('handoff alert text', () => {
   });
 
   it('is the reminder when the chat has been waiting', () => {
-    const alert = formatHandoffAlert({ lineUserId: 'U1', displayName: 'สมหญิง', recentMessages: [text('ฮัลโหล')], adminUrl: 'https://x.example', waitingMinutes: 12.7 });
+    const alert = formatHandoffAlert({
+      lineUserId: 'U1',
+      displayName: 'สมหญิง',
+      recentMessages: [text('ฮัลโหล')],
+      adminUrl: 'https://x.example',
+      waitingMinutes: 12.7,
+    });
     const lines = alert.text.split('\n');
     assert.strictEqual(lines[0], '⏰ ยังไม่มีเจ้าหน้าที่รับแชท (รอ 12 นาที)');
-    assert.deepStrictEqual(lines.slice(1), formatHandoffAlert({ lineUserId: 'U1', displayName: 'สมหญิง', recentMessages: [text('ฮัลโหล')], adminUrl: 'https://x.example' }).text.split('\n').slice(1));
+    assert.deepStrictEqual(
+      lines.slice(1),
+      formatHandoffAlert({ lineUserId: 'U1', displayName: 'สมหญิง', recentMessages: [text('ฮัลโหล')], adminUrl: 'https://x.example' })
+        .text.split('\n')
+        .slice(1),
+    );
   });
 
   describe('stays under Telegram’s 4096 characters', () => {

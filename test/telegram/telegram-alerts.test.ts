@@ -1,12 +1,12 @@
-import assert from 'assert';
+import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import { ApiServer, startApiServer } from '../support/api-server';
-import { FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { type ApiServer, startApiServer } from '../support/api-server';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 import { listenLoopback } from '../support/loopback';
 import { userId } from '../support/line-webhooks';
 import type { LiveChat } from '../../src/live-chat';
 import type { ContactRow } from '../../src/store/contacts';
-import { TelegramAlerts, TelegramAlertsOptions } from '../../src/telegram/telegram-alerts';
+import { TelegramAlerts, type TelegramAlertsOptions } from '../../src/telegram/telegram-alerts';
 import { updateSettings } from '../../src/live-chat/live-chat-settings';
 
 const TOKEN = '123456:telegram-bot-token-XYZ9';
@@ -33,7 +33,10 @@ describeEachDatabase('Telegram alerts', (db) => {
     app = server.app;
     await app.credentials.create({ name: 'Alerts', provider: 'TELEGRAM', credentials: { bot_token: TOKEN }, metadata: { admin_chat_id: '-100123' } });
     contact = (await app.store.contacts.setProfile((await app.store.contacts.ensure(userId())).contact.id, {
-      display_name: 'สมชาย <b>A & B</b>', picture_url: null, status_message: null, language: 'th',
+      display_name: 'สมชาย <b>A & B</b>',
+      picture_url: null,
+      status_message: null,
+      language: 'th',
     }))!;
   });
   afterEach(() => server.close());
@@ -41,7 +44,9 @@ describeEachDatabase('Telegram alerts', (db) => {
   /** An alerts service on the same core whose waits are noted instead of waited. */
   const alerts = (options: Partial<TelegramAlertsOptions> = {}) =>
     new TelegramAlerts(app.store, app.credentials, quiet, {
-      adminUrl: ADMIN_URL, apiRoot: fake.url, timeoutMs: 400,
+      adminUrl: ADMIN_URL,
+      apiRoot: fake.url,
+      timeoutMs: 400,
       sleep: async (ms) => void waits.push(ms),
       ...options,
     });
@@ -49,8 +54,14 @@ describeEachDatabase('Telegram alerts', (db) => {
   async function incoming(text: string, at = new Date()) {
     const id = String(lineMessageId++);
     return (await app.store.messages.insertIncoming({
-      contact_id: contact.id, session_id: null, message_type: 'text', content: { type: 'text', id, text },
-      line_message_id: `tg-${Date.now()}-${id}`, webhook_event_id: `ev-${id}`, mark_as_read_token: null, created_at: at,
+      contact_id: contact.id,
+      session_id: null,
+      message_type: 'text',
+      content: { type: 'text', id, text },
+      line_message_id: `tg-${Date.now()}-${id}`,
+      webhook_event_id: `ev-${id}`,
+      mark_as_read_token: null,
+      created_at: at,
     }))!;
   }
 
@@ -83,43 +94,66 @@ describeEachDatabase('Telegram alerts', (db) => {
       const link = `${ADMIN_URL}/admin/live-chat?user=${contact.line_user_id}`;
       assert.deepStrictEqual(message.reply_markup, { inline_keyboard: [[{ text: 'เปิดแชท', url: link }]] });
       // what the group reads: the name exactly as the user has it
-      assert.strictEqual(message.plain, [
-        '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่',
-        '',
-        '👤 ชื่อ: สมชาย <b>A & B</b>',
-        `📱 LINE ID: ${contact.line_user_id}`,
-        '',
-        '💬 ข้อความล่าสุด:',
-        '• "สวัสดีครับ"',
-        '• "ติดต่อเจ้าหน้าที่"',
-        '',
-        `🔗 เปิดแชท: ${link}`,
-      ].join('\n'));
+      assert.strictEqual(
+        message.plain,
+        [
+          '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่',
+          '',
+          '👤 ชื่อ: สมชาย <b>A & B</b>',
+          `📱 LINE ID: ${contact.line_user_id}`,
+          '',
+          '💬 ข้อความล่าสุด:',
+          '• "สวัสดีครับ"',
+          '• "ติดต่อเจ้าหน้าที่"',
+          '',
+          `🔗 เปิดแชท: ${link}`,
+        ].join('\n'),
+      );
     });
 
     it('reads the user’s last three messages from the store when not given', async () => {
       for (const [i, text] of ['one', 'two', 'three', 'four'].entries()) await incoming(text, new Date(Date.now() - 10_000 + i * 1000));
       await app.telegram.sendHandoffAlert({ contact });
-      assert.deepStrictEqual(fake.sent[0].plain.split('\n').filter((l) => l.startsWith('• ')), ['• "two"', '• "three"', '• "four"']);
+      assert.deepStrictEqual(
+        fake.sent[0].plain.split('\n').filter((l) => l.startsWith('• ')),
+        ['• "two"', '• "three"', '• "four"'],
+      );
       // a contact known only by its LINE ID is looked up
       await app.telegram.sendHandoffAlert({ contact: { line_user_id: contact.line_user_id, display_name: 'X' } });
       assert.ok(fake.sent[1].plain.includes('• "four"'));
     });
 
     it('uses the credential chosen by name or id', async () => {
-      const other = await app.credentials.create({ name: 'Escalations', provider: 'TELEGRAM', credentials: { bot_token: TOKEN }, metadata: { admin_chat_id: '-100999' } });
+      const other = await app.credentials.create({
+        name: 'Escalations',
+        provider: 'TELEGRAM',
+        credentials: { bot_token: TOKEN },
+        metadata: { admin_chat_id: '-100999' },
+      });
       await app.telegram.sendHandoffAlert({ contact, recentMessages: [], credential: 'escalations' });
       await app.telegram.sendHandoffAlert({ contact, recentMessages: [], credential: other.id });
       await app.telegram.sendHandoffAlert({ contact, recentMessages: [], credential: '  ' });
-      assert.deepStrictEqual(fake.sent.map((m) => m.chat_id), ['-100999', '-100999', '-100123']);
+      assert.deepStrictEqual(
+        fake.sent.map((m) => m.chat_id),
+        ['-100999', '-100999', '-100123'],
+      );
     });
 
     it('fails clearly without a credential, an admin chat, or a contact, sending nothing', async () => {
-      await assert.rejects(app.telegram.sendHandoffAlert({ contact, credential: 'Nope' }), /^Error: Telegram alert not sent: There is no TELEGRAM credential "Nope"/);
+      await assert.rejects(
+        app.telegram.sendHandoffAlert({ contact, credential: 'Nope' }),
+        /^Error: Telegram alert not sent: There is no TELEGRAM credential "Nope"/,
+      );
       await app.credentials.create({ name: 'No group', provider: 'TELEGRAM', credentials: { bot_token: TOKEN } });
-      await assert.rejects(app.telegram.sendHandoffAlert({ contact, credential: 'No group' }), /Telegram alert not sent: the Telegram credential "No group" has no admin_chat_id/);
+      await assert.rejects(
+        app.telegram.sendHandoffAlert({ contact, credential: 'No group' }),
+        /Telegram alert not sent: the Telegram credential "No group" has no admin_chat_id/,
+      );
       await assert.rejects(app.telegram.sendHandoffAlert({ contact: {} as never }), /Telegram alert not sent: the contact has no line_user_id/);
-      await assert.rejects(app.telegram.sendHandoffAlert({ contact, recentMessages: 'hi' as never }), /Telegram alert not sent: recent messages must be a list/);
+      await assert.rejects(
+        app.telegram.sendHandoffAlert({ contact, recentMessages: 'hi' as never }),
+        /Telegram alert not sent: recent messages must be a list/,
+      );
       await db().sql.exec(`DELETE FROM credentials`);
       await assert.rejects(app.telegram.sendHandoffAlert({ contact }), /Telegram alert not sent: There is no active default TELEGRAM credential/);
       assert.deepStrictEqual(fake.calls, []);
@@ -135,7 +169,10 @@ describeEachDatabase('Telegram alerts', (db) => {
 
     it('does not sit through a retry_after over the cap: fails at once, saying so', async () => {
       fake.failNext({ status: 429, retryAfter: 3600 });
-      await assert.rejects(alerts().sendHandoffAlert({ contact, recentMessages: [] }), /Telegram alert not sent: Telegram answered 429: .*\(retry after 3600 s\)/);
+      await assert.rejects(
+        alerts().sendHandoffAlert({ contact, recentMessages: [] }),
+        /Telegram alert not sent: Telegram answered 429: .*\(retry after 3600 s\)/,
+      );
       assert.deepStrictEqual(waits, []);
       assert.strictEqual(fake.calls.length, 1);
     });
@@ -162,7 +199,10 @@ describeEachDatabase('Telegram alerts', (db) => {
 
     it('does not retry what retrying cannot fix (400, 403)', async () => {
       fake.failNext({ status: 400, description: 'Bad Request: chat not found' });
-      await assert.rejects(alerts().sendHandoffAlert({ contact, recentMessages: [] }), /Telegram alert not sent: Telegram answered 400: Bad Request: chat not found/);
+      await assert.rejects(
+        alerts().sendHandoffAlert({ contact, recentMessages: [] }),
+        /Telegram alert not sent: Telegram answered 400: Bad Request: chat not found/,
+      );
       fake.failNext({ status: 403, description: 'Forbidden: bot was kicked from the supergroup chat' });
       await assert.rejects(alerts().sendHandoffAlert({ contact, recentMessages: [] }), /403: Forbidden: bot was kicked/);
       assert.strictEqual(fake.calls.length, 2);
@@ -172,7 +212,12 @@ describeEachDatabase('Telegram alerts', (db) => {
     it('names a network failure without the bot token', async () => {
       const gone = await listenLoopback(() => undefined);
       await gone.close();
-      const err = await alerts({ apiRoot: gone.url, retryDelaysMs: [1] }).sendHandoffAlert({ contact, recentMessages: [] }).then(() => undefined, (e: Error) => e);
+      const err = await alerts({ apiRoot: gone.url, retryDelaysMs: [1] })
+        .sendHandoffAlert({ contact, recentMessages: [] })
+        .then(
+          () => undefined,
+          (e: Error) => e,
+        );
       assert.match(String(err?.message), /^Telegram alert not sent: could not reach Telegram: .*ECONNREFUSED/);
       assert.ok(!err!.message.includes(TOKEN));
       assert.deepStrictEqual(waits, [1, 1]);
@@ -238,7 +283,10 @@ describeEachDatabase('Telegram alerts', (db) => {
       fake.failNext({ status: 500 }, { status: 500 }, { status: 500 });
       const first = await alerts().sendDueReminders();
       assert.strictEqual(first.sent, 0);
-      assert.deepStrictEqual(first.failed.map((f) => f.session_id), [session.id]);
+      assert.deepStrictEqual(
+        first.failed.map((f) => f.session_id),
+        [session.id],
+      );
       assert.match(first.failed[0].error, /^Telegram alert not sent: Telegram answered 500/);
       assert.strictEqual(await remindedAt(session.id), null);
 
@@ -257,7 +305,10 @@ describeEachDatabase('Telegram alerts', (db) => {
       assert.strictEqual(await remindedAt(a.id), null);
 
       assert.deepStrictEqual(await app.telegram.sendDueReminders('Escalations'), { sent: 2, failed: [] });
-      assert.deepStrictEqual(fake.sent.map((m) => m.chat_id), ['-100999', '-100999']);
+      assert.deepStrictEqual(
+        fake.sent.map((m) => m.chat_id),
+        ['-100999', '-100999'],
+      );
     });
 
     it('reminds once even when two rounds run at once (two instances)', async () => {

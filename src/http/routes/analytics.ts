@@ -11,10 +11,12 @@ export function analyticsRoutes(analytics: Analytics): express.Router {
 
   router.get('/admin/live-chat/analytics', async (req, res) => {
     const operatorId = queryString(req.query.operator_id, 'operator_id');
-    res.json(await analytics.overview({
-      ...rangeQuery(req.query),
-      operatorId: operatorId === undefined ? undefined : idParam(operatorId, 'operator_id'),
-    }));
+    res.json(
+      await analytics.overview({
+        ...rangeQuery(req.query),
+        operatorId: operatorId === undefined ? undefined : idParam(operatorId, 'operator_id'),
+      }),
+    );
   });
 
   router.get('/admin/live-chat/analytics/operators', async (req, res) => {

@@ -2,7 +2,7 @@
 // logged-in operator may read them.
 import type express from 'express';
 import type { Store } from '../../store/store';
-import { FRIEND_STATUSES, FriendStatus } from '../../store/contacts';
+import { FRIEND_STATUSES, type FriendStatus } from '../../store/contacts';
 import { Router } from '../router';
 import { notFound } from '../errors';
 import { idParam, limitParam, oneOf, queryString } from '../validation';

@@ -2,8 +2,8 @@
 // Every logged-in operator may use them; who may act in a held chat is the core's rule.
 import type express from 'express';
 import type { LiveChat } from '../../live-chat';
-import { CONVERSATION_FILTERS, ConversationFilter } from '../../store/conversations';
-import { MAX_TEXT_LENGTH, OutgoingContent, SendResult } from '../../line/line-sender';
+import { CONVERSATION_FILTERS, type ConversationFilter } from '../../store/conversations';
+import { MAX_TEXT_LENGTH, type OutgoingContent, type SendResult } from '../../line/line-sender';
 import { conversationJson, messageJson, sessionJson } from '../../live-chat/conversation-json';
 import type { SessionActionResult } from '../../live-chat/chat-sessions';
 import type { OperatorView } from '../../auth/operators';
@@ -21,20 +21,27 @@ export function liveChatRoutes(app: LiveChat): express.Router {
 
   router.get(base, async (req, res) => {
     const status = queryString(req.query.status, 'status') ?? 'ALL';
-    res.json(await app.conversations.list({
-      filter: oneOf<ConversationFilter>(status, CONVERSATION_FILTERS, 'status'),
-      q: queryString(req.query.q, 'q')?.slice(0, 100),
-      limit: limitParam(req.query.limit, CONVERSATIONS_PAGE, MAX_PAGE),
-      cursor: queryString(req.query.cursor, 'cursor'),
-    }, req.operator!));
+    res.json(
+      await app.conversations.list(
+        {
+          filter: oneOf<ConversationFilter>(status, CONVERSATION_FILTERS, 'status'),
+          q: queryString(req.query.q, 'q')?.slice(0, 100),
+          limit: limitParam(req.query.limit, CONVERSATIONS_PAGE, MAX_PAGE),
+          cursor: queryString(req.query.cursor, 'cursor'),
+        },
+        req.operator!,
+      ),
+    );
   });
 
   router.get(`${base}/:line_user_id`, async (req, res) => {
     const cursor = queryString(req.query.cursor, 'cursor');
-    res.json(await app.conversations.detail(req.params.line_user_id, req.operator!, {
-      limit: limitParam(req.query.limit, MESSAGES_PAGE, MAX_PAGE),
-      before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
-    }));
+    res.json(
+      await app.conversations.detail(req.params.line_user_id, req.operator!, {
+        limit: limitParam(req.query.limit, MESSAGES_PAGE, MAX_PAGE),
+        before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+      }),
+    );
   });
 
   router.post(`${base}/:line_user_id/messages`, async (req, res) => {
@@ -102,6 +109,13 @@ async function actionJson(app: LiveChat, result: SessionActionResult, operator: 
     changed: result.changed,
     conversation: row ? conversationJson(row) : null,
     session: result.session ? sessionJson(result.session, operators.get(result.session.operator_id!)) : null,
-    ...(result.closingMessage ? { closing_message: { status: result.closingMessage.status, ...('error' in result.closingMessage && result.closingMessage.error ? { error: result.closingMessage.error } : {}) } } : {}),
+    ...(result.closingMessage
+      ? {
+          closing_message: {
+            status: result.closingMessage.status,
+            ...('error' in result.closingMessage && result.closingMessage.error ? { error: result.closingMessage.error } : {}),
+          },
+        }
+      : {}),
   };
 }

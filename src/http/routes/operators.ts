@@ -1,7 +1,7 @@
 // /admin/operators: the admin's management of staff accounts.
 import type express from 'express';
 import { Router } from '../router';
-import { OPERATOR_ROLES, Operators } from '../../auth/operators';
+import { OPERATOR_ROLES, type Operators } from '../../auth/operators';
 import { requireAdmin } from '../auth-middleware';
 import { asBody, idParam, oneOf, optionalBoolean, optionalString, requiredString } from '../validation';
 

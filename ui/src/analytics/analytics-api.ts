@@ -56,9 +56,9 @@ export interface RangeParams {
 }
 
 export function fetchOverview(p: RangeParams): Promise<Overview> {
-  return api.get<Overview>('/admin/live-chat/analytics' + query({ from_date: p.from, to_date: p.to, operator_id: p.operatorId }));
+  return api.get<Overview>(`/admin/live-chat/analytics${query({ from_date: p.from, to_date: p.to, operator_id: p.operatorId })}`);
 }
 
 export function fetchOperators(p: RangeParams): Promise<OperatorsReport> {
-  return api.get<OperatorsReport>('/admin/live-chat/analytics/operators' + query({ from_date: p.from, to_date: p.to }));
+  return api.get<OperatorsReport>(`/admin/live-chat/analytics/operators${query({ from_date: p.from, to_date: p.to })}`);
 }

@@ -72,13 +72,16 @@ export class DateRange extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     form { display: flex; flex-wrap: wrap; gap: 0.5rem 0.75rem; align-items: center; }
     .presets { display: flex; gap: 0.35rem; }
     button[aria-pressed='true'] { background: #ecfdf5; border-color: var(--llc-green); color: #047857; font-weight: 600; }
     label { display: inline-flex; gap: 0.4rem; align-items: center; }
     .error { flex-basis: 100%; margin: 0; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-date-range', DateRange);
 

@@ -25,7 +25,10 @@ export function isDay(value: string): boolean {
 export function dayLabel(day: string, withYear = false): string {
   const th = language() === 'th';
   return new Intl.DateTimeFormat(th ? 'th-TH-u-ca-buddhist' : 'en-GB', {
-    day: 'numeric', month: 'short', timeZone: 'UTC', ...(withYear ? { year: th ? '2-digit' : 'numeric' } : {}),
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+    ...(withYear ? { year: th ? '2-digit' : 'numeric' } : {}),
   }).format(utc(day));
 }
 

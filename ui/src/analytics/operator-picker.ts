@@ -40,10 +40,13 @@ export class OperatorPicker extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: inline-flex; gap: 0.4rem; align-items: center; }
     select { max-width: 16rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-operator-picker', OperatorPicker);
 

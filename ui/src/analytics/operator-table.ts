@@ -36,7 +36,8 @@ export class OperatorTable extends LitElement {
             </tr>
           </thead>
           <tbody>
-            ${this.operators.map((o) => html`
+            ${this.operators.map(
+              (o) => html`
               <tr data-operator=${o.username} class=${o.operator_id === this.selected ? 'selected' : ''} aria-current=${o.operator_id === this.selected ? 'true' : 'false'}>
                 <th scope="row"><span class="name">${o.display_name || o.username}</span> <span class="username">@${o.username}</span></th>
                 <td class="num">${figure(o.sessions)}</td>
@@ -44,14 +45,17 @@ export class OperatorTable extends LitElement {
                 <td class="num">${duration(o.avg_first_response_seconds)}</td>
                 <td class="num">${duration(o.avg_resolution_seconds)}</td>
                 <td class="num">${figure(o.messages_sent)}</td>
-              </tr>`)}
+              </tr>`,
+            )}
           </tbody>
         </table>
       </div>
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; }
     .scroll { overflow-x: auto; border-radius: var(--llc-radius); }
     table { width: 100%; border-collapse: collapse; min-width: 36rem; }
@@ -64,7 +68,8 @@ export class OperatorTable extends LitElement {
     tr.selected { background: #eff6ff; }
     tbody tr:last-child > * { border-bottom: 0; }
     .note { color: var(--llc-grey); margin: 0; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-operator-table', OperatorTable);
 

@@ -11,7 +11,11 @@ import type { HourResponse } from './analytics-api';
 import { figure, hourLabel } from './days';
 import './analytics-strings';
 
-const UNITS = [{ key: 's', seconds: 1 }, { key: 'min', seconds: 60 }, { key: 'h', seconds: 3600 }] as const;
+const UNITS = [
+  { key: 's', seconds: 1 },
+  { key: 'min', seconds: 60 },
+  { key: 'h', seconds: 3600 },
+] as const;
 
 export class ResponseChart extends LitElement {
   static properties = { hours: { attribute: false }, timeZone: { attribute: 'time-zone' } };
@@ -45,8 +49,10 @@ export class ResponseChart extends LitElement {
     const fast = measured.reduce((a, b) => (b.avg_first_response_seconds! < a.avg_first_response_seconds! ? b : a));
     const slow = measured.reduce((a, b) => (b.avg_first_response_seconds! > a.avg_first_response_seconds! ? b : a));
     return t('analytics.response-summary', {
-      fast: duration(fast.avg_first_response_seconds), fastHour: hourLabel(fast.hour),
-      slow: duration(slow.avg_first_response_seconds), slowHour: hourLabel(slow.hour),
+      fast: duration(fast.avg_first_response_seconds),
+      fastHour: hourLabel(fast.hour),
+      slow: duration(slow.avg_first_response_seconds),
+      slowHour: hourLabel(slow.hour),
     });
   }
 
@@ -58,13 +64,15 @@ export class ResponseChart extends LitElement {
     const hours = this.hours;
     const data = {
       labels: hours.map((h) => hourLabel(h.hour)),
-      datasets: [{
-        label: t('analytics.avg-response'),
-        data: hours.map((h) => (h.avg_first_response_seconds === null ? null : Math.round((h.avg_first_response_seconds / unit.seconds) * 10) / 10)),
-        backgroundColor: '#2563eb',
-        borderRadius: 3,
-        maxBarThickness: 28,
-      }],
+      datasets: [
+        {
+          label: t('analytics.avg-response'),
+          data: hours.map((h) => (h.avg_first_response_seconds === null ? null : Math.round((h.avg_first_response_seconds / unit.seconds) * 10) / 10)),
+          backgroundColor: '#2563eb',
+          borderRadius: 3,
+          maxBarThickness: 28,
+        },
+      ],
     };
     const options = {
       responsive: true,
@@ -106,11 +114,14 @@ export class ResponseChart extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; position: relative; }
     .plot { position: relative; height: 16rem; }
     .note { margin: 0.4rem 0 0; color: var(--llc-grey); font-size: 0.8rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-response-chart', ResponseChart);
 

@@ -46,16 +46,18 @@ export class SessionsChart extends LitElement {
     if (!canvas) return;
     const data = {
       labels: this.days.map((d) => dayLabel(d.date)),
-      datasets: [{
-        label: t('analytics.sessions'),
-        data: this.days.map((d) => d.sessions),
-        borderColor: '#06c755',
-        backgroundColor: '#06c755',
-        pointBackgroundColor: '#06c755',
-        cubicInterpolationMode: 'monotone' as const,
-        // Many days: no dots, the line is enough.
-        pointRadius: this.days.length > 40 ? 0 : 3,
-      }],
+      datasets: [
+        {
+          label: t('analytics.sessions'),
+          data: this.days.map((d) => d.sessions),
+          borderColor: '#06c755',
+          backgroundColor: '#06c755',
+          pointBackgroundColor: '#06c755',
+          cubicInterpolationMode: 'monotone' as const,
+          // Many days: no dots, the line is enough.
+          pointRadius: this.days.length > 40 ? 0 : 3,
+        },
+      ],
     };
     if (this.chart) {
       this.chart.data = data;
@@ -89,10 +91,13 @@ export class SessionsChart extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; position: relative; }
     .plot { position: relative; height: 16rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-sessions-chart', SessionsChart);
 

@@ -16,13 +16,16 @@ export class StatCard extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; background: var(--llc-surface); border: 1px solid var(--llc-border); border-radius: var(--llc-radius); padding: 0.9rem 1rem; }
     p { margin: 0; }
     .label { color: var(--llc-grey); font-size: 0.9rem; }
     .value { font-size: 1.7rem; font-weight: 700; margin: 0.2rem 0; overflow-wrap: anywhere; }
     .hint { color: var(--llc-grey); font-size: 0.8rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-stat-card', StatCard);
 

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, setLanguage, language, languageEvents, t } from '../core/i18n';
 import { currentOperator, logOut, restoreSession, sessionEnded, sessionEvents } from '../core/session';
-import { currentRoute, navigate, pathOf, Route, routerEvents } from '../core/router';
+import { currentRoute, navigate, pathOf, type Route, routerEvents } from '../core/router';
 import { whenUnauthorized } from '../core/api';
 import { connectRealtime, disconnectRealtime, realtime } from '../core/realtime';
 import '../pages/login-page';
@@ -14,8 +14,28 @@ import '../pages/friends-page';
 import '../pages/settings-page';
 
 registerStrings({
-  th: { 'app.title': 'Live Chat', 'nav.live-chat': 'แชทสด', 'nav.friends': 'เพื่อน', 'nav.analytics': 'สถิติ', 'nav.settings': 'ตั้งค่า', 'app.logout': 'ออกจากระบบ', 'app.waiting': 'รอ {n}', 'app.language': 'ภาษา', 'app.offline': 'การเชื่อมต่อขาดหาย กำลังเชื่อมต่อใหม่…' },
-  en: { 'app.title': 'Live Chat', 'nav.live-chat': 'Live chat', 'nav.friends': 'Friends', 'nav.analytics': 'Analytics', 'nav.settings': 'Settings', 'app.logout': 'Log out', 'app.waiting': '{n} waiting', 'app.language': 'Language', 'app.offline': 'Connection lost, reconnecting…' },
+  th: {
+    'app.title': 'Live Chat',
+    'nav.live-chat': 'แชทสด',
+    'nav.friends': 'เพื่อน',
+    'nav.analytics': 'สถิติ',
+    'nav.settings': 'ตั้งค่า',
+    'app.logout': 'ออกจากระบบ',
+    'app.waiting': 'รอ {n}',
+    'app.language': 'ภาษา',
+    'app.offline': 'การเชื่อมต่อขาดหาย กำลังเชื่อมต่อใหม่…',
+  },
+  en: {
+    'app.title': 'Live Chat',
+    'nav.live-chat': 'Live chat',
+    'nav.friends': 'Friends',
+    'nav.analytics': 'Analytics',
+    'nav.settings': 'Settings',
+    'app.logout': 'Log out',
+    'app.waiting': '{n} waiting',
+    'app.language': 'Language',
+    'app.offline': 'Connection lost, reconnecting…',
+  },
 });
 
 const PAGES: Route[] = ['live-chat', 'friends', 'analytics', 'settings'];
@@ -80,9 +100,11 @@ export class LlcApp extends LitElement {
       <header>
         <strong class="brand">${t('app.title')}</strong>
         <nav aria-label="${t('app.title')}">
-          ${pages.map((p) => html`<a href=${pathOf(p)} @click=${(e: Event) => this.go(e, p)} aria-current=${p === route ? 'page' : 'false'}>
+          ${pages.map(
+            (p) => html`<a href=${pathOf(p)} @click=${(e: Event) => this.go(e, p)} aria-current=${p === route ? 'page' : 'false'}>
             ${t(`nav.${p}`)}${p === 'live-chat' && this.waiting > 0 ? html` <span class="badge waiting" data-testid="waiting-badge">${t('app.waiting', { n: this.waiting })}</span>` : nothing}
-          </a>`)}
+          </a>`,
+          )}
         </nav>
         <span class="spacer"></span>
         <label class="language">
@@ -105,7 +127,9 @@ export class LlcApp extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: flex; flex-direction: column; height: 100vh; }
     header { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1rem; background: var(--llc-surface); border-bottom: 1px solid var(--llc-border); flex-wrap: wrap; }
     .brand { color: var(--llc-green); font-size: 1.1rem; }
@@ -117,6 +141,7 @@ export class LlcApp extends LitElement {
     .offline { background: #fef3c7; color: #92400e; padding: 0.3rem 1rem; font-size: 0.85rem; }
     main { flex: 1; min-height: 0; overflow: auto; }
     @media (max-width: 640px) { .who { display: none; } header { gap: 0.5rem; } }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-app', LlcApp);

@@ -1,7 +1,12 @@
 // The one place the inbox talks to the REST API (/api/v1). Same origin, the login cookie rides
 // along; errors become ApiError with the API's message and the field at fault.
 export class ApiError extends Error {
-  constructor(readonly status: number, message: string, readonly field?: string, readonly body?: Record<string, unknown>) {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+    readonly body?: Record<string, unknown>,
+  ) {
     super(message);
   }
 }
@@ -14,7 +19,7 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
-export async function request<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+export async function request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(BASE + path, {
     method,
     credentials: 'same-origin',
@@ -22,7 +27,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  let parsed: any = undefined;
+  let parsed: { error?: string; field?: string } | undefined;
   try {
     parsed = text ? JSON.parse(text) : undefined;
   } catch {
@@ -30,20 +35,20 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   }
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/auth/login')) onUnauthorized();
-    throw new ApiError(res.status, parsed?.error ?? `${res.status} ${res.statusText}`, parsed?.field, parsed);
+    throw new ApiError(res.status, parsed?.error ?? `${res.status} ${res.statusText}`, parsed?.field, parsed as Record<string, unknown> | undefined);
   }
   return parsed as T;
 }
 
 export const api = {
-  get: <T = any>(path: string) => request<T>('GET', path),
-  post: <T = any>(path: string, body: unknown = {}) => request<T>('POST', path, body),
-  put: <T = any>(path: string, body: unknown) => request<T>('PUT', path, body),
-  delete: <T = any>(path: string) => request<T>('DELETE', path),
+  get: <T = unknown>(path: string) => request<T>('GET', path),
+  post: <T = unknown>(path: string, body: unknown = {}) => request<T>('POST', path, body),
+  put: <T = unknown>(path: string, body: unknown) => request<T>('PUT', path, body),
+  delete: <T = unknown>(path: string) => request<T>('DELETE', path),
 };
 
 /** A query string from the defined, non-empty values. */
 export function query(params: Record<string, string | number | undefined | null>): string {
   const entries = Object.entries(params).filter(([, v]) => v !== undefined && v !== null && v !== '') as [string, string | number][];
-  return entries.length ? '?' + new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString() : '';
+  return entries.length ? `?${new URLSearchParams(entries.map(([k, v]) => [k, String(v)])).toString()}` : '';
 }

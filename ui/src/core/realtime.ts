@@ -1,7 +1,7 @@
 // The live feed (socket.io at /admin/live-chat/socket.io, authenticated by the login cookie).
 // Pages listen on `realtime` for 'message', 'conversation' and 'session' CustomEvents; 'hello'
 // comes on every (re)connect, and is the cue to re-fetch what may have been missed.
-import { io, Socket } from 'socket.io-client';
+import { io, type Socket } from 'socket.io-client';
 
 export const realtime = new EventTarget();
 let socket: Socket | undefined;

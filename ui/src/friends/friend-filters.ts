@@ -54,11 +54,13 @@ export class FriendFiltersElement extends LitElement {
       <form role="search" @submit=${this.submit}>
         <fieldset>
           <legend class="visually-hidden">${t('friends.filter')}</legend>
-          ${STATUSES.map((s) => html`
+          ${STATUSES.map(
+            (s) => html`
             <label class="pill">
               <input type="radio" name="status" value=${s} .checked=${this.status === s} @change=${() => this.emit({ status: s })}>
               <span>${t(`friends.status.${s}`)}</span>
-            </label>`)}
+            </label>`,
+          )}
         </fieldset>
         <label class="search">
           <span class="visually-hidden">${t('friends.search')}</span>
@@ -68,7 +70,9 @@ export class FriendFiltersElement extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     form { display: flex; flex-wrap: wrap; gap: 0.75rem; align-items: center; }
     fieldset { border: 0; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.35rem; }
     .pill { position: relative; }
@@ -78,7 +82,8 @@ export class FriendFiltersElement extends LitElement {
     .pill input:focus-visible + span { outline: 2px solid var(--llc-blue); outline-offset: 2px; }
     .search { flex: 1 1 14rem; display: flex; }
     .search input { flex: 1; min-width: 0; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-friend-filters', FriendFiltersElement);
 

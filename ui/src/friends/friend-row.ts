@@ -7,7 +7,7 @@ import { tokens } from '../core/styles';
 import { t } from '../core/i18n';
 import { relativeTime, shortDate } from '../core/format';
 import { LanguageController } from '../core/language-controller';
-import { chatPath, Friend } from './friends-api';
+import { chatPath, type Friend } from './friends-api';
 import type { FriendHistory } from './friend-timeline';
 import './friend-timeline';
 import './friends-strings';
@@ -65,7 +65,9 @@ export class FriendRow extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; padding: 0.75rem 1rem; border-bottom: 1px solid var(--llc-border); }
     .row { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; grid-template-areas: 'avatar who actions' 'avatar facts actions'; gap: 0.25rem 0.75rem; align-items: center; }
     .avatar { grid-area: avatar; width: 2.5rem; height: 2.5rem; border-radius: 50%; background: #e2e8f0; color: var(--llc-grey); display: grid; place-items: center; font-weight: 600; overflow: hidden; }
@@ -87,7 +89,8 @@ export class FriendRow extends LitElement {
       .row { grid-template-columns: auto minmax(0, 1fr); grid-template-areas: 'avatar who' 'facts facts' 'actions actions'; }
       section { margin-left: 0.25rem; }
     }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-friend-row', FriendRow);
 

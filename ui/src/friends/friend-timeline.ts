@@ -26,18 +26,22 @@ export class FriendTimeline extends LitElement {
     if (!h.events.length) return html`<p class="note">${t('friends.no-events')}</p>`;
     return html`
       <ol>
-        ${h.events.map((e) => html`
+        ${h.events.map(
+          (e) => html`
           <li data-event=${e.event_type} class=${e.event_type.toLowerCase()}>
             <span class="dot" aria-hidden="true"></span>
             <strong>${t(`friends.event.${e.event_type}`)}</strong>
             <time datetime=${e.created_at} title=${relativeTime(e.created_at)}>${dateTime(e.created_at)}</time>
             <span class="source">${t(`friends.source.${e.source}`)}</span>
-          </li>`)}
+          </li>`,
+        )}
       </ol>
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; }
     ol { list-style: none; margin: 0; padding: 0 0 0 0.4rem; border-left: 2px solid var(--llc-border); display: grid; gap: 0.5rem; }
     li { position: relative; padding-left: 1rem; display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: baseline; }
@@ -46,7 +50,8 @@ export class FriendTimeline extends LitElement {
     .refollow .dot { background: var(--llc-blue); }
     time, .source, .note { color: var(--llc-grey); font-size: 0.85rem; }
     .note { margin: 0; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-friend-timeline', FriendTimeline);
 

@@ -28,7 +28,7 @@ export interface FriendsPage {
 export const PAGE_SIZE = 50;
 
 export function listFriends(filters: { status?: FriendStatus; q?: string; cursor?: string | null }, limit = PAGE_SIZE): Promise<FriendsPage> {
-  return api.get<FriendsPage>('/admin/friends' + query({ status: filters.status, q: filters.q?.trim(), cursor: filters.cursor, limit }));
+  return api.get<FriendsPage>(`/admin/friends${query({ status: filters.status, q: filters.q?.trim(), cursor: filters.cursor, limit })}`);
 }
 
 export async function friendEvents(lineUserId: string): Promise<FriendEvent[]> {

@@ -40,9 +40,13 @@ export class AlertBell extends LitElement {
     return html`<button class="icon" aria-label=${label} title=${title} aria-pressed=${this.on ? 'true' : 'false'} @click=${this.toggle}>${icon(this.on ? 'bell' : 'bell-off', 20)}${this.on && this.permission === 'default' ? html`<span class="dot"></span>` : ''}</button>`;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     button { position: relative; display: inline-grid; place-items: center; }
     .dot { position: absolute; top: 0.2rem; right: 0.2rem; width: 0.45rem; height: 0.45rem; border-radius: 50%; background: var(--lc-danger); }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-alert-bell', AlertBell);

@@ -42,9 +42,10 @@ export class AttachmentForm extends LitElement {
       this.error = t('lc.attach.bad');
       return;
     }
-    const messages: LineMessage[] = this.kind === 'image'
-      ? [{ type: 'image', originalContentUrl: url, previewImageUrl: second || url }]
-      : [{ type: 'text', text: second ? `${second}\n${url}` : url }];
+    const messages: LineMessage[] =
+      this.kind === 'image'
+        ? [{ type: 'image', originalContentUrl: url, previewImageUrl: second || url }]
+        : [{ type: 'text', text: second ? `${second}\n${url}` : url }];
     this.dispatchEvent(new CustomEvent('send', { detail: messages, bubbles: true, composed: true }));
   }
 
@@ -71,12 +72,16 @@ export class AttachmentForm extends LitElement {
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     form { display: grid; gap: 0.5rem; padding: 0.75rem; border: 1px solid var(--llc-border); border-radius: var(--llc-radius); background: #fff; }
     label { display: grid; gap: 0.2rem; font-size: 0.85rem; }
     .note { margin: 0; font-size: 0.8rem; }
     .error { margin: 0; }
     .actions { display: flex; justify-content: flex-end; gap: 0.4rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-attachment-form', AttachmentForm);

@@ -55,12 +55,16 @@ export class ChatConfirmDialog extends LitElement {
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     dialog { border: none; border-radius: 0.75rem; padding: 1.25rem; width: min(24rem, 90vw); box-shadow: 0 10px 30px rgb(0 0 0 / 0.2); color: var(--llc-text); }
     dialog::backdrop { background: rgb(15 23 42 / 0.4); }
     h2 { margin: 0 0 0.5rem; font-size: 1.1rem; }
     p { margin: 0 0 1rem; color: #475569; }
     .actions { display: flex; justify-content: flex-end; gap: 0.5rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-chat-confirm-dialog', ChatConfirmDialog);

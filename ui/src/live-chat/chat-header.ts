@@ -18,7 +18,11 @@ import { icon } from './icons';
 
 export class ChatHeader extends LitElement {
   static properties = {
-    contact: { attribute: false }, session: { attribute: false }, me: { attribute: false }, busy: { type: Boolean }, narrow: { type: Boolean },
+    contact: { attribute: false },
+    session: { attribute: false },
+    me: { attribute: false },
+    busy: { type: Boolean },
+    narrow: { type: Boolean },
     confirmingClose: { state: true },
   };
   contact!: Contact;
@@ -83,11 +87,17 @@ export class ChatHeader extends LitElement {
         </div>
       </header>
       <llc-chat-confirm-dialog .open=${this.confirmingClose} .heading=${t('lc.close.title')} .body=${t('lc.close.body')} .confirmLabel=${t('lc.close')}
-        @confirm=${() => { this.confirmingClose = false; this.fire('close-chat'); }} @cancel=${() => (this.confirmingClose = false)}></llc-chat-confirm-dialog>
+        @confirm=${() => {
+          this.confirmingClose = false;
+          this.fire('close-chat');
+        }} @cancel=${() => (this.confirmingClose = false)}></llc-chat-confirm-dialog>
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: block; }
     header { display: flex; gap: 0.75rem; align-items: flex-start; padding: 0.75rem 1rem; background: var(--llc-surface); border-bottom: 1px solid var(--llc-border); }
     .back { font-size: 1.3rem; align-self: center; }
@@ -105,6 +115,7 @@ export class ChatHeader extends LitElement {
       header { flex-wrap: wrap; padding: 0.5rem 0.75rem; }
       .actions { flex-direction: row; align-items: center; width: 100%; justify-content: space-between; }
     }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-chat-header', ChatHeader);

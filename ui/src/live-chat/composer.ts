@@ -2,7 +2,7 @@
 // only confirms the word), the Send button, attaching an image or a file link, and ready replies.
 // Fires 'send' with {content, settle}: the page calls settle(false) when the message was refused,
 // and the text comes back into the box. Each conversation keeps its own draft.
-import { LitElement, css, html, nothing, PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
@@ -21,8 +21,14 @@ export interface SendRequest {
 
 export class Composer extends LitElement {
   static properties = {
-    conversationId: {}, disabled: { type: Boolean }, reason: {}, busy: { type: Boolean },
-    text: { state: true }, menu: { state: true }, attaching: { state: true }, picking: { state: true },
+    conversationId: {},
+    disabled: { type: Boolean },
+    reason: {},
+    busy: { type: Boolean },
+    text: { state: true },
+    menu: { state: true },
+    attaching: { state: true },
+    picking: { state: true },
   };
   conversationId = '';
   /** No answering here (the bot has the chat, or another operator); `reason` says why. */
@@ -106,10 +112,24 @@ export class Composer extends LitElement {
   render() {
     if (this.disabled) return html`<p class="closed muted" role="status">${this.reason}</p>`;
     return html`
-      ${this.attaching ? html`<llc-attachment-form .kind=${this.attaching} @send=${(e: CustomEvent<LineMessage[]>) => { e.stopPropagation(); this.sendMessages(e.detail); }}
-        @cancel=${() => (this.attaching = null)}></llc-attachment-form>` : nothing}
-      ${this.picking ? html`<llc-reply-picker @insert-text=${(e: CustomEvent<string>) => this.insert(e.detail)}
-        @send=${(e: CustomEvent<LineMessage[]>) => { e.stopPropagation(); this.sendMessages(e.detail); }}></llc-reply-picker>` : nothing}
+      ${
+        this.attaching
+          ? html`<llc-attachment-form .kind=${this.attaching} @send=${(e: CustomEvent<LineMessage[]>) => {
+              e.stopPropagation();
+              this.sendMessages(e.detail);
+            }}
+        @cancel=${() => (this.attaching = null)}></llc-attachment-form>`
+          : nothing
+      }
+      ${
+        this.picking
+          ? html`<llc-reply-picker @insert-text=${(e: CustomEvent<string>) => this.insert(e.detail)}
+        @send=${(e: CustomEvent<LineMessage[]>) => {
+          e.stopPropagation();
+          this.sendMessages(e.detail);
+        }}></llc-reply-picker>`
+          : nothing
+      }
       <div class="row">
         <label class="visually-hidden" for="box">${t('lc.composer')}</label>
         <textarea id="box" rows="1" .value=${this.text} placeholder=${t('lc.composer')} title=${t('lc.composer.hint')} maxlength="5000"
@@ -118,21 +138,36 @@ export class Composer extends LitElement {
       <div class="row tools">
         <span class="menu-wrap">
           <button class="icon" aria-label=${t('lc.attach')} title=${t('lc.attach')} aria-expanded=${this.menu ? 'true' : 'false'}
-            @click=${() => (this.menu = !this.menu)}>${icon('attach', 20)}</button>
-          ${this.menu ? html`<span class="menu" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.menu = false)}>
+            @click=${() => {
+              this.menu = !this.menu;
+            }}>${icon('attach', 20)}</button>
+          ${
+            this.menu
+              ? html`<span class="menu" @keydown=${(e: KeyboardEvent) => {
+                  if (e.key === 'Escape') this.menu = false;
+                }}>
             <button @click=${() => this.attach('image')}>${icon('image')} ${t('lc.attach.image')}</button>
             <button @click=${() => this.attach('link')}>${icon('link')} ${t('lc.attach.link')}</button>
-          </span>` : nothing}
+          </span>`
+              : nothing
+          }
         </span>
         <button class="icon" aria-label=${t('lc.replies')} title=${t('lc.replies')} aria-expanded=${this.picking ? 'true' : 'false'}
-          @click=${() => { this.picking = !this.picking; this.attaching = null; this.menu = false; }}>${icon('replies', 20)}</button>
+          @click=${() => {
+            this.picking = !this.picking;
+            this.attaching = null;
+            this.menu = false;
+          }}>${icon('replies', 20)}</button>
         <span class="hint muted">${t('lc.composer.hint')}</span>
         <button class="send" ?disabled=${this.busy || !this.text.trim()} @click=${this.sendText}>${t('lc.send')}</button>
       </div>
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: grid; gap: 0.4rem; padding: 0.6rem 0.75rem; background: var(--llc-surface); border-top: 1px solid var(--llc-border); }
     .row { display: flex; gap: 0.4rem; align-items: center; }
     textarea { flex: 1; resize: none; field-sizing: content; min-height: 2.4rem; max-height: 10rem; box-sizing: border-box; }
@@ -145,6 +180,7 @@ export class Composer extends LitElement {
     .menu button:hover { background: #f1f5f9; }
     .closed { margin: 0; text-align: center; padding: 0.5rem; }
     @media (max-width: 719.98px) { .tools .hint { visibility: hidden; } }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-composer', Composer);

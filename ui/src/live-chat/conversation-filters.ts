@@ -5,7 +5,7 @@ import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
-import { FILTERS, Filter } from './types';
+import { FILTERS, type Filter } from './types';
 import './strings';
 
 export class ConversationFilters extends LitElement {
@@ -48,22 +48,28 @@ export class ConversationFilters extends LitElement {
   render() {
     return html`
       <div role="tablist" aria-label=${t('lc.filters')} @keydown=${this.keydown}>
-        ${FILTERS.map((f) => html`
+        ${FILTERS.map(
+          (f) => html`
           <button role="tab" data-filter=${f} aria-selected=${f === this.filter ? 'true' : 'false'} tabindex=${f === this.filter ? 0 : -1} @click=${() => this.choose(f)}>
             ${t(`lc.filter.${f}`)}${f === 'WAITING' && this.waiting > 0 ? html` <span class="count">${this.waiting}</span>` : ''}
-          </button>`)}
+          </button>`,
+        )}
       </div>
       <input type="search" placeholder=${t('lc.search')} aria-label=${t('lc.search')} @input=${this.input}>
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: grid; gap: 0.5rem; padding: 0.5rem 0.75rem; border-bottom: 1px solid var(--llc-border); }
     [role='tablist'] { display: flex; flex-wrap: wrap; gap: 0.15rem; border-bottom: 1px solid var(--llc-border); }
     [role='tab'] { border: none; border-bottom: 2px solid transparent; border-radius: 0; padding: 0.35rem 0.55rem; background: none; color: var(--lc-muted); font-size: 0.9rem; }
     [role='tab'][aria-selected='true'] { color: var(--lc-primary); border-bottom-color: var(--lc-primary); font-weight: 600; }
     .count { display: inline-block; background: #ffedd5; color: #c2410c; border-radius: 999px; padding: 0 0.4rem; font-size: 0.72rem; font-weight: 700; }
     input { width: 100%; box-sizing: border-box; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-conversation-filters', ConversationFilters);

@@ -63,7 +63,10 @@ export class ConversationItem extends LitElement {
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: block; }
     .row { display: flex; gap: 0.6rem; align-items: center; width: 100%; text-align: left; border: none; border-radius: 0; border-bottom: 1px solid var(--llc-border); padding: 0.6rem 0.75rem; background: var(--llc-surface); }
     .row:hover { background: #f8fafc; }
@@ -75,6 +78,7 @@ export class ConversationItem extends LitElement {
     .name.bold { font-weight: 700; }
     .preview { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 0.85rem; }
     time { font-size: 0.75rem; white-space: nowrap; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-conversation-item', ConversationItem);

@@ -13,8 +13,16 @@ import './conversation-item';
 
 export class ConversationList extends LitElement {
   static properties = {
-    conversations: { attribute: false }, filter: {}, waiting: { type: Number }, selected: {}, loading: { type: Boolean },
-    more: { type: Boolean }, total: { type: Number }, error: {}, me: { type: Number }, now: { state: true },
+    conversations: { attribute: false },
+    filter: {},
+    waiting: { type: Number },
+    selected: {},
+    loading: { type: Boolean },
+    more: { type: Boolean },
+    total: { type: Number },
+    error: {},
+    me: { type: Number },
+    now: { state: true },
   };
   conversations: Conversation[] = [];
   filter: Filter = 'ALL';
@@ -66,9 +74,13 @@ export class ConversationList extends LitElement {
       <div class="scroll" @scroll=${this.scrolled}>
         ${this.error ? html`<p class="error" role="alert">${t('lc.list.error', { error: this.error })}</p>` : nothing}
         <ul aria-label=${t('lc.list')} aria-busy=${this.loading ? 'true' : 'false'}>
-          ${repeat(this.conversations, (c) => c.line_user_id, (c) => html`<li>
+          ${repeat(
+            this.conversations,
+            (c) => c.line_user_id,
+            (c) => html`<li>
             <llc-conversation-item .conversation=${c} .selected=${c.line_user_id === this.selected} .now=${this.now} .me=${this.me}></llc-conversation-item>
-          </li>`)}
+          </li>`,
+          )}
         </ul>
         ${!this.loading && this.conversations.length === 0 && !this.error ? html`<p class="empty muted">${t('lc.list.empty')}</p>` : nothing}
         <div class="foot muted">
@@ -80,13 +92,17 @@ export class ConversationList extends LitElement {
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: flex; flex-direction: column; min-height: 0; background: var(--llc-surface); }
     .scroll { flex: 1; min-height: 0; overflow-y: auto; }
     ul { list-style: none; margin: 0; padding: 0; }
     .empty { padding: 2rem 1rem; text-align: center; }
     .error { padding: 0 0.75rem; }
     .foot { display: flex; flex-direction: column; align-items: center; gap: 0.4rem; padding: 0.75rem; font-size: 0.8rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-conversation-list', ConversationList);

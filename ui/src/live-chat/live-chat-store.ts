@@ -5,7 +5,17 @@
 import { api, ApiError, query } from '../core/api';
 import { realtime } from '../core/realtime';
 import type {
-  ActionResult, ChatMode, Contact, Conversation, ConversationDetail, ConversationPage, Filter, LineMessage, Message, SendAnswer, Session,
+  ActionResult,
+  ChatMode,
+  Contact,
+  Conversation,
+  ConversationDetail,
+  ConversationPage,
+  Filter,
+  LineMessage,
+  Message,
+  SendAnswer,
+  Session,
 } from './types';
 
 const LIST_PAGE = 50;
@@ -128,7 +138,9 @@ export class LiveChatStore extends EventTarget {
     this.listLoading = true;
     this.changed();
     try {
-      const page = await api.get<ConversationPage>(`/admin/live-chat/conversations${query({ status: this.filter, q: this.q, limit: LIST_PAGE, cursor: this.nextCursor })}`);
+      const page = await api.get<ConversationPage>(
+        `/admin/live-chat/conversations${query({ status: this.filter, q: this.q, limit: LIST_PAGE, cursor: this.nextCursor })}`,
+      );
       if (seq !== this.listSeq) return;
       const seen = new Set(this.conversations.map((c) => c.line_user_id));
       this.conversations = [...this.conversations, ...page.conversations.filter((c) => !seen.has(c.line_user_id))];
@@ -225,7 +237,9 @@ export class LiveChatStore extends EventTarget {
     this.loadingOlder = true;
     this.changed();
     try {
-      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE, cursor: this.olderCursor })}`);
+      const detail = await api.get<ConversationDetail>(
+        `/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE, cursor: this.olderCursor })}`,
+      );
       if (seq !== this.chatSeq) return;
       this.mergeMessages(detail.messages);
       this.olderCursor = detail.next_cursor;

@@ -59,7 +59,11 @@ export class MessageBubble extends LitElement {
         </div>`;
       }
       case 'image': {
-        const url = httpsUrl(c.originalContentUrl) ?? (str((c.contentProvider as Record<string, unknown>)?.type) === 'external' ? httpsUrl((c.contentProvider as Record<string, unknown>)?.originalContentUrl) : null);
+        const url =
+          httpsUrl(c.originalContentUrl) ??
+          (str((c.contentProvider as Record<string, unknown>)?.type) === 'external'
+            ? httpsUrl((c.contentProvider as Record<string, unknown>)?.originalContentUrl)
+            : null);
         return html`<div class="kind">${icon('image')} ${t('lc.type.image')}</div>
           ${url ? html`<a href=${url} target="_blank" rel="noopener noreferrer">${t('lc.open.image')}</a>` : m.direction === 'IN' ? html`<div class="small">${t('lc.image.line')}</div>` : nothing}`;
       }
@@ -105,7 +109,14 @@ export class MessageBubble extends LitElement {
   render() {
     const m = this.message;
     const side = m.sender === 'USER' ? 'user' : m.sender === 'SYSTEM' ? 'system' : m.sender === 'BOT' ? 'bot' : 'operator';
-    const who = m.sender === 'OPERATOR' ? m.operator?.display_name ?? m.operator?.username ?? t('lc.sender.OPERATOR') : m.sender === 'BOT' ? t('lc.sender.BOT') : m.sender === 'SYSTEM' ? t('lc.sender.SYSTEM') : '';
+    const who =
+      m.sender === 'OPERATOR'
+        ? (m.operator?.display_name ?? m.operator?.username ?? t('lc.sender.OPERATOR'))
+        : m.sender === 'BOT'
+          ? t('lc.sender.BOT')
+          : m.sender === 'SYSTEM'
+            ? t('lc.sender.SYSTEM')
+            : '';
     return html`
       <div class="msg ${side}" data-id=${m.id} data-status=${m.delivery_status}>
         ${who ? html`<div class="who">${who}</div>` : nothing}
@@ -115,7 +126,10 @@ export class MessageBubble extends LitElement {
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: block; }
     .msg { display: flex; flex-direction: column; max-width: min(75%, 36rem); margin: 0.25rem 0; }
     .msg.user { align-items: flex-start; margin-right: auto; }
@@ -138,6 +152,7 @@ export class MessageBubble extends LitElement {
     .failed { color: #b91c1c; font-weight: 600; }
     .why { font-weight: 400; }
     .retry { font-size: 0.75rem; padding: 0.1rem 0.5rem; border-color: #b91c1c; color: #b91c1c; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-message-bubble', MessageBubble);

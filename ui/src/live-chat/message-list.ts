@@ -1,7 +1,7 @@
 // The chat history, oldest at the top, a date line where the day changes. Opens at the newest
 // message, follows new ones while the operator is at the bottom, and keeps its place when older
 // messages come in above (scrolling to the top, or the button, fires 'load-older').
-import { LitElement, css, html, nothing, PropertyValues } from 'lit';
+import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { t } from '../core/i18n';
 import { shortDate } from '../core/format';
@@ -24,7 +24,11 @@ interface Anchor {
 
 export class MessageList extends LitElement {
   static properties = {
-    messages: { attribute: false }, conversationId: {}, more: { type: Boolean }, loadingOlder: { type: Boolean }, busy: { type: Boolean },
+    messages: { attribute: false },
+    conversationId: {},
+    more: { type: Boolean },
+    loadingOlder: { type: Boolean },
+    busy: { type: Boolean },
   };
   messages: Message[] = [];
   conversationId = '';
@@ -92,25 +96,38 @@ export class MessageList extends LitElement {
     return html`
       <div class="scroll" @scroll=${this.scrolled} role="log" aria-label=${t('lc.messages')} aria-live="polite" aria-relevant="additions">
         <div class="top">
-          ${this.more ? html`<button ?disabled=${this.loadingOlder} @click=${this.loadOlder}>${t('lc.messages.older')}</button>`
-            : this.messages.length ? html`<span class="muted">${t('lc.messages.start')}</span>` : html`<span class="muted">${t('lc.messages.none')}</span>`}
+          ${
+            this.more
+              ? html`<button ?disabled=${this.loadingOlder} @click=${this.loadOlder}>${t('lc.messages.older')}</button>`
+              : this.messages.length
+                ? html`<span class="muted">${t('lc.messages.start')}</span>`
+                : html`<span class="muted">${t('lc.messages.none')}</span>`
+          }
         </div>
-        ${repeat(this.messages, (m) => m.id, (m) => {
-          const d = shortDate(m.created_at);
-          const line = d !== day ? html`<div class="day" role="separator"><span>${d}</span></div>` : nothing;
-          day = d;
-          return html`${line}<llc-message-bubble .message=${m} .busy=${this.busy}></llc-message-bubble>`;
-        })}
+        ${repeat(
+          this.messages,
+          (m) => m.id,
+          (m) => {
+            const d = shortDate(m.created_at);
+            const line = d !== day ? html`<div class="day" role="separator"><span>${d}</span></div>` : nothing;
+            day = d;
+            return html`${line}<llc-message-bubble .message=${m} .busy=${this.busy}></llc-message-bubble>`;
+          },
+        )}
       </div>
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: flex; flex-direction: column; min-height: 0; }
     .scroll { flex: 1; min-height: 0; overflow-y: auto; padding: 0.5rem 1rem 1rem; background: #fbfcfe; }
     .top { display: flex; justify-content: center; padding: 0.5rem; font-size: 0.8rem; }
     .day { display: flex; align-items: center; gap: 0.5rem; color: var(--lc-muted); font-size: 0.75rem; margin: 0.75rem 0 0.25rem; }
     .day::before, .day::after { content: ''; flex: 1; border-top: 1px solid var(--llc-border); }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-message-list', MessageList);

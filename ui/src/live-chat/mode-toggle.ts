@@ -34,20 +34,26 @@ export class ModeToggle extends LitElement {
     const target = this.asking ?? (this.mode === 'BOT' ? 'HUMAN' : 'BOT');
     return html`
       <div role="group" aria-label=${t('lc.mode')}>
-        ${(['BOT', 'HUMAN'] as const).map((m) => html`
-          <button class=${m.toLowerCase()} aria-pressed=${m === this.mode ? 'true' : 'false'} ?disabled=${this.disabled} @click=${() => this.choose(m)}>${t(`lc.mode.${m}`)}</button>`)}
+        ${(['BOT', 'HUMAN'] as const).map(
+          (m) => html`
+          <button class=${m.toLowerCase()} aria-pressed=${m === this.mode ? 'true' : 'false'} ?disabled=${this.disabled} @click=${() => this.choose(m)}>${t(`lc.mode.${m}`)}</button>`,
+        )}
       </div>
       <llc-chat-confirm-dialog .open=${this.asking !== null} .heading=${t(`lc.mode.title.${target}`)} .body=${t(`lc.mode.body.${target}`)}
         @confirm=${this.confirmed} @cancel=${() => (this.asking = null)}></llc-chat-confirm-dialog>
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: inline-block; }
     div { display: inline-flex; border: 1px solid var(--llc-border); border-radius: 999px; padding: 2px; background: #f1f5f9; }
     button { border: none; border-radius: 999px; padding: 0.25rem 0.8rem; background: transparent; font-size: 0.8rem; font-weight: 700; color: #475569; }
     button[aria-pressed='true'].bot { background: #475569; color: #fff; }
     button[aria-pressed='true'].human { background: var(--lc-primary); color: #fff; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-mode-toggle', ModeToggle);

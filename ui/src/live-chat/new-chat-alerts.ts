@@ -32,9 +32,12 @@ export function unlockSound(): void {
 }
 
 export function beep(): void {
-  if (!audio || audio.state !== 'running') return;
+  if (audio?.state !== 'running') return;
   const start = audio.currentTime;
-  for (const [offset, frequency] of [[0, 880], [0.18, 1175]] as const) {
+  for (const [offset, frequency] of [
+    [0, 880],
+    [0.18, 1175],
+  ] as const) {
     const osc = audio.createOscillator();
     const gain = audio.createGain();
     osc.type = 'sine';

@@ -51,14 +51,25 @@ export function checkMessage(value: unknown): value is LineMessage {
   return true;
 }
 
-const EXAMPLE = JSON.stringify({
-  type: 'flex',
-  altText: 'ช่องทางติดต่อ',
-  contents: { type: 'bubble', body: { type: 'box', layout: 'vertical', contents: [
-    { type: 'text', text: 'ช่องทางติดต่อ', weight: 'bold', size: 'lg' },
-    { type: 'text', text: 'โทร 02-000-0000 (จ.–ศ. 9:00–18:00)', wrap: true },
-  ] } },
-}, null, 2);
+const EXAMPLE = JSON.stringify(
+  {
+    type: 'flex',
+    altText: 'ช่องทางติดต่อ',
+    contents: {
+      type: 'bubble',
+      body: {
+        type: 'box',
+        layout: 'vertical',
+        contents: [
+          { type: 'text', text: 'ช่องทางติดต่อ', weight: 'bold', size: 'lg' },
+          { type: 'text', text: 'โทร 02-000-0000 (จ.–ศ. 9:00–18:00)', wrap: true },
+        ],
+      },
+    },
+  },
+  null,
+  2,
+);
 
 export class ReplyPicker extends LitElement {
   static properties = { tab: { state: true }, saved: { state: true }, error: { state: true } };
@@ -121,20 +132,24 @@ export class ReplyPicker extends LitElement {
         <ul class="quick">${QUICK.map((k) => html`<li><button @click=${() => this.insert(t(k))}>${t(k)}</button></li>`)}</ul>`;
     }
     if (this.tab === 'stickers') {
-      return html`<ul class="stickers">${STICKERS.map((id) => html`<li>
+      return html`<ul class="stickers">${STICKERS.map(
+        (id) => html`<li>
         <button aria-label=${t('lc.replies.sticker.send', { id })} title=${t('lc.replies.sticker.send', { id })}
           @click=${() => this.send([{ type: 'sticker', packageId: '446', stickerId: id }])}>
           <img src=${stickerImageUrl(id)!} alt="" width="56" height="56" referrerpolicy="no-referrer" loading="lazy"
             @error=${(e: Event) => ((e.target as HTMLElement).hidden = true)}><span>${id}</span>
-        </button></li>`)}</ul>`;
+        </button></li>`,
+      )}</ul>`;
     }
     return html`<p class="note saved-note" role="note">${icon('save', 14)} ${t('lc.replies.saved.note')}</p>
       ${this.saved.length === 0 ? html`<p class="muted">${t('lc.replies.saved.none')}</p>` : nothing}
-      <ul class="saved">${this.saved.map((r) => html`<li>
+      <ul class="saved">${this.saved.map(
+        (r) => html`<li>
         <span class="name">${r.name}</span><span class="muted type">${r.message.type}${typeof r.message.altText === 'string' ? ` · ${r.message.altText}` : ''}</span>
         <button class="send" @click=${() => this.send([r.message])}>${t('lc.replies.saved.send')}</button>
         <button class="icon" aria-label=${t('lc.replies.saved.delete', { name: r.name })} @click=${() => this.forget(r.name)}>${icon('trash', 16)}</button>
-      </li>`)}</ul>
+      </li>`,
+      )}</ul>
       <form @submit=${this.add}>
         <label>${t('lc.replies.saved.name')}<input name="name" required maxlength="60"></label>
         <label>${t('lc.replies.saved.json')}<textarea name="json" rows="5" required spellcheck="false" placeholder=${EXAMPLE}></textarea></label>
@@ -146,14 +161,19 @@ export class ReplyPicker extends LitElement {
   render() {
     return html`
       <div role="tablist" aria-label=${t('lc.replies')} @keydown=${this.keydown}>
-        ${TABS.map((tab) => html`<button role="tab" data-tab=${tab} aria-selected=${tab === this.tab ? 'true' : 'false'} tabindex=${tab === this.tab ? 0 : -1}
-          @click=${() => (this.tab = tab)}>${t(`lc.replies.${tab}`)}</button>`)}
+        ${TABS.map(
+          (tab) => html`<button role="tab" data-tab=${tab} aria-selected=${tab === this.tab ? 'true' : 'false'} tabindex=${tab === this.tab ? 0 : -1}
+          @click=${() => (this.tab = tab)}>${t(`lc.replies.${tab}`)}</button>`,
+        )}
       </div>
       <div role="tabpanel" class="panel">${this.panel()}</div>
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: block; border: 1px solid var(--llc-border); border-radius: var(--llc-radius); background: #fff; }
     [role='tablist'] { display: flex; gap: 0.15rem; border-bottom: 1px solid var(--llc-border); padding: 0 0.5rem; }
     [role='tab'] { border: none; border-bottom: 2px solid transparent; border-radius: 0; background: none; padding: 0.35rem 0.6rem; color: var(--lc-muted); }
@@ -173,6 +193,7 @@ export class ReplyPicker extends LitElement {
     form { display: grid; gap: 0.4rem; margin-top: 0.5rem; }
     label { display: grid; gap: 0.2rem; font-size: 0.85rem; }
     textarea { font-family: ui-monospace, monospace; font-size: 0.8rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-reply-picker', ReplyPicker);

@@ -239,7 +239,8 @@ registerStrings({
     'lc.attach.link': 'File or link (sent as text)',
     'lc.attach.image.url': 'Image link (https, JPEG or PNG)',
     'lc.attach.image.preview': 'Preview link (optional)',
-    'lc.attach.image.note': 'LINE needs an image it can fetch from a public https link. There is no file storage here yet, so uploads from this computer are not possible.',
+    'lc.attach.image.note':
+      'LINE needs an image it can fetch from a public https link. There is no file storage here yet, so uploads from this computer are not possible.',
     'lc.attach.link.url': 'File link (https)',
     'lc.attach.link.label': 'Description (optional)',
     'lc.attach.link.note': 'LINE cannot deliver files to users directly; the link goes as a text message.',

@@ -8,7 +8,7 @@ import { t } from '../core/i18n';
 import { duration } from '../core/format';
 import { realtime } from '../core/realtime';
 import { LanguageController } from '../core/language-controller';
-import { fetchOperators, fetchOverview, OperatorsReport, Overview } from '../analytics/analytics-api';
+import { fetchOperators, fetchOverview, type OperatorsReport, type Overview } from '../analytics/analytics-api';
 import { dayLabel, figure } from '../analytics/days';
 import type { DayRange } from '../analytics/date-range';
 import type { OperatorChoice } from '../analytics/operator-picker';
@@ -123,7 +123,9 @@ export class AnalyticsPage extends LitElement {
       </div>
       ${this.error ? html`<p class="error" role="alert">${t('analytics.error', { error: this.error })} <button type="button" @click=${() => this.load()}>${t('analytics.retry')}</button></p>` : nothing}
       ${this.loading ? html`<p class="note" role="status">${t('analytics.loading')}</p>` : nothing}
-      ${o ? html`
+      ${
+        o
+          ? html`
         <div class="figures" aria-busy=${this.loading ? 'true' : 'false'}>
           <p class="note">${t('analytics.range-text', { from: dayLabel(o.from_date, true), to: dayLabel(o.to_date, true), tz: o.time_zone })}</p>
           ${this.cards(o)}
@@ -141,11 +143,15 @@ export class AnalyticsPage extends LitElement {
             <h2 id="operators-title">${t('analytics.operators')}</h2>
             <llc-operator-table .operators=${this.report?.operators ?? []} .selected=${this.operatorId}></llc-operator-table>
           </section>
-        </div>` : nothing}
+        </div>`
+          : nothing
+      }
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; max-width: 72rem; margin: 0 auto; padding: 1rem; }
     header { display: flex; flex-wrap: wrap; gap: 0.5rem 1rem; align-items: baseline; justify-content: space-between; }
     h1 { margin: 0; font-size: 1.3rem; }
@@ -159,6 +165,7 @@ export class AnalyticsPage extends LitElement {
     section { background: var(--llc-surface); border: 1px solid var(--llc-border); border-radius: var(--llc-radius); padding: 1rem; }
     @media (max-width: 900px) { .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); } .charts { grid-template-columns: minmax(0, 1fr); } }
     @media (max-width: 420px) { :host { padding: 0.5rem; } .cards { grid-template-columns: minmax(0, 1fr); } }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-analytics-page', AnalyticsPage);

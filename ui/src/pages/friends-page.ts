@@ -6,7 +6,7 @@ import { tokens } from '../core/styles';
 import { t } from '../core/i18n';
 import { navigate } from '../core/router';
 import { LanguageController } from '../core/language-controller';
-import { chatPath, Friend, friendEvents, listFriends } from '../friends/friends-api';
+import { chatPath, type Friend, friendEvents, listFriends } from '../friends/friends-api';
 import type { FriendFilters } from '../friends/friend-filters';
 import type { FriendHistory } from '../friends/friend-timeline';
 import '../friends/friend-filters';
@@ -110,25 +110,39 @@ export class FriendsPage extends LitElement {
       </header>
       <div class="list" aria-busy=${busy ? 'true' : 'false'}>
         ${busy ? html`<p class="note" role="status">${t('friends.loading')}</p>` : nothing}
-        ${!busy && this.friends.length ? html`
+        ${
+          !busy && this.friends.length
+            ? html`
           <ul aria-label=${t('friends.title')} @toggle-history=${this.toggleHistory} @open-chat=${this.openChat}>
             ${this.friends.map((f) => html`<li><llc-friend-row .friend=${f} ?expanded=${this.expanded.has(f.line_user_id)} .history=${this.histories.get(f.line_user_id)}></llc-friend-row></li>`)}
-          </ul>` : nothing}
+          </ul>`
+            : nothing
+        }
         ${!busy && !this.error && !this.friends.length ? html`<p class="note">${t('friends.empty')}</p>` : nothing}
-        ${this.error ? html`
+        ${
+          this.error
+            ? html`
           <p class="error" role="alert">${t('friends.error', { error: this.error })}
             <button type="button" @click=${() => this.load(this.failedMore)}>${t('friends.retry')}</button>
-          </p>` : nothing}
+          </p>`
+            : nothing
+        }
       </div>
-      ${!busy && this.friends.length ? html`
+      ${
+        !busy && this.friends.length
+          ? html`
         <footer>
           <span class="note" role="status">${t('friends.shown', { n: this.friends.length })}</span>
           ${this.nextCursor ? html`<button type="button" @click=${() => this.load(true)} ?disabled=${this.loading === 'more'}>${this.loading === 'more' ? t('friends.loading') : t('friends.more')}</button>` : nothing}
-        </footer>` : nothing}
+        </footer>`
+          : nothing
+      }
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; max-width: 64rem; margin: 0 auto; padding: 1rem; }
     header { display: grid; gap: 0.75rem; margin-bottom: 1rem; }
     h1 { margin: 0; font-size: 1.3rem; }
@@ -140,6 +154,7 @@ export class FriendsPage extends LitElement {
     footer { display: flex; justify-content: space-between; align-items: center; gap: 1rem; padding: 0.75rem 0; flex-wrap: wrap; }
     footer .note { padding: 0; }
     @media (max-width: 640px) { :host { padding: 0.5rem; } }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-friends-page', FriendsPage);

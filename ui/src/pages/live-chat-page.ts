@@ -185,8 +185,12 @@ export class LiveChatPage extends LitElement {
         @claim=${() => this.run('claim', () => this.store.claim())}
         @close-chat=${() => this.run('close', () => this.store.close())}
         @mode-change=${(e: CustomEvent<ChatMode>) => this.switchMode(e.detail)}></llc-chat-header>
-      ${this.refusal ? html`<div class="refusal" role="alert"><span>${this.refusal}</span>
-        <button class="icon" aria-label=${t('lc.dismiss')} @click=${() => (this.refusal = '')}>${icon('close', 16)}</button></div>` : nothing}
+      ${
+        this.refusal
+          ? html`<div class="refusal" role="alert"><span>${this.refusal}</span>
+        <button class="icon" aria-label=${t('lc.dismiss')} @click=${() => (this.refusal = '')}>${icon('close', 16)}</button></div>`
+          : nothing
+      }
       <llc-message-list .messages=${st.messages} .conversationId=${st.selected} .more=${!!st.olderCursor} .loadingOlder=${st.loadingOlder} .busy=${st.busy}
         @load-older=${() => this.store.loadOlder()}
         @retry=${(e: CustomEvent<number>) => this.run('retry', () => this.store.retry(e.detail))}></llc-message-list>
@@ -223,7 +227,10 @@ export class LiveChatPage extends LitElement {
     `;
   }
 
-  static styles = [tokens, chatTokens, css`
+  static styles = [
+    tokens,
+    chatTokens,
+    css`
     :host { display: flex; flex-direction: column; gap: 0.75rem; height: 100%; box-sizing: border-box; padding: 1rem; background: var(--llc-bg); }
     .card { background: var(--llc-surface); border-radius: 0.75rem; box-shadow: 0 4px 12px rgb(15 23 42 / 0.08); }
     .top { display: flex; align-items: center; justify-content: space-between; gap: 0.75rem; padding: 0.75rem 1.25rem; flex-wrap: wrap; }
@@ -251,6 +258,7 @@ export class LiveChatPage extends LitElement {
       .body[data-view='chat'] .list { display: none; }
       .body[data-view='list'] .chat { display: none; }
     }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-live-chat-page', LiveChatPage);

@@ -6,8 +6,24 @@ import { logIn } from '../core/session';
 import { ApiError } from '../core/api';
 
 registerStrings({
-  th: { 'login.title': 'เข้าสู่ระบบ Live Chat', 'login.username': 'ชื่อผู้ใช้', 'login.password': 'รหัสผ่าน', 'login.submit': 'เข้าสู่ระบบ', 'login.wrong': 'ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง', 'login.throttled': 'ลองผิดหลายครั้งเกินไป กรุณารอสักครู่', 'login.failed': 'เข้าสู่ระบบไม่สำเร็จ: {error}' },
-  en: { 'login.title': 'Sign in to Live Chat', 'login.username': 'Username', 'login.password': 'Password', 'login.submit': 'Sign in', 'login.wrong': 'Wrong username or password', 'login.throttled': 'Too many attempts; please wait a moment', 'login.failed': 'Could not sign in: {error}' },
+  th: {
+    'login.title': 'เข้าสู่ระบบ Live Chat',
+    'login.username': 'ชื่อผู้ใช้',
+    'login.password': 'รหัสผ่าน',
+    'login.submit': 'เข้าสู่ระบบ',
+    'login.wrong': 'ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง',
+    'login.throttled': 'ลองผิดหลายครั้งเกินไป กรุณารอสักครู่',
+    'login.failed': 'เข้าสู่ระบบไม่สำเร็จ: {error}',
+  },
+  en: {
+    'login.title': 'Sign in to Live Chat',
+    'login.username': 'Username',
+    'login.password': 'Password',
+    'login.submit': 'Sign in',
+    'login.wrong': 'Wrong username or password',
+    'login.throttled': 'Too many attempts; please wait a moment',
+    'login.failed': 'Could not sign in: {error}',
+  },
 });
 
 export class LoginPage extends LitElement {
@@ -43,11 +59,14 @@ export class LoginPage extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: grid; place-items: center; min-height: 100vh; background: var(--llc-bg); }
     form { background: var(--llc-surface); padding: 2rem; border-radius: 0.75rem; box-shadow: 0 4px 12px rgb(0 0 0 / 0.08); display: grid; gap: 1rem; width: min(22rem, 90vw); }
     h1 { margin: 0; font-size: 1.3rem; color: var(--llc-green); }
     label { display: grid; gap: 0.3rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-login-page', LoginPage);

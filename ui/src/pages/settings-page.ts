@@ -11,8 +11,20 @@ import '../settings/operators-panel';
 import '../settings/general-panel';
 
 registerStrings({
-  th: { 'settings.title': 'ตั้งค่าระบบ', 'settings.sections': 'หมวดการตั้งค่า', 'settings.tab.credentials': 'ข้อมูลเชื่อมต่อ', 'settings.tab.operators': 'เจ้าหน้าที่', 'settings.tab.general': 'ทั่วไป' },
-  en: { 'settings.title': 'System settings', 'settings.sections': 'Settings sections', 'settings.tab.credentials': 'Credentials', 'settings.tab.operators': 'Operators', 'settings.tab.general': 'General' },
+  th: {
+    'settings.title': 'ตั้งค่าระบบ',
+    'settings.sections': 'หมวดการตั้งค่า',
+    'settings.tab.credentials': 'ข้อมูลเชื่อมต่อ',
+    'settings.tab.operators': 'เจ้าหน้าที่',
+    'settings.tab.general': 'ทั่วไป',
+  },
+  en: {
+    'settings.title': 'System settings',
+    'settings.sections': 'Settings sections',
+    'settings.tab.credentials': 'Credentials',
+    'settings.tab.operators': 'Operators',
+    'settings.tab.general': 'General',
+  },
 });
 
 const TABS = ['credentials', 'operators', 'general'] as const;
@@ -63,10 +75,13 @@ export class SettingsPage extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; padding: 1rem 1.5rem 2rem; max-width: 72rem; margin: 0 auto; }
     h1 { font-size: 1.35rem; margin: 0.25rem 0 0.75rem; }
     @media (max-width: 640px) { :host { padding: 0.75rem; } }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-settings-page', SettingsPage);

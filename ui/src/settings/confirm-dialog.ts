@@ -66,9 +66,13 @@ export class ConfirmDialog extends LitElement {
     `;
   }
 
-  static styles = [tokens, modalStyles, css`
+  static styles = [
+    tokens,
+    modalStyles,
+    css`
     dialog { width: min(26rem, calc(100vw - 2rem)); }
     p#message { margin: 0; line-height: 1.5; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-confirm-dialog', ConfirmDialog);

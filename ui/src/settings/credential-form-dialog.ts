@@ -5,39 +5,79 @@
 // Properties: open, credential (null: a new one; defaultProvider its provider), errors (by field, from the API's 400s),
 // formError, busy, verification. Emits `credential-save` {id, body, verify} (body null: only
 // verify) and `dialog-close`.
-import { LitElement, PropertyValues, css, html, nothing } from 'lit';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { LanguageController } from '../core/language-controller';
 import { modalStyles, syncDialog } from './modal';
-import { Credential, FieldSpec, PROVIDER_FIELDS, PROVIDERS, Provider, VERIFIABLE, fieldLabel, metadataText, providerLabel } from './provider-fields';
+import {
+  type Credential,
+  type FieldSpec,
+  PROVIDER_FIELDS,
+  PROVIDERS,
+  type Provider,
+  VERIFIABLE,
+  fieldLabel,
+  metadataText,
+  providerLabel,
+} from './provider-fields';
 import type { Verification } from './credentials-table';
 import './secret-input';
 
 registerStrings({
   th: {
-    'credform.add': 'เพิ่มข้อมูลเชื่อมต่อ', 'credform.edit': 'แก้ไข {name}', 'credform.close': 'ปิดหน้าต่าง',
-    'credform.provider': 'ผู้ให้บริการ', 'credform.name': 'ชื่อ', 'credform.name.hint': 'ชื่อที่โหนดใช้เลือกข้อมูลเชื่อมต่อนี้ (ไม่ซ้ำกันในผู้ให้บริการเดียวกัน)', 'credform.name.required': 'กรุณาใส่ชื่อ',
-    'credform.active': 'เปิดใช้งาน', 'credform.default': 'ใช้เป็นค่าเริ่มต้นของผู้ให้บริการนี้',
-    'credform.keep': 'เว้นว่างไว้เพื่อใช้ค่าที่บันทึกไว้', 'credform.learned': 'กรอกให้อัตโนมัติเมื่อทดสอบการเชื่อมต่อ',
-    'credform.chat.hint': 'เลข chat ID (เช่น -1001234567890) หรือ @ชื่อช่อง', 'credform.headers.hint': 'JSON object เช่น {"X-Api-Version": "2"}',
-    'credform.headers.invalid': 'Headers ต้องเป็น JSON object ของชื่อ header และค่า', 'credform.key-file': 'โหลดจากไฟล์คีย์ (.json)',
-    'credform.required-note': '* ต้องกรอก', 'credform.cancel': 'ยกเลิก', 'credform.save': 'บันทึก',
-    'credform.verify': 'ทดสอบการเชื่อมต่อ', 'credform.save-verify': 'บันทึกและทดสอบการเชื่อมต่อ', 'credform.verifying': 'กำลังทดสอบการเชื่อมต่อ…',
-    'credform.ok': 'เชื่อมต่อสำเร็จ', 'credform.failed': 'เชื่อมต่อไม่สำเร็จ', 'credform.no-verify': 'ยังทดสอบการเชื่อมต่อของ {provider} จากหน้านี้ไม่ได้',
+    'credform.add': 'เพิ่มข้อมูลเชื่อมต่อ',
+    'credform.edit': 'แก้ไข {name}',
+    'credform.close': 'ปิดหน้าต่าง',
+    'credform.provider': 'ผู้ให้บริการ',
+    'credform.name': 'ชื่อ',
+    'credform.name.hint': 'ชื่อที่โหนดใช้เลือกข้อมูลเชื่อมต่อนี้ (ไม่ซ้ำกันในผู้ให้บริการเดียวกัน)',
+    'credform.name.required': 'กรุณาใส่ชื่อ',
+    'credform.active': 'เปิดใช้งาน',
+    'credform.default': 'ใช้เป็นค่าเริ่มต้นของผู้ให้บริการนี้',
+    'credform.keep': 'เว้นว่างไว้เพื่อใช้ค่าที่บันทึกไว้',
+    'credform.learned': 'กรอกให้อัตโนมัติเมื่อทดสอบการเชื่อมต่อ',
+    'credform.chat.hint': 'เลข chat ID (เช่น -1001234567890) หรือ @ชื่อช่อง',
+    'credform.headers.hint': 'JSON object เช่น {"X-Api-Version": "2"}',
+    'credform.headers.invalid': 'Headers ต้องเป็น JSON object ของชื่อ header และค่า',
+    'credform.key-file': 'โหลดจากไฟล์คีย์ (.json)',
+    'credform.required-note': '* ต้องกรอก',
+    'credform.cancel': 'ยกเลิก',
+    'credform.save': 'บันทึก',
+    'credform.verify': 'ทดสอบการเชื่อมต่อ',
+    'credform.save-verify': 'บันทึกและทดสอบการเชื่อมต่อ',
+    'credform.verifying': 'กำลังทดสอบการเชื่อมต่อ…',
+    'credform.ok': 'เชื่อมต่อสำเร็จ',
+    'credform.failed': 'เชื่อมต่อไม่สำเร็จ',
+    'credform.no-verify': 'ยังทดสอบการเชื่อมต่อของ {provider} จากหน้านี้ไม่ได้',
   },
   en: {
-    'credform.add': 'Add credential', 'credform.edit': 'Edit {name}', 'credform.close': 'Close',
-    'credform.provider': 'Provider', 'credform.name': 'Name', 'credform.name.hint': 'Nodes choose the credential by this name (unique within its provider)', 'credform.name.required': 'Please enter a name',
-    'credform.active': 'Active', 'credform.default': 'Make it the default for this provider',
-    'credform.keep': 'Leave blank to keep the stored value', 'credform.learned': 'Filled in by Verify connection',
-    'credform.chat.hint': 'A numeric chat ID (e.g. -1001234567890) or @channel', 'credform.headers.hint': 'A JSON object, e.g. {"X-Api-Version": "2"}',
-    'credform.headers.invalid': 'Headers must be a JSON object of header names and values', 'credform.key-file': 'Load from the key file (.json)',
-    'credform.required-note': '* required', 'credform.cancel': 'Cancel', 'credform.save': 'Save',
-    'credform.verify': 'Verify connection', 'credform.save-verify': 'Save and verify connection', 'credform.verifying': 'Verifying the connection…',
-    'credform.ok': 'Connection OK', 'credform.failed': 'Connection failed', 'credform.no-verify': 'Verify connection is not available for {provider} yet',
+    'credform.add': 'Add credential',
+    'credform.edit': 'Edit {name}',
+    'credform.close': 'Close',
+    'credform.provider': 'Provider',
+    'credform.name': 'Name',
+    'credform.name.hint': 'Nodes choose the credential by this name (unique within its provider)',
+    'credform.name.required': 'Please enter a name',
+    'credform.active': 'Active',
+    'credform.default': 'Make it the default for this provider',
+    'credform.keep': 'Leave blank to keep the stored value',
+    'credform.learned': 'Filled in by Verify connection',
+    'credform.chat.hint': 'A numeric chat ID (e.g. -1001234567890) or @channel',
+    'credform.headers.hint': 'A JSON object, e.g. {"X-Api-Version": "2"}',
+    'credform.headers.invalid': 'Headers must be a JSON object of header names and values',
+    'credform.key-file': 'Load from the key file (.json)',
+    'credform.required-note': '* required',
+    'credform.cancel': 'Cancel',
+    'credform.save': 'Save',
+    'credform.verify': 'Verify connection',
+    'credform.save-verify': 'Save and verify connection',
+    'credform.verifying': 'Verifying the connection…',
+    'credform.ok': 'Connection OK',
+    'credform.failed': 'Connection failed',
+    'credform.no-verify': 'Verify connection is not available for {provider} yet',
   },
 });
 
@@ -47,7 +87,7 @@ export interface CredentialSave {
   verify: boolean;
 }
 
-const domId = (key: string) => 'f-' + key.replace(/\W/g, '-');
+const domId = (key: string) => `f-${key.replace(/\W/g, '-')}`;
 
 export class CredentialFormDialog extends LitElement {
   static properties = {
@@ -184,7 +224,14 @@ export class CredentialFormDialog extends LitElement {
     if (Object.keys(localErrors).length) return undefined;
     if (this.isNew) {
       // left out unless asked for: a provider's first credential becomes its default by itself
-      return { name: this.name.trim(), provider: this.provider, credentials: secrets, metadata, is_active: this.active, ...(this.makeDefault ? { is_default: true } : {}) };
+      return {
+        name: this.name.trim(),
+        provider: this.provider,
+        credentials: secrets,
+        metadata,
+        is_active: this.active,
+        ...(this.makeDefault ? { is_default: true } : {}),
+      };
     }
     return { name: this.name.trim(), is_active: this.active, metadata, ...(Object.keys(secrets).length ? { credentials: secrets } : {}) };
   }
@@ -224,9 +271,11 @@ export class CredentialFormDialog extends LitElement {
         <llc-secret-input id=${domId(f.key)} name=${f.key} .label=${label} .value=${value} ?required=${f.required && this.isNew} ?multiline=${f.kind === 'multiline'}
           .hint=${this.isNew ? '' : t('credform.keep')} .error=${error}
           @value-changed=${(e: CustomEvent) => this.edit(f.key, e.detail.value)}></llc-secret-input>
-        ${f.name === 'service_account_json'
-          ? html`<label class="file">${t('credform.key-file')} <input type="file" accept="application/json,.json" @change=${this.loadKeyFile}></label>`
-          : nothing}
+        ${
+          f.name === 'service_account_json'
+            ? html`<label class="file">${t('credform.key-file')} <input type="file" accept="application/json,.json" @change=${this.loadKeyFile}></label>`
+            : nothing
+        }
       `;
     }
     const id = domId(f.key);
@@ -236,11 +285,13 @@ export class CredentialFormDialog extends LitElement {
     return html`
       <div class="field">
         <label for=${id}>${label}${f.required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>
-        ${f.kind === 'json'
-          ? html`<textarea id=${id} rows="3" spellcheck="false" .value=${live(value)} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${input}></textarea>`
-          : html`<input id=${id} type=${f.kind === 'url' ? 'url' : 'text'} spellcheck="false" autocomplete="off" .value=${live(value)}
+        ${
+          f.kind === 'json'
+            ? html`<textarea id=${id} rows="3" spellcheck="false" .value=${live(value)} aria-invalid=${error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${input}></textarea>`
+            : html`<input id=${id} type=${f.kind === 'url' ? 'url' : 'text'} spellcheck="false" autocomplete="off" .value=${live(value)}
               placeholder=${ifDefined(f.kind === 'url' ? 'https://' : undefined)} aria-required=${f.required ? 'true' : 'false'}
-              aria-invalid=${error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${input}>`}
+              aria-invalid=${error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${input}>`
+        }
         ${hint ? html`<p id="${id}-hint" class="hint">${hint}</p>` : nothing}
         ${error ? html`<p id="${id}-error" class="error field-error">${error}</p>` : nothing}
       </div>
@@ -271,35 +322,47 @@ export class CredentialFormDialog extends LitElement {
           ${this.formError ? html`<p class="error form-error" role="alert">${this.formError}</p>` : nothing}
           <div class="field">
             <label for="f-provider">${t('credform.provider')}</label>
-            ${this.isNew
-              ? html`<select id="f-provider" ?autofocus=${this.isNew} .value=${live(this.provider)} @change=${this.changeProvider}
+            ${
+              this.isNew
+                ? html`<select id="f-provider" ?autofocus=${this.isNew} .value=${live(this.provider)} @change=${this.changeProvider}
                   aria-invalid=${this.error('provider') ? 'true' : 'false'}>
                   ${PROVIDERS.map((p) => html`<option value=${p} ?selected=${p === this.provider}>${providerLabel(p)}</option>`)}
                 </select>`
-              : html`<input id="f-provider" readonly .value=${providerLabel(this.provider)}>`}
+                : html`<input id="f-provider" readonly .value=${providerLabel(this.provider)}>`
+            }
             ${this.error('provider') ? html`<p class="error field-error">${this.error('provider')}</p>` : nothing}
           </div>
           <div class="field">
             <label for="f-name">${t('credform.name')}<span class="required" aria-hidden="true"> *</span></label>
             <input id="f-name" autocomplete="off" maxlength="100" ?autofocus=${!this.isNew} .value=${live(this.name)} aria-required="true"
               aria-invalid=${nameError ? 'true' : 'false'} aria-describedby=${nameError ? 'f-name-hint f-name-error' : 'f-name-hint'}
-              @input=${(e: Event) => { this.name = (e.target as HTMLInputElement).value; this.dirty = true; }}>
+              @input=${(e: Event) => {
+                this.name = (e.target as HTMLInputElement).value;
+                this.dirty = true;
+              }}>
             <p id="f-name-hint" class="hint">${t('credform.name.hint')}</p>
             ${nameError ? html`<p id="f-name-error" class="error field-error">${nameError}</p>` : nothing}
           </div>
           ${PROVIDER_FIELDS[this.provider].map((f) => this.field(f))}
-          <label class="check"><input type="checkbox" .checked=${live(this.active)} @change=${(e: Event) => { this.active = (e.target as HTMLInputElement).checked; this.dirty = true; }}> ${t('credform.active')}</label>
-          ${this.isNew
-            ? html`<label class="check"><input type="checkbox" .checked=${live(this.makeDefault)} @change=${(e: Event) => (this.makeDefault = (e.target as HTMLInputElement).checked)}> ${t('credform.default')}</label>`
-            : nothing}
+          <label class="check"><input type="checkbox" .checked=${live(this.active)} @change=${(e: Event) => {
+            this.active = (e.target as HTMLInputElement).checked;
+            this.dirty = true;
+          }}> ${t('credform.active')}</label>
+          ${
+            this.isNew
+              ? html`<label class="check"><input type="checkbox" .checked=${live(this.makeDefault)} @change=${(e: Event) => (this.makeDefault = (e.target as HTMLInputElement).checked)}> ${t('credform.default')}</label>`
+              : nothing
+          }
           ${this.verificationView()}
           ${verifiable ? nothing : html`<p class="hint">${t('credform.no-verify', { provider: providerLabel(this.provider) })}</p>`}
           <p class="hint">${t('credform.required-note')}</p>
           <div class="actions">
-            ${verifiable
-              ? html`<button type="button" class="start" ?disabled=${this.busy} @click=${() => this.save(true)}>
+            ${
+              verifiable
+                ? html`<button type="button" class="start" ?disabled=${this.busy} @click=${() => this.save(true)}>
                   ${this.isNew || this.dirty ? t('credform.save-verify') : t('credform.verify')}</button>`
-              : nothing}
+                : nothing
+            }
             <button type="button" @click=${() => this.emit('dialog-close')}>${t('credform.cancel')}</button>
             <button type="submit" class="primary" ?disabled=${this.busy}>${t('credform.save')}</button>
           </div>
@@ -308,7 +371,10 @@ export class CredentialFormDialog extends LitElement {
     `;
   }
 
-  static styles = [tokens, modalStyles, css`
+  static styles = [
+    tokens,
+    modalStyles,
+    css`
     .head { display: flex; align-items: center; justify-content: space-between; gap: 1rem; }
     .icon { display: grid; place-items: center; padding: 0.35rem; border-color: transparent; }
     .field { display: grid; gap: 0.3rem; }
@@ -324,6 +390,7 @@ export class CredentialFormDialog extends LitElement {
     .verification { margin: 0; padding: 0.5rem 0.75rem; border-radius: var(--llc-radius); background: var(--llc-bg); overflow-wrap: anywhere; }
     .verification.ok { background: #ecfdf5; color: #047857; }
     .verification.failed { background: #fef2f2; color: var(--llc-red); }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-credential-form-dialog', CredentialFormDialog);

@@ -7,7 +7,7 @@ import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
 import { LanguageController } from '../core/language-controller';
 import { panelStyles } from './panel-styles';
-import { Credential, PROVIDER_FIELDS, Provider, VerifyResult, fieldFor, providerLabel } from './provider-fields';
+import { type Credential, PROVIDER_FIELDS, type Provider, type VerifyResult, fieldFor, providerLabel } from './provider-fields';
 import type { CredentialAction, ProviderFilter, Verification } from './credentials-table';
 import type { CredentialSave } from './credential-form-dialog';
 import './credentials-table';
@@ -16,18 +16,36 @@ import './confirm-dialog';
 
 registerStrings({
   th: {
-    'creds.title': 'ข้อมูลเชื่อมต่อ', 'creds.intro': 'คีย์และโทเค็นของ LINE, Telegram, n8n, Google Sheets และ API อื่น ๆ ที่โฟลว์ใช้ ข้อมูลลับถูกเข้ารหัสและจะไม่แสดงอีก',
-    'creds.add': '+ เพิ่มข้อมูลเชื่อมต่อ', 'creds.loading': 'กำลังโหลด…', 'creds.load-failed': 'โหลดข้อมูลเชื่อมต่อไม่สำเร็จ: {error}', 'creds.retry': 'ลองอีกครั้ง',
-    'creds.saved': 'บันทึก “{name}” แล้ว', 'creds.default-set': '“{name}” เป็นค่าเริ่มต้นของ {provider} แล้ว', 'creds.deleted': 'ลบ “{name}” แล้ว',
-    'creds.verified': '“{name}”: {message}', 'creds.failed': 'ไม่สำเร็จ: {error}',
-    'creds.delete.title': 'ลบข้อมูลเชื่อมต่อ?', 'creds.delete.message': 'ลบ “{name}” ({provider}) ถาวร โหนดที่ใช้ข้อมูลนี้จะเชื่อมต่อไม่ได้อีก', 'creds.delete.confirm': 'ลบ',
+    'creds.title': 'ข้อมูลเชื่อมต่อ',
+    'creds.intro': 'คีย์และโทเค็นของ LINE, Telegram, n8n, Google Sheets และ API อื่น ๆ ที่โฟลว์ใช้ ข้อมูลลับถูกเข้ารหัสและจะไม่แสดงอีก',
+    'creds.add': '+ เพิ่มข้อมูลเชื่อมต่อ',
+    'creds.loading': 'กำลังโหลด…',
+    'creds.load-failed': 'โหลดข้อมูลเชื่อมต่อไม่สำเร็จ: {error}',
+    'creds.retry': 'ลองอีกครั้ง',
+    'creds.saved': 'บันทึก “{name}” แล้ว',
+    'creds.default-set': '“{name}” เป็นค่าเริ่มต้นของ {provider} แล้ว',
+    'creds.deleted': 'ลบ “{name}” แล้ว',
+    'creds.verified': '“{name}”: {message}',
+    'creds.failed': 'ไม่สำเร็จ: {error}',
+    'creds.delete.title': 'ลบข้อมูลเชื่อมต่อ?',
+    'creds.delete.message': 'ลบ “{name}” ({provider}) ถาวร โหนดที่ใช้ข้อมูลนี้จะเชื่อมต่อไม่ได้อีก',
+    'creds.delete.confirm': 'ลบ',
   },
   en: {
-    'creds.title': 'Credentials', 'creds.intro': 'Keys and tokens of LINE, Telegram, n8n, Google Sheets and other APIs the flows use. Secrets are stored encrypted and never shown again.',
-    'creds.add': '+ Add credential', 'creds.loading': 'Loading…', 'creds.load-failed': 'Could not load the credentials: {error}', 'creds.retry': 'Try again',
-    'creds.saved': 'Saved “{name}”', 'creds.default-set': '“{name}” is now the default {provider} credential', 'creds.deleted': 'Deleted “{name}”',
-    'creds.verified': '“{name}”: {message}', 'creds.failed': 'Failed: {error}',
-    'creds.delete.title': 'Delete credential?', 'creds.delete.message': 'Delete “{name}” ({provider}) for good? Nodes that use it will no longer connect.', 'creds.delete.confirm': 'Delete',
+    'creds.title': 'Credentials',
+    'creds.intro': 'Keys and tokens of LINE, Telegram, n8n, Google Sheets and other APIs the flows use. Secrets are stored encrypted and never shown again.',
+    'creds.add': '+ Add credential',
+    'creds.loading': 'Loading…',
+    'creds.load-failed': 'Could not load the credentials: {error}',
+    'creds.retry': 'Try again',
+    'creds.saved': 'Saved “{name}”',
+    'creds.default-set': '“{name}” is now the default {provider} credential',
+    'creds.deleted': 'Deleted “{name}”',
+    'creds.verified': '“{name}”: {message}',
+    'creds.failed': 'Failed: {error}',
+    'creds.delete.title': 'Delete credential?',
+    'creds.delete.message': 'Delete “{name}” ({provider}) for good? Nodes that use it will no longer connect.',
+    'creds.delete.confirm': 'Delete',
   },
 });
 
@@ -205,19 +223,23 @@ export class CredentialsPanel extends LitElement {
       </div>
       <p class="intro">${t('creds.intro')}</p>
       <p class="status ${this.status?.ok ? 'ok' : 'failed'}" role="status">${this.status?.text ?? ''}</p>
-      ${this.loading
-        ? html`<p class="loading">${t('creds.loading')}</p>`
-        : this.loadError
-          ? html`<p class="error" role="alert">${t('creds.load-failed', { error: this.loadError })} <button type="button" @click=${() => this.load()}>${t('creds.retry')}</button></p>`
-          : html`<llc-credentials-table .credentials=${this.credentials} .filter=${this.filter} .verifications=${this.verifications} .busyId=${this.busyId}
-              @filter-change=${(e: CustomEvent) => (this.filter = e.detail.filter)} @credential-action=${this.action}></llc-credentials-table>`}
+      ${
+        this.loading
+          ? html`<p class="loading">${t('creds.loading')}</p>`
+          : this.loadError
+            ? html`<p class="error" role="alert">${t('creds.load-failed', { error: this.loadError })} <button type="button" @click=${() => this.load()}>${t('creds.retry')}</button></p>`
+            : html`<llc-credentials-table .credentials=${this.credentials} .filter=${this.filter} .verifications=${this.verifications} .busyId=${this.busyId}
+              @filter-change=${(e: CustomEvent) => (this.filter = e.detail.filter)} @credential-action=${this.action}></llc-credentials-table>`
+      }
       <llc-credential-form-dialog ?open=${this.dialogOpen} .credential=${this.dialogCredential} .errors=${this.dialogErrors} .formError=${this.dialogFormError}
         ?busy=${this.dialogBusy} .verification=${this.dialogVerification}
         .defaultProvider=${this.filter === 'ALL' ? 'LINE' : this.filter} @credential-save=${this.save} @dialog-close=${this.closeDialog}></llc-credential-form-dialog>
       <llc-confirm-dialog ?open=${this.deleting !== null} danger .heading=${t('creds.delete.title')}
         .message=${this.deleting ? t('creds.delete.message', { name: this.deleting.name, provider: providerLabel(this.deleting.provider) }) : ''}
         .confirmLabel=${t('creds.delete.confirm')} ?busy=${this.deleteBusy} .error=${this.deleteError}
-        @confirm=${this.confirmDelete} @cancel=${() => !this.deleteBusy && (this.deleting = null)}></llc-confirm-dialog>
+        @confirm=${this.confirmDelete} @cancel=${() => {
+          if (!this.deleteBusy) this.deleting = null;
+        }}></llc-confirm-dialog>
     `;
   }
 

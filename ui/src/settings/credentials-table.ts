@@ -6,26 +6,76 @@ import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { shortDate } from '../core/format';
 import { LanguageController } from '../core/language-controller';
-import { Credential, PROVIDER_FIELDS, PROVIDERS, Provider, VERIFIABLE, VerifyResult, fieldLabel, metadataText, providerLabel } from './provider-fields';
+import {
+  type Credential,
+  PROVIDER_FIELDS,
+  PROVIDERS,
+  type Provider,
+  VERIFIABLE,
+  type VerifyResult,
+  fieldLabel,
+  metadataText,
+  providerLabel,
+} from './provider-fields';
 
 registerStrings({
   th: {
-    'credtable.caption': 'ข้อมูลเชื่อมต่อที่บันทึกไว้', 'credtable.filter': 'กรองตามผู้ให้บริการ', 'credtable.all': 'ทั้งหมด',
-    'credtable.name': 'ชื่อ', 'credtable.provider': 'ผู้ให้บริการ', 'credtable.values': 'ค่าที่บันทึก (ปกปิด)', 'credtable.active': 'สถานะ', 'credtable.default': 'ค่าเริ่มต้น', 'credtable.created': 'สร้างเมื่อ', 'credtable.actions': 'จัดการ',
-    'credtable.is-active': 'ใช้งาน', 'credtable.inactive': 'ปิดใช้งาน', 'credtable.is-default': '★ ค่าเริ่มต้น', 'credtable.not-default': '–',
-    'credtable.edit': 'แก้ไข', 'credtable.edit.label': 'แก้ไข {name}', 'credtable.verify': 'ทดสอบ', 'credtable.verify.label': 'ทดสอบการเชื่อมต่อ {name}',
-    'credtable.set-default': 'ตั้งเป็นค่าเริ่มต้น', 'credtable.set-default.label': 'ตั้ง {name} เป็นค่าเริ่มต้นของ {provider}', 'credtable.delete': 'ลบ', 'credtable.delete.label': 'ลบ {name}',
-    'credtable.verifying': 'กำลังทดสอบการเชื่อมต่อ…', 'credtable.ok': 'เชื่อมต่อสำเร็จ', 'credtable.failed': 'เชื่อมต่อไม่สำเร็จ',
-    'credtable.empty': 'ยังไม่มีข้อมูลเชื่อมต่อ กด “เพิ่มข้อมูลเชื่อมต่อ” เพื่อเริ่ม', 'credtable.empty-filter': 'ไม่มีข้อมูลเชื่อมต่อของ {provider}',
+    'credtable.caption': 'ข้อมูลเชื่อมต่อที่บันทึกไว้',
+    'credtable.filter': 'กรองตามผู้ให้บริการ',
+    'credtable.all': 'ทั้งหมด',
+    'credtable.name': 'ชื่อ',
+    'credtable.provider': 'ผู้ให้บริการ',
+    'credtable.values': 'ค่าที่บันทึก (ปกปิด)',
+    'credtable.active': 'สถานะ',
+    'credtable.default': 'ค่าเริ่มต้น',
+    'credtable.created': 'สร้างเมื่อ',
+    'credtable.actions': 'จัดการ',
+    'credtable.is-active': 'ใช้งาน',
+    'credtable.inactive': 'ปิดใช้งาน',
+    'credtable.is-default': '★ ค่าเริ่มต้น',
+    'credtable.not-default': '–',
+    'credtable.edit': 'แก้ไข',
+    'credtable.edit.label': 'แก้ไข {name}',
+    'credtable.verify': 'ทดสอบ',
+    'credtable.verify.label': 'ทดสอบการเชื่อมต่อ {name}',
+    'credtable.set-default': 'ตั้งเป็นค่าเริ่มต้น',
+    'credtable.set-default.label': 'ตั้ง {name} เป็นค่าเริ่มต้นของ {provider}',
+    'credtable.delete': 'ลบ',
+    'credtable.delete.label': 'ลบ {name}',
+    'credtable.verifying': 'กำลังทดสอบการเชื่อมต่อ…',
+    'credtable.ok': 'เชื่อมต่อสำเร็จ',
+    'credtable.failed': 'เชื่อมต่อไม่สำเร็จ',
+    'credtable.empty': 'ยังไม่มีข้อมูลเชื่อมต่อ กด “เพิ่มข้อมูลเชื่อมต่อ” เพื่อเริ่ม',
+    'credtable.empty-filter': 'ไม่มีข้อมูลเชื่อมต่อของ {provider}',
   },
   en: {
-    'credtable.caption': 'Stored credentials', 'credtable.filter': 'Filter by provider', 'credtable.all': 'All',
-    'credtable.name': 'Name', 'credtable.provider': 'Provider', 'credtable.values': 'Values (masked)', 'credtable.active': 'Status', 'credtable.default': 'Default', 'credtable.created': 'Created', 'credtable.actions': 'Actions',
-    'credtable.is-active': 'Active', 'credtable.inactive': 'Inactive', 'credtable.is-default': '★ Default', 'credtable.not-default': '–',
-    'credtable.edit': 'Edit', 'credtable.edit.label': 'Edit {name}', 'credtable.verify': 'Verify', 'credtable.verify.label': 'Verify connection of {name}',
-    'credtable.set-default': 'Set default', 'credtable.set-default.label': 'Make {name} the default {provider} credential', 'credtable.delete': 'Delete', 'credtable.delete.label': 'Delete {name}',
-    'credtable.verifying': 'Verifying the connection…', 'credtable.ok': 'Connection OK', 'credtable.failed': 'Connection failed',
-    'credtable.empty': 'No credentials yet. Use “Add credential” to store one.', 'credtable.empty-filter': 'No {provider} credentials',
+    'credtable.caption': 'Stored credentials',
+    'credtable.filter': 'Filter by provider',
+    'credtable.all': 'All',
+    'credtable.name': 'Name',
+    'credtable.provider': 'Provider',
+    'credtable.values': 'Values (masked)',
+    'credtable.active': 'Status',
+    'credtable.default': 'Default',
+    'credtable.created': 'Created',
+    'credtable.actions': 'Actions',
+    'credtable.is-active': 'Active',
+    'credtable.inactive': 'Inactive',
+    'credtable.is-default': '★ Default',
+    'credtable.not-default': '–',
+    'credtable.edit': 'Edit',
+    'credtable.edit.label': 'Edit {name}',
+    'credtable.verify': 'Verify',
+    'credtable.verify.label': 'Verify connection of {name}',
+    'credtable.set-default': 'Set default',
+    'credtable.set-default.label': 'Make {name} the default {provider} credential',
+    'credtable.delete': 'Delete',
+    'credtable.delete.label': 'Delete {name}',
+    'credtable.verifying': 'Verifying the connection…',
+    'credtable.ok': 'Connection OK',
+    'credtable.failed': 'Connection failed',
+    'credtable.empty': 'No credentials yet. Use “Add credential” to store one.',
+    'credtable.empty-filter': 'No {provider} credentials',
   },
 });
 
@@ -90,13 +140,17 @@ export class CredentialsTable extends LitElement {
         <td class="nowrap">${shortDate(c.created_at)}</td>
         <td class="actions">
           <button type="button" aria-label=${t('credtable.edit.label', { name: c.name })} @click=${() => this.act('edit', c)}>${t('credtable.edit')}</button>
-          ${VERIFIABLE.includes(c.provider)
-            ? html`<button type="button" aria-label=${t('credtable.verify.label', { name: c.name })} ?disabled=${busy} @click=${() => this.act('verify', c)}>${t('credtable.verify')}</button>`
-            : nothing}
-          ${c.is_default
-            ? nothing
-            : html`<button type="button" aria-label=${t('credtable.set-default.label', { name: c.name, provider: providerLabel(c.provider) })} ?disabled=${busy}
-                @click=${() => this.act('set-default', c)}>${t('credtable.set-default')}</button>`}
+          ${
+            VERIFIABLE.includes(c.provider)
+              ? html`<button type="button" aria-label=${t('credtable.verify.label', { name: c.name })} ?disabled=${busy} @click=${() => this.act('verify', c)}>${t('credtable.verify')}</button>`
+              : nothing
+          }
+          ${
+            c.is_default
+              ? nothing
+              : html`<button type="button" aria-label=${t('credtable.set-default.label', { name: c.name, provider: providerLabel(c.provider) })} ?disabled=${busy}
+                @click=${() => this.act('set-default', c)}>${t('credtable.set-default')}</button>`
+          }
           <button type="button" class="delete" aria-label=${t('credtable.delete.label', { name: c.name })} ?disabled=${busy} @click=${() => this.act('delete', c)}>${t('credtable.delete')}</button>
         </td>
       </tr>
@@ -108,12 +162,15 @@ export class CredentialsTable extends LitElement {
     const filters: ProviderFilter[] = ['ALL', ...PROVIDERS];
     return html`
       <div class="filter" role="group" aria-label=${t('credtable.filter')}>
-        ${filters.map((f) => html`<button type="button" aria-pressed=${this.filter === f ? 'true' : 'false'} @click=${() => this.setFilter(f)}>
-          ${f === 'ALL' ? t('credtable.all') : providerLabel(f)}</button>`)}
+        ${filters.map(
+          (f) => html`<button type="button" aria-pressed=${this.filter === f ? 'true' : 'false'} @click=${() => this.setFilter(f)}>
+          ${f === 'ALL' ? t('credtable.all') : providerLabel(f)}</button>`,
+        )}
       </div>
-      ${shown.length === 0
-        ? html`<p class="empty">${this.filter === 'ALL' ? t('credtable.empty') : t('credtable.empty-filter', { provider: providerLabel(this.filter) })}</p>`
-        : html`
+      ${
+        shown.length === 0
+          ? html`<p class="empty">${this.filter === 'ALL' ? t('credtable.empty') : t('credtable.empty-filter', { provider: providerLabel(this.filter) })}</p>`
+          : html`
           <div class="scroll">
             <table>
               <caption class="visually-hidden">${t('credtable.caption')}</caption>
@@ -124,11 +181,14 @@ export class CredentialsTable extends LitElement {
               </tr></thead>
               <tbody>${shown.map((c) => this.row(c))}</tbody>
             </table>
-          </div>`}
+          </div>`
+      }
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; }
     .filter { display: flex; flex-wrap: wrap; gap: 0.35rem; margin-bottom: 0.75rem; }
     .filter button { border-radius: 999px; padding: 0.25rem 0.8rem; font-size: 0.9rem; }
@@ -161,6 +221,7 @@ export class CredentialsTable extends LitElement {
     .verify.ok { color: #047857; }
     .verify.failed { color: var(--llc-red); }
     .empty { padding: 2rem; text-align: center; color: var(--llc-grey); background: var(--llc-surface); border: 1px dashed var(--llc-border); border-radius: var(--llc-radius); }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-credentials-table', CredentialsTable);

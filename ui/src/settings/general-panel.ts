@@ -11,14 +11,22 @@ import './general-settings-form';
 
 registerStrings({
   th: {
-    'general.title': 'ทั่วไป', 'general.intro': 'คำที่ผู้ใช้พิมพ์เพื่อขอคุยกับเจ้าหน้าที่ ข้อความอัตโนมัติ และเวลาปิดแชท',
-    'general.loading': 'กำลังโหลด…', 'general.load-failed': 'โหลดการตั้งค่าไม่สำเร็จ: {error}', 'general.retry': 'ลองอีกครั้ง',
-    'general.saved': 'บันทึกการตั้งค่าแล้ว', 'general.invalid': 'ยังบันทึกไม่ได้: โปรดแก้ช่องที่มีข้อความสีแดง',
+    'general.title': 'ทั่วไป',
+    'general.intro': 'คำที่ผู้ใช้พิมพ์เพื่อขอคุยกับเจ้าหน้าที่ ข้อความอัตโนมัติ และเวลาปิดแชท',
+    'general.loading': 'กำลังโหลด…',
+    'general.load-failed': 'โหลดการตั้งค่าไม่สำเร็จ: {error}',
+    'general.retry': 'ลองอีกครั้ง',
+    'general.saved': 'บันทึกการตั้งค่าแล้ว',
+    'general.invalid': 'ยังบันทึกไม่ได้: โปรดแก้ช่องที่มีข้อความสีแดง',
   },
   en: {
-    'general.title': 'General', 'general.intro': 'What users type to reach a human, the automatic messages, and when idle chats close.',
-    'general.loading': 'Loading…', 'general.load-failed': 'Could not load the settings: {error}', 'general.retry': 'Try again',
-    'general.saved': 'Settings saved', 'general.invalid': 'Not saved: please fix the field marked in red',
+    'general.title': 'General',
+    'general.intro': 'What users type to reach a human, the automatic messages, and when idle chats close.',
+    'general.loading': 'Loading…',
+    'general.load-failed': 'Could not load the settings: {error}',
+    'general.retry': 'Try again',
+    'general.saved': 'Settings saved',
+    'general.invalid': 'Not saved: please fix the field marked in red',
   },
 });
 
@@ -81,12 +89,14 @@ export class GeneralPanel extends LitElement {
     return html`
       <div class="toolbar"><h2>${t('general.title')}</h2></div>
       <p class="intro">${t('general.intro')}</p>
-      ${this.loadError
-        ? html`<p class="error" role="alert">${t('general.load-failed', { error: this.loadError })} <button type="button" @click=${() => this.load()}>${t('general.retry')}</button></p>`
-        : this.settings
-          ? html`<llc-general-settings-form .settings=${this.settings} .errors=${this.errors} .formError=${this.formError} ?busy=${this.busy}
+      ${
+        this.loadError
+          ? html`<p class="error" role="alert">${t('general.load-failed', { error: this.loadError })} <button type="button" @click=${() => this.load()}>${t('general.retry')}</button></p>`
+          : this.settings
+            ? html`<llc-general-settings-form .settings=${this.settings} .errors=${this.errors} .formError=${this.formError} ?busy=${this.busy}
               .message=${this.status} @settings-save=${this.save}></llc-general-settings-form>`
-          : html`<p class="loading">${t('general.loading')}</p>`}
+            : html`<p class="loading">${t('general.loading')}</p>`
+      }
     `;
   }
 

@@ -2,7 +2,7 @@
 // match, the greeting, the closing and auto-close messages and minutes, the Telegram reminder,
 // the time zone. Properties: settings, errors (by setting, from the API's 400s), formError,
 // busy, message. Emits `settings-save` {changes}: every setting, as the API takes them.
-import { LitElement, PropertyValues, css, html, nothing } from 'lit';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
@@ -10,27 +10,47 @@ import { LanguageController } from '../core/language-controller';
 
 registerStrings({
   th: {
-    'gen.handoff': 'การส่งต่อให้เจ้าหน้าที่', 'gen.closing': 'การปิดแชท', 'gen.alerts': 'การแจ้งเตือนและเวลา',
-    'gen.keywords': 'คำที่ใช้ขอคุยกับเจ้าหน้าที่', 'gen.keywords.hint': 'บรรทัดละหนึ่งคำ',
-    'gen.match': 'วิธีจับคำ', 'gen.match.exact': 'ตรงทั้งข้อความ (ข้อความต้องเป็นคำใดคำหนึ่งพอดี)', 'gen.match.contains': 'มีคำอยู่ในข้อความ (คำปรากฏที่ใดก็ได้)',
-    'gen.greeting': 'ข้อความทักทายเมื่อส่งต่อ', 'gen.greeting.hint': 'ส่งให้ผู้ใช้ทันทีที่ขอคุยกับเจ้าหน้าที่',
-    'gen.closing-message': 'ข้อความเมื่อเจ้าหน้าที่ปิดแชท', 'gen.blank-sends-nothing': 'เว้นว่างไว้เพื่อไม่ส่งข้อความ',
-    'gen.auto-close-minutes': 'ปิดแชทอัตโนมัติเมื่อเงียบนาน (นาที)', 'gen.auto-close-minutes.hint': '0 = ไม่ปิดอัตโนมัติ',
+    'gen.handoff': 'การส่งต่อให้เจ้าหน้าที่',
+    'gen.closing': 'การปิดแชท',
+    'gen.alerts': 'การแจ้งเตือนและเวลา',
+    'gen.keywords': 'คำที่ใช้ขอคุยกับเจ้าหน้าที่',
+    'gen.keywords.hint': 'บรรทัดละหนึ่งคำ',
+    'gen.match': 'วิธีจับคำ',
+    'gen.match.exact': 'ตรงทั้งข้อความ (ข้อความต้องเป็นคำใดคำหนึ่งพอดี)',
+    'gen.match.contains': 'มีคำอยู่ในข้อความ (คำปรากฏที่ใดก็ได้)',
+    'gen.greeting': 'ข้อความทักทายเมื่อส่งต่อ',
+    'gen.greeting.hint': 'ส่งให้ผู้ใช้ทันทีที่ขอคุยกับเจ้าหน้าที่',
+    'gen.closing-message': 'ข้อความเมื่อเจ้าหน้าที่ปิดแชท',
+    'gen.blank-sends-nothing': 'เว้นว่างไว้เพื่อไม่ส่งข้อความ',
+    'gen.auto-close-minutes': 'ปิดแชทอัตโนมัติเมื่อเงียบนาน (นาที)',
+    'gen.auto-close-minutes.hint': '0 = ไม่ปิดอัตโนมัติ',
     'gen.auto-close-message': 'ข้อความเมื่อปิดอัตโนมัติ',
-    'gen.renotify': 'เตือนซ้ำใน Telegram เมื่อรอนานเกิน (นาที)', 'gen.renotify.hint': '0 = ไม่เตือนซ้ำ',
-    'gen.time-zone': 'เขตเวลา', 'gen.time-zone.hint': 'ใช้นับสถิติรายวันและรายชั่วโมง เช่น Asia/Bangkok',
+    'gen.renotify': 'เตือนซ้ำใน Telegram เมื่อรอนานเกิน (นาที)',
+    'gen.renotify.hint': '0 = ไม่เตือนซ้ำ',
+    'gen.time-zone': 'เขตเวลา',
+    'gen.time-zone.hint': 'ใช้นับสถิติรายวันและรายชั่วโมง เช่น Asia/Bangkok',
     'gen.save': 'บันทึกการตั้งค่า',
   },
   en: {
-    'gen.handoff': 'Handoff', 'gen.closing': 'Closing chats', 'gen.alerts': 'Reminders and time',
-    'gen.keywords': 'Handoff keywords', 'gen.keywords.hint': 'One per line',
-    'gen.match': 'Match mode', 'gen.match.exact': 'Exact (the whole message is a keyword)', 'gen.match.contains': 'Contains (a keyword appears anywhere in the message)',
-    'gen.greeting': 'Handoff greeting', 'gen.greeting.hint': 'Sent to the user as soon as they ask for a human',
-    'gen.closing-message': 'Closing message', 'gen.blank-sends-nothing': 'Leave blank to send nothing',
-    'gen.auto-close-minutes': 'Auto-close idle chats after (minutes)', 'gen.auto-close-minutes.hint': '0 = never',
+    'gen.handoff': 'Handoff',
+    'gen.closing': 'Closing chats',
+    'gen.alerts': 'Reminders and time',
+    'gen.keywords': 'Handoff keywords',
+    'gen.keywords.hint': 'One per line',
+    'gen.match': 'Match mode',
+    'gen.match.exact': 'Exact (the whole message is a keyword)',
+    'gen.match.contains': 'Contains (a keyword appears anywhere in the message)',
+    'gen.greeting': 'Handoff greeting',
+    'gen.greeting.hint': 'Sent to the user as soon as they ask for a human',
+    'gen.closing-message': 'Closing message',
+    'gen.blank-sends-nothing': 'Leave blank to send nothing',
+    'gen.auto-close-minutes': 'Auto-close idle chats after (minutes)',
+    'gen.auto-close-minutes.hint': '0 = never',
     'gen.auto-close-message': 'Auto-close message',
-    'gen.renotify': 'Telegram reminder after (minutes)', 'gen.renotify.hint': '0 = no reminder',
-    'gen.time-zone': 'Time zone', 'gen.time-zone.hint': 'Analytics count days and hours in it, e.g. Asia/Bangkok',
+    'gen.renotify': 'Telegram reminder after (minutes)',
+    'gen.renotify.hint': '0 = no reminder',
+    'gen.time-zone': 'Time zone',
+    'gen.time-zone.hint': 'Analytics count days and hours in it, e.g. Asia/Bangkok',
     'gen.save': 'Save settings',
   },
 });
@@ -49,7 +69,16 @@ export interface LiveChatSettings {
 /** The form's text for each setting. */
 type Draft = Record<keyof LiveChatSettings, string>;
 
-const FIELDS: (keyof LiveChatSettings)[] = ['handoff_keywords', 'handoff_match_mode', 'handoff_greeting', 'closing_message', 'auto_close_minutes', 'auto_close_message', 'renotify_minutes', 'time_zone'];
+const FIELDS: (keyof LiveChatSettings)[] = [
+  'handoff_keywords',
+  'handoff_match_mode',
+  'handoff_greeting',
+  'closing_message',
+  'auto_close_minutes',
+  'auto_close_message',
+  'renotify_minutes',
+  'time_zone',
+];
 
 function draftOf(s: LiveChatSettings): Draft {
   return {
@@ -118,7 +147,10 @@ export class GeneralSettingsForm extends LitElement {
     if (this.busy || !this.draft) return;
     const d = this.draft;
     const changes = {
-      handoff_keywords: d.handoff_keywords.split('\n').map((k) => k.trim()).filter((k) => k !== ''),
+      handoff_keywords: d.handoff_keywords
+        .split('\n')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
       handoff_match_mode: d.handoff_match_mode,
       handoff_greeting: d.handoff_greeting,
       closing_message: d.closing_message,
@@ -150,7 +182,9 @@ export class GeneralSettingsForm extends LitElement {
   }
 
   private number(id: keyof LiveChatSettings) {
-    return (describedBy: string) => html`<input id=${id} type="number" inputmode="decimal" min="0" max="10080" step="any" class="short" .value=${live(this.draft![id])}
+    return (
+      describedBy: string,
+    ) => html`<input id=${id} type="number" inputmode="decimal" min="0" max="10080" step="any" class="short" .value=${live(this.draft![id])}
       aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy} @input=${(e: Event) => this.set(id, (e.target as HTMLInputElement).value)}>`;
   }
 
@@ -163,12 +197,16 @@ export class GeneralSettingsForm extends LitElement {
         <fieldset>
           <legend>${t('gen.handoff')}</legend>
           ${this.field('handoff_keywords', t('gen.keywords'), this.textarea('handoff_keywords', 6, true), t('gen.keywords.hint'), true)}
-          ${this.field('handoff_match_mode', t('gen.match'), (describedBy) => html`
+          ${this.field(
+            'handoff_match_mode',
+            t('gen.match'),
+            (describedBy) => html`
             <select id="handoff_match_mode" .value=${live(d.handoff_match_mode)} aria-invalid=${this.errors.handoff_match_mode ? 'true' : 'false'} aria-describedby=${describedBy}
               @change=${(e: Event) => this.set('handoff_match_mode', (e.target as HTMLSelectElement).value)}>
               <option value="exact" ?selected=${d.handoff_match_mode === 'exact'}>${t('gen.match.exact')}</option>
               <option value="contains" ?selected=${d.handoff_match_mode === 'contains'}>${t('gen.match.contains')}</option>
-            </select>`)}
+            </select>`,
+          )}
           ${this.field('handoff_greeting', t('gen.greeting'), this.textarea('handoff_greeting', 3, true), t('gen.greeting.hint'), true)}
         </fieldset>
         <fieldset>
@@ -180,11 +218,16 @@ export class GeneralSettingsForm extends LitElement {
         <fieldset>
           <legend>${t('gen.alerts')}</legend>
           ${this.field('renotify_minutes', t('gen.renotify'), this.number('renotify_minutes'), t('gen.renotify.hint'))}
-          ${this.field('time_zone', t('gen.time-zone'), (describedBy) => html`
+          ${this.field(
+            'time_zone',
+            t('gen.time-zone'),
+            (describedBy) => html`
             <input id="time_zone" list="time-zones" autocomplete="off" spellcheck="false" class="medium" .value=${live(d.time_zone)}
               aria-invalid=${this.errors.time_zone ? 'true' : 'false'} aria-describedby=${describedBy}
               @input=${(e: Event) => this.set('time_zone', (e.target as HTMLInputElement).value)}>
-            <datalist id="time-zones">${timeZones().map((z) => html`<option value=${z}></option>`)}</datalist>`, t('gen.time-zone.hint'))}
+            <datalist id="time-zones">${timeZones().map((z) => html`<option value=${z}></option>`)}</datalist>`,
+            t('gen.time-zone.hint'),
+          )}
         </fieldset>
         <div class="actions">
           <p class="message ${this.message?.ok ? 'ok' : 'failed'}" role="status">${this.message?.text ?? ''}</p>
@@ -194,7 +237,9 @@ export class GeneralSettingsForm extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; max-width: 46rem; }
     form { display: grid; gap: 1rem; }
     fieldset { border: 1px solid var(--llc-border); border-radius: var(--llc-radius); background: var(--llc-surface); padding: 0.75rem 1rem 1rem; display: grid; gap: 0.9rem; margin: 0; }
@@ -213,6 +258,7 @@ export class GeneralSettingsForm extends LitElement {
     .message { margin: 0; }
     .message.ok { color: #047857; }
     .message.failed { color: var(--llc-red); }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-general-settings-form', GeneralSettingsForm);

@@ -1,7 +1,7 @@
 // Add an operator (username, display name, password, role) or edit one (display name, role, a
 // new password if given) in a modal. Properties: open, operator (null: a new one), errors (by
 // field, from the API's 400s), formError, busy. Emits `operator-save` {id, body} and `dialog-close`.
-import { LitElement, PropertyValues, css, html, nothing } from 'lit';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
@@ -12,18 +12,44 @@ import './secret-input';
 
 registerStrings({
   th: {
-    'opform.add': 'เพิ่มเจ้าหน้าที่', 'opform.edit': 'แก้ไข {name}', 'opform.close': 'ปิดหน้าต่าง',
-    'opform.username': 'ชื่อผู้ใช้', 'opform.username.hint': '3–64 ตัว: ตัวอักษรอังกฤษ ตัวเลข หรือ . _ @ -', 'opform.display': 'ชื่อที่แสดง', 'opform.display.hint': 'ชื่อที่เพื่อนร่วมงานเห็น เว้นว่างไว้เพื่อใช้ชื่อผู้ใช้',
-    'opform.password': 'รหัสผ่าน', 'opform.password.hint': 'อย่างน้อย 8 ตัวอักษร', 'opform.new-password': 'รหัสผ่านใหม่', 'opform.new-password.hint': 'เว้นว่างไว้เพื่อใช้รหัสผ่านเดิม การเปลี่ยนรหัสผ่านจะทำให้บัญชีนี้ออกจากระบบทุกเครื่อง',
-    'opform.role': 'บทบาท', 'opform.role.hint': 'ผู้ดูแลระบบเข้าหน้าตั้งค่าได้ เจ้าหน้าที่ตอบแชทได้อย่างเดียว', 'role.admin': 'ผู้ดูแลระบบ', 'role.operator': 'เจ้าหน้าที่',
-    'opform.required-note': '* ต้องกรอก', 'opform.cancel': 'ยกเลิก', 'opform.save': 'บันทึก',
+    'opform.add': 'เพิ่มเจ้าหน้าที่',
+    'opform.edit': 'แก้ไข {name}',
+    'opform.close': 'ปิดหน้าต่าง',
+    'opform.username': 'ชื่อผู้ใช้',
+    'opform.username.hint': '3–64 ตัว: ตัวอักษรอังกฤษ ตัวเลข หรือ . _ @ -',
+    'opform.display': 'ชื่อที่แสดง',
+    'opform.display.hint': 'ชื่อที่เพื่อนร่วมงานเห็น เว้นว่างไว้เพื่อใช้ชื่อผู้ใช้',
+    'opform.password': 'รหัสผ่าน',
+    'opform.password.hint': 'อย่างน้อย 8 ตัวอักษร',
+    'opform.new-password': 'รหัสผ่านใหม่',
+    'opform.new-password.hint': 'เว้นว่างไว้เพื่อใช้รหัสผ่านเดิม การเปลี่ยนรหัสผ่านจะทำให้บัญชีนี้ออกจากระบบทุกเครื่อง',
+    'opform.role': 'บทบาท',
+    'opform.role.hint': 'ผู้ดูแลระบบเข้าหน้าตั้งค่าได้ เจ้าหน้าที่ตอบแชทได้อย่างเดียว',
+    'role.admin': 'ผู้ดูแลระบบ',
+    'role.operator': 'เจ้าหน้าที่',
+    'opform.required-note': '* ต้องกรอก',
+    'opform.cancel': 'ยกเลิก',
+    'opform.save': 'บันทึก',
   },
   en: {
-    'opform.add': 'Add operator', 'opform.edit': 'Edit {name}', 'opform.close': 'Close',
-    'opform.username': 'Username', 'opform.username.hint': '3–64 letters, digits or . _ @ -', 'opform.display': 'Display name', 'opform.display.hint': 'The name colleagues see; blank uses the username',
-    'opform.password': 'Password', 'opform.password.hint': 'At least 8 characters', 'opform.new-password': 'New password', 'opform.new-password.hint': 'Leave blank to keep the current password. A new password signs the account out everywhere.',
-    'opform.role': 'Role', 'opform.role.hint': 'Admins also manage settings; operators answer chats', 'role.admin': 'Admin', 'role.operator': 'Operator',
-    'opform.required-note': '* required', 'opform.cancel': 'Cancel', 'opform.save': 'Save',
+    'opform.add': 'Add operator',
+    'opform.edit': 'Edit {name}',
+    'opform.close': 'Close',
+    'opform.username': 'Username',
+    'opform.username.hint': '3–64 letters, digits or . _ @ -',
+    'opform.display': 'Display name',
+    'opform.display.hint': 'The name colleagues see; blank uses the username',
+    'opform.password': 'Password',
+    'opform.password.hint': 'At least 8 characters',
+    'opform.new-password': 'New password',
+    'opform.new-password.hint': 'Leave blank to keep the current password. A new password signs the account out everywhere.',
+    'opform.role': 'Role',
+    'opform.role.hint': 'Admins also manage settings; operators answer chats',
+    'role.admin': 'Admin',
+    'role.operator': 'Operator',
+    'opform.required-note': '* required',
+    'opform.cancel': 'Cancel',
+    'opform.save': 'Save',
   },
 });
 
@@ -90,7 +116,14 @@ export class OperatorFormDialog extends LitElement {
     this.emit('operator-save', { id: this.operator?.id ?? null, body } satisfies OperatorSave);
   }
 
-  private text(id: string, label: string, value: string, set: (v: string) => void, hint: string, options: { required?: boolean; autofocus?: boolean; autocomplete?: string; max?: number } = {}) {
+  private text(
+    id: string,
+    label: string,
+    value: string,
+    set: (v: string) => void,
+    hint: string,
+    options: { required?: boolean; autofocus?: boolean; autocomplete?: string; max?: number } = {},
+  ) {
     const error = this.errors[id] ?? '';
     return html`
       <div class="field">
@@ -117,9 +150,15 @@ export class OperatorFormDialog extends LitElement {
             </button>
           </div>
           ${this.formError ? html`<p class="error form-error" role="alert">${this.formError}</p>` : nothing}
-          ${isNew
-            ? this.text('username', t('opform.username'), this.username, (v) => (this.username = v), t('opform.username.hint'), { required: true, autofocus: true, max: 64 })
-            : html`<div class="field"><label for="f-username">${t('opform.username')}</label><input id="f-username" readonly .value=${this.username}></div>`}
+          ${
+            isNew
+              ? this.text('username', t('opform.username'), this.username, (v) => (this.username = v), t('opform.username.hint'), {
+                  required: true,
+                  autofocus: true,
+                  max: 64,
+                })
+              : html`<div class="field"><label for="f-username">${t('opform.username')}</label><input id="f-username" readonly .value=${this.username}></div>`
+          }
           ${this.text('display_name', t('opform.display'), this.displayName, (v) => (this.displayName = v), t('opform.display.hint'), { autofocus: !isNew })}
           <llc-secret-input id="f-password" name="password" autocomplete="new-password" .label=${isNew ? t('opform.password') : t('opform.new-password')}
             ?required=${isNew} .value=${this.password} .hint=${isNew ? t('opform.password.hint') : t('opform.new-password.hint')} .error=${this.errors.password ?? ''}
@@ -144,7 +183,10 @@ export class OperatorFormDialog extends LitElement {
     `;
   }
 
-  static styles = [tokens, modalStyles, css`
+  static styles = [
+    tokens,
+    modalStyles,
+    css`
     .head { display: flex; align-items: center; justify-content: space-between; gap: 1rem; }
     .icon { display: grid; place-items: center; padding: 0.35rem; border-color: transparent; }
     .field { display: grid; gap: 0.3rem; }
@@ -154,6 +196,7 @@ export class OperatorFormDialog extends LitElement {
     [aria-invalid='true'] { border-color: var(--llc-red); }
     .hint { margin: 0; color: var(--llc-grey); font-size: 0.85rem; }
     .field-error { margin: 0; font-size: 0.85rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-operator-form-dialog', OperatorFormDialog);

@@ -16,18 +16,38 @@ import './confirm-dialog';
 
 registerStrings({
   th: {
-    'ops.title': 'เจ้าหน้าที่', 'ops.intro': 'บัญชีที่เข้าใช้กล่องแชท บัญชีจะถูกปิดใช้งานแทนการลบ เพื่อให้ประวัติแชทยังระบุผู้ตอบได้',
-    'ops.add': '+ เพิ่มเจ้าหน้าที่', 'ops.loading': 'กำลังโหลด…', 'ops.load-failed': 'โหลดรายชื่อเจ้าหน้าที่ไม่สำเร็จ: {error}', 'ops.retry': 'ลองอีกครั้ง',
-    'ops.created': 'เพิ่ม “{name}” แล้ว', 'ops.saved': 'บันทึก “{name}” แล้ว', 'ops.deactivated': 'ปิดใช้งาน “{name}” แล้ว', 'ops.reactivated': 'เปิดใช้งาน “{name}” อีกครั้งแล้ว', 'ops.failed': 'ไม่สำเร็จ: {error}',
-    'ops.deactivate.title': 'ปิดใช้งานบัญชี?', 'ops.deactivate.message': '“{name}” จะถูกออกจากระบบทันทีและเข้าสู่ระบบไม่ได้อีกจนกว่าจะเปิดใช้งานใหม่ ประวัติแชทยังอยู่ครบ',
-    'ops.deactivate.self': 'นี่คือบัญชีของคุณเอง: คุณจะถูกออกจากระบบทันที', 'ops.deactivate.confirm': 'ปิดใช้งาน',
+    'ops.title': 'เจ้าหน้าที่',
+    'ops.intro': 'บัญชีที่เข้าใช้กล่องแชท บัญชีจะถูกปิดใช้งานแทนการลบ เพื่อให้ประวัติแชทยังระบุผู้ตอบได้',
+    'ops.add': '+ เพิ่มเจ้าหน้าที่',
+    'ops.loading': 'กำลังโหลด…',
+    'ops.load-failed': 'โหลดรายชื่อเจ้าหน้าที่ไม่สำเร็จ: {error}',
+    'ops.retry': 'ลองอีกครั้ง',
+    'ops.created': 'เพิ่ม “{name}” แล้ว',
+    'ops.saved': 'บันทึก “{name}” แล้ว',
+    'ops.deactivated': 'ปิดใช้งาน “{name}” แล้ว',
+    'ops.reactivated': 'เปิดใช้งาน “{name}” อีกครั้งแล้ว',
+    'ops.failed': 'ไม่สำเร็จ: {error}',
+    'ops.deactivate.title': 'ปิดใช้งานบัญชี?',
+    'ops.deactivate.message': '“{name}” จะถูกออกจากระบบทันทีและเข้าสู่ระบบไม่ได้อีกจนกว่าจะเปิดใช้งานใหม่ ประวัติแชทยังอยู่ครบ',
+    'ops.deactivate.self': 'นี่คือบัญชีของคุณเอง: คุณจะถูกออกจากระบบทันที',
+    'ops.deactivate.confirm': 'ปิดใช้งาน',
   },
   en: {
-    'ops.title': 'Operators', 'ops.intro': 'The accounts that use the inbox. Accounts are deactivated rather than deleted, so the chat history keeps its authors.',
-    'ops.add': '+ Add operator', 'ops.loading': 'Loading…', 'ops.load-failed': 'Could not load the operators: {error}', 'ops.retry': 'Try again',
-    'ops.created': 'Added “{name}”', 'ops.saved': 'Saved “{name}”', 'ops.deactivated': 'Deactivated “{name}”', 'ops.reactivated': 'Reactivated “{name}”', 'ops.failed': 'Failed: {error}',
-    'ops.deactivate.title': 'Deactivate account?', 'ops.deactivate.message': '“{name}” will be signed out at once and cannot sign in until reactivated. Their chat history stays.',
-    'ops.deactivate.self': 'This is your own account: you will be signed out at once.', 'ops.deactivate.confirm': 'Deactivate',
+    'ops.title': 'Operators',
+    'ops.intro': 'The accounts that use the inbox. Accounts are deactivated rather than deleted, so the chat history keeps its authors.',
+    'ops.add': '+ Add operator',
+    'ops.loading': 'Loading…',
+    'ops.load-failed': 'Could not load the operators: {error}',
+    'ops.retry': 'Try again',
+    'ops.created': 'Added “{name}”',
+    'ops.saved': 'Saved “{name}”',
+    'ops.deactivated': 'Deactivated “{name}”',
+    'ops.reactivated': 'Reactivated “{name}”',
+    'ops.failed': 'Failed: {error}',
+    'ops.deactivate.title': 'Deactivate account?',
+    'ops.deactivate.message': '“{name}” will be signed out at once and cannot sign in until reactivated. Their chat history stays.',
+    'ops.deactivate.self': 'This is your own account: you will be signed out at once.',
+    'ops.deactivate.confirm': 'Deactivate',
   },
 });
 
@@ -161,17 +181,23 @@ export class OperatorsPanel extends LitElement {
       </div>
       <p class="intro">${t('ops.intro')}</p>
       <p class="status ${this.status?.ok ? 'ok' : 'failed'}" role="status">${this.status?.text ?? ''}</p>
-      ${this.loading
-        ? html`<p class="loading">${t('ops.loading')}</p>`
-        : this.loadError
-          ? html`<p class="error" role="alert">${t('ops.load-failed', { error: this.loadError })} <button type="button" @click=${() => this.load()}>${t('ops.retry')}</button></p>`
-          : html`<llc-operators-table .operators=${this.operators} .currentId=${me?.id ?? null} .busyId=${this.busyId} @operator-action=${this.action}></llc-operators-table>`}
+      ${
+        this.loading
+          ? html`<p class="loading">${t('ops.loading')}</p>`
+          : this.loadError
+            ? html`<p class="error" role="alert">${t('ops.load-failed', { error: this.loadError })} <button type="button" @click=${() => this.load()}>${t('ops.retry')}</button></p>`
+            : html`<llc-operators-table .operators=${this.operators} .currentId=${me?.id ?? null} .busyId=${this.busyId} @operator-action=${this.action}></llc-operators-table>`
+      }
       <llc-operator-form-dialog ?open=${this.dialogOpen} .operator=${this.dialogOperator} .errors=${this.dialogErrors} .formError=${this.dialogFormError}
-        ?busy=${this.dialogBusy} @operator-save=${this.save} @dialog-close=${() => !this.dialogBusy && (this.dialogOpen = false)}></llc-operator-form-dialog>
+        ?busy=${this.dialogBusy} @operator-save=${this.save} @dialog-close=${() => {
+          if (!this.dialogBusy) this.dialogOpen = false;
+        }}></llc-operator-form-dialog>
       <llc-confirm-dialog ?open=${target !== null} danger .heading=${t('ops.deactivate.title')}
-        .message=${target ? t('ops.deactivate.message', { name: target.display_name }) + (target.id === me?.id ? ' ' + t('ops.deactivate.self') : '') : ''}
+        .message=${target ? t('ops.deactivate.message', { name: target.display_name }) + (target.id === me?.id ? ` ${t('ops.deactivate.self')}` : '') : ''}
         .confirmLabel=${t('ops.deactivate.confirm')} ?busy=${this.deactivateBusy} .error=${this.deactivateError}
-        @confirm=${this.confirmDeactivate} @cancel=${() => !this.deactivateBusy && (this.deactivating = null)}></llc-confirm-dialog>
+        @confirm=${this.confirmDeactivate} @cancel=${() => {
+          if (!this.deactivateBusy) this.deactivating = null;
+        }}></llc-confirm-dialog>
     `;
   }
 

@@ -8,18 +8,50 @@ import { LanguageController } from '../core/language-controller';
 
 registerStrings({
   th: {
-    'optable.caption': 'บัญชีเจ้าหน้าที่', 'optable.username': 'ชื่อผู้ใช้', 'optable.display': 'ชื่อที่แสดง', 'optable.role': 'บทบาท', 'optable.status': 'สถานะ',
-    'optable.last-login': 'เข้าระบบล่าสุด', 'optable.created': 'สร้างเมื่อ', 'optable.actions': 'จัดการ', 'optable.never': 'ยังไม่เคย', 'optable.you': 'คุณ',
-    'optable.active': 'ใช้งาน', 'optable.inactive': 'ปิดใช้งาน', 'role.admin': 'ผู้ดูแลระบบ', 'role.operator': 'เจ้าหน้าที่',
-    'optable.edit': 'แก้ไข', 'optable.edit.label': 'แก้ไข {name}', 'optable.deactivate': 'ปิดใช้งาน', 'optable.deactivate.label': 'ปิดใช้งาน {name}',
-    'optable.reactivate': 'เปิดใช้งาน', 'optable.reactivate.label': 'เปิดใช้งาน {name} อีกครั้ง', 'optable.empty': 'ยังไม่มีเจ้าหน้าที่',
+    'optable.caption': 'บัญชีเจ้าหน้าที่',
+    'optable.username': 'ชื่อผู้ใช้',
+    'optable.display': 'ชื่อที่แสดง',
+    'optable.role': 'บทบาท',
+    'optable.status': 'สถานะ',
+    'optable.last-login': 'เข้าระบบล่าสุด',
+    'optable.created': 'สร้างเมื่อ',
+    'optable.actions': 'จัดการ',
+    'optable.never': 'ยังไม่เคย',
+    'optable.you': 'คุณ',
+    'optable.active': 'ใช้งาน',
+    'optable.inactive': 'ปิดใช้งาน',
+    'role.admin': 'ผู้ดูแลระบบ',
+    'role.operator': 'เจ้าหน้าที่',
+    'optable.edit': 'แก้ไข',
+    'optable.edit.label': 'แก้ไข {name}',
+    'optable.deactivate': 'ปิดใช้งาน',
+    'optable.deactivate.label': 'ปิดใช้งาน {name}',
+    'optable.reactivate': 'เปิดใช้งาน',
+    'optable.reactivate.label': 'เปิดใช้งาน {name} อีกครั้ง',
+    'optable.empty': 'ยังไม่มีเจ้าหน้าที่',
   },
   en: {
-    'optable.caption': 'Operator accounts', 'optable.username': 'Username', 'optable.display': 'Display name', 'optable.role': 'Role', 'optable.status': 'Status',
-    'optable.last-login': 'Last sign-in', 'optable.created': 'Created', 'optable.actions': 'Actions', 'optable.never': 'Never', 'optable.you': 'you',
-    'optable.active': 'Active', 'optable.inactive': 'Deactivated', 'role.admin': 'Admin', 'role.operator': 'Operator',
-    'optable.edit': 'Edit', 'optable.edit.label': 'Edit {name}', 'optable.deactivate': 'Deactivate', 'optable.deactivate.label': 'Deactivate {name}',
-    'optable.reactivate': 'Reactivate', 'optable.reactivate.label': 'Reactivate {name}', 'optable.empty': 'No operators yet',
+    'optable.caption': 'Operator accounts',
+    'optable.username': 'Username',
+    'optable.display': 'Display name',
+    'optable.role': 'Role',
+    'optable.status': 'Status',
+    'optable.last-login': 'Last sign-in',
+    'optable.created': 'Created',
+    'optable.actions': 'Actions',
+    'optable.never': 'Never',
+    'optable.you': 'you',
+    'optable.active': 'Active',
+    'optable.inactive': 'Deactivated',
+    'role.admin': 'Admin',
+    'role.operator': 'Operator',
+    'optable.edit': 'Edit',
+    'optable.edit.label': 'Edit {name}',
+    'optable.deactivate': 'Deactivate',
+    'optable.deactivate.label': 'Deactivate {name}',
+    'optable.reactivate': 'Reactivate',
+    'optable.reactivate.label': 'Reactivate {name}',
+    'optable.empty': 'No operators yet',
   },
 });
 
@@ -62,11 +94,13 @@ export class OperatorsTable extends LitElement {
         <td class="nowrap">${shortDate(o.created_at)}</td>
         <td class="actions">
           <button type="button" aria-label=${t('optable.edit.label', { name: o.display_name })} @click=${() => this.act('edit', o)}>${t('optable.edit')}</button>
-          ${o.active
-            ? html`<button type="button" class="deactivate" aria-label=${t('optable.deactivate.label', { name: o.display_name })} ?disabled=${busy}
+          ${
+            o.active
+              ? html`<button type="button" class="deactivate" aria-label=${t('optable.deactivate.label', { name: o.display_name })} ?disabled=${busy}
                 @click=${() => this.act('deactivate', o)}>${t('optable.deactivate')}</button>`
-            : html`<button type="button" aria-label=${t('optable.reactivate.label', { name: o.display_name })} ?disabled=${busy}
-                @click=${() => this.act('reactivate', o)}>${t('optable.reactivate')}</button>`}
+              : html`<button type="button" aria-label=${t('optable.reactivate.label', { name: o.display_name })} ?disabled=${busy}
+                @click=${() => this.act('reactivate', o)}>${t('optable.reactivate')}</button>`
+          }
         </td>
       </tr>
     `;
@@ -89,7 +123,9 @@ export class OperatorsTable extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; }
     .scroll { overflow-x: auto; border: 1px solid var(--llc-border); border-radius: var(--llc-radius); background: var(--llc-surface); }
     table { border-collapse: collapse; width: 100%; font-size: 0.92rem; }
@@ -106,6 +142,7 @@ export class OperatorsTable extends LitElement {
     .actions button { padding: 0.25rem 0.6rem; font-size: 0.85rem; }
     .deactivate { color: var(--llc-red); }
     .empty { padding: 2rem; text-align: center; color: var(--llc-grey); }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-operators-table', OperatorsTable);

@@ -19,7 +19,14 @@ export interface FieldSpec {
   learned?: boolean;
 }
 
-const secret = (name: string, required = true, kind: FieldSpec['kind'] = 'text'): FieldSpec => ({ key: `credentials.${name}`, group: 'credentials', name, secret: true, required, kind });
+const secret = (name: string, required = true, kind: FieldSpec['kind'] = 'text'): FieldSpec => ({
+  key: `credentials.${name}`,
+  group: 'credentials',
+  name,
+  secret: true,
+  required,
+  kind,
+});
 const meta = (name: string, options: Partial<FieldSpec> = {}): FieldSpec => ({ key: `metadata.${name}`, group: 'metadata', name, kind: 'text', ...options });
 
 /** The fields in the order the form shows them (seed §5.2). */
@@ -56,23 +63,55 @@ export interface VerifyResult {
 /** The form field a 400's `field` belongs to (`metadata.headers.X-Key` is the headers field). */
 export function fieldFor(apiField: string | undefined, fields: string[]): string | undefined {
   if (!apiField) return undefined;
-  return fields.find((key) => apiField === key || apiField.startsWith(key + '.'));
+  return fields.find((key) => apiField === key || apiField.startsWith(`${key}.`));
 }
 
 registerStrings({
   th: {
-    'provider.LINE': 'LINE', 'provider.TELEGRAM': 'Telegram', 'provider.N8N': 'n8n', 'provider.GOOGLE_SHEETS': 'Google Sheets', 'provider.CUSTOM': 'กำหนดเอง',
-    'field.channel_id': 'Channel ID', 'field.channel_secret': 'Channel secret', 'field.channel_access_token': 'Channel access token', 'field.liff_id': 'LIFF ID', 'field.bot_name': 'ชื่อบอท',
-    'field.bot_token': 'Bot token', 'field.bot_username': 'ชื่อผู้ใช้ของบอท', 'field.admin_chat_id': 'Chat ID ของกลุ่มแอดมิน',
-    'field.base_url': 'Base URL', 'field.api_key': 'API key', 'field.webhook_url': 'Webhook URL', 'field.api_secret': 'API secret', 'field.headers': 'Headers (JSON)',
-    'field.service_account_json': 'Service account JSON', 'field.spreadsheet_id': 'Spreadsheet ID', 'field.sheet_name': 'ชื่อชีต',
+    'provider.LINE': 'LINE',
+    'provider.TELEGRAM': 'Telegram',
+    'provider.N8N': 'n8n',
+    'provider.GOOGLE_SHEETS': 'Google Sheets',
+    'provider.CUSTOM': 'กำหนดเอง',
+    'field.channel_id': 'Channel ID',
+    'field.channel_secret': 'Channel secret',
+    'field.channel_access_token': 'Channel access token',
+    'field.liff_id': 'LIFF ID',
+    'field.bot_name': 'ชื่อบอท',
+    'field.bot_token': 'Bot token',
+    'field.bot_username': 'ชื่อผู้ใช้ของบอท',
+    'field.admin_chat_id': 'Chat ID ของกลุ่มแอดมิน',
+    'field.base_url': 'Base URL',
+    'field.api_key': 'API key',
+    'field.webhook_url': 'Webhook URL',
+    'field.api_secret': 'API secret',
+    'field.headers': 'Headers (JSON)',
+    'field.service_account_json': 'Service account JSON',
+    'field.spreadsheet_id': 'Spreadsheet ID',
+    'field.sheet_name': 'ชื่อชีต',
   },
   en: {
-    'provider.LINE': 'LINE', 'provider.TELEGRAM': 'Telegram', 'provider.N8N': 'n8n', 'provider.GOOGLE_SHEETS': 'Google Sheets', 'provider.CUSTOM': 'Custom',
-    'field.channel_id': 'Channel ID', 'field.channel_secret': 'Channel secret', 'field.channel_access_token': 'Channel access token', 'field.liff_id': 'LIFF ID', 'field.bot_name': 'Bot name',
-    'field.bot_token': 'Bot token', 'field.bot_username': 'Bot username', 'field.admin_chat_id': 'Admin chat ID',
-    'field.base_url': 'Base URL', 'field.api_key': 'API key', 'field.webhook_url': 'Webhook URL', 'field.api_secret': 'API secret', 'field.headers': 'Headers (JSON)',
-    'field.service_account_json': 'Service account JSON', 'field.spreadsheet_id': 'Spreadsheet ID', 'field.sheet_name': 'Sheet name',
+    'provider.LINE': 'LINE',
+    'provider.TELEGRAM': 'Telegram',
+    'provider.N8N': 'n8n',
+    'provider.GOOGLE_SHEETS': 'Google Sheets',
+    'provider.CUSTOM': 'Custom',
+    'field.channel_id': 'Channel ID',
+    'field.channel_secret': 'Channel secret',
+    'field.channel_access_token': 'Channel access token',
+    'field.liff_id': 'LIFF ID',
+    'field.bot_name': 'Bot name',
+    'field.bot_token': 'Bot token',
+    'field.bot_username': 'Bot username',
+    'field.admin_chat_id': 'Admin chat ID',
+    'field.base_url': 'Base URL',
+    'field.api_key': 'API key',
+    'field.webhook_url': 'Webhook URL',
+    'field.api_secret': 'API secret',
+    'field.headers': 'Headers (JSON)',
+    'field.service_account_json': 'Service account JSON',
+    'field.spreadsheet_id': 'Spreadsheet ID',
+    'field.sheet_name': 'Sheet name',
   },
 });
 

@@ -65,13 +65,15 @@ export class SecretInput extends LitElement {
     return html`
       <label for="input">${this.label}${this.required ? html`<span class="required" aria-hidden="true"> *</span>` : nothing}</label>
       <div class="row">
-        ${this.multiline
-          ? html`<textarea id="input" rows="5" spellcheck="false" class=${this.shown ? '' : 'masked'}
+        ${
+          this.multiline
+            ? html`<textarea id="input" rows="5" spellcheck="false" class=${this.shown ? '' : 'masked'}
               .value=${live(this.value)} placeholder=${ifDefined(placeholder)} aria-required=${this.required ? 'true' : 'false'}
               aria-invalid=${this.error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${this.changed}></textarea>`
-          : html`<input id="input" type=${this.shown ? 'text' : 'password'} spellcheck="false" autocomplete=${this.autocomplete}
+            : html`<input id="input" type=${this.shown ? 'text' : 'password'} spellcheck="false" autocomplete=${this.autocomplete}
               .value=${live(this.value)} placeholder=${ifDefined(placeholder)} aria-required=${this.required ? 'true' : 'false'}
-              aria-invalid=${this.error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${this.changed} @keydown=${this.enter}>`}
+              aria-invalid=${this.error ? 'true' : 'false'} aria-describedby=${ifDefined(described)} @input=${this.changed} @keydown=${this.enter}>`
+        }
         <button type="button" class="toggle" aria-pressed=${this.shown ? 'true' : 'false'} aria-label=${t('secret.show', { label: this.label })}
           title=${t('secret.show', { label: this.label })} @click=${() => (this.shown = !this.shown)}>
           <svg viewBox="0 0 24 24" width="18" height="18" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${this.shown ? eyeOff : eye}</svg>
@@ -82,7 +84,9 @@ export class SecretInput extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: grid; gap: 0.3rem; }
     label { font-weight: 500; }
     .required { color: var(--llc-red); }
@@ -96,6 +100,7 @@ export class SecretInput extends LitElement {
     .toggle[aria-pressed='true'] { background: #eff6ff; border-color: var(--llc-blue); color: var(--llc-blue); }
     .hint { margin: 0; color: var(--llc-grey); font-size: 0.85rem; }
     .field-error { margin: 0; font-size: 0.85rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-secret-input', SecretInput);

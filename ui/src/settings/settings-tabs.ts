@@ -42,7 +42,9 @@ export class SettingsTabs extends LitElement {
     `;
   }
 
-  static styles = [tokens, css`
+  static styles = [
+    tokens,
+    css`
     :host { display: block; }
     [role='tablist'] { display: flex; gap: 0.25rem; border-bottom: 1px solid var(--llc-border); overflow-x: auto; }
     [role='tab'] { border: none; border-bottom: 3px solid transparent; border-radius: var(--llc-radius) var(--llc-radius) 0 0; background: none; padding: 0.6rem 1rem; color: var(--llc-grey); font-weight: 500; white-space: nowrap; }
@@ -50,6 +52,7 @@ export class SettingsTabs extends LitElement {
     [role='tab'][aria-selected='true'] { color: #047857; border-bottom-color: var(--llc-green); }
     [role='tab']:focus-visible { outline-offset: -2px; }
     [role='tabpanel'] { padding-top: 1rem; }
-  `];
+  `,
+  ];
 }
 customElements.define('llc-settings-tabs', SettingsTabs);
