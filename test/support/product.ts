@@ -53,7 +53,7 @@ export async function startProduct(dataDir: string, env: Record<string, string> 
 }
 
 /** A clean environment: nothing of the developer's own LINE/Telegram/database settings leaks in. */
-function pathOnly(): Record<string, string> {
+export function pathOnly(): Record<string, string> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
   return Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
 }

@@ -1,0 +1,190 @@
+// What an integrator does: install the packed tarball into an empty user directory of a stock
+// Node-RED, import the example flow and deploy it through the admin API, and let LINE in:
+// a signed webhook as LINE sends it (application/json), the bot's reply, the greeting of a
+// handoff, the Telegram alert with a link to the chat, and that link opened in Chromium. Once with
+// Node-RED's default settings.js (editor and nodes at the root, which parses JSON bodies before
+// any node sees them) and once with that file edited to put the nodes under /nr and the editor
+// under /admin. LINE and Telegram are the loopback stand-ins, reached by the base-URL variables.
+import assert from 'node:assert';
+import type { Browser, Page } from 'playwright-core';
+import { call, login } from '../support/api-server';
+import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { FakeLine } from '../support/fake-line';
+import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
+import { type PackedPackage, packedPackage } from '../support/packed-package';
+import { eventually } from '../support/product';
+import { editSettings, freePort, type StockNodeRed, startNodeRed, userDirWith } from '../support/stock-node-red';
+
+const ADMIN = { username: 'integrator', password: 'integrator-password-1' };
+const BOT_TOKEN = '7000001:stock-node-red-token';
+const ADMIN_CHAT_ID = '-1001234567890';
+const NAME = 'สมหญิง ทดสอบ';
+
+interface Setup {
+  /** Node-RED's httpNodeRoot and httpAdminRoot as URL prefixes ('' for '/'). */
+  nodeRoot: string;
+  adminRoot: string;
+  /** The edits to Node-RED's default settings.js (none: Node-RED writes its own on the first start). */
+  settings?(port: number): [string, string][];
+  /** The command line after `node-red -u <dir>`. */
+  args: string[];
+}
+
+const SETUPS: Record<string, Setup> = {
+  'its default settings.js, on the port given with -p 0 (any free one)': { nodeRoot: '', adminRoot: '', args: ['-p', '0'] },
+  'settings.js edited: httpNodeRoot /nr, httpAdminRoot /admin, uiPort': {
+    nodeRoot: '/nr',
+    adminRoot: '/admin',
+    settings: (port) => [
+      ["//httpAdminRoot: '/admin',", "httpAdminRoot: '/admin',"],
+      ["//httpNodeRoot: '/red-nodes',", "httpNodeRoot: '/nr',"],
+      ['uiPort: process.env.PORT || 1880,', `uiPort: ${port},`],
+    ],
+    args: [],
+  },
+};
+
+for (const [title, setup] of Object.entries(SETUPS)) {
+  describe(`the packed package in a stock Node-RED with ${title}`, function () {
+    this.timeout(30000);
+    let pkg: PackedPackage;
+    let line: FakeLine;
+    let telegram: FakeTelegram;
+    let nodeRed: StockNodeRed;
+    let browser: Browser;
+    let failed = false;
+    const user = userId();
+    const adminUrl = (path: string) => `${nodeRed.origin}${setup.adminRoot}${path}`;
+    const nodeUrl = (path: string) => `${nodeRed.origin}${setup.nodeRoot}${path}`;
+
+    before(async function () {
+      this.timeout(240000);
+      line = await new FakeLine().start();
+      telegram = await startFakeTelegram(BOT_TOKEN);
+      line.setProfile(user, { displayName: NAME });
+      [pkg, browser] = await Promise.all([packedPackage(), launchBrowser()]);
+      const userDir = await userDirWith(pkg.tarball);
+      if (setup.settings) editSettings(userDir, setup.settings(await freePort()));
+      // Until the session-store takes the LINE and Telegram secrets in its credentials, they come
+      // from the environment variables, which stay the defaults.
+      nodeRed = await startNodeRed(userDir, setup.args, {
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
+        LINE_API_BASE_URL: line.baseUrl,
+        LINE_DATA_API_BASE_URL: line.baseUrl,
+        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
+        TELEGRAM_ADMIN_CHAT_ID: ADMIN_CHAT_ID,
+        TELEGRAM_API_ROOT: telegram.url,
+      });
+    });
+
+    after(async function () {
+      this.timeout(30000);
+      if (failed && nodeRed) console.log(`Node-RED's log:\n${nodeRed.output()}`);
+      await browser?.close();
+      await nodeRed?.stop();
+      await line?.close();
+      await telegram?.close();
+    });
+
+    afterEach(function () {
+      if (this.currentTest?.state === 'failed') failed = true;
+    });
+
+    async function postWebhook(text: string): Promise<{ status: number; replyToken: string }> {
+      const replyToken = line.issueReplyToken();
+      const body = webhookBody([messageEvent(text, { userId: user, replyToken })]);
+      const res = await fetch(nodeUrl('/line/webhook'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+        body: new Uint8Array(body),
+      });
+      return { status: res.status, replyToken };
+    }
+
+    const replyTo = (replyToken: string) => line.requestsTo('POST', '/v2/bot/message/reply').find((r) => r.body.replyToken === replyToken);
+
+    it("loads every node of the package into Node-RED's palette", async () => {
+      const res = await fetch(adminUrl('/nodes'), { headers: { accept: 'application/json' } });
+      assert.strictEqual(res.status, 200);
+      const sets: { module: string; types: string[]; enabled: boolean; err?: string }[] = await res.json();
+      const ours = sets.filter((set) => set.module === pkg.manifest.name);
+      assert.deepStrictEqual(
+        ours.filter((set) => set.err || !set.enabled),
+        [],
+      );
+      assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), Object.keys(pkg.manifest['node-red'].nodes).sort());
+    });
+
+    it('imports the default flow from Import ▸ Examples and deploys it through the admin API', async () => {
+      const example = await fetch(adminUrl(`/library/examples/flows/${pkg.manifest.name}/live-chat-handoff`));
+      assert.strictEqual(example.status, 200);
+      const flow: { type: string }[] = JSON.parse(await example.text());
+      assert.ok(flow.some((node) => node.type === 'session-store'));
+
+      const deployed = await fetch(adminUrl('/flows'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'node-red-deployment-type': 'full' },
+        body: JSON.stringify(flow),
+      });
+      assert.ok(deployed.ok, `deploy answered ${deployed.status}: ${await deployed.text()}`);
+      // The store is up when its API lets the first admin in.
+      await eventually(() => login(nodeUrl('/api/v1'), ADMIN), 20000);
+    });
+
+    it('verifies a signed application/json webhook and the bot answers it', async () => {
+      const { status, replyToken } = await postWebhook('สวัสดีครับ');
+      assert.strictEqual(status, 200);
+      const reply = (await eventually(() => replyTo(replyToken)))!;
+      assert.match(reply.body.messages[0].text, /ได้รับข้อความแล้ว/);
+      assert.strictEqual(reply.headers.authorization, `Bearer ${line.accessToken}`);
+    });
+
+    it('hands the user over: the greeting, and the Telegram alert with a link to the chat', async () => {
+      const { status, replyToken } = await postWebhook('ติดต่อเจ้าหน้าที่');
+      assert.strictEqual(status, 200);
+      const greeting = (await eventually(() => replyTo(replyToken)))!;
+      assert.match(greeting.body.messages[0].text, /เจ้าหน้าที่จะติดต่อกลับ/);
+
+      const alert = (await eventually(() => telegram.sent.find((m) => m.plain.includes(user))))!;
+      assert.strictEqual(String(alert.chat_id), ADMIN_CHAT_ID);
+      assert.ok(alert.plain.includes(NAME), alert.plain);
+      // Where Node-RED really listens (Node-RED's default uiHost means every interface: localhost)
+      // and under httpNodeRoot.
+      const link = `http://localhost:${nodeRed.port}${setup.nodeRoot}/admin/live-chat?user=${user}`;
+      assert.ok(alert.plain.includes(`เปิดแชท: ${link}`), `the link in:\n${alert.plain}`);
+    });
+
+    it('opens the chat from that link in Chromium, under httpNodeRoot, after logging in', async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+      context.setDefaultTimeout(10000);
+      const page: Page = await context.newPage();
+      const errors: string[] = [];
+      const missing: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      page.on('response', (res) => {
+        if (res.status() === 404) missing.push(res.url());
+      });
+      try {
+        const link = `http://localhost:${nodeRed.port}${setup.nodeRoot}/admin/live-chat?user=${user}`;
+        await signIn(page, link, ADMIN, '');
+        await page.getByRole('heading', { name: NAME }).waitFor();
+        await page.locator('llc-message-bubble').filter({ hasText: 'ติดต่อเจ้าหน้าที่' }).first().waitFor();
+        await screenshot(page, `stock-node-red${setup.nodeRoot.replace('/', '-') || '-root'}`);
+        assert.strictEqual(new URL(page.url()).pathname, `${setup.nodeRoot}/admin/live-chat`);
+        assert.deepStrictEqual(missing, [], 'every asset and API call found');
+        assert.deepStrictEqual(errors, [], 'no script errors in the page');
+      } finally {
+        await context.close();
+      }
+      // What the page showed is what the API holds.
+      const token = await login(nodeUrl('/api/v1'), ADMIN);
+      const detail = await call(nodeUrl('/api/v1'), 'GET', `/admin/live-chat/conversations/${user}`, { token });
+      assert.strictEqual(detail.status, 200);
+      assert.strictEqual(detail.body.session?.status, 'WAITING');
+    });
+  });
+}
