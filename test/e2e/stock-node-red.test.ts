@@ -21,6 +21,16 @@ const BOT_TOKEN = '7000001:stock-node-red-token';
 const ADMIN_CHAT_ID = '-1001234567890';
 const NAME = 'สมหญิง ทดสอบ';
 
+/** The integrator's own flow, deployed beside the example: http in routes the package must not shadow. */
+const OWN_FLOW = [
+  { id: 'own-tab', type: 'tab', label: 'my own flow' },
+  { id: 'own-status', type: 'http in', z: 'own-tab', url: '/api/v1/status', method: 'get', upload: false, wires: [['own-status-answer']] },
+  { id: 'own-status-answer', type: 'function', z: 'own-tab', func: "msg.payload = { mine: 'status' };\nreturn msg;", outputs: 1, wires: [['own-reply']] },
+  { id: 'own-orders', type: 'http in', z: 'own-tab', url: '/api/v1/orders', method: 'post', upload: false, wires: [['own-reply']] },
+  { id: 'own-hello', type: 'http in', z: 'own-tab', url: '/hello', method: 'get', upload: false, wires: [['own-status-answer']] },
+  { id: 'own-reply', type: 'http response', z: 'own-tab', statusCode: '', headers: {}, wires: [] },
+];
+
 interface Setup {
   /** Node-RED's httpNodeRoot and httpAdminRoot as URL prefixes ('' for '/'). */
   nodeRoot: string;
@@ -128,11 +138,23 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       const deployed = await fetch(adminUrl('/flows'), {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'node-red-deployment-type': 'full' },
-        body: JSON.stringify(flow),
+        body: JSON.stringify([...OWN_FLOW, ...flow]),
       });
       assert.ok(deployed.ok, `deploy answered ${deployed.status}: ${await deployed.text()}`);
       // The store is up when its API lets the first admin in.
       await eventually(() => login(nodeUrl('/api/v1'), ADMIN), 20000);
+    });
+
+    it("leaves the integrator's own http in routes answering, also under /api/v1, with their bodies", async () => {
+      for (const path of ['/hello', '/api/v1/status']) {
+        const res = await fetch(nodeUrl(path));
+        assert.strictEqual(res.status, 200, `GET ${path}`);
+        assert.deepStrictEqual(await res.json(), { mine: 'status' }, `GET ${path}`);
+      }
+      const order = { item: 'ข้าวผัด', quantity: 2 };
+      const res = await fetch(nodeUrl('/api/v1/orders'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(order) });
+      assert.strictEqual(res.status, 200);
+      assert.deepStrictEqual(await res.json(), order);
     });
 
     it('verifies a signed application/json webhook and the bot answers it', async () => {
