@@ -13,7 +13,9 @@ describeEachDatabase('the API beside other routes', (db) => {
     server = await startApiServer(db(), {}, {}, (host) => {
       // A user's own http in routes under /api/v1, each reading its body its own way.
       host.get('/api/v1/orders/:id', (req, res) => res.json({ order: req.params.id }));
-      host.post('/api/v1/orders', express.raw({ type: () => true }), (req, res) => res.json({ raw: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : null }));
+      host.post('/api/v1/orders', express.raw({ type: () => true }), (req, res) =>
+        res.json({ raw: Buffer.isBuffer(req.body) ? req.body.toString('utf8') : null }),
+      );
       host.get('/api/v1/admin/friends/:id/photos', (_req, res) => res.json({ photos: [] }));
     });
     origin = server.origin;
@@ -33,7 +35,7 @@ describeEachDatabase('the API beside other routes', (db) => {
     assert.deepStrictEqual(res.body, { raw: body });
   });
 
-  it('answers a path nobody serves with the host\'s own 404, not the API\'s', async () => {
+  it("answers a path nobody serves with the host's own 404, not the API's", async () => {
     const res = await call(origin, 'GET', '/api/v1/nothing/here');
     assert.strictEqual(res.status, 404);
     assert.strictEqual(typeof res.body, 'string');

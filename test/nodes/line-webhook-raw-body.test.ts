@@ -69,7 +69,11 @@ describe('line-webhook behind an editor that parses JSON first', function () {
 
       it('verifies a signed application/json webhook on its exact bytes: 200 and stored', async () => {
         // LINE's own spacing: a re-serialised body would not match the signature
-        const body = Buffer.from(webhookBody([messageEvent('สวัสดี ครับ')]).toString('utf8').replace(/,"/g, ', "'));
+        const body = Buffer.from(
+          webhookBody([messageEvent('สวัสดี ครับ')])
+            .toString('utf8')
+            .replace(/,"/g, ', "'),
+        );
         const res = await post(body, sign(body));
         assert.strictEqual(res.status, 200, await res.text());
         const deadline = Date.now() + 5000;

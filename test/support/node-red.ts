@@ -49,6 +49,21 @@ export async function serveApp(app: http.RequestListener): Promise<{ baseUrl: st
   };
 }
 
+/**
+ * Has the runtime's own HTTP server (RED.server, where socket.io listens; helper.url()) answer
+ * with `app`, as Node-RED's server answers with its app: pages, API and socket.io on one origin.
+ * Call after helper.startServer; the answer puts the helper's own app back.
+ */
+export function serveOnRuntimeServer(app: http.RequestListener): () => void {
+  // The helper's server calls its `_app` on each request (node-red-node-test-helper's startServer).
+  const runtime = helper as unknown as { _app: http.RequestListener };
+  const previous = runtime._app;
+  runtime._app = app;
+  return () => {
+    runtime._app = previous;
+  };
+}
+
 /** Serves the runtime's httpNode app on a loopback port; call after helper.load. */
 export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promise<void> }> {
   if (!httpNodeApp) throw new Error('load httpProbe with the flow first');
