@@ -202,6 +202,18 @@ describe('session-store over HTTP', function () {
     assert.strictEqual((await fetch(`${http.baseUrl}/old/api/v1/auth/me`)).status, 404);
   });
 
+  it('serves nothing, saying why, when Node-RED serves no HTTP nodes (httpNodeRoot false); its database still works', async () => {
+    helper.settings({ httpNodeRoot: false });
+    const config = await store('store');
+    await helper.load([httpProbe, sessionStoreNode], [config, { id: 'probe', type: 'http-probe' }]);
+    const [liveChat] = await started('store');
+    assert.deepStrictEqual(calls('store', 'status').at(-1), { fill: 'yellow', shape: 'ring', text: 'session-store.status.http-off' });
+    assert.deepStrictEqual(ownTexts(calls('store', 'warn')), ['session-store.warnings.http-off']);
+    assert.strictEqual((await liveChat.operators.checkPassword('admin', adminOf(config).password, 'test')).username, 'admin');
+    http = await serveHttpNode();
+    assert.strictEqual((await fetch(`${http.baseUrl}/admin/live-chat`)).status, 404);
+  });
+
   it('warns when the editor (httpAdminRoot) would answer one of its pages, and is quiet under a base of its own', async () => {
     helper.settings({ httpAdminRoot: '/admin' });
     await helper.load([sessionStoreNode], [await store('shadowed')]);
