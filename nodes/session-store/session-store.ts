@@ -1,37 +1,20 @@
 // The session-store config node: owns the product's database and core (LiveChat), and serves the
 // inbox, its REST API and socket.io under httpNodeRoot + its base path. Every other node points
 // at one. Its settings are its own values (${ENV} allowed), else the README's environment variables.
+import path from 'node:path';
 import { type Environment, readEnvironment } from '../../src/config/environment';
-import { substituteEnv } from '../../src/config/env-substitution';
 import { listeningUrl } from '../../src/config/public-url';
-import { resolveStoreSettings, StoreConfigError, type StoreSettings, type StoreValues } from '../../src/config/store-config';
+import { StoreConfigError, type StoreSettings } from '../../src/config/store-config';
 import { resolveBootstrapAdmin } from '../../src/auth/bootstrap-admin';
 import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
 import { LiveChat } from '../../src/live-chat';
 import type { Logger } from '../../src/logger';
 import { type ConfigMigrations, upgradeConfig } from '../shared/config-version';
-import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
+import type { Node, NodeAPI } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
 import { pagesShadowedByEditor } from './admin-collision';
 import { attachRealtime, httpNodeRoot, mountHttp, servedBases } from './http-mount';
-import path from 'node:path';
-
-interface SessionStoreCredentials {
-  databaseUrl?: string;
-  encryptionKey?: string;
-  lineChannelSecret?: string;
-  lineChannelAccessToken?: string;
-  telegramBotToken?: string;
-}
-
-interface SessionStoreConfig extends NodeDefinition {
-  basePath?: string;
-  publicUrl?: string;
-  dataDir?: string;
-  sweepInterval?: string;
-  telegramChatId?: string;
-  serveHttp?: boolean;
-}
+import { listeningAddress, type SessionStoreConfig, type SessionStoreCredentials, storeSettings } from './store-values';
 
 const CONFIG_VERSION = 2;
 /** v1 (name, dataDir, serveHttp; databaseUrl and encryptionKey) gains v2's values, all unset: today's paths and behaviour. */
@@ -57,7 +40,7 @@ export = function register(RED: NodeAPI) {
     try {
       config = upgradeConfig<SessionStoreConfig>(saved, CONFIG_VERSION, CONFIG_MIGRATIONS);
       env = readEnvironment();
-      settings = readSettings(config, env);
+      settings = storeSettings(RED, node, config, env);
     } catch (err) {
       // Nothing starts: a store half-configured could write to the wrong database or serve the wrong path.
       const problem = configProblem(err);
@@ -69,8 +52,7 @@ export = function register(RED: NodeAPI) {
     }
 
     const nodeRoot = httpNodeRoot(RED);
-    const publicUrl = () =>
-      listeningUrl({ https: Boolean(RED.settings.https), host: RED.settings.uiHost, port: listeningPort(), path: (nodeRoot ?? '') + settings.basePath });
+    const publicUrl = () => listeningUrl(listeningAddress(RED, (nodeRoot ?? '') + settings.basePath));
     node.liveChat = (async () =>
       LiveChat.start({
         database: settings.databaseUrl ? { url: settings.databaseUrl } : { embeddedDir: path.join(settings.dataDir, 'live-chat-db') },
@@ -137,31 +119,6 @@ export = function register(RED: NodeAPI) {
       node.error(t('errors.base-taken', { path: where, other: holder.name || holder.id, otherId: holder.id }));
     }
 
-    /** The node's values, ${ENV} applied (Node-RED does only whole plain properties), over the environment's. */
-    function readSettings(c: SessionStoreConfig, env: Environment): StoreSettings {
-      const lookup = (name: string) => RED.util.getSetting(node, name) as string | undefined;
-      const credentials = node.credentials ?? {};
-      const values: StoreValues = {
-        basePath: c.basePath,
-        publicUrl: c.publicUrl,
-        dataDir: c.dataDir,
-        sweepInterval: c.sweepInterval,
-        telegramChatId: c.telegramChatId,
-        databaseUrl: credentials.databaseUrl,
-        encryptionKey: credentials.encryptionKey,
-        lineChannelSecret: credentials.lineChannelSecret,
-        lineChannelAccessToken: credentials.lineChannelAccessToken,
-        telegramBotToken: credentials.telegramBotToken,
-      };
-      for (const [key, value] of Object.entries(values)) {
-        if (typeof value === 'string') values[key as keyof StoreValues] = substituteEnv(value, lookup);
-      }
-      // DATA_DIR names the product's folder in the standalone; inside someone's own Node-RED
-      // the folder is Node-RED's user directory.
-      const dataDir = process.env.DATA_DIR?.trim() ? env.dataDir : (RED.settings.userDir ?? env.dataDir);
-      return resolveStoreSettings(values, env, { dataDir });
-    }
-
     function configProblem(err: unknown): { status: string; message: string } {
       if (err instanceof StoreConfigError) {
         return {
@@ -171,14 +128,6 @@ export = function register(RED: NodeAPI) {
       }
       return { status: t('status.invalid-config'), message: t('errors.config', { message: (err as Error).message }) };
     }
-  }
-
-  /** The port Node-RED really listens on; before it listens, the configured one. */
-  function listeningPort(): number {
-    const address = RED.server?.address();
-    if (address && typeof address === 'object') return address.port;
-    const configured = Number(RED.settings.uiPort);
-    return Number.isInteger(configured) && configured > 0 ? configured : 1880;
   }
 
   RED.nodes.registerType<Node<SessionStoreCredentials>, SessionStoreConfig, unknown, SessionStoreCredentials>('session-store', SessionStore, {
