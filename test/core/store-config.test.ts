@@ -8,6 +8,7 @@ import { normaliseBasePath, resolveStoreSettings, StoreConfigError, type StoreVa
 import { generateFernetKey } from '../../src/crypto/fernet';
 import { pagesShadowedByEditor } from '../../nodes/session-store/admin-collision';
 import { inboxPage } from '../../src/http/site';
+import { sessionCookie } from '../../src/http/auth-middleware';
 
 const defaults = { dataDir: '/srv/node-red' };
 /** A Node-RED environment variable reference, as a user types it: ${NAME}. */
@@ -163,6 +164,13 @@ describe('the inbox page and the editor', () => {
     assert.strictEqual(inboxPage(html, '/admin/live-chat'), '<meta name="llc-base" content="../"><script src="../admin/assets/app.js"></script>');
     assert.match(inboxPage(html, '/admin/live-chat/analytics'), /content="\.\.\/\.\.\/"/);
     assert.match(inboxPage(html, '/admin/live-chat/'), /content="\.\.\/\.\.\/"/);
+  });
+
+  it('names each base its own login cookie', () => {
+    assert.strictEqual(sessionCookie(''), 'llc_session');
+    assert.strictEqual(sessionCookie('/'), 'llc_session');
+    assert.strictEqual(sessionCookie('/nr/live-chat'), 'llc_session.nr.live-chat');
+    assert.strictEqual(sessionCookie('/a b/;c'), 'llc_session.a_b._c');
   });
 
   it('finds the inbox pages the editor would answer first (httpAdminRoot)', () => {

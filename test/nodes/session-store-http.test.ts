@@ -148,6 +148,22 @@ describe('session-store over HTTP', function () {
     // each base is its own store: b's token means nothing to a
     assert.strictEqual((await call(`${http.baseUrl}/a/api/v1`, 'GET', '/auth/me', { token: tokenB })).status, 401);
     assert.strictEqual((await call(`${http.baseUrl}/b/api/v1`, 'GET', '/auth/me', { token: tokenB })).status, 200);
+    // one browser signed in to both keeps both logins: each base has its own cookie
+    const cookieFrom = async (base: string, config: { dataDir: string }) => {
+      const res = await call(`${http!.baseUrl}${base}/api/v1`, 'POST', '/auth/login', { body: adminOf(config) });
+      return res.headers.get('set-cookie')!.split(';')[0];
+    };
+    const cookies = `${await cookieFrom('/a', a)}; ${await cookieFrom('/b', b)}`;
+    assert.match(cookies, /^llc_session\.a=[^;]+; llc_session\.b=[^;]+$/);
+    for (const base of ['/a', '/b']) {
+      assert.strictEqual((await call(`${http.baseUrl}${base}/api/v1`, 'GET', '/auth/me', { headers: { cookie: cookies } })).status, 200, base);
+    }
+    const byCookie = await connectLiveSocket(helper.url(), {
+      path: '/b/admin/live-chat/socket.io',
+      transports: ['websocket'],
+      extraHeaders: { cookie: cookies },
+    });
+    byCookie.close();
     const liveA = await connectLiveSocket(helper.url(), { path: '/a/admin/live-chat/socket.io', transports: ['websocket'], auth: { token: tokenA } });
 
     await helper.setFlows([a, { id: 'probe', type: 'http-probe' }], 'nodes');
