@@ -23,8 +23,11 @@ import { TelegramAlerts } from './telegram/telegram-alerts';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
-  /** Public base URL of the inbox, for links in alerts. */
-  adminUrl: string;
+  /**
+   * The inbox's public base URL, for links in alerts (the chat is <adminUrl>/admin/live-chat?user=…);
+   * a function when it is worked out as each link is made (the server's port may come later).
+   */
+  adminUrl: string | (() => string);
   /** Creates the first admin operator when there is none. */
   bootstrapAdmin?: { username: string; password: string };
   /** The Fernet key stored credentials are encrypted with (see resolveEncryptionKey). */
@@ -90,7 +93,14 @@ export class LiveChat {
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
     this.analytics = new Analytics(this.store);
     this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log);
-    this.telegram = new TelegramAlerts(this.store, this.credentials, log, { adminUrl: options.adminUrl, apiRoot: options.telegramApiRoot });
+    const adminUrl = options.adminUrl;
+    const telegramOptions = {
+      get adminUrl() {
+        return typeof adminUrl === 'function' ? adminUrl() : adminUrl;
+      },
+      apiRoot: options.telegramApiRoot,
+    };
+    this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {

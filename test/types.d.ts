@@ -3,6 +3,8 @@ declare module 'node-red-node-test-helper' {
     init(nodeRedRuntime: string, userSettings?: Record<string, unknown>): void;
     load(nodes: unknown, flow: unknown[], credentials?: Record<string, unknown>): Promise<void>;
     unload(): Promise<void>;
+    /** Deploys `flow` as the editor would: "full", "flows" or "nodes" (modified nodes only). */
+    setFlows(flow: unknown[], type?: 'full' | 'flows' | 'nodes', credentials?: Record<string, unknown>): Promise<void>;
     getNode(id: string): any;
     startServer(): Promise<void>;
     stopServer(): Promise<void>;

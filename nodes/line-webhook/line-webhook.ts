@@ -2,6 +2,7 @@
 // processes; this node mounts the route, emits one msg per new event and shows what happened.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { findSessionStore } from '../shared/session-store';
+import { captureRawBody } from '../shared/raw-body';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
 
 interface LineWebhookConfig extends NodeDefinition {
@@ -39,11 +40,13 @@ export = function register(RED: NodeAPI) {
       },
     });
     RED.httpNode.post(url, ...handlers);
+    const releaseRawBody = captureRawBody(RED.httpNode, url);
     node.status({ fill: 'grey', shape: 'ring', text: url });
 
     // Routes survive a redeploy unless taken out (as Node-RED's own http in node does); only
     // this node's route goes, so another webhook node on the same path keeps its own.
     node.on('close', (_removed: boolean, done: () => void) => {
+      releaseRawBody();
       const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { stack: { handle: unknown }[] } }[] } })._router;
       if (router) {
         router.stack = router.stack.filter((layer) => !layer.route?.stack.some((l) => (handlers as unknown[]).includes(l.handle)));

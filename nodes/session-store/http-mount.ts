@@ -1,72 +1,138 @@
-// Node-RED keeps routes across redeploys, so the API, the inbox and socket.io are mounted once per
-// process and reach whichever session-store currently serves them.
-import express from 'express';
-import path from 'node:path';
-import type { RequestHandler } from 'express';
+// What the session-stores serve over HTTP, each under httpNodeRoot + its own base path. Node-RED
+// keeps routes across redeploys, so one dispatcher is mounted once per httpNode and hands each
+// request to the site of the base it falls under (src/http/site), else lets it pass; socket.io
+// gets one server per path on Node-RED's HTTP server, created once and kept. Both ask this
+// registry, at each request, which store serves that base now.
+import express, { type RequestHandler } from 'express';
+import type { LiveChat } from '../../src/live-chat';
+import { createSite } from '../../src/http/site';
+import { attachSocketServer, SOCKET_PATH } from '../../src/realtime/socket-server';
 import type { NodeAPI } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
-import { attachSocketServer, SOCKET_PATH } from '../../src/realtime/socket-server';
 
-class ServingStore {
-  private current?: SessionStoreNode;
+interface ServedBase {
+  /** The stores that asked for this base, in order: the first serves it, the others wait. */
+  claimants: { node: SessionStoreNode; onServing(): void }[];
+  /** Kept while its store restarts (a redeploy): the API answers 503 meanwhile, not 404. */
+  router: express.Router;
+}
 
-  claim(node: SessionStoreNode): void {
-    if (this.current && this.current !== node) {
-      node.warn(`the inbox and API are already served by session-store ${this.current.id}; this one serves nothing`);
-      return;
+class ServedBases {
+  private readonly bases = new Map<string, ServedBase>();
+  /** Longest base first, so that "/a/b" is asked before "/a" and "" last. */
+  private order: ServedBase[] = [];
+
+  /** The store serving `base` ("" or "/live-chat") now. */
+  holder(base: string): SessionStoreNode | undefined {
+    return this.bases.get(base)?.claimants[0]?.node;
+  }
+
+  /**
+   * Serves `base` for `node`, unless another store already does: then that store is answered and
+   * `node` waits; `onServing` is called if it takes over later (the other one is removed).
+   */
+  claim(base: string, node: SessionStoreNode, onServing: () => void): SessionStoreNode | undefined {
+    const entry = this.entry(base);
+    entry.claimants.push({ node, onServing });
+    const holder = entry.claimants[0].node;
+    return holder === node ? undefined : holder;
+  }
+
+  /**
+   * `node` stops serving `base`. A store that is only restarting (a redeploy) leaves the base
+   * known until the flows have started again; a removed one forgets it at once.
+   */
+  release(base: string, node: SessionStoreNode, removed: boolean): void {
+    const entry = this.bases.get(base);
+    if (!entry) return;
+    const wasHolder = entry.claimants[0]?.node === node;
+    entry.claimants = entry.claimants.filter((c) => c.node !== node);
+    if (wasHolder) entry.claimants[0]?.onServing();
+    if (removed) this.forgetUnserved();
+  }
+
+  /** Makes `base` known before any store serves it (npm start, before its flow is up): 503, not 404. */
+  expect(base: string): void {
+    this.entry(base);
+  }
+
+  /** The flows have started: a base no store serves now is no longer answered at all. */
+  forgetUnserved(): void {
+    for (const [base, entry] of this.bases) if (entry.claimants.length === 0) this.bases.delete(base);
+    this.sort();
+  }
+
+  /** The one middleware on httpNode: the site of the base the path falls under, else the next route. */
+  readonly dispatch: RequestHandler = (req, res, next) => {
+    const sites = this.order;
+    let i = 0;
+    const step = (err?: unknown) => {
+      if (err && err !== 'router') return next(err);
+      const site = sites[i++];
+      if (!site) return next();
+      site.router(req, res, step);
+    };
+    step();
+  };
+
+  private entry(base: string): ServedBase {
+    let entry = this.bases.get(base);
+    if (!entry) {
+      const router = express.Router();
+      router.use(
+        base || '/',
+        createSite(() => this.liveChatAt(base)),
+      );
+      entry = { claimants: [], router };
+      this.bases.set(base, entry);
+      this.sort();
     }
-    this.current = node;
+    return entry;
   }
 
-  release(node: SessionStoreNode): void {
-    if (this.current === node) this.current = undefined;
+  private liveChatAt(base: string): Promise<LiveChat> {
+    return this.holder(base)?.liveChat ?? Promise.reject(new Error(`no session-store serves ${base || '/'}`));
   }
 
-  get node(): SessionStoreNode | undefined {
-    return this.current;
+  private sort(): void {
+    this.order = [...this.bases.entries()].sort(([a], [b]) => b.length - a.length).map(([, entry]) => entry);
   }
 }
 
-export const servingStore = new ServingStore();
+export const servedBases = new ServedBases();
 
 const mountedOn = new WeakSet<object>();
-const socketsOn = new WeakSet<object>();
+const listenedTo = new WeakSet<object>();
+const socketPaths = new WeakMap<object, Set<string>>();
 
-const unavailable: RequestHandler = (_req, res) => {
-  res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' });
-};
-
-const api: RequestHandler = (req, res, next) => {
-  const node = servingStore.node;
-  if (!node) return unavailable(req, res, next);
-  node.liveChat.then(
-    (liveChat) => liveChat.api()(req, res, next),
-    () => unavailable(req, res, next),
-  );
-};
-
-export function mountHttp(RED: NodeAPI): void {
-  attachRealtime(RED);
-  if (mountedOn.has(RED.httpNode)) return;
-  mountedOn.add(RED.httpNode);
-  RED.httpNode.use('/api/v1', api);
-  // The inbox: one page for each of its paths (the app routes by path), and its bundle.
-  const ui = path.join(__dirname, '..', '..', '..', 'ui', 'dist');
-  RED.httpNode.use('/admin/assets', express.static(ui, { index: false, cacheControl: true, maxAge: 0 }));
-  const page: RequestHandler = (_req, res) => {
-    res.set('cache-control', 'no-cache').sendFile(path.join(ui, 'index.html'));
-  };
-  RED.httpNode.get(INBOX_PATHS, page);
+/** httpNodeRoot as a path prefix ("" for "/", "/nr" for "/nr/"); null when Node-RED serves no HTTP nodes. */
+export function httpNodeRoot(RED: NodeAPI): string | null {
+  const root: unknown = RED.settings.httpNodeRoot;
+  if (root === false) return null;
+  if (typeof root !== 'string') return '';
+  const trimmed = root.replace(/\/+$/, '');
+  return trimmed === '' ? '' : trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
 }
 
-/** The inbox's pages (the app shows the one the path names). */
-export const INBOX_PATHS = ['/admin/login', '/admin/live-chat', '/admin/live-chat/analytics', '/admin/friends', '/admin/settings'];
+/** Mounts the dispatcher on this httpNode (once: routes survive redeploys). */
+export function mountHttp(RED: NodeAPI): void {
+  if (!listenedTo.has(RED.events)) {
+    listenedTo.add(RED.events);
+    RED.events.on('flows:started', () => servedBases.forgetUnserved());
+  }
+  if (mountedOn.has(RED.httpNode)) return;
+  mountedOn.add(RED.httpNode);
+  RED.httpNode.use(servedBases.dispatch);
+}
 
-/** socket.io on Node-RED's HTTP server, under httpNodeRoot like the API (none without a server). */
-function attachRealtime(RED: NodeAPI): void {
+/** socket.io for `base` on Node-RED's server (once per path; none without a server). */
+export function attachRealtime(RED: NodeAPI, nodeRoot: string, base: string): void {
   const server = RED.server;
-  if (!server || socketsOn.has(server)) return;
-  socketsOn.add(server);
-  const root = typeof RED.settings.httpNodeRoot === 'string' ? RED.settings.httpNodeRoot.replace(/\/+$/, '') : '';
-  attachSocketServer(server, async () => servingStore.node?.liveChat, { path: root + SOCKET_PATH, log: RED.log });
+  if (!server) return;
+  const path = nodeRoot + base + SOCKET_PATH;
+  const paths = socketPaths.get(server) ?? new Set<string>();
+  socketPaths.set(server, paths);
+  if (paths.has(path)) return;
+  paths.add(path);
+  attachSocketServer(server, async () => servedBases.holder(base)?.liveChat, { path, log: RED.log });
 }

@@ -1,76 +1,142 @@
-// The session-store config node: owns the product's database and core (LiveChat), and serves
-// the inbox page and the REST API from Node-RED's HTTP server. Every other node points at one.
+// The session-store config node: owns the product's database and core (LiveChat), and serves the
+// inbox, its REST API and socket.io under httpNodeRoot + its base path. Every other node points
+// at one. Its settings are its own values (${ENV} allowed), else the README's environment variables.
 import path from 'node:path';
-import { readEnvironment } from '../../src/config/environment';
+import { type Environment, readEnvironment } from '../../src/config/environment';
+import { listeningUrl } from '../../src/config/public-url';
+import { StoreConfigError, type StoreSettings } from '../../src/config/store-config';
 import { resolveBootstrapAdmin } from '../../src/auth/bootstrap-admin';
 import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
-import { environmentCredentials } from '../../src/credentials/credential-service';
 import { LiveChat } from '../../src/live-chat';
 import type { Logger } from '../../src/logger';
-import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
+import { type ConfigMigrations, upgradeConfig } from '../shared/config-version';
+import type { Node, NodeAPI } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
-import { mountHttp, servingStore } from './http-mount';
+import { pagesShadowedByEditor } from './admin-collision';
+import { attachRealtime, httpNodeRoot, mountHttp, servedBases } from './http-mount';
+import { listeningAddress, type SessionStoreConfig, type SessionStoreCredentials, storeSettings } from './store-values';
 
-interface SessionStoreCredentials {
-  databaseUrl?: string;
-  encryptionKey?: string;
-}
-
-interface SessionStoreConfig extends NodeDefinition {
-  dataDir?: string;
-  serveHttp?: boolean;
-}
+const CONFIG_VERSION = 2;
+/** v1 (name, dataDir, serveHttp; databaseUrl and encryptionKey) gains v2's values, all unset: today's paths and behaviour. */
+const CONFIG_MIGRATIONS: ConfigMigrations = {
+  1: (config) => ({ basePath: '/', publicUrl: '', sweepInterval: '', telegramChatId: '', ...config }),
+};
 
 export = function register(RED: NodeAPI) {
-  function SessionStore(this: Node<SessionStoreCredentials>, config: SessionStoreConfig) {
-    RED.nodes.createNode(this, config);
+  function SessionStore(this: Node<SessionStoreCredentials>, saved: SessionStoreConfig) {
+    RED.nodes.createNode(this, saved);
     // The core is hung on the node for the nodes that point at this store (findSessionStore).
     const node = this as SessionStoreNode & Node<SessionStoreCredentials>;
-    const env = readEnvironment();
-    // DATA_DIR names the product's folder in the standalone; inside someone's own Node-RED
-    // the folder is Node-RED's user directory.
-    const dataDir = path.resolve(config.dataDir || (process.env.DATA_DIR ? env.dataDir : (RED.settings.userDir ?? env.dataDir)));
+    const t = (key: string, params?: Record<string, string | number>) => RED._(`session-store.${key}`, params);
     const log: Logger = {
       info: (m) => node.log(m),
       warn: (m) => node.warn(m),
       error: (m) => node.error(m),
     };
-    const databaseUrl = node.credentials?.databaseUrl || env.databaseUrl;
 
+    let config: SessionStoreConfig;
+    let env: Environment;
+    let settings: StoreSettings;
+    try {
+      config = upgradeConfig<SessionStoreConfig>(saved, CONFIG_VERSION, CONFIG_MIGRATIONS);
+      env = readEnvironment();
+      settings = storeSettings(RED, node, config, env);
+    } catch (err) {
+      // Nothing starts: a store half-configured could write to the wrong database or serve the wrong path.
+      const problem = configProblem(err);
+      node.status({ fill: 'red', shape: 'ring', text: problem.status });
+      node.error(problem.message);
+      node.liveChat = Promise.reject(new Error(problem.message, { cause: err }));
+      node.liveChat.catch(() => undefined);
+      return;
+    }
+
+    const nodeRoot = httpNodeRoot(RED);
+    const publicUrl = () => listeningUrl(listeningAddress(RED, (nodeRoot ?? '') + settings.basePath));
     node.liveChat = (async () =>
       LiveChat.start({
-        database: databaseUrl ? { url: databaseUrl } : { embeddedDir: path.join(dataDir, 'live-chat-db') },
-        encryptionKey: resolveEncryptionKey({ configured: node.credentials?.encryptionKey || env.encryptionKey, dataDir, log }),
-        environmentCredentials: environmentCredentials(env),
-        adminUrl: env.adminUrl,
-        bootstrapAdmin: resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir, log }),
+        database: settings.databaseUrl ? { url: settings.databaseUrl } : { embeddedDir: path.join(settings.dataDir, 'live-chat-db') },
+        encryptionKey: resolveEncryptionKey({ configured: settings.encryptionKey, dataDir: settings.dataDir, log }),
+        environmentCredentials: settings.credentials,
+        adminUrl: settings.publicUrl ?? publicUrl,
+        bootstrapAdmin: resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir: settings.dataDir, log }),
         lineApiBaseUrl: env.lineApiBaseUrl,
         lineDataApiBaseUrl: env.lineDataApiBaseUrl,
         telegramApiRoot: env.telegramApiRoot,
-        sweepIntervalMs: env.sweepIntervalMs,
+        sweepIntervalMs: settings.sweepIntervalMs,
         log,
       }))();
     // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.
-    node.liveChat.catch((err: Error) => node.error(`database could not be opened: ${err.message}`));
+    node.liveChat.catch((err: Error) => {
+      node.status({ fill: 'red', shape: 'ring', text: t('status.database-failed') });
+      node.error(t('errors.database', { message: err.message }));
+    });
 
-    if (config.serveHttp !== false) {
-      mountHttp(RED);
-      servingStore.claim(node);
+    let serving = false;
+    if (config.serveHttp === false) {
+      node.status({ fill: 'green', shape: 'dot', text: t('status.database-only') });
+    } else if (nodeRoot === null) {
+      node.status({ fill: 'yellow', shape: 'ring', text: t('status.http-off') });
+      node.warn(t('warnings.http-off'));
+    } else {
+      serving = true;
+      serve(nodeRoot, settings.basePath);
     }
 
-    node.on('close', (_removed: boolean, done: () => void) => {
-      servingStore.release(node);
+    node.on('close', (removed: boolean, done: () => void) => {
+      if (serving) servedBases.release(settings.basePath, node, removed);
       node.liveChat
         .then((liveChat) => liveChat.close())
-        .catch((err: Error) => node.error(`closing the database failed: ${err.message}`))
+        .catch((err: Error) => node.error(t('errors.close', { message: err.message })))
         .finally(done);
     });
+
+    function serve(root: string, base: string): void {
+      const where = root + base || '/';
+      const started = () => {
+        attachRealtime(RED, root, base);
+        const shadowed = pagesShadowedByEditor(RED.settings.httpAdminRoot, root + base);
+        if (shadowed.length === 0) {
+          node.status({ fill: 'green', shape: 'dot', text: t('status.serving', { path: where }) });
+          return;
+        }
+        node.status({ fill: 'yellow', shape: 'ring', text: t('status.shadowed', { paths: shadowed.join(', ') }) });
+        node.warn(
+          t('warnings.editor-shadows', {
+            adminRoot: String(RED.settings.httpAdminRoot),
+            paths: shadowed.join(', '),
+            example: `${root}/live-chat/admin/live-chat`,
+          }),
+        );
+      };
+      mountHttp(RED);
+      const holder = servedBases.claim(base, node, started);
+      if (!holder) {
+        started();
+        return;
+      }
+      node.status({ fill: 'red', shape: 'ring', text: t('status.base-taken', { path: where }) });
+      node.error(t('errors.base-taken', { path: where, other: holder.name || holder.id, otherId: holder.id }));
+    }
+
+    function configProblem(err: unknown): { status: string; message: string } {
+      if (err instanceof StoreConfigError) {
+        return {
+          status: t('status.invalid', { field: t(`label.${err.field}`) }),
+          message: t(`errors.${err.kind}-${err.field}`, { value: err.value }),
+        };
+      }
+      return { status: t('status.invalid-config'), message: t('errors.config', { message: (err as Error).message }) };
+    }
   }
 
   RED.nodes.registerType<Node<SessionStoreCredentials>, SessionStoreConfig, unknown, SessionStoreCredentials>('session-store', SessionStore, {
     credentials: {
       databaseUrl: { type: 'password' },
       encryptionKey: { type: 'password' },
+      lineChannelSecret: { type: 'password' },
+      lineChannelAccessToken: { type: 'password' },
+      telegramBotToken: { type: 'password' },
     },
   });
 };

@@ -1,12 +1,14 @@
 // Every environment variable the product reads, with its default, in one place.
 import path from 'node:path';
+import { checkPublicUrl } from './public-url';
 
 export interface Environment {
   port: number;
   dataDir: string;
   databaseUrl?: string;
   encryptionKey?: string;
-  adminUrl: string;
+  /** ADMIN_URL: the inbox's public base URL; unset = what Node-RED listens on (see public-url). */
+  adminUrl?: string;
   adminUsername: string;
   adminPassword?: string;
   lineChannelSecret?: string;
@@ -46,14 +48,23 @@ function sweepSeconds(env: NodeJS.ProcessEnv): number {
   return value;
 }
 
+function adminUrl(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = text(env, 'ADMIN_URL');
+  if (raw === undefined) return undefined;
+  try {
+    return checkPublicUrl(raw);
+  } catch (err) {
+    throw new Error(`ADMIN_URL must be the inbox's public http(s) URL: ${(err as Error).message}`);
+  }
+}
+
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const listenPort = port(env);
   return {
-    port: listenPort,
+    port: port(env),
     dataDir: path.resolve(text(env, 'DATA_DIR') ?? './data'),
     databaseUrl: text(env, 'DATABASE_URL'),
     encryptionKey: text(env, 'ENCRYPTION_KEY'),
-    adminUrl: (text(env, 'ADMIN_URL') ?? `http://localhost:${listenPort}`).replace(/\/+$/, ''),
+    adminUrl: adminUrl(env),
     adminUsername: text(env, 'ADMIN_USERNAME') ?? 'admin',
     adminPassword: text(env, 'ADMIN_PASSWORD'),
     lineChannelSecret: text(env, 'LINE_CHANNEL_SECRET'),

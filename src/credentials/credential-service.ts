@@ -53,7 +53,11 @@ export interface CredentialUpdate {
   is_default?: boolean;
 }
 
-/** The LINE_* and TELEGRAM_* variables that become their provider's default credential. */
+/**
+ * The LINE and Telegram credentials a session-store is configured with (its own values, else the
+ * LINE_* and TELEGRAM_* variables): each becomes its provider's default credential when there is
+ * none, and the one made so follows later changes of those values.
+ */
 export interface EnvironmentCredentials {
   line?: { channel_secret?: string; channel_access_token?: string; channel_id?: string; liff_id?: string };
   telegram?: { bot_token?: string; admin_chat_id?: string };
@@ -64,6 +68,13 @@ export interface EnvironmentCredentials {
  * clears the cache; the expiry bounds how long another instance's write goes unseen.
  */
 const CACHE_TTL_MS = 30_000;
+
+/** The settings key that remembers a seeded credential: its id and the values it was made from (encrypted). */
+const seedKey = (provider: Provider) => `seeded_credential:${provider}`;
+interface SeedRecord {
+  id: number;
+  values: string;
+}
 
 export class UndecryptableCredential extends Error {}
 
@@ -184,7 +195,11 @@ export class Credentials {
     return structuredClone(value);
   }
 
-  /** Creates "Main LINE OA" / "Telegram admin alerts" from the environment for a provider with no default yet. */
+  /**
+   * Creates "Main LINE OA" / "Telegram admin alerts" from the configured values for a provider with
+   * no default yet. A credential made so is updated when those values change later (an operator's
+   * edit of it stands until they do); one an operator made is never touched. Answers the names created.
+   */
   async seedFromEnvironment(env: EnvironmentCredentials): Promise<string[]> {
     const created: string[] = [];
     const seeds: { provider: Provider; name: string; credentials: Record<string, unknown>; metadata: Record<string, unknown> }[] = [];
@@ -197,16 +212,27 @@ export class Credentials {
       seeds.push({ provider: 'TELEGRAM', name: 'Telegram admin alerts', credentials: { bot_token }, metadata });
     }
     for (const seed of seeds) {
-      if (await this.store.credentials.defaultFor(seed.provider)) continue;
+      const values = JSON.stringify({ credentials: seed.credentials, metadata: seed.metadata });
       try {
-        await this.create({ ...seed, is_active: true, is_default: true });
+        const record = await this.store.settings.get<SeedRecord>(seedKey(seed.provider));
+        const seeded = record ? await this.store.credentials.byId(record.id) : undefined;
+        if (record && seeded?.provider === seed.provider) {
+          if (this.decryptText(record.values) === values) continue;
+          const updated = await this.update(seeded.id, { credentials: seed.credentials, metadata: seed.metadata });
+          await this.store.settings.set(seedKey(seed.provider), { id: updated.id, values: this.fernet.encrypt(values) } satisfies SeedRecord);
+          this.log.info(`updated the ${seed.provider} credential "${updated.name}" to the changed configured values`);
+          continue;
+        }
+        if (await this.store.credentials.defaultFor(seed.provider)) continue;
+        const made = await this.create({ ...seed, is_active: true, is_default: true });
+        await this.store.settings.set(seedKey(seed.provider), { id: made.id, values: this.fernet.encrypt(values) } satisfies SeedRecord);
         created.push(seed.name);
-        this.log.info(`stored the ${seed.provider} credentials from the environment as "${seed.name}", the default`);
+        this.log.info(`stored the configured ${seed.provider} credentials as "${seed.name}", the default`);
       } catch (err) {
         // another instance seeded it first
         if (isUniqueViolation(err, 'credentials_one_default_key')) continue;
         if (err instanceof HttpError) {
-          this.log.warn(`the ${seed.provider} environment variables were not stored as a credential: ${err.message}`);
+          this.log.warn(`the configured ${seed.provider} values (session-store or environment variables) were not stored as a credential: ${err.message}`);
           continue;
         }
         throw err;
@@ -280,6 +306,15 @@ export class Credentials {
     const secrets = this.tryDecrypt(row);
     if (!secrets) throw new UndecryptableCredential(this.undecryptableMessage(row));
     return secrets;
+  }
+
+  /** A token of this key in clear; undefined for one it cannot read. */
+  private decryptText(token: string): string | undefined {
+    try {
+      return this.fernet.decrypt(token).toString('utf8');
+    } catch {
+      return undefined;
+    }
   }
 
   private tryDecrypt(row: CredentialRow): Secrets | undefined {

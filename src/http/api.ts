@@ -1,9 +1,11 @@
-// The REST API under /api/v1: one router for the inbox and any other client.
+// The REST API under <base>/api/v1: one router for the inbox and any other client. It shares
+// Node-RED's httpNode with the user's own routes, so a request it has no route for passes on
+// untouched: not authenticated, its body not read, no 404 of its own.
 import express from 'express';
 import type { LiveChat } from '../live-chat';
 import { requireOperator } from './auth-middleware';
 import { errorHandler } from './errors';
-import { Router } from './router';
+import { Router, handlesRoute } from './router';
 import { authRoutes } from './routes/auth';
 import { credentialRoutes } from './routes/credentials';
 import { operatorRoutes } from './routes/operators';
@@ -14,6 +16,7 @@ import { analyticsRoutes } from './routes/analytics';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
+  api.use((req, _res, next) => next(handlesRoute(api, req.method, req.path) ? undefined : 'router'));
   api.use(express.json({ limit: '1mb' }));
   api.use(authRoutes(app.operators));
   api.use(requireOperator(app.operators));
@@ -23,9 +26,6 @@ export function createApi(app: LiveChat): express.Router {
   api.use(liveChatRoutes(app));
   api.use(liveChatSettingsRoutes(app.store));
   api.use(analyticsRoutes(app.analytics));
-  api.use((_req, res) => {
-    res.status(404).json({ error: 'No such API route' });
-  });
   api.use(errorHandler((err) => app.log.error(`API error: ${err instanceof Error ? err.stack : String(err)}`)));
   return api;
 }

@@ -2,11 +2,34 @@
 // on Node-RED's httpNode). It answers as LINE expects: 200 once the events are stored, 401 for
 // a missing or wrong signature, 400 for a body that is not a webhook, 413 over 1 MiB, and 500
 // (so that LINE redelivers) when they could not be stored. Slow work runs after the answer.
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
 import type { LineEventOutput } from './webhook-ingest';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
+
+/** body-parser's marks on a request whose body has been read (Node-RED's http in node reads them too). */
+interface BodyReadRequest extends Request {
+  _body?: boolean;
+  skipRawBodyParser?: boolean;
+}
+
+const rawParser = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+/** A body that could not be read (too large, cut off), kept for the route to answer. */
+const bodyErrors = new WeakMap<Request, Error>();
+
+/**
+ * Reads the body as LINE sent it into req.body (a Buffer), unless something already read it.
+ * It never answers: a failure is kept on the request and the route answers it, so the capture
+ * that runs this before any other middleware (nodes/shared/raw-body) leaves the answer here.
+ */
+export const readWebhookBody: RequestHandler = (req, res, next) => {
+  rawParser(req, res, (err?: unknown) => {
+    if (err) bodyErrors.set(req, err instanceof Error ? err : new Error(String(err)));
+    else if (Buffer.isBuffer(req.body)) (req as BodyReadRequest).skipRawBodyParser = true;
+    next();
+  });
+};
 
 export interface WebhookRouteHooks {
   /** The core; rejecting answers 503. */
@@ -20,8 +43,9 @@ export interface WebhookRouteHooks {
 }
 
 export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler | ErrorRequestHandler)[] {
-  // Its own raw parser: the signature is over the exact bytes, so no JSON parser may run first.
-  const rawBody = express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT });
+  // The signature is over the exact bytes, so no JSON parser may run first: the raw-body capture
+  // reads them before anything else; without it (a plain express app) this reads them.
+  const rawBody: RequestHandler = (req, res, next) => readWebhookBody(req, res, () => next(bodyErrors.get(req)));
 
   const handle: RequestHandler = (req, res) => {
     const reject = (status: number, reason: string) => {
@@ -40,6 +64,9 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
         secrets = (await liveChat.credentials.resolve('LINE', hooks.credential || undefined)).secrets;
       } catch (err) {
         return reject(500, `No usable LINE credential: ${(err as Error).message}`);
+      }
+      if ((req as BodyReadRequest)._body && !Buffer.isBuffer(req.body)) {
+        return reject(500, 'Another body parser read the body before the LINE webhook, so its signature cannot be checked');
       }
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let result: Awaited<ReturnType<typeof liveChat.lineWebhook.accept>>;

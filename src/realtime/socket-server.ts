@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import type { LiveChat } from '../live-chat';
 import type { OperatorView } from '../auth/operators';
 import type { Logger } from '../logger';
-import { presentedToken } from '../http/auth-middleware';
+import { presentedToken, sessionCookie } from '../http/auth-middleware';
 import type { ServerToClientEvents } from './realtime-events';
 
 export const SOCKET_PATH = '/admin/live-chat/socket.io';
@@ -40,10 +40,13 @@ export function attachSocketServer(
   options: SocketServerOptions = {},
 ): SocketServer {
   const recheckMs = options.recheckIntervalMs ?? TOKEN_RECHECK_MS;
+  const path = options.path ?? SOCKET_PATH;
+  // The login cookie of the site this socket.io serves (its path is <base>/admin/live-chat/socket.io).
+  const cookie = sessionCookie(path.endsWith(SOCKET_PATH) ? path.slice(0, -SOCKET_PATH.length) : '');
   // No cors option: browsers may only connect from the page's own origin. Other upgrade paths
   // (Node-RED's editor comms) are left to their own handlers.
   const io = new Server<Record<string, never>, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    path: options.path ?? SOCKET_PATH,
+    path,
     serveClient: false,
     destroyUpgrade: false,
     maxHttpBufferSize: 64 * 1024,
@@ -55,7 +58,7 @@ export function attachSocketServer(
       const liveChat = await resolveLiveChat().catch(() => undefined);
       if (!liveChat) return next(new Error(REFUSED.unavailable));
       const explicit = typeof handshake.auth?.token === 'string' && handshake.auth.token !== '' ? handshake.auth.token : undefined;
-      const token = explicit ?? presentedToken(handshake.headers);
+      const token = explicit ?? presentedToken(handshake.headers, cookie);
       // The cookie goes along on any same-site page's requests: only the inbox's own origin may use it.
       const byCookie = !explicit && !presentedToken({ authorization: handshake.headers.authorization });
       if (!token || (byCookie && !sameOrigin(handshake.headers))) return next(new Error(REFUSED.unauthorized));

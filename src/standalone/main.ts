@@ -8,12 +8,14 @@ import { readEnvironment } from '../config/environment';
 import { resolveBootstrapAdmin } from '../auth/bootstrap-admin';
 import { consoleLogger } from '../logger';
 import { HttpError } from '../http/errors';
-import { mountHttp, servingStore } from '../../nodes/session-store/http-mount';
+import { mountHttp, servedBases } from '../../nodes/session-store/http-mount';
 import { nodeRedSettings } from './node-red-settings';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
 const DEFAULT_FLOW = path.join(packageRoot, 'flows', 'live-chat-handoff.json');
+/** The shipped flow's session-store serves the inbox at the root (its default base path). */
+const ROOT_BASE = '';
 
 /** Node-RED finds modules in its user directory; this package is linked there like `npm install <dir>` would. */
 function linkPackageInto(dataDir: string): void {
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
   const settings = nodeRedSettings(env, {
     bootstrapAdmin,
     checkAdmin: async (username, password) => {
-      const node = servingStore.node;
+      const node = servedBases.holder(ROOT_BASE);
       if (!node) return undefined;
       try {
         const liveChat = await node.liveChat;
@@ -69,6 +71,7 @@ async function main(): Promise<void> {
   app.use(settings.httpNodeRoot, RED.httpNode);
   // Mounted now, so that until the flow's store is up the API answers 503 rather than 404.
   mountHttp(RED);
+  servedBases.expect(ROOT_BASE);
   const flowsStarted = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
   await RED.start();
   await flowsStarted;
   // "ready" means the database is open and the API answers (a store that failed has said why).
-  await servingStore.node?.liveChat.catch(() => undefined);
+  await servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.port;
   consoleLogger.info(`ready on http://localhost:${port}: inbox /admin/live-chat, editor /red, LINE webhook /line/webhook`);

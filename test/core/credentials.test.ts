@@ -30,11 +30,43 @@ describeEachDatabase('credentials service', (db) => {
     );
     assert.deepStrictEqual((await credentials().resolve('TELEGRAM')).secrets, { bot_token: '42:env-telegram-token' });
     await server.close();
-    // a restart, even with other values, leaves the stored defaults alone
-    server = await startApiServer(db(), { encryptionKey, environmentCredentials: { line: { ...env.line, channel_access_token: 'changed' } } });
+    // a restart with the same values creates nothing and changes nothing
+    server = await startApiServer(db(), { encryptionKey, environmentCredentials: env });
     assert.strictEqual(await countRows(), 2);
+    assert.deepStrictEqual((await credentials().resolve('LINE')).secrets.channel_access_token, 'env-line-token-0001');
+  });
+
+  it('updates the credential it seeded when the configured values change, and nothing else', async () => {
+    const encryptionKey = generateFernetKey();
+    server = await startApiServer(db(), { encryptionKey, environmentCredentials: env });
+    const line = await credentials().resolve('LINE');
+    // an operator edits the seeded credential: it stands while the configured values stay the same
+    await credentials().update(line.id, { credentials: { channel_access_token: 'edited-by-an-operator' } });
     assert.deepStrictEqual(await credentials().seedFromEnvironment(env), []);
-    assert.strictEqual((await credentials().resolve('LINE')).secrets.channel_access_token, 'env-line-token-0001');
+    assert.strictEqual((await credentials().resolve('LINE')).secrets.channel_access_token, 'edited-by-an-operator');
+    await server.close();
+
+    // the configured values change (the session-store's field, an environment variable): it follows them
+    const changed = { line: { channel_secret: 'new-line-secret', channel_access_token: 'new-line-token-0002', channel_id: '165001' }, telegram: env.telegram };
+    server = await startApiServer(db(), { encryptionKey, environmentCredentials: changed });
+    assert.strictEqual(await countRows(), 2);
+    const updated = await credentials().resolve('LINE');
+    assert.strictEqual(updated.id, line.id);
+    assert.deepStrictEqual(updated.secrets, { channel_secret: 'new-line-secret', channel_access_token: 'new-line-token-0002' });
+    assert.deepStrictEqual(updated.metadata, { channel_id: '165001' });
+    assert.deepStrictEqual((await credentials().resolve('TELEGRAM')).secrets, { bot_token: '42:env-telegram-token' });
+
+    // a default an operator made instead is never touched
+    const own = await credentials().create({
+      name: 'Operator OA',
+      provider: 'LINE',
+      credentials: { channel_secret: 's1', channel_access_token: 't1' },
+      is_default: true,
+    });
+    await credentials().delete(line.id);
+    assert.deepStrictEqual(await credentials().seedFromEnvironment({ line: { ...changed.line, channel_access_token: 'third-token-0003' } }), []);
+    const kept = await credentials().resolve('LINE');
+    assert.deepStrictEqual([kept.id, kept.secrets.channel_access_token], [own.id, 't1']);
   });
 
   it('does not seed a provider that already has a default, and skips incomplete variables with a warning', async () => {
@@ -44,7 +76,10 @@ describeEachDatabase('credentials service', (db) => {
     const created = await credentials().seedFromEnvironment({ line: env.line, telegram: { bot_token: '' } });
     assert.deepStrictEqual(created, []);
     assert.strictEqual(await countRows(), 1);
-    assert.match(warnings.join('\n'), /TELEGRAM environment variables were not stored.*credentials\.bot_token is required/);
+    assert.match(
+      warnings.join('\n'),
+      /configured TELEGRAM values \(session-store or environment variables\) were not stored.*credentials\.bot_token is required/,
+    );
   });
 
   it('maps the environment variables to seed credentials', () => {

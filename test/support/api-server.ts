@@ -17,8 +17,16 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-/** Starts the core on `db` (close() stops it but leaves `db` open: the suite owns it) with its API at /api/v1 and socket.io. */
-export async function startApiServer(db: Database, options: Partial<LiveChatOptions> = {}, socketOptions: SocketServerOptions = {}): Promise<ApiServer> {
+/**
+ * Starts the core on `db` (close() stops it but leaves `db` open: the suite owns it) with its API
+ * at /api/v1 and socket.io; `after` adds the host's own routes behind the API.
+ */
+export async function startApiServer(
+  db: Database,
+  options: Partial<LiveChatOptions> = {},
+  socketOptions: SocketServerOptions = {},
+  after?: (host: express.Express) => void,
+): Promise<ApiServer> {
   const app = await LiveChat.on(db, {
     database: { url: 'unused' },
     adminUrl: 'http://inbox.example',
@@ -32,6 +40,7 @@ export async function startApiServer(db: Database, options: Partial<LiveChatOpti
   const host = express();
   host.set('trust proxy', 'loopback');
   host.use('/api/v1', app.api());
+  after?.(host);
   const server = http.createServer(host);
   const sockets = attachSocketServer(server, async () => app, socketOptions);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -24,10 +24,19 @@ export function httpProbe(RED: {
   });
 }
 
-/** Serves the runtime's httpNode app on a loopback port; call after helper.load. */
-export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promise<void> }> {
-  if (!httpNodeApp) throw new Error('load httpProbe with the flow first');
-  const app = httpNodeApp;
+/**
+ * A node module of the tests' own that mounts RED.httpNode at `root` inside `outer` as soon as
+ * the runtime loads it, before the flow's nodes start: as Node-RED mounts it at httpNodeRoot
+ * inside its own app, after the editor's (httpAdmin, with its JSON body parser).
+ */
+export function mountHttpNodeIn(outer: { use(path: string, app: http.RequestListener): unknown }, root: string) {
+  return (RED: { httpNode: http.RequestListener }) => {
+    outer.use(root, RED.httpNode);
+  };
+}
+
+/** Serves an express app (or any request listener) on a loopback port. */
+export async function serveApp(app: http.RequestListener): Promise<{ baseUrl: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => app(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
@@ -38,6 +47,27 @@ export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promi
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Has the runtime's own HTTP server (RED.server, where socket.io listens; helper.url()) answer
+ * with `app`, as Node-RED's server answers with its app: pages, API and socket.io on one origin.
+ * Call after helper.startServer; the answer puts the helper's own app back.
+ */
+export function serveOnRuntimeServer(app: http.RequestListener): () => void {
+  // The helper's server calls its `_app` on each request (node-red-node-test-helper's startServer).
+  const runtime = helper as unknown as { _app: http.RequestListener };
+  const previous = runtime._app;
+  runtime._app = app;
+  return () => {
+    runtime._app = previous;
+  };
+}
+
+/** Serves the runtime's httpNode app on a loopback port; call after helper.load. */
+export async function serveHttpNode(): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  if (!httpNodeApp) throw new Error('load httpProbe with the flow first');
+  return serveApp(httpNodeApp);
 }
 
 /**

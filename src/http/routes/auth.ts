@@ -2,7 +2,7 @@
 import type express from 'express';
 import { Router } from '../router';
 import type { Operators } from '../../auth/operators';
-import { SESSION_COOKIE, requireOperator } from '../auth-middleware';
+import { requireOperator, sessionCookieOf } from '../auth-middleware';
 import { asBody, requiredString } from '../validation';
 
 export function authRoutes(operators: Operators): express.Router {
@@ -13,7 +13,7 @@ export function authRoutes(operators: Operators): express.Router {
     const username = requiredString(body, 'username', { max: 64 });
     const password = typeof body.password === 'string' && body.password !== '' ? body.password : requiredString(body, 'password');
     const { token, operator, expiresAt } = await operators.login(username, password, req.ip ?? 'unknown');
-    res.cookie(SESSION_COOKIE, token, {
+    res.cookie(sessionCookieOf(req), token, {
       httpOnly: true,
       sameSite: 'lax',
       secure: req.secure,
@@ -25,7 +25,7 @@ export function authRoutes(operators: Operators): express.Router {
 
   router.post('/auth/logout', requireOperator(operators), async (req, res) => {
     await operators.logout(req.authToken!);
-    res.clearCookie(SESSION_COOKIE, { path: '/' });
+    res.clearCookie(sessionCookieOf(req), { path: '/' });
     res.json({ ok: true });
   });
 

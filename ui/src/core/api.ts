@@ -1,5 +1,7 @@
-// The one place the inbox talks to the REST API (/api/v1). Same origin, the login cookie rides
-// along; errors become ApiError with the API's message and the field at fault.
+// The one place the inbox talks to the REST API (<base>/api/v1). Same origin, the login cookie
+// rides along; errors become ApiError with the API's message and the field at fault.
+import { under } from './base';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -11,7 +13,7 @@ export class ApiError extends Error {
   }
 }
 
-const BASE = '/api/v1';
+const API = under('/api/v1');
 
 /** Called on any 401, so the app can show the login page. */
 let onUnauthorized: () => void = () => undefined;
@@ -20,7 +22,7 @@ export function whenUnauthorized(handler: () => void): void {
 }
 
 export async function request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(BASE + path, {
+  const res = await fetch(API + path, {
     method,
     credentials: 'same-origin',
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },

@@ -1,7 +1,8 @@
-// The live feed (socket.io at /admin/live-chat/socket.io, authenticated by the login cookie).
+// The live feed (socket.io at <base>/admin/live-chat/socket.io, authenticated by the login cookie).
 // Pages listen on `realtime` for 'message', 'conversation' and 'session' CustomEvents; 'hello'
 // comes on every (re)connect, and is the cue to re-fetch what may have been missed.
 import { io, type Socket } from 'socket.io-client';
+import { under } from './base';
 
 export const realtime = new EventTarget();
 let socket: Socket | undefined;
@@ -9,7 +10,7 @@ let retry: ReturnType<typeof setTimeout> | undefined;
 
 export function connectRealtime(): void {
   if (socket) return;
-  socket = io({ path: '/admin/live-chat/socket.io', withCredentials: true });
+  socket = io({ path: under('/admin/live-chat/socket.io'), withCredentials: true });
   for (const name of ['hello', 'message', 'conversation', 'session']) {
     socket.on(name, (detail: unknown) => realtime.dispatchEvent(new CustomEvent(name, { detail })));
   }

@@ -1,11 +1,14 @@
-// The inbox's pages are real paths under /admin (the session-store serves the same page for
-// each), so links such as the Telegram one (/admin/live-chat?user=U...) open the right view.
+// The inbox's pages are real paths under <base>/admin (the session-store serves the same page
+// for each), so links such as the Telegram one (<base>/admin/live-chat?user=U...) open the right view.
+import { BASE } from './base';
+
 export type Route = 'live-chat' | 'analytics' | 'friends' | 'settings' | 'login';
 
 export const routerEvents = new EventTarget();
 
 export function currentRoute(): Route {
-  const path = location.pathname.replace(/\/+$/, '');
+  const full = location.pathname.replace(/\/+$/, '');
+  const path = full.startsWith(BASE) ? full.slice(BASE.length) : full;
   if (path === '/admin/live-chat/analytics') return 'analytics';
   if (path === '/admin/friends') return 'friends';
   if (path === '/admin/settings') return 'settings';
@@ -14,7 +17,7 @@ export function currentRoute(): Route {
 }
 
 export function pathOf(route: Route): string {
-  return route === 'analytics' ? '/admin/live-chat/analytics' : `/admin/${route}`;
+  return BASE + (route === 'analytics' ? '/admin/live-chat/analytics' : `/admin/${route}`);
 }
 
 export function navigate(path: string): void {

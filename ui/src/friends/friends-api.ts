@@ -1,5 +1,6 @@
 // The friends routes of the REST API (README: GET /admin/friends, GET /admin/friends/{id}/events).
 import { api, query } from '../core/api';
+import { pathOf } from '../core/router';
 
 export type FriendStatus = 'ACTIVE' | 'UNFOLLOWED' | 'BLOCKED';
 export type FriendEventType = 'FOLLOW' | 'UNFOLLOW' | 'REFOLLOW';
@@ -37,5 +38,5 @@ export async function friendEvents(lineUserId: string): Promise<FriendEvent[]> {
 
 /** Where the inbox opens this contact's chat. */
 export function chatPath(lineUserId: string): string {
-  return `/admin/live-chat${query({ user: lineUserId })}`;
+  return `${pathOf('live-chat')}${query({ user: lineUserId })}`;
 }

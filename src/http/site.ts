@@ -1,0 +1,59 @@
+// Everything one store serves over HTTP, relative to its base: the inbox's pages, its bundle
+// (/admin/assets) and the REST API (/api/v1). Whoever mounts it decides the base (the
+// session-store: httpNodeRoot + its base path). Nothing here is a catch-all: a path it does not
+// serve passes on, so the user's own routes beside it keep working.
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type RequestHandler } from 'express';
+import type { LiveChat } from '../live-chat';
+
+/** The inbox's pages: one page for all (the app shows the one the path names). */
+export const INBOX_PAGES = ['/admin/login', '/admin/live-chat', '/admin/live-chat/analytics', '/admin/friends', '/admin/settings'];
+export const ASSETS_PATH = '/admin/assets';
+export const API_PATH = '/api/v1';
+
+const UI_DIST = path.join(__dirname, '..', '..', '..', 'ui', 'dist');
+/** Where ui/index.html puts the way from the page back to the base ("../../"). */
+const BASE_MARK = /\{\{base\}\}/g;
+
+let template: Promise<string> | undefined;
+
+/**
+ * The page with its base written in, relative to the page itself, so that it stays right behind
+ * a proxy that serves Node-RED under a path of its own: from /nr/admin/live-chat/analytics the
+ * base /nr is "../../". The app reads it from <meta name="llc-base">.
+ */
+export function inboxPage(html: string, pagePath: string): string {
+  const depth = Math.max(0, pagePath.split('/').length - 2);
+  return html.replace(BASE_MARK, '../'.repeat(depth) || './');
+}
+
+/**
+ * The site of one store. `liveChat` is asked on every API request; while it rejects (no store
+ * serves this base right now, or its database could not be opened) the API answers 503.
+ */
+export function createSite(liveChat: () => Promise<LiveChat>): express.Router {
+  const site = express.Router();
+
+  site.use(API_PATH, (req, res, next) => {
+    liveChat().then(
+      (app) => app.api()(req, res, next),
+      () => res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' }),
+    );
+  });
+
+  site.use(ASSETS_PATH, express.static(UI_DIST, { index: false, cacheControl: true, maxAge: 0 }));
+
+  const page: RequestHandler = (req, res, next) => {
+    template ??= fs.promises.readFile(path.join(UI_DIST, 'index.html'), 'utf8');
+    template.then(
+      (html) => res.set('cache-control', 'no-cache').type('html').send(inboxPage(html, req.path)),
+      (err: Error) => {
+        template = undefined;
+        next(err);
+      },
+    );
+  };
+  site.get(INBOX_PAGES, page);
+  return site;
+}
