@@ -4,8 +4,14 @@
 // handoff, the Telegram alert with a link to the chat, and that link opened in Chromium. Once with
 // Node-RED's default settings.js (editor and nodes at the root, which parses JSON bodies before
 // any node sees them) and once with that file edited to put the nodes under /nr and the editor
-// under /admin. LINE and Telegram are the loopback stand-ins, reached by the base-URL variables.
+// under /admin, and once with the editor at /admin and the store on a base path of its own whose
+// public URL comes from an environment variable. The secrets are set where an integrator sets them:
+// in the session-store config node's credentials; the first admin's password is the one the store
+// generates into the user directory. LINE and Telegram are the loopback stand-ins, reached by the
+// base-URL variables.
 import assert from 'node:assert';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { call, login } from '../support/api-server';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
@@ -16,7 +22,7 @@ import { type PackedPackage, packedPackage } from '../support/packed-package';
 import { eventually } from '../support/product';
 import { editSettings, freePort, type StockNodeRed, startNodeRed, userDirWith } from '../support/stock-node-red';
 
-const ADMIN = { username: 'integrator', password: 'integrator-password-1' };
+const ADMIN_USERNAME = 'admin';
 const BOT_TOKEN = '7000001:stock-node-red-token';
 const ADMIN_CHAT_ID = '-1001234567890';
 const NAME = 'สมหญิง ทดสอบ';
@@ -35,6 +41,10 @@ interface Setup {
   /** Node-RED's httpNodeRoot and httpAdminRoot as URL prefixes ('' for '/'). */
   nodeRoot: string;
   adminRoot: string;
+  /** The session-store's base path as a URL prefix ('' for the default '/'). */
+  base?: string;
+  /** Sets the store's public URL to `${LLC_PUBLIC_URL}`, given this value (the port filled in). */
+  publicUrl?(port: number): string;
   /** The edits to Node-RED's default settings.js (none: Node-RED writes its own on the first start). */
   settings?(port: number): [string, string][];
   /** The command line after `node-red -u <dir>`. */
@@ -53,6 +63,17 @@ const SETUPS: Record<string, Setup> = {
     ],
     args: [],
   },
+  'settings.js edited: httpAdminRoot /admin; the store on base path /support, its public URL from ${LLC_PUBLIC_URL}': {
+    nodeRoot: '',
+    adminRoot: '/admin',
+    base: '/support',
+    publicUrl: (port) => `http://127.0.0.1:${port}/support`,
+    settings: (port) => [
+      ["//httpAdminRoot: '/admin',", "httpAdminRoot: '/admin',"],
+      ['uiPort: process.env.PORT || 1880,', `uiPort: ${port},`],
+    ],
+    args: [],
+  },
 };
 
 for (const [title, setup] of Object.entries(SETUPS)) {
@@ -67,6 +88,12 @@ for (const [title, setup] of Object.entries(SETUPS)) {
     const user = userId();
     const adminUrl = (path: string) => `${nodeRed.origin}${setup.adminRoot}${path}`;
     const nodeUrl = (path: string) => `${nodeRed.origin}${setup.nodeRoot}${path}`;
+    const base = setup.base ?? '';
+    const storeUrl = (path: string) => nodeUrl(base + path);
+    let userDir: string;
+    let port: number | undefined;
+    /** The first admin: the password the store generated into the user directory, as the log says. */
+    const admin = () => ({ username: ADMIN_USERNAME, password: fs.readFileSync(path.join(userDir, 'admin-password'), 'utf8').trim() });
 
     before(async function () {
       this.timeout(240000);
@@ -74,20 +101,18 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       telegram = await startFakeTelegram(BOT_TOKEN);
       line.setProfile(user, { displayName: NAME });
       [pkg, browser] = await Promise.all([packedPackage(), launchBrowser()]);
-      const userDir = await userDirWith(pkg.tarball);
-      if (setup.settings) editSettings(userDir, setup.settings(await freePort()));
-      // Until the session-store takes the LINE and Telegram secrets in its credentials, they come
-      // from the environment variables, which stay the defaults.
+      userDir = await userDirWith(pkg.tarball);
+      if (setup.settings) {
+        port = await freePort();
+        editSettings(userDir, setup.settings(port));
+      }
+      // Only the stand-ins' addresses come from the environment (and the public URL that the
+      // store's property names as ${LLC_PUBLIC_URL}); the secrets go into the config node below.
       nodeRed = await startNodeRed(userDir, setup.args, {
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
         LINE_API_BASE_URL: line.baseUrl,
         LINE_DATA_API_BASE_URL: line.baseUrl,
-        TELEGRAM_BOT_TOKEN: BOT_TOKEN,
-        TELEGRAM_ADMIN_CHAT_ID: ADMIN_CHAT_ID,
         TELEGRAM_API_ROOT: telegram.url,
+        ...(setup.publicUrl && port ? { LLC_PUBLIC_URL: setup.publicUrl(port) } : {}),
       });
     });
 
@@ -115,6 +140,16 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       return { status: res.status, replyToken };
     }
 
+    /**
+     * The chat's link as the Telegram alert must give it: the public URL when one is set, else
+     * where Node-RED really listens (its default uiHost means every interface: localhost), under
+     * httpNodeRoot and the store's base path.
+     */
+    const chatLink = () => {
+      const publicBase = setup.publicUrl && port ? setup.publicUrl(port) : `http://localhost:${nodeRed.port}${setup.nodeRoot}${base}`;
+      return `${publicBase}/admin/live-chat?user=${user}`;
+    };
+
     const replyTo = (replyToken: string) => line.requestsTo('POST', '/v2/bot/message/reply').find((r) => r.body.replyToken === replyToken);
 
     it("loads every node of the package into Node-RED's palette", async () => {
@@ -132,8 +167,17 @@ for (const [title, setup] of Object.entries(SETUPS)) {
     it('imports the default flow from Import ▸ Examples and deploys it through the admin API', async () => {
       const example = await fetch(adminUrl(`/library/examples/flows/${pkg.manifest.name}/live-chat-handoff`));
       assert.strictEqual(example.status, 200);
-      const flow: { type: string }[] = JSON.parse(await example.text());
-      assert.ok(flow.some((node) => node.type === 'session-store'));
+      const flow: { type: string; [property: string]: unknown }[] = JSON.parse(await example.text());
+      const store = flow.find((node) => node.type === 'session-store');
+      assert.ok(store);
+      // What the integrator types into the config node's dialog.
+      Object.assign(store, {
+        telegramChatId: ADMIN_CHAT_ID,
+        ...(setup.base ? { basePath: setup.base } : {}),
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: Node-RED's ${ENV} syntax, meant literally
+        ...(setup.publicUrl ? { publicUrl: '${LLC_PUBLIC_URL}' } : {}),
+        credentials: { lineChannelSecret: CHANNEL_SECRET, lineChannelAccessToken: line.accessToken, telegramBotToken: BOT_TOKEN },
+      });
 
       const deployed = await fetch(adminUrl('/flows'), {
         method: 'POST',
@@ -142,7 +186,7 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       });
       assert.ok(deployed.ok, `deploy answered ${deployed.status}: ${await deployed.text()}`);
       // The store is up when its API lets the first admin in.
-      await eventually(() => login(nodeUrl('/api/v1'), ADMIN), 20000);
+      await eventually(() => login(storeUrl('/api/v1'), admin()), 20000);
     });
 
     it("leaves the integrator's own http in routes answering, also under /api/v1, with their bodies", async () => {
@@ -174,10 +218,7 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       const alert = (await eventually(() => telegram.sent.find((m) => m.plain.includes(user))))!;
       assert.strictEqual(String(alert.chat_id), ADMIN_CHAT_ID);
       assert.ok(alert.plain.includes(NAME), alert.plain);
-      // Where Node-RED really listens (Node-RED's default uiHost means every interface: localhost)
-      // and under httpNodeRoot.
-      const link = `http://localhost:${nodeRed.port}${setup.nodeRoot}/admin/live-chat?user=${user}`;
-      assert.ok(alert.plain.includes(`เปิดแชท: ${link}`), `the link in:\n${alert.plain}`);
+      assert.ok(alert.plain.includes(`เปิดแชท: ${chatLink()}`), `the link in:\n${alert.plain}`);
     });
 
     it('opens the chat from that link in Chromium, under httpNodeRoot, after logging in', async () => {
@@ -191,20 +232,19 @@ for (const [title, setup] of Object.entries(SETUPS)) {
         if (res.status() === 404) missing.push(res.url());
       });
       try {
-        const link = `http://localhost:${nodeRed.port}${setup.nodeRoot}/admin/live-chat?user=${user}`;
-        await signIn(page, link, ADMIN, '');
+        await signIn(page, chatLink(), admin(), '');
         await page.getByRole('heading', { name: NAME }).waitFor();
         await page.locator('llc-message-bubble').filter({ hasText: 'ติดต่อเจ้าหน้าที่' }).first().waitFor();
         await screenshot(page, `stock-node-red${setup.nodeRoot.replace('/', '-') || '-root'}`);
-        assert.strictEqual(new URL(page.url()).pathname, `${setup.nodeRoot}/admin/live-chat`);
+        assert.strictEqual(new URL(page.url()).pathname, `${setup.nodeRoot}${base}/admin/live-chat`);
         assert.deepStrictEqual(missing, [], 'every asset and API call found');
         assert.deepStrictEqual(errors, [], 'no script errors in the page');
       } finally {
         await context.close();
       }
       // What the page showed is what the API holds.
-      const token = await login(nodeUrl('/api/v1'), ADMIN);
-      const detail = await call(nodeUrl('/api/v1'), 'GET', `/admin/live-chat/conversations/${user}`, { token });
+      const token = await login(storeUrl('/api/v1'), admin());
+      const detail = await call(storeUrl('/api/v1'), 'GET', `/admin/live-chat/conversations/${user}`, { token });
       assert.strictEqual(detail.status, 200);
       assert.strictEqual(detail.body.session?.status, 'WAITING');
     });
