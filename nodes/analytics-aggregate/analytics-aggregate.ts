@@ -3,6 +3,7 @@
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 
 /** Version 1: name, store. */
@@ -26,7 +27,7 @@ export = function register(RED: NodeAPI) {
       // Only an object's date counts: the inject node's default payload is a timestamp.
       const date = payload !== null && typeof payload === 'object' ? (payload as { date?: unknown }).date : undefined;
       if (date !== undefined && typeof date !== 'string') throw new Error(RED._('analytics-aggregate.errors.badDate'));
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       let result: Awaited<ReturnType<typeof liveChat.analytics.aggregateDay>>;
       try {
         result = await liveChat.analytics.aggregateDay(date);

@@ -4,6 +4,7 @@
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 
@@ -29,7 +30,7 @@ export = function register(RED: NodeAPI) {
         send([msg, null]);
         return;
       }
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const contact = (await liveChat.store.contacts.byLineUserId(known.line_user_id)) ?? known;
       msg.contact = contact;
       send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);

@@ -6,6 +6,7 @@ import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 
 /** Version 1: name, store, provider, credential. */
@@ -38,7 +39,7 @@ export = function register(RED: NodeAPI) {
       this,
       async (msg, send) => {
         if (problem || !config || !store || !isProvider(provider)) throw new Error(problem);
-        const liveChat = await store.liveChat;
+        const liveChat = await runningLiveChat(RED, this, store);
         const choice = config.credential || (typeof msg.credentialId === 'string' || typeof msg.credentialId === 'number' ? msg.credentialId : undefined);
         try {
           msg.credential = await liveChat.credentials.resolve(provider, choice);

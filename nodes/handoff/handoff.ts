@@ -5,6 +5,7 @@ import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
@@ -48,7 +49,7 @@ export = function register(RED: NodeAPI) {
         send([null, msg]);
         return;
       }
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const contact = (await liveChat.store.contacts.byId(known.id)) ?? known;
       msg.contact = contact;
       // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.

@@ -4,6 +4,7 @@ import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
@@ -32,7 +33,7 @@ export = function register(RED: NodeAPI) {
       const contact = msg.contact as ContactRow | null | undefined;
       if (!contact?.id) throw new Error(RED._('line-reply.errors.noContact'));
       const line = (msg.line ?? {}) as Partial<LineEventContext>;
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const user = contact.display_name ?? contact.line_user_id;
       let result: SendResult;
       try {

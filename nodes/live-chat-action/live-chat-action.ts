@@ -9,6 +9,7 @@ import { serveCredentialChoices } from '../shared/credential-choices';
 import { onInput } from '../shared/input';
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 
 /** Version 1: store, action, mode, operator, credential. */
 const LIVE_CHAT_ACTION_CONFIG_VERSION = 1;
@@ -49,7 +50,7 @@ export = function register(RED: NodeAPI) {
       if (action === 'mode' && mode !== 'BOT' && mode !== 'HUMAN')
         throw new Error(RED._('live-chat-action.errors.badMode', { mode: JSON.stringify(mode) ?? '' }));
 
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       let result: Awaited<ReturnType<typeof runFlowAction>>;
       try {
         result = await runFlowAction(liveChat, {

@@ -6,6 +6,7 @@ import type { NodeAPI, NodeDefinition, Node, NodeMessage } from '../shared/node-
 import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import { type AlertRequest, type ReminderRound, TelegramAlertNotSent } from '../../src/telegram/telegram-alerts';
 
@@ -37,7 +38,7 @@ export = function register(RED: NodeAPI) {
       if (!store) throw new Error(RED._('telegram-notify.errors.noStore'));
       const contact = msg.contact as AlertRequest['contact'] | null | undefined;
       if (!contact || typeof contact.line_user_id !== 'string') throw new Error(RED._('telegram-notify.errors.noContact'));
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       try {
         msg.telegram = await liveChat.telegram.sendHandoffAlert({
           contact,
@@ -69,7 +70,7 @@ export = function register(RED: NodeAPI) {
     };
 
     const remind = async () => {
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const round = await liveChat.telegram.sendDueReminders(credential);
       if (closed) return;
       if (round.failed.length > 0) {

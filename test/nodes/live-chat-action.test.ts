@@ -245,6 +245,27 @@ describe('live-chat-action node', function () {
       assert.strictEqual((await sessionsOf(user.line_user_id))[0].status, 'WAITING');
     });
 
+    it('a store whose database cannot be opened', async () => {
+      await helper.load(
+        [nodeCatalogs, sessionStoreNode, liveChatActionNode, catchNode],
+        [
+          { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
+          { id: 'f1', type: 'tab' },
+          { id: 'act', z: 'f1', type: 'live-chat-action', store: 'store', action: 'send', wires: [['out']] },
+          { id: 'catcher', z: 'f1', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+          { id: 'out', z: 'f1', type: 'helper' },
+          { id: 'caught', z: 'f1', type: 'helper' },
+        ],
+        { store: { databaseUrl: 'postgres://postgres@127.0.0.1:1/nowhere' } },
+      );
+      out = [];
+      caught = [];
+      helper.getNode('out').on('input', (msg: any) => out.push(msg));
+      helper.getNode('caught').on('input', (msg: any) => caught.push(msg));
+      const { caught: msg } = await act({ lineUserId: 'U1', payload: 'x' });
+      assert.match(msg.error.message, /^Error: The live chat store is not running: .*ECONNREFUSED/);
+    });
+
     it('no store', async () => {
       await deploy({ store: '', action: 'send' });
       assert.deepStrictEqual(statusesOf('act')[0], { fill: 'red', shape: 'ring', text: 'no store' });
