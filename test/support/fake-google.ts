@@ -53,7 +53,7 @@ export async function startFakeGoogle(spreadsheetId: string): Promise<FakeGoogle
       if (!String(req.headers['content-type']).startsWith('application/x-www-form-urlencoded')) return tokenError(res, 'Bad Request');
       const form = new URLSearchParams(body);
       if (form.get('grant_type') !== 'urn:ietf:params:oauth:grant-type:jwt-bearer') {
-        return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: 'Invalid grant_type: ' + form.get('grant_type') });
+        return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${form.get('grant_type')}` });
       }
       const [header, claims, signature] = (form.get('assertion') ?? '').split('.');
       if (!signature) return tokenError(res, 'Invalid JWT: Token must be a signed JWT.');
