@@ -28,13 +28,17 @@
     const tip = $('<div class="form-tips llc-credential-tip">').insertAfter(input.closest('.form-row'));
     const provider = () => (options.providerInput ? $(options.providerInput).val() : options.provider);
     let asked = 0;
+    let shown;
 
     function load() {
       const storeId = store.val();
       const kind = provider();
+      // The editor may announce the same store again (filling its select): nothing to reload.
+      if (shown === `${storeId}\n${kind}`) return;
+      shown = `${storeId}\n${kind}`;
       const ask = ++asked;
-      list.empty();
       if (!storeId || storeId === '_ADD_') {
+        list.empty();
         tip.text(text('chooseStore'));
         return;
       }
@@ -42,6 +46,7 @@
       $.getJSON('line-live-chat/credentials', { store: storeId, provider: kind })
         .done((data) => {
           if (ask !== asked) return;
+          list.empty();
           const found = data.credentials || [];
           for (const credential of found) {
             const notes = [`#${credential.id}`];
@@ -56,6 +61,7 @@
         })
         .fail((xhr) => {
           if (ask !== asked) return;
+          list.empty();
           const answer = xhr.responseJSON || {};
           const reason = { 'store-not-deployed': 'notDeployed', 'store-unavailable': 'unavailable' }[answer.code] || 'failed';
           tip.text(`${text(reason, { error: answer.error || xhr.statusText })} ${text('freeText')}`);
