@@ -12,6 +12,8 @@ import { type RunningProduct, startProduct } from '../support/product';
 import { launchBrowser, screenshot } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Node-RED's ${ENV_VAR} syntax, as a user types it in the field
+const ENV_CREDENTIAL = '${LINE_CREDENTIAL}';
 
 declare const RED: any;
 declare const $: any;
@@ -91,7 +93,7 @@ describe('the edit dialogs in the Node-RED editor', function () {
     await page.locator('#node-dialog-login-username').fill(ADMIN.username);
     await page.locator('#node-dialog-login-password').fill(ADMIN.password);
     await page.locator('#node-dialog-login-submit').click();
-    await page.waitForFunction(() => typeof RED !== 'undefined' && RED.nodes?.node('llc-line-webhook'), undefined, { timeout: 30000 });
+    await page.waitForFunction(() => (window as { RED?: any }).RED?.nodes?.node('llc-line-webhook'), undefined, { timeout: 30000 });
     // Node-RED asks once, on a fresh install, whether to check for updates.
     const noUpdates = page.getByRole('button', { name: 'No, do not enable notifications' });
     await noUpdates.click({ timeout: 5000 }).catch(() => undefined);
@@ -128,14 +130,14 @@ describe('the edit dialogs in the Node-RED editor', function () {
     assert.match(await tip(page).innerText(), /^2 stored LINE credential\(s\) in the list\. You may also type a name, an id or \$\{ENV_VAR\}/);
     await shoot(page, 'editor-credential-choices');
 
-    await page.locator('#node-input-credential').fill('${LINE_CREDENTIAL}');
+    await page.locator('#node-input-credential').fill(ENV_CREDENTIAL);
     await page.locator('.red-ui-tray #node-dialog-ok').click();
     await page.locator('#node-input-credential').waitFor({ state: 'detached' });
     const saved = await page.evaluate(() => {
       const node = RED.nodes.node('llc-line-webhook');
       return { credential: node.credential, configVersion: node.configVersion, dirty: RED.nodes.dirty() };
     });
-    assert.deepStrictEqual(saved, { credential: '${LINE_CREDENTIAL}', configVersion: 1, dirty: true });
+    assert.deepStrictEqual(saved, { credential: ENV_CREDENTIAL, configVersion: 1, dirty: true });
 
     // Telegram's field lists Telegram's credentials; cancelling changes nothing.
     await page.evaluate(() => RED.editor.edit(RED.nodes.node('llc-telegram')));
