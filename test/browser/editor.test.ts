@@ -149,6 +149,39 @@ describe('the edit dialogs in the Node-RED editor', function () {
     await page.locator('.red-ui-tray #node-dialog-cancel').click();
     await page.locator('#node-input-credential').waitFor({ state: 'detached' });
     assert.strictEqual(await page.evaluate(() => RED.nodes.node('llc-telegram').configVersion), undefined);
+
+    // A future version 2 of a node's config: the dialog lifts the fields it shows at once and the
+    // others on Done, as the runtime's migration would; Cancel keeps version 1.
+    const liftTo2 = () => {
+      RED.editor.edit(RED.nodes.node('llc-telegram'));
+      const steps = { 1: (config: any) => ({ ...config, name: `${config.name} (v2)`, reminderCheckSeconds: 60 }) };
+      (window as any).liftTelegram = () => (window as any).LineLiveChat.prepareConfig(RED.nodes.node('llc-telegram'), 2, steps);
+    };
+    await page.evaluate(liftTo2);
+    await page.locator('#node-input-name').waitFor();
+    await page.evaluate(() => (window as any).liftTelegram());
+    assert.strictEqual(await page.locator('#node-input-name').inputValue(), 'alert the admins (v2)');
+    await page.locator('.red-ui-tray #node-dialog-cancel').click();
+    await page.locator('#node-input-name').waitFor({ state: 'detached' });
+    assert.deepStrictEqual(
+      await page.evaluate(() => {
+        const node = RED.nodes.node('llc-telegram');
+        return [node.name, node.reminderCheckSeconds, node.configVersion];
+      }),
+      ['alert the admins', 30, undefined],
+    );
+    await page.evaluate(liftTo2);
+    await page.locator('#node-input-name').waitFor();
+    await page.evaluate(() => (window as any).liftTelegram());
+    await page.locator('.red-ui-tray #node-dialog-ok').click();
+    await page.locator('#node-input-name').waitFor({ state: 'detached' });
+    assert.deepStrictEqual(
+      await page.evaluate(() => {
+        const node = RED.nodes.node('llc-telegram');
+        return [node.name, node.reminderCheckSeconds, node.configVersion];
+      }),
+      ['alert the admins (v2)', 60, 2],
+    );
     await page.context().close();
   });
 
