@@ -1,5 +1,6 @@
 // The core's event bus: what changed, for whoever shows it live (the socket.io layer forwards
-// these to the inbox). Listeners must not throw; they run inside the emitter's caller.
+// these to the inbox; the live-chat-event node turns them into msgs). Listeners must not throw;
+// they run inside the emitter's caller.
 import { EventEmitter } from 'node:events';
 import type { ContactRow } from './store/contacts';
 import type { MessageRow } from './store/messages';
@@ -16,6 +17,12 @@ export interface LiveChatEventMap {
   session: [{ session: ChatSessionRow; contact: ContactRow; change: SessionChange }];
   /** An operator read a conversation up to its newest message. */
   read: [{ operatorId: number; contact: ContactRow }];
+  /**
+   * A session has been WAITING for `minutes` or longer. Announced once per session and
+   * threshold across instances and restarts; `alertedBefore` is the longest wait announced
+   * before (null: none), so every threshold in (alertedBefore, minutes] was passed now.
+   */
+  waiting: [{ session: ChatSessionRow; contact: ContactRow; minutes: number; alertedBefore: number | null }];
 }
 
 export class LiveChatEvents extends EventEmitter<LiveChatEventMap> {}

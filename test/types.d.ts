@@ -9,6 +9,8 @@ declare module 'node-red-node-test-helper' {
     startServer(): Promise<void>;
     stopServer(): Promise<void>;
     url(): string;
+    /** supertest against the runtime's admin app (RED.httpAdmin). */
+    request(): { get(path: string): PromiseLike<{ status: number; body: any; headers: Record<string, string> }> };
     settings(userSettings: Record<string, unknown>): Record<string, unknown>;
   };
   export default helper;

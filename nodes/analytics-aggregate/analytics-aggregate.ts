@@ -1,29 +1,41 @@
 // analytics-aggregate: rolls one day into chat_analytics when a msg arrives (an inject node
 // fires it daily). The day is msg.payload.date, else yesterday; the work is the core's.
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
+
+/** Version 1: name, store. */
+const ANALYTICS_AGGREGATE_CONFIG_VERSION = 1;
 
 interface AnalyticsAggregateConfig extends NodeDefinition {
   store?: string;
 }
 
 export = function register(RED: NodeAPI) {
-  function AnalyticsAggregate(this: Node, config: AnalyticsAggregateConfig) {
-    RED.nodes.createNode(this, config);
-    const store = findSessionStore(RED, config.store);
-    if (!store) this.status({ fill: 'red', shape: 'ring', text: RED._('analytics-aggregate.errors.noStore') });
+  function AnalyticsAggregate(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
+    const config = readNodeConfig<AnalyticsAggregateConfig>(RED, this, saved, ANALYTICS_AGGREGATE_CONFIG_VERSION);
+    const store = config && findSessionStore(RED, config.store);
+    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('analytics-aggregate.status.noStore') });
 
     onInput(this, async (msg, send) => {
+      if (!config) throw new Error(RED._('analytics-aggregate.errors.notConfigured'));
       if (!store) throw new Error(RED._('analytics-aggregate.errors.noStore'));
       const payload = msg.payload;
       // Only an object's date counts: the inject node's default payload is a timestamp.
       const date = payload !== null && typeof payload === 'object' ? (payload as { date?: unknown }).date : undefined;
-      if (date !== undefined && typeof date !== 'string') throw new Error('msg.payload.date must be a date as YYYY-MM-DD');
-      const liveChat = await store.liveChat;
-      const result = await liveChat.analytics.aggregateDay(date);
+      if (date !== undefined && typeof date !== 'string') throw new Error(RED._('analytics-aggregate.errors.badDate'));
+      const liveChat = await runningLiveChat(RED, this, store);
+      let result: Awaited<ReturnType<typeof liveChat.analytics.aggregateDay>>;
+      try {
+        result = await liveChat.analytics.aggregateDay(date);
+      } catch (err) {
+        throw new Error(RED._('analytics-aggregate.errors.failed', { date: date ?? '', error: (err as Error).message }));
+      }
       msg.payload = result;
-      this.status({ fill: 'green', shape: 'dot', text: `${result.date}: ${result.rows.length} rows` });
+      this.status({ fill: 'green', shape: 'dot', text: RED._('analytics-aggregate.status.done', { date: result.date, count: result.rows.length }) });
       send(msg);
     });
   }

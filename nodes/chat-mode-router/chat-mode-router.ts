@@ -2,35 +2,44 @@
 // store so that a switch made meanwhile (an operator took over) counts. A msg without a contact
 // (group and room events) goes to BOT: there is no human inbox for those.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
+
+/** Version 1: name, store. */
+const CHAT_MODE_ROUTER_CONFIG_VERSION = 1;
 
 interface ChatModeRouterConfig extends NodeDefinition {
   store?: string;
 }
 
 export = function register(RED: NodeAPI) {
-  function ChatModeRouter(this: Node, config: ChatModeRouterConfig) {
-    RED.nodes.createNode(this, config);
-    const store = findSessionStore(RED, config.store);
-    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
+  function ChatModeRouter(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
+    const config = readNodeConfig<ChatModeRouterConfig>(RED, this, saved, CHAT_MODE_ROUTER_CONFIG_VERSION);
+    const store = config && findSessionStore(RED, config.store);
+    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('chat-mode-router.status.noStore') });
 
     onInput(this, async (msg, send) => {
-      if (!store) throw new Error('Choose a session-store for this chat-mode-router');
+      if (!config) throw new Error(RED._('chat-mode-router.errors.notConfigured'));
+      if (!store) throw new Error(RED._('chat-mode-router.errors.noStore'));
       const known = msg.contact as ContactRow | null | undefined;
       if (!known?.line_user_id) {
         send([msg, null]);
         return;
       }
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const contact = (await liveChat.store.contacts.byLineUserId(known.line_user_id)) ?? known;
       msg.contact = contact;
       send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
       this.status({
         fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green',
         shape: 'dot',
-        text: `${contact.chat_mode}: ${contact.display_name ?? contact.line_user_id}`,
+        text: RED._(contact.chat_mode === 'HUMAN' ? 'chat-mode-router.status.human' : 'chat-mode-router.status.bot', {
+          user: contact.display_name ?? contact.line_user_id,
+        }),
       });
     });
   }

@@ -3,8 +3,14 @@
 // msg.credentialId) names by id or name.
 import { isProvider } from '../../src/credentials/providers';
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
+import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
+
+/** Version 1: name, store, provider, credential. */
+const CREDENTIAL_CONFIG_VERSION = 1;
 
 interface CredentialConfig extends NodeDefinition {
   store?: string;
@@ -13,24 +19,33 @@ interface CredentialConfig extends NodeDefinition {
 }
 
 export = function register(RED: NodeAPI) {
-  function CredentialNode(this: Node, config: CredentialConfig) {
-    RED.nodes.createNode(this, config);
-    const store = findSessionStore(RED, config.store);
-    const provider = config.provider;
-    const problem = !store
-      ? RED._('credential.errors.noStore')
-      : !isProvider(provider)
-        ? RED._('credential.errors.badProvider', { provider: String(provider ?? '') })
-        : undefined;
-    if (problem) this.status({ fill: 'red', shape: 'ring', text: problem });
+  serveCredentialChoices(RED);
+
+  function CredentialNode(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
+    const config = readNodeConfig<CredentialConfig>(RED, this, saved, CREDENTIAL_CONFIG_VERSION);
+    const store = config && findSessionStore(RED, config.store);
+    const provider = config?.provider;
+    const problem = !config
+      ? RED._('credential.errors.notConfigured')
+      : !store
+        ? RED._('credential.errors.noStore')
+        : !isProvider(provider)
+          ? RED._('credential.errors.badProvider', { provider: String(provider ?? '') })
+          : undefined;
+    if (config && problem) this.status({ fill: 'red', shape: 'ring', text: RED._(store ? 'credential.status.badProvider' : 'credential.status.noStore') });
 
     onInput(
       this,
       async (msg, send) => {
-        if (problem || !store || !isProvider(provider)) throw new Error(problem);
-        const liveChat = await store.liveChat;
+        if (problem || !config || !store || !isProvider(provider)) throw new Error(problem);
+        const liveChat = await runningLiveChat(RED, this, store);
         const choice = config.credential || (typeof msg.credentialId === 'string' || typeof msg.credentialId === 'number' ? msg.credentialId : undefined);
-        msg.credential = await liveChat.credentials.resolve(provider, choice);
+        try {
+          msg.credential = await liveChat.credentials.resolve(provider, choice);
+        } catch (err) {
+          throw new Error(RED._('credential.errors.failed', { provider, error: (err as Error).message }));
+        }
         this.status({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name: (msg.credential as { name: string }).name }) });
         send(msg);
       },

@@ -2,12 +2,18 @@
 // chat goes to HUMAN with a WAITING session and a greeting; anything else goes on to the bot.
 // The rules live in the core (Handoff); this node reads its config and routes msgs.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
+import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
 import type { KeywordMatchMode } from '../../src/live-chat/live-chat-settings';
 import { sessionJson } from '../../src/live-chat/conversation-json';
+
+/** Version 1: name, store, credential, keywords, matchMode, greeting. */
+const HANDOFF_CONFIG_VERSION = 1;
 
 interface HandoffConfig extends NodeDefinition {
   store?: string;
@@ -21,30 +27,34 @@ interface HandoffConfig extends NodeDefinition {
 }
 
 export = function register(RED: NodeAPI) {
-  function HandoffNode(this: Node, config: HandoffConfig) {
-    RED.nodes.createNode(this, config);
-    const store = findSessionStore(RED, config.store);
-    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
-    const keywords = (config.keywords ?? '')
+  serveCredentialChoices(RED);
+
+  function HandoffNode(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
+    const config = readNodeConfig<HandoffConfig>(RED, this, saved, HANDOFF_CONFIG_VERSION);
+    const store = config && findSessionStore(RED, config.store);
+    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('handoff.status.noStore') });
+    const keywords = (config?.keywords ?? '')
       .split('\n')
       .map((k) => k.trim())
       .filter((k) => k !== '');
-    const matchMode = config.matchMode || undefined;
+    const matchMode = config?.matchMode || undefined;
 
     onInput(this, async (msg, send) => {
-      if (!store) throw new Error('Choose a session-store for this handoff node');
+      if (!config) throw new Error(RED._('handoff.errors.notConfigured'));
+      if (!store) throw new Error(RED._('handoff.errors.noStore'));
       const known = msg.contact as ContactRow | null | undefined;
       // Group and room chats have no inbox: they stay with the bot.
       if (!known?.id) {
         send([null, msg]);
         return;
       }
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const contact = (await liveChat.store.contacts.byId(known.id)) ?? known;
       msg.contact = contact;
       // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
       if (contact.chat_mode === 'HUMAN') {
-        this.status({ fill: 'blue', shape: 'ring', text: `with an operator: ${label(contact)}` });
+        this.status({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.withOperator', { user: label(contact) }) });
         return;
       }
       const asked = await liveChat.handoff.isTrigger({ event: msg.payload, handoff: msg.handoff, keywords, matchMode });
@@ -55,17 +65,22 @@ export = function register(RED: NodeAPI) {
 
       const line = (msg.line ?? {}) as Partial<LineEventContext>;
       const triggerMessage = line.messageId ? await liveChat.store.messages.incomingByLineMessageId(line.messageId) : undefined;
-      const result = await liveChat.handoff.start({
-        contact,
-        replyToken: line.replyToken,
-        receivedAt: line.receivedAt,
-        mode: line.mode,
-        triggerMessageId: triggerMessage?.id,
-        greeting: config.greeting,
-        lineCredential: config.credential,
-      });
+      let result: Awaited<ReturnType<typeof liveChat.handoff.start>>;
+      try {
+        result = await liveChat.handoff.start({
+          contact,
+          replyToken: line.replyToken,
+          receivedAt: line.receivedAt,
+          mode: line.mode,
+          triggerMessageId: triggerMessage?.id,
+          greeting: config.greeting,
+          lineCredential: config.credential,
+        });
+      } catch (err) {
+        throw new Error(RED._('handoff.errors.failed', { user: label(contact), error: (err as Error).message }));
+      }
       if (result.outcome === 'already-open') {
-        this.status({ fill: 'blue', shape: 'ring', text: `already with an operator: ${label(result.contact)}` });
+        this.status({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.alreadyOpen', { user: label(result.contact) }) });
         return;
       }
       msg.contact = result.contact;
@@ -76,10 +91,11 @@ export = function register(RED: NodeAPI) {
         greeting: result.greeting.status,
         ...('error' in result.greeting && result.greeting.error ? { error: result.greeting.error } : {}),
       };
+      const texts = { user: label(result.contact), time: new Date().toLocaleTimeString() };
       this.status(
         result.greeting.status === 'FAILED'
-          ? { fill: 'yellow', shape: 'dot', text: `handed over, greeting not sent: ${label(result.contact)}` }
-          : { fill: 'green', shape: 'dot', text: `handed over: ${label(result.contact)} ${new Date().toLocaleTimeString()}` },
+          ? { fill: 'yellow', shape: 'dot', text: RED._('handoff.status.greetingFailed', texts) }
+          : { fill: 'green', shape: 'dot', text: RED._('handoff.status.handedOver', texts) },
       );
       send([msg, null]);
     });

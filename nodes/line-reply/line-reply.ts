@@ -1,11 +1,17 @@
 // line-reply: the bot's answer to the msg's contact, by reply token while it is fresh, else by
 // push; stored in the history as BOT messages. The sending rules live in the core (LineSender).
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
+import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
-import type { OutgoingContent } from '../../src/line/line-sender';
+import type { OutgoingContent, SendResult } from '../../src/line/line-sender';
+
+/** Version 1: name, store, credential. */
+const LINE_REPLY_CONFIG_VERSION = 1;
 
 interface LineReplyConfig extends NodeDefinition {
   store?: string;
@@ -13,38 +19,48 @@ interface LineReplyConfig extends NodeDefinition {
 }
 
 export = function register(RED: NodeAPI) {
-  function LineReply(this: Node, config: LineReplyConfig) {
-    RED.nodes.createNode(this, config);
-    const store = findSessionStore(RED, config.store);
-    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
+  serveCredentialChoices(RED);
+
+  function LineReply(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
+    const config = readNodeConfig<LineReplyConfig>(RED, this, saved, LINE_REPLY_CONFIG_VERSION);
+    const store = config && findSessionStore(RED, config.store);
+    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('line-reply.status.noStore') });
 
     onInput(this, async (msg, send) => {
-      if (!store) throw new Error('Choose a session-store for this line-reply');
+      if (!config) throw new Error(RED._('line-reply.errors.notConfigured'));
+      if (!store) throw new Error(RED._('line-reply.errors.noStore'));
       const contact = msg.contact as ContactRow | null | undefined;
-      if (!contact?.id) throw new Error('msg.contact is missing: line-reply answers the 1:1 chat of a msg from line webhook');
+      if (!contact?.id) throw new Error(RED._('line-reply.errors.noContact'));
       const line = (msg.line ?? {}) as Partial<LineEventContext>;
-      const liveChat = await store.liveChat;
-      const credential = await liveChat.credentials.resolve('LINE', config.credential?.trim() || undefined);
-      const result = await liveChat.lineSender.sendToContact({
-        contact,
-        messages: msg.payload as OutgoingContent | OutgoingContent[],
-        replyToken: line.replyToken,
-        receivedAt: line.receivedAt,
-        mode: line.mode,
-        sender: 'BOT',
-        channelAccessToken: credential.secrets.channel_access_token ?? '',
-      });
+      const liveChat = await runningLiveChat(RED, this, store);
+      const user = contact.display_name ?? contact.line_user_id;
+      let result: SendResult;
+      try {
+        const credential = await liveChat.credentials.resolve('LINE', config.credential?.trim() || undefined);
+        result = await liveChat.lineSender.sendToContact({
+          contact,
+          messages: msg.payload as OutgoingContent | OutgoingContent[],
+          replyToken: line.replyToken,
+          receivedAt: line.receivedAt,
+          mode: line.mode,
+          sender: 'BOT',
+          channelAccessToken: credential.secrets.channel_access_token ?? '',
+        });
+      } catch (err) {
+        throw new Error(RED._('line-reply.errors.failed', { user, error: (err as Error).message }));
+      }
       msg.lineReply = {
         status: result.status,
         via: result.via,
         message_ids: result.messages.map((m) => m.id),
         ...(result.error ? { error: result.error } : {}),
       };
-      if (result.status === 'FAILED') throw new Error(`LINE did not take the message (stored as FAILED): ${result.error}`);
+      if (result.status === 'FAILED') throw new Error(RED._('line-reply.errors.notSent', { user, error: result.error ?? '' }));
       this.status(
         result.status === 'SENT'
-          ? { fill: 'green', shape: 'dot', text: `sent by ${result.via} ${new Date().toLocaleTimeString()}` }
-          : { fill: 'grey', shape: 'ring', text: 'standby: not sent' },
+          ? { fill: 'green', shape: 'dot', text: RED._('line-reply.status.sent', { via: result.via ?? '', time: new Date().toLocaleTimeString() }) }
+          : { fill: 'grey', shape: 'ring', text: RED._('line-reply.status.standby') },
       );
       send(msg);
     });

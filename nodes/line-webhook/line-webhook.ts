@@ -1,6 +1,8 @@
 // line-webhook: LINE's webhook endpoint on Node-RED's HTTP server. The core verifies, stores and
 // processes; this node mounts the route, emits one msg per new event and shows what happened.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
+import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
 import { captureRawBody } from '../shared/raw-body';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
@@ -13,15 +15,22 @@ interface LineWebhookConfig extends NodeDefinition {
 
 const DEFAULT_WEBHOOK_PATH = '/line/webhook';
 
+/** Version 1: name, store, url, credential. */
+const LINE_WEBHOOK_CONFIG_VERSION = 1;
+
 export = function register(RED: NodeAPI) {
-  function LineWebhook(this: Node, config: LineWebhookConfig) {
-    RED.nodes.createNode(this, config);
+  serveCredentialChoices(RED);
+
+  function LineWebhook(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
     const node = this;
+    const config = readNodeConfig<LineWebhookConfig>(RED, node, saved, LINE_WEBHOOK_CONFIG_VERSION);
+    if (!config) return;
     const url = normalisePath(config.url);
     const store = findSessionStore(RED, config.store);
     if (!store) {
-      node.status({ fill: 'red', shape: 'ring', text: 'no store' });
-      node.error('Choose a session-store for this LINE webhook');
+      node.status({ fill: 'red', shape: 'ring', text: RED._('line-webhook.status.noStore') });
+      node.error(RED._('line-webhook.errors.noStore'));
       return;
     }
 
@@ -31,12 +40,21 @@ export = function register(RED: NodeAPI) {
       onEvents(events) {
         for (const event of events) node.send({ payload: event.payload, contact: event.contact, line: event.line });
         const last = events[events.length - 1].payload;
-        node.status({ fill: 'green', shape: 'dot', text: `${last.type}${last.message ? ` (${last.message.type})` : ''} ${new Date().toLocaleTimeString()}` });
+        const time = new Date().toLocaleTimeString();
+        node.status({
+          fill: 'green',
+          shape: 'dot',
+          text: last.message
+            ? RED._('line-webhook.status.message', { type: last.type, messageType: last.message.type, time })
+            : RED._('line-webhook.status.event', { type: last.type, time }),
+        });
       },
       onProblem(status, reason) {
-        node.status({ fill: status >= 500 ? 'red' : 'yellow', shape: 'ring', text: `${status}: ${reason}`.slice(0, 60) });
-        if (status >= 500) node.error(`LINE webhook answered ${status}: ${reason}`);
-        else node.warn(`LINE webhook answered ${status}: ${reason}`);
+        node.status({ fill: status >= 500 ? 'red' : 'yellow', shape: 'ring', text: RED._('line-webhook.status.refused', { status, reason }).slice(0, 60) });
+        // No msg came of it (LINE was answered before any), so a Catch node gets what it can: the answer.
+        const text = RED._('line-webhook.errors.answered', { status, reason });
+        if (status >= 500) node.error(text, { topic: 'line-webhook', payload: { status, reason } });
+        else node.warn(text);
       },
     });
     RED.httpNode.post(url, ...handlers);

@@ -3,9 +3,15 @@
 // handoff, which has stored and answered the handoff before this node sees the msg, so a slow
 // or failing Telegram delays or undoes nothing. The sending rules live in the core.
 import type { NodeAPI, NodeDefinition, Node, NodeMessage } from '../shared/node-red';
+import { readNodeConfig } from '../shared/config-version';
+import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
+import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
-import type { AlertRequest, ReminderRound } from '../../src/telegram/telegram-alerts';
+import { type AlertRequest, type ReminderRound, TelegramAlertNotSent } from '../../src/telegram/telegram-alerts';
+
+/** Version 1: name, store, credential, remind, reminderCheckSeconds. */
+const TELEGRAM_NOTIFY_CONFIG_VERSION = 1;
 
 interface TelegramNotifyConfig extends NodeDefinition {
   store?: string;
@@ -18,31 +24,37 @@ interface TelegramNotifyConfig extends NodeDefinition {
 const DEFAULT_CHECK_SECONDS = 30;
 
 export = function register(RED: NodeAPI) {
-  function TelegramNotify(this: Node, config: TelegramNotifyConfig) {
-    RED.nodes.createNode(this, config);
-    const store = findSessionStore(RED, config.store);
-    const credential = config.credential?.trim() || undefined;
-    if (!store) this.status({ fill: 'red', shape: 'ring', text: 'no store' });
+  serveCredentialChoices(RED);
+
+  function TelegramNotify(this: Node, saved: NodeDefinition) {
+    RED.nodes.createNode(this, saved);
+    const config = readNodeConfig<TelegramNotifyConfig>(RED, this, saved, TELEGRAM_NOTIFY_CONFIG_VERSION);
+    const store = config && findSessionStore(RED, config.store);
+    const credential = config?.credential?.trim() || undefined;
+    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('telegram-notify.status.noStore') });
 
     onInput(this, async (msg, send) => {
-      if (!store) throw new Error('Choose a session-store for this telegram-notify');
+      if (!config) throw new Error(RED._('telegram-notify.errors.notConfigured'));
+      if (!store) throw new Error(RED._('telegram-notify.errors.noStore'));
       const contact = msg.contact as AlertRequest['contact'] | null | undefined;
-      if (!contact || typeof contact.line_user_id !== 'string') {
-        throw new Error('msg.contact is missing: telegram-notify alerts about the contact of a handoff (wire it after the handoff node)');
+      if (!contact || typeof contact.line_user_id !== 'string') throw new Error(RED._('telegram-notify.errors.noContact'));
+      const liveChat = await runningLiveChat(RED, this, store);
+      try {
+        msg.telegram = await liveChat.telegram.sendHandoffAlert({
+          contact,
+          session: msg.session as AlertRequest['session'],
+          recentMessages: msg.recentMessages as AlertRequest['recentMessages'],
+          credential,
+        });
+      } catch (err) {
+        const reason = err instanceof TelegramAlertNotSent ? err.reason : (err as Error).message;
+        throw new Error(RED._('telegram-notify.errors.alertNotSent', { error: reason }));
       }
-      const liveChat = await store.liveChat;
-      const sent = await liveChat.telegram.sendHandoffAlert({
-        contact,
-        session: msg.session as AlertRequest['session'],
-        recentMessages: msg.recentMessages as AlertRequest['recentMessages'],
-        credential,
-      });
-      msg.telegram = sent;
-      this.status({ fill: 'green', shape: 'dot', text: `alert sent ${new Date().toLocaleTimeString()}` });
+      this.status({ fill: 'green', shape: 'dot', text: RED._('telegram-notify.status.alertSent', { time: new Date().toLocaleTimeString() }) });
       send(msg);
     });
 
-    if (!store || config.remind === false) return;
+    if (!config || !store || config.remind === false) return;
     const checkSeconds = Number(config.reminderCheckSeconds) > 0 ? Math.max(0.05, Number(config.reminderCheckSeconds)) : DEFAULT_CHECK_SECONDS;
     let running = false;
     let closed = false;
@@ -58,16 +70,22 @@ export = function register(RED: NodeAPI) {
     };
 
     const remind = async () => {
-      const liveChat = await store.liveChat;
+      const liveChat = await runningLiveChat(RED, this, store);
       const round = await liveChat.telegram.sendDueReminders(credential);
       if (closed) return;
       if (round.failed.length > 0) {
         const first = round.failed[0];
-        report(`${round.failed.length} Telegram reminder(s) not sent, tried again later (chat session ${first.session_id}: ${first.error})`, round);
+        report(RED._('telegram-notify.errors.remindersNotSent', { count: round.failed.length, session: first.session_id, error: first.error }), round);
         return;
       }
       lastReported = '';
-      if (round.sent > 0) this.status({ fill: 'green', shape: 'dot', text: `reminded ${round.sent} waiting chat(s) ${new Date().toLocaleTimeString()}` });
+      if (round.sent > 0) {
+        this.status({
+          fill: 'green',
+          shape: 'dot',
+          text: RED._('telegram-notify.status.reminded', { count: round.sent, time: new Date().toLocaleTimeString() }),
+        });
+      }
     };
 
     const timer = setInterval(() => {
@@ -75,7 +93,7 @@ export = function register(RED: NodeAPI) {
       running = true;
       remind()
         .catch((err: Error) => {
-          if (!closed) report(`Telegram reminders failed: ${err.message}`);
+          if (!closed) report(RED._('telegram-notify.errors.remindersFailed', { error: err.message }));
         })
         .finally(() => (running = false));
     }, checkSeconds * 1000);

@@ -1,6 +1,7 @@
-// The inbox's actions on a conversation (seed §4.2 LiveChatService): claim, close and the manual
-// BOT/HUMAN switch, with who may do what, and the system's own closing of idle chats. Every
-// change is one conditional UPDATE in the database, so racing operators get one winner.
+// The actions on a conversation (seed §4.2 LiveChatService), from the inbox or from a flow
+// (live-chat-action): claim, assign, close and the manual BOT/HUMAN switch, with who may do what,
+// and the system's own closing of idle chats and announcing of long waits. Every change is one
+// conditional UPDATE in the database, so racing operators (or instances) get one winner.
 import type { Store } from '../store/store';
 import type { ContactRow, ChatMode } from '../store/contacts';
 import type { ChatSessionRow, ClosedBy } from '../store/chat-sessions';
@@ -9,15 +10,24 @@ import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
 import type { LineSender } from '../line/line-sender';
+import { operatorView } from '../auth/operators';
 import { HttpError, conflict, notFound } from '../http/errors';
 import { readSettings } from './live-chat-settings';
 import { closeSession, openSession } from './session-transitions';
 import { sendSessionText, type TextOutcome } from './session-text';
 import type { OperatorRef } from './conversation-json';
 
+/**
+ * Who acts: an operator (the inbox, or a flow naming one), or null for the system itself (a flow
+ * acting on its own), which may act in any chat, as an admin may.
+ */
+export type Actor = OperatorView | null;
+
 export interface CloseOptions {
-  /** Sent to the user as the operator's; '' sends nothing; absent sends the closing_message setting. */
+  /** Sent to the user as the operator's (the system's when no operator acts); '' sends nothing; absent sends the closing_message setting. */
   message?: string;
+  /** LINE credential id or name for the closing message; the default one when absent. */
+  credential?: string;
 }
 
 export interface SessionActionResult {
@@ -60,31 +70,65 @@ export class ChatSessions {
   }
 
   /**
-   * Closes the open session (closed_by OPERATOR) and hands the user back to the bot. Closing a
-   * closed chat changes nothing and is not an error.
+   * Gives the open session to `operator` (a flow's or an admin's act): a WAITING one is claimed
+   * for them, an ACTIVE one held by someone else is handed over ('reassigned'). 409 when the chat
+   * has no open session or the operator is not active.
    */
-  async close(lineUserId: string, operator: OperatorView, options: CloseOptions = {}): Promise<SessionActionResult> {
+  async assign(lineUserId: string, operator: OperatorView): Promise<SessionActionResult> {
+    if (!operator.active) throw conflict(`${operator.display_name} (${operator.username}) is not an active operator`);
+    const contact = await this.contact(lineUserId);
+    // A claim or close by someone else may land in between: then look again.
+    for (let attempt = 1; attempt <= 3; attempt++) {
+      const open = await this.store.chatSessions.openFor(contact.id);
+      if (!open) throw conflict('This chat has no open session to assign; switch it to HUMAN first');
+      if (open.status === 'ACTIVE' && open.operator_id === operator.id) return { contact, session: open, changed: false };
+      const waiting = open.status === 'WAITING';
+      const taken = waiting ? await this.store.chatSessions.claim(open.id, operator.id) : await this.store.chatSessions.reassign(open.id, operator.id);
+      if (taken) {
+        this.events.emit('session', { session: taken, contact, change: waiting ? 'claimed' : 'reassigned' });
+        return { contact, session: taken, changed: true };
+      }
+    }
+    throw conflict('This chat kept changing while it was being assigned; try again');
+  }
+
+  /** The operator a flow names, by id or username; 404 when there is none. */
+  async operator(ref: number | string): Promise<OperatorView> {
+    const text = String(ref).trim();
+    const row = /^\d+$/.test(text) ? await this.store.operators.byId(Number(text)) : text ? await this.store.operators.byUsername(text) : undefined;
+    if (!row) throw notFound(`Operator "${text}"`);
+    return operatorView(row);
+  }
+
+  /**
+   * Closes the open session (closed_by OPERATOR, or SYSTEM when the system acts) and hands the
+   * user back to the bot. Closing a closed chat changes nothing and is not an error.
+   */
+  async close(lineUserId: string, by: Actor, options: CloseOptions = {}): Promise<SessionActionResult> {
     const contact = await this.contact(lineUserId);
     const open = await this.store.chatSessions.openFor(contact.id);
     if (!open) {
       const back = contact.chat_mode === 'HUMAN' ? await this.setMode(contact, 'BOT') : contact;
       return { contact: back, session: null, changed: back !== contact };
     }
-    await this.mayAct(open, operator);
-    const closed = await this.closeAndAnnounce(open.id, 'OPERATOR');
+    await this.mayAct(open, by);
+    const closed = await this.closeAndAnnounce(open.id, by ? 'OPERATOR' : 'SYSTEM');
     if (!closed) return { contact: (await this.store.contacts.byId(contact.id))!, session: (await this.store.chatSessions.byId(open.id))!, changed: false };
 
     const ownMessage = options.message !== undefined;
     const text = ownMessage ? options.message! : (await readSettings(this.store.settings)).closing_message;
-    const closingMessage = text.trim() ? await this.sendClosing(closed.contact, closed.session, text, ownMessage ? operator.id : null) : undefined;
+    const closingMessage = text.trim()
+      ? await this.sendClosing(closed.contact, closed.session, text, ownMessage ? (by?.id ?? null) : null, options.credential)
+      : undefined;
     return { ...closed, changed: true, ...(closingMessage ? { closingMessage } : {}) };
   }
 
   /**
-   * The manual switch: HUMAN opens a WAITING session, BOT closes the open one (by OPERATOR).
-   * Unlike close() it sends the user nothing: it only moves the chat between bot and inbox.
+   * The manual switch: HUMAN opens a WAITING session, BOT closes the open one (by OPERATOR, or
+   * SYSTEM when the system acts). Unlike close() it sends the user nothing: it only moves the
+   * chat between bot and inbox.
    */
-  async switchMode(lineUserId: string, mode: ChatMode, operator: OperatorView): Promise<SessionActionResult> {
+  async switchMode(lineUserId: string, mode: ChatMode, by: Actor): Promise<SessionActionResult> {
     const contact = await this.contact(lineUserId);
     if (mode === 'BOT') {
       const open = await this.store.chatSessions.openFor(contact.id);
@@ -92,8 +136,8 @@ export class ChatSessions {
         const back = contact.chat_mode === 'BOT' ? contact : await this.setMode(contact, 'BOT');
         return { contact: back, session: null, changed: back !== contact };
       }
-      await this.mayAct(open, operator);
-      const closed = await this.closeAndAnnounce(open.id, 'OPERATOR');
+      await this.mayAct(open, by);
+      const closed = await this.closeAndAnnounce(open.id, by ? 'OPERATOR' : 'SYSTEM');
       return closed ? { ...closed, changed: true } : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
     }
     const opened = await this.store.transaction((tx) => openSession(tx, contact));
@@ -125,9 +169,26 @@ export class ChatSessions {
     return closedNow;
   }
 
-  /** Only the holder of an ACTIVE session, or an admin, may act in it; 403 naming the holder. */
-  async mayAct(session: ChatSessionRow, operator: OperatorView): Promise<void> {
-    if (session.status !== 'ACTIVE' || session.operator_id === operator.id || operator.role === 'admin') return;
+  /**
+   * Announces (event 'waiting') the sessions WAITING for `minutes` or longer whose wait was not
+   * announced yet. Safe on several instances and across restarts: each session is announced once
+   * per threshold, by the instance that took it.
+   */
+  async announceLongWaits(minutes: number, now = new Date()): Promise<ChatSessionRow[]> {
+    if (!Number.isInteger(minutes) || minutes < 1) throw new Error(`the waiting threshold must be a whole number of minutes, at least 1 (not ${minutes})`);
+    const taken = await this.store.chatSessions.takeLongWaits(minutes, new Date(now.getTime() - minutes * 60_000));
+    const sessions: ChatSessionRow[] = [];
+    for (const { alerted_before, ...session } of taken) {
+      const contact = await this.store.contacts.byId(session.contact_id);
+      if (contact) this.events.emit('waiting', { session, contact, minutes, alertedBefore: alerted_before });
+      sessions.push(session);
+    }
+    return sessions;
+  }
+
+  /** Only the holder of an ACTIVE session, an admin or the system may act in it; 403 naming the holder. */
+  async mayAct(session: ChatSessionRow, operator: Actor): Promise<void> {
+    if (!operator || session.status !== 'ACTIVE' || session.operator_id === operator.id || operator.role === 'admin') return;
     const holder = await this.holder(session);
     throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder });
   }
@@ -163,11 +224,12 @@ export class ChatSessions {
    * their messages) or the system's (not counted). A failure is logged and kept as a FAILED
    * message; it never reopens the chat.
    */
-  private async sendClosing(contact: ContactRow, session: ChatSessionRow, text: string, operatorId: number | null): Promise<TextOutcome> {
+  private async sendClosing(contact: ContactRow, session: ChatSessionRow, text: string, operatorId: number | null, credential?: string): Promise<TextOutcome> {
     const outcome = await sendSessionText(this.lineSender, this.credentials, this.log, {
       what: 'closing message',
       contact,
       text,
+      credential,
       sender: operatorId === null ? 'SYSTEM' : 'OPERATOR',
       operatorId,
       sessionId: session.id,

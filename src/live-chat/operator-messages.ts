@@ -1,6 +1,6 @@
-// An operator's messages to a user (seed §4.3 send_message): checked, counted in the session,
-// stored first, pushed with a retry key; a message that finally fails stays in the history as
-// FAILED and can be sent again under the same key.
+// Messages to a user from the inbox or a flow (seed §4.3 send_message): checked, counted in the
+// session when an operator sends them, stored first, pushed with a retry key; a message that
+// finally fails stays in the history as FAILED and can be sent again under the same key.
 import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
 import type { OperatorView } from '../auth/operators';
@@ -8,7 +8,12 @@ import type { LiveChatEvents } from '../events';
 import type { Credentials } from '../credentials/credential-service';
 import { type LineSender, type OutgoingContent, type SendResult, toLineMessages } from '../line/line-sender';
 import { conflict, notFound } from '../http/errors';
-import type { ChatSessions } from './chat-sessions';
+import type { Actor, ChatSessions } from './chat-sessions';
+
+export interface SendOptions {
+  /** LINE credential id or name; the default one when absent. */
+  credential?: string;
+}
 
 export class OperatorMessages {
   constructor(
@@ -20,14 +25,25 @@ export class OperatorMessages {
   ) {}
 
   /**
-   * Sends in the contact's open session. Answering a WAITING chat claims it; an ACTIVE one is
-   * the holder's (or an admin's) to answer.
+   * An operator's message goes in the contact's open session: answering a WAITING chat claims it;
+   * an ACTIVE one is the holder's (or an admin's) to answer. Without an operator (a flow on its
+   * own) it is the system's (SYSTEM) in the open session, uncounted, or else the bot's (BOT).
    */
-  async send(lineUserId: string, operator: OperatorView, content: OutgoingContent[]): Promise<SendResult> {
+  async send(lineUserId: string, operator: Actor, content: OutgoingContent[], options: SendOptions = {}): Promise<SendResult> {
     const messages = toLineMessages(content);
     const contact = await this.sessions.contact(lineUserId);
+    const token = await this.channelAccessToken(options.credential);
+    if (!operator) {
+      const open = await this.store.chatSessions.openFor(contact.id);
+      return this.lineSender.sendToContact({
+        contact,
+        messages,
+        sender: open ? 'SYSTEM' : 'BOT',
+        sessionId: open?.id ?? null,
+        channelAccessToken: token,
+      });
+    }
     const session = await this.sessionToAnswer(contact.id, operator);
-    const token = await this.channelAccessToken();
     await this.store.chatSessions.countMessages(session.id, messages.length, true);
     return this.lineSender.sendToContact({
       contact,
@@ -72,8 +88,8 @@ export class OperatorMessages {
     return open;
   }
 
-  private async channelAccessToken(): Promise<string> {
-    const credential = await this.credentials.resolve('LINE');
-    return credential.secrets.channel_access_token ?? '';
+  private async channelAccessToken(credential?: string): Promise<string> {
+    const line = await this.credentials.resolve('LINE', credential?.trim() || undefined);
+    return line.secrets.channel_access_token ?? '';
   }
 }

@@ -26,6 +26,13 @@ export interface ChatSessionRow {
   message_count: number;
   closed_by: ClosedBy | null;
   reminded_at: Date | null;
+  /** The longest wait (minutes) announced for this session while WAITING; null: none yet. */
+  waiting_alerted_minutes: number | null;
+}
+
+/** A session taken by takeLongWaits, with the longest wait announced before this one. */
+export interface LongWaitRow extends ChatSessionRow {
+  alerted_before: number | null;
 }
 
 export class ChatSessionsTable {
@@ -59,9 +66,12 @@ export class ChatSessionsTable {
     );
   }
 
-  /** Hands an ACTIVE session to another operator (an admin taking over). */
+  /** Hands an ACTIVE session to another operator; undefined when it is not ACTIVE or theirs already. */
   reassign(id: number, operatorId: number): Promise<ChatSessionRow | undefined> {
-    return this.q.row<ChatSessionRow>(`UPDATE chat_sessions SET operator_id = $2 WHERE id = $1 AND status = 'ACTIVE' RETURNING *`, [id, operatorId]);
+    return this.q.row<ChatSessionRow>(
+      `UPDATE chat_sessions SET operator_id = $2 WHERE id = $1 AND status = 'ACTIVE' AND operator_id IS DISTINCT FROM $2 RETURNING *`,
+      [id, operatorId],
+    );
   }
 
   /** Closes an open session; undefined when it was closed already. */
@@ -104,6 +114,25 @@ export class ChatSessionsTable {
        WHERE status = 'WAITING' AND reminded_at IS NULL AND started_at < $1
        RETURNING *`,
       [cutoff],
+    );
+  }
+
+  /**
+   * Takes the WAITING sessions started before `cutoff` (now - `minutes`) whose wait of `minutes`
+   * was not announced yet, marking them in the same statement, so each (session, threshold) is
+   * announced once whoever else is looking. The locked read re-checks a row another instance
+   * marked meanwhile. `alerted_before` tells a listener with a shorter threshold that it was
+   * passed too.
+   */
+  takeLongWaits(minutes: number, cutoff: Date): Promise<LongWaitRow[]> {
+    return this.q.rows<LongWaitRow>(
+      `UPDATE chat_sessions s SET waiting_alerted_minutes = $1
+       FROM (SELECT id, waiting_alerted_minutes FROM chat_sessions
+             WHERE status = 'WAITING' AND started_at < $2 AND (waiting_alerted_minutes IS NULL OR waiting_alerted_minutes < $1)
+             ORDER BY id FOR UPDATE) AS before
+       WHERE s.id = before.id
+       RETURNING s.*, before.waiting_alerted_minutes AS alerted_before`,
+      [minutes, cutoff],
     );
   }
 

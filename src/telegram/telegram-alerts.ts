@@ -194,8 +194,15 @@ export class TelegramAlerts {
   }
 }
 
-function notSent(reason: string): Error {
-  return new Error(`Telegram alert not sent: ${reason}`);
+/** An alert or reminder that did not reach Telegram; `reason` says why (for callers with their own words). */
+export class TelegramAlertNotSent extends Error {
+  constructor(readonly reason: string) {
+    super(`Telegram alert not sent: ${reason}`);
+  }
+}
+
+function notSent(reason: string): TelegramAlertNotSent {
+  return new TelegramAlertNotSent(reason);
 }
 
 /** Why a request failed, never with the bot token in it. */

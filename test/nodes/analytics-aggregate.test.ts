@@ -2,6 +2,7 @@ import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { helper } from '../support/node-red';
+import { nodeCatalogs } from '../support/node-catalogs';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import analyticsAggregateNode from '../../nodes/analytics-aggregate/analytics-aggregate';
@@ -39,7 +40,7 @@ describe('analytics-aggregate node', function () {
   /** Deploys `nodes` with a store, a Catch node and a Status node watching `watched`; answers the core. */
   async function deploy(nodes: Record<string, unknown>[], watched = 'aggregate'): Promise<LiveChat> {
     await helper.load(
-      [sessionStoreNode, analyticsAggregateNode, catchNode, statusNode, injectNode],
+      [nodeCatalogs, sessionStoreNode, analyticsAggregateNode, catchNode, statusNode, injectNode],
       [
         { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
         { id: 'f1', type: 'tab' },
@@ -127,7 +128,7 @@ describe('analytics-aggregate node', function () {
     await deploy([{ ...aggregateNode, store: '' }]);
     const { out, caught } = await outcome(() => helper.getNode('aggregate').receive({ payload: {} }));
     assert.strictEqual(out, undefined);
-    assert.match(caught!.error!.message, /noStore/);
+    assert.match(caught!.error!.message, /^Error: Choose a session-store for this analytics aggregate node$/);
   });
 
   it('runs in the shipped flow from its daily inject (00:15, not at start)', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import path from 'node:path';
 import { helper } from '../support/node-red';
+import { nodeCatalogs } from '../support/node-catalogs';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import credentialNode from '../../nodes/credential/credential';
@@ -29,7 +30,7 @@ describe('credential node', function () {
   ];
 
   async function deploy(node: Record<string, unknown> = {}) {
-    await helper.load([sessionStoreNode, credentialNode, catchNode], flow(node));
+    await helper.load([nodeCatalogs, sessionStoreNode, credentialNode, catchNode], flow(node));
     const liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
     await liveChat.credentials.create({
       name: 'Flows',
@@ -101,7 +102,7 @@ describe('credential node', function () {
 
   it('refuses to run without a store', async () => {
     await helper.load(
-      [sessionStoreNode, credentialNode, catchNode],
+      [nodeCatalogs, sessionStoreNode, credentialNode, catchNode],
       [
         { id: 'f1', type: 'tab' },
         { id: 'cred', z: 'f1', type: 'credential', store: '', provider: 'N8N', wires: [['out']] },
@@ -112,6 +113,6 @@ describe('credential node', function () {
     );
     const { out, caught } = await pass({});
     assert.strictEqual(out, undefined);
-    assert.match(caught!.error!.message, /noStore/);
+    assert.match(caught!.error!.message, /^Error: Choose a session-store for this credential node$/);
   });
 });

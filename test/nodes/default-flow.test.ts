@@ -2,6 +2,7 @@ import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
+import { nodeCatalogs } from '../support/node-catalogs';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
@@ -55,6 +56,7 @@ describe('the shipped default flow', function () {
     const flow = shipped.map((n: any) => (n.type === 'session-store' ? { ...n, dataDir } : n)).concat({ id: 'probe', type: 'http-probe', z: 'llc-tab' });
     await helper.load(
       [
+        nodeCatalogs,
         httpProbe,
         sessionStoreNode,
         lineWebhookNode,

@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import path from 'node:path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
+import { nodeCatalogs } from '../support/node-catalogs';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import { groupSource, messageEvent, postbackEvent, sign, userId, webhookBody } from '../support/line-webhooks';
@@ -25,7 +26,7 @@ describe('handoff node', function () {
     const dataDir = tempDir();
     await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
     await helper.load(
-      [httpProbe, sessionStoreNode, lineWebhookNode, handoffNode],
+      [nodeCatalogs, httpProbe, sessionStoreNode, lineWebhookNode, handoffNode],
       [
         { id: 'store', type: 'session-store', name: 'live chat', dataDir },
         { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['handover']] },

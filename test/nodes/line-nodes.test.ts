@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import path from 'node:path';
 import { helper, httpProbe, serveHttpNode, useLineNodeRuntime } from '../support/node-red';
+import { nodeCatalogs } from '../support/node-catalogs';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import { BOT_USER_ID, MESSAGE_SAMPLES, followEvent, groupSource, messageEvent, redelivered, sign, userId, webhookBody } from '../support/line-webhooks';
@@ -33,7 +34,7 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   ];
 
   async function deploy() {
-    await helper.load([httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, lineReplyNode], flow());
+    await helper.load([nodeCatalogs, httpProbe, sessionStoreNode, lineWebhookNode, chatModeRouterNode, lineReplyNode], flow());
     liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
     for (const id of ['out', 'bot', 'human', 'replied']) {
       received[id] = [];

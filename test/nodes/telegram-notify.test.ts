@@ -1,6 +1,7 @@
 import assert from 'node:assert';
 import path from 'node:path';
 import { helper } from '../support/node-red';
+import { nodeCatalogs } from '../support/node-catalogs';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { setEnvironment } from '../support/environment';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
@@ -53,7 +54,7 @@ describe('telegram-notify node', function () {
 
   async function deploy(node: Record<string, unknown> = {}) {
     await helper.load(
-      [sessionStoreNode, handoffNode, telegramNotifyNode, catchNode],
+      [nodeCatalogs, sessionStoreNode, handoffNode, telegramNotifyNode, catchNode],
       [
         { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
         { id: 'f1', type: 'tab' },

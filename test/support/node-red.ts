@@ -97,3 +97,16 @@ export function useLineNodeRuntime(): () => FakeLine {
     return fake;
   };
 }
+
+/**
+ * Every status a deployed node has shown, oldest first, including those set while the flow
+ * started (the helper spies on Node.prototype.status for all nodes).
+ */
+export function statusesOf(id: string): { fill?: string; shape?: string; text?: string }[] {
+  const node = helper.getNode(id);
+  const spy = node.status as unknown as { getCalls(): { thisValue: unknown; args: unknown[] }[] };
+  return spy
+    .getCalls()
+    .filter((call) => call.thisValue === node)
+    .map((call) => call.args[0] as { fill?: string; shape?: string; text?: string });
+}
