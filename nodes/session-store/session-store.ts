@@ -16,7 +16,7 @@ import { pagesShadowedByEditor } from './admin-collision';
 import { attachRealtime, httpNodeRoot, mountHttp, servedBases } from './http-mount';
 import { listeningAddress, type SessionStoreConfig, type SessionStoreCredentials, storeSettings } from './store-values';
 
-const CONFIG_VERSION = 2;
+const SESSION_STORE_CONFIG_VERSION = 2;
 /** v1 (name, dataDir, serveHttp; databaseUrl and encryptionKey) gains v2's values, all unset: today's paths and behaviour. */
 const CONFIG_MIGRATIONS: ConfigMigrations = {
   1: (config) => ({ basePath: '/', publicUrl: '', sweepInterval: '', telegramChatId: '', ...config }),
@@ -38,7 +38,7 @@ export = function register(RED: NodeAPI) {
     let env: Environment;
     let settings: StoreSettings;
     try {
-      config = upgradeConfig<SessionStoreConfig>(saved, CONFIG_VERSION, CONFIG_MIGRATIONS);
+      config = upgradeConfig<SessionStoreConfig>(saved, SESSION_STORE_CONFIG_VERSION, CONFIG_MIGRATIONS);
       env = readEnvironment();
       settings = storeSettings(RED, node, config, env);
     } catch (err) {

@@ -10,36 +10,67 @@ interface EditorDefinition {
   credentials: Record<string, { type: string }>;
   label(this: Record<string, unknown>): string;
   oneditprepare(this: Record<string, unknown>): void;
+  oneditsave(this: Record<string, unknown>): void;
 }
 
-/** The editor's jQuery, as the dialog being opened sees it. */
-let jquery: (selector: string) => { val(value?: unknown): unknown } = () => {
-  throw new Error('no dialog open');
-};
+interface DialogField {
+  length: number;
+  val(value?: unknown): unknown;
+  is(selector: string): boolean;
+  prop(name: string, value: unknown): void;
+  trigger(event: string): DialogField;
+}
 
+/** The dialog's inputs by id, as the editor's jQuery reaches them (none while no dialog is open). */
+let fields: Record<string, string> | undefined;
+
+function field(selector: string): DialogField {
+  const id = selector.replace('#node-config-input-', '');
+  const present = fields !== undefined && id in fields;
+  const self: DialogField = {
+    length: present ? 1 : 0,
+    val(value?: unknown) {
+      if (!fields) throw new Error('no dialog open');
+      if (value === undefined) return fields[id];
+      fields[id] = String(value);
+      return self;
+    },
+    is: () => false,
+    prop: () => undefined,
+    trigger: () => self,
+  };
+  return self;
+}
+
+/** jQuery's deep extend, as the shared editor code copies values with it. */
+function extend(_deep: boolean, ...objects: object[]): object {
+  return Object.assign({}, ...objects.map((o) => structuredClone(o)));
+}
+
+/** The session-store's registerType definition, run with the editor's shared script (resources/). */
 function loadDefinition(): EditorDefinition {
-  const html = fs.readFileSync(path.join(__dirname, '..', '..', 'nodes', 'session-store', 'session-store.html'), 'utf8');
+  const root = path.join(__dirname, '..', '..', '..');
+  const html = fs.readFileSync(path.join(root, 'nodes', 'session-store', 'session-store.html'), 'utf8');
+  const shared = fs.readFileSync(path.join(root, 'resources', 'live-chat-editor.js'), 'utf8');
   const script = /<script type="text\/javascript">([\s\S]*?)<\/script>/.exec(html)![1];
   let definition: EditorDefinition | undefined;
   const registerType = (type: string, def: EditorDefinition) => {
     if (type === 'session-store') definition = def;
   };
-  const RED = { nodes: { registerType } };
-  vm.runInNewContext(script, { RED, $: (selector: string) => jquery(selector) });
+  const $ = Object.assign((selector: string) => field(selector), {
+    extend: (...args: unknown[]) => (args[0] === true ? extend(true, ...(args.slice(1) as object[])) : Object.assign({}, ...(args as object[]))),
+  });
+  const window: Record<string, unknown> = {};
+  const context = vm.createContext({ RED: { nodes: { registerType }, _: (key: string) => key, notify: () => undefined }, $, window });
+  vm.runInContext(shared, context);
+  context.LineLiveChat = window.LineLiveChat;
+  vm.runInContext(script, context);
   return definition!;
 }
 
-/** Opens a dialog whose inputs hold `values` (jQuery reaches them by id). */
+/** Opens a dialog whose inputs hold `values`. */
 function dialog(values: Record<string, string>) {
-  jquery = (selector: string) => {
-    const id = selector.replace('#node-config-input-', '');
-    return {
-      val(value?: unknown) {
-        if (value === undefined) return values[id];
-        values[id] = String(value);
-      },
-    };
-  };
+  fields = values;
   return values;
 }
 
@@ -68,14 +99,21 @@ describe('session-store in the editor', () => {
     ]);
   });
 
-  it('lifts a store saved before config versions to v2 when its dialog opens, keeping what it had', () => {
-    const values = dialog({ name: 'shop', dataDir: '/data', basePath: '', configVersion: '' });
-    definition.oneditprepare.call({ name: 'shop', dataDir: '/data' });
-    assert.deepStrictEqual(values, { name: 'shop', dataDir: '/data', basePath: '/', publicUrl: '', sweepInterval: '', telegramChatId: '', configVersion: '2' });
+  it('lifts a store saved before config versions to v2 when its dialog opens, keeping what it had, and stamps v2 on Done', () => {
+    const defaults = { _def: definition };
+    const old: Record<string, unknown> = { ...defaults, type: 'session-store', name: 'shop', dataDir: '/data' };
+    const values = dialog({ name: 'shop', dataDir: '/data', basePath: '', publicUrl: '', sweepInterval: '', telegramChatId: '', serveHttp: '' });
+    definition.oneditprepare.call(old);
+    assert.deepStrictEqual(values, { name: 'shop', dataDir: '/data', basePath: '/', publicUrl: '', sweepInterval: '', telegramChatId: '', serveHttp: '' });
+    definition.oneditsave.call(old);
+    assert.strictEqual(old.configVersion, 2);
 
-    const current = dialog({ basePath: '/live-chat', configVersion: '2' });
-    definition.oneditprepare.call({ configVersion: 2, basePath: '/live-chat' });
-    assert.deepStrictEqual(current, { basePath: '/live-chat', configVersion: '2' });
+    const current: Record<string, unknown> = { ...defaults, type: 'session-store', configVersion: 2, basePath: '/live-chat' };
+    const held = dialog({ basePath: '/live-chat' });
+    definition.oneditprepare.call(current);
+    definition.oneditsave.call(current);
+    assert.deepStrictEqual(held, { basePath: '/live-chat' });
+    assert.strictEqual(current.configVersion, 2);
   });
 
   it('checks what is typed, letting environment variable references through', () => {
