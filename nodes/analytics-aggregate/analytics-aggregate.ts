@@ -1,9 +1,7 @@
 // analytics-aggregate: rolls one day into chat_analytics when a msg arrives (an inject node
 // fires it daily). The day is msg.payload.date, else yesterday; the work is the core's.
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
-import { readNodeConfig } from '../shared/config-version';
-import { findSessionStore } from '../shared/session-store';
-import { runningLiveChat } from '../shared/running-store';
+import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
 
 /** Version 1: name, store. */
@@ -16,13 +14,10 @@ interface AnalyticsAggregateConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function AnalyticsAggregate(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);
-    const config = readNodeConfig<AnalyticsAggregateConfig>(RED, this, saved, ANALYTICS_AGGREGATE_CONFIG_VERSION);
-    const store = config && findSessionStore(RED, config.store);
-    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('analytics-aggregate.status.noStore') });
+    const start = startStoreNode<AnalyticsAggregateConfig>(RED, this, saved, ANALYTICS_AGGREGATE_CONFIG_VERSION);
 
     onInput(this, async (msg, send) => {
-      if (!config) throw new Error(RED._('analytics-aggregate.errors.notConfigured'));
-      if (!store) throw new Error(RED._('analytics-aggregate.errors.noStore'));
+      const { store } = readyStoreNode(RED, this, start);
       const payload = msg.payload;
       // Only an object's date counts: the inject node's default payload is a timestamp.
       const date = payload !== null && typeof payload === 'object' ? (payload as { date?: unknown }).date : undefined;

@@ -2,9 +2,7 @@
 // store so that a switch made meanwhile (an operator took over) counts. A msg without a contact
 // (group and room events) goes to BOT: there is no human inbox for those.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
-import { readNodeConfig } from '../shared/config-version';
-import { findSessionStore } from '../shared/session-store';
-import { runningLiveChat } from '../shared/running-store';
+import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 
@@ -18,13 +16,10 @@ interface ChatModeRouterConfig extends NodeDefinition {
 export = function register(RED: NodeAPI) {
   function ChatModeRouter(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);
-    const config = readNodeConfig<ChatModeRouterConfig>(RED, this, saved, CHAT_MODE_ROUTER_CONFIG_VERSION);
-    const store = config && findSessionStore(RED, config.store);
-    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('chat-mode-router.status.noStore') });
+    const start = startStoreNode<ChatModeRouterConfig>(RED, this, saved, CHAT_MODE_ROUTER_CONFIG_VERSION);
 
     onInput(this, async (msg, send) => {
-      if (!config) throw new Error(RED._('chat-mode-router.errors.notConfigured'));
-      if (!store) throw new Error(RED._('chat-mode-router.errors.noStore'));
+      const { store } = readyStoreNode(RED, this, start);
       const known = msg.contact as ContactRow | null | undefined;
       if (!known?.line_user_id) {
         send([msg, null]);

@@ -2,10 +2,8 @@
 // chat goes to HUMAN with a WAITING session and a greeting; anything else goes on to the bot.
 // The rules live in the core (Handoff); this node reads its config and routes msgs.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
-import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
-import { findSessionStore } from '../shared/session-store';
-import { runningLiveChat } from '../shared/running-store';
+import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
@@ -31,9 +29,8 @@ export = function register(RED: NodeAPI) {
 
   function HandoffNode(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);
-    const config = readNodeConfig<HandoffConfig>(RED, this, saved, HANDOFF_CONFIG_VERSION);
-    const store = config && findSessionStore(RED, config.store);
-    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('handoff.status.noStore') });
+    const start = startStoreNode<HandoffConfig>(RED, this, saved, HANDOFF_CONFIG_VERSION);
+    const { config } = start;
     const keywords = (config?.keywords ?? '')
       .split('\n')
       .map((k) => k.trim())
@@ -41,8 +38,7 @@ export = function register(RED: NodeAPI) {
     const matchMode = config?.matchMode || undefined;
 
     onInput(this, async (msg, send) => {
-      if (!config) throw new Error(RED._('handoff.errors.notConfigured'));
-      if (!store) throw new Error(RED._('handoff.errors.noStore'));
+      const { config, store } = readyStoreNode(RED, this, start);
       const known = msg.contact as ContactRow | null | undefined;
       // Group and room chats have no inbox: they stay with the bot.
       if (!known?.id) {

@@ -1,10 +1,8 @@
 // line-reply: the bot's answer to the msg's contact, by reply token while it is fresh, else by
 // push; stored in the history as BOT messages. The sending rules live in the core (LineSender).
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
-import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
-import { findSessionStore } from '../shared/session-store';
-import { runningLiveChat } from '../shared/running-store';
+import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
@@ -23,13 +21,10 @@ export = function register(RED: NodeAPI) {
 
   function LineReply(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);
-    const config = readNodeConfig<LineReplyConfig>(RED, this, saved, LINE_REPLY_CONFIG_VERSION);
-    const store = config && findSessionStore(RED, config.store);
-    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('line-reply.status.noStore') });
+    const start = startStoreNode<LineReplyConfig>(RED, this, saved, LINE_REPLY_CONFIG_VERSION);
 
     onInput(this, async (msg, send) => {
-      if (!config) throw new Error(RED._('line-reply.errors.notConfigured'));
-      if (!store) throw new Error(RED._('line-reply.errors.noStore'));
+      const { config, store } = readyStoreNode(RED, this, start);
       const contact = msg.contact as ContactRow | null | undefined;
       if (!contact?.id) throw new Error(RED._('line-reply.errors.noContact'));
       const line = (msg.line ?? {}) as Partial<LineEventContext>;

@@ -4,12 +4,10 @@
 import { type FlowAction, isFlowAction, OPERATOR_ACTIONS, runFlowAction } from '../../src/live-chat/flow-actions';
 import type { OutgoingContent } from '../../src/line/line-sender';
 import type { ChatMode } from '../../src/store/contacts';
-import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { onInput } from '../shared/input';
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
-import { findSessionStore } from '../shared/session-store';
-import { runningLiveChat } from '../shared/running-store';
+import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 
 /** Version 1: store, action, mode, operator, credential. */
 const LIVE_CHAT_ACTION_CONFIG_VERSION = 1;
@@ -31,13 +29,10 @@ export = function register(RED: NodeAPI) {
 
   function LiveChatAction(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);
-    const config = readNodeConfig<LiveChatActionConfig>(RED, this, saved, LIVE_CHAT_ACTION_CONFIG_VERSION);
-    const store = config && findSessionStore(RED, config.store);
-    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('live-chat-action.status.noStore') });
+    const start = startStoreNode<LiveChatActionConfig>(RED, this, saved, LIVE_CHAT_ACTION_CONFIG_VERSION);
 
     onInput(this, async (msg, send) => {
-      if (!config) throw new Error(RED._('live-chat-action.errors.notConfigured'));
-      if (!store) throw new Error(RED._('live-chat-action.errors.noStore'));
+      const { config, store } = readyStoreNode(RED, this, start);
       const action = config.action || msg.action;
       if (!isFlowAction(action)) throw new Error(RED._('live-chat-action.errors.badAction', { action: String(action ?? '') }));
       const contact = msg.contact as { line_user_id?: unknown } | null | undefined;

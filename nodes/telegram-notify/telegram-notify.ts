@@ -3,10 +3,8 @@
 // handoff, which has stored and answered the handoff before this node sees the msg, so a slow
 // or failing Telegram delays or undoes nothing. The sending rules live in the core.
 import type { NodeAPI, NodeDefinition, Node, NodeMessage } from '../shared/node-red';
-import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
-import { findSessionStore } from '../shared/session-store';
-import { runningLiveChat } from '../shared/running-store';
+import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
 import { type AlertRequest, type ReminderRound, TelegramAlertNotSent } from '../../src/telegram/telegram-alerts';
 
@@ -28,14 +26,12 @@ export = function register(RED: NodeAPI) {
 
   function TelegramNotify(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);
-    const config = readNodeConfig<TelegramNotifyConfig>(RED, this, saved, TELEGRAM_NOTIFY_CONFIG_VERSION);
-    const store = config && findSessionStore(RED, config.store);
+    const start = startStoreNode<TelegramNotifyConfig>(RED, this, saved, TELEGRAM_NOTIFY_CONFIG_VERSION);
+    const { config, store } = start;
     const credential = config?.credential?.trim() || undefined;
-    if (config && !store) this.status({ fill: 'red', shape: 'ring', text: RED._('telegram-notify.status.noStore') });
 
     onInput(this, async (msg, send) => {
-      if (!config) throw new Error(RED._('telegram-notify.errors.notConfigured'));
-      if (!store) throw new Error(RED._('telegram-notify.errors.noStore'));
+      const { store } = readyStoreNode(RED, this, start);
       const contact = msg.contact as AlertRequest['contact'] | null | undefined;
       if (!contact || typeof contact.line_user_id !== 'string') throw new Error(RED._('telegram-notify.errors.noContact'));
       const liveChat = await runningLiveChat(RED, this, store);

@@ -61,9 +61,11 @@ describe('node catalogs and help', () => {
         for (const [, key] of runtime.matchAll(keyPattern)) used.add(key);
         for (const [, key] of editor.matchAll(/data-i18n="(?:\[\w+\])?([^"]+)"/g)) used.add(key);
         for (const [, key] of editor.matchAll(keyPattern)) used.add(key);
-        // nodes/shared: readNodeConfig and runningLiveChat speak through `${node.type}.…`
+        // nodes/shared: readNodeConfig, startStoreNode, readyStoreNode and runningLiveChat speak through `${node.type}.…`
         if (runtime.includes('readNodeConfig(')) used.add(`${type}.status.newerConfig`).add(`${type}.errors.newerConfig`);
         if (runtime.includes('runningLiveChat(')) used.add(`${type}.errors.storeFailed`);
+        if (runtime.includes('startStoreNode(')) used.add(`${type}.status.noStore`).add(`${type}.status.newerConfig`).add(`${type}.errors.newerConfig`);
+        if (runtime.includes('readyStoreNode(')) used.add(`${type}.errors.notConfigured`).add(`${type}.errors.noStore`);
         assert.ok(used.size > 3, 'found the keys in use');
         const missing = [...used].filter((key) => !en.has(key));
         assert.deepStrictEqual(missing, []);
