@@ -80,7 +80,20 @@ export function describeEachDatabase(title: string, body: (db: () => Database, k
   }
 }
 
+/** How long the end of the run waits for one database left open; past that it says which and goes on. */
+const CLOSE_WAIT_MS = 15000;
+
 export async function closeAllDatabases(): Promise<void> {
-  await Promise.all(open.splice(0).map((db) => db.close().catch(() => undefined)));
+  await Promise.all(
+    open.splice(0).map(async (db) => {
+      let timer: NodeJS.Timeout | undefined;
+      const slow = new Promise<'slow'>((resolve) => {
+        timer = setTimeout(() => resolve('slow'), CLOSE_WAIT_MS);
+      });
+      const outcome = await Promise.race([db.close().catch(() => undefined), slow]);
+      clearTimeout(timer);
+      if (outcome === 'slow') console.warn(`a ${db.kind} test database left open did not close within ${CLOSE_WAIT_MS / 1000} s`);
+    }),
+  );
   fs.rmSync(runDir, { recursive: true, force: true });
 }

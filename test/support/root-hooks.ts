@@ -3,7 +3,7 @@ import { closeAllDatabases } from './databases';
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context) {
-    this.timeout(30000);
+    this.timeout(60000);
     await closeAllDatabases();
   },
 };
