@@ -1,7 +1,10 @@
 // The inbox list at 100,000 contacts: each contact carries its conversation's latest session,
-// last message and latest activity, so that every tab is one walk down an index in the order it
-// shows, and a cursor page costs what the first does. Triggers on messages and chat_sessions keep
-// these columns true in this one place, whichever write path inserts or moves a session.
+// last message and latest activity, so that a tab is one walk down an index in the order it shows
+// and a cursor page costs what the first does. Triggers on inserts into messages and
+// chat_sessions keep these columns true in this one place, whichever write path inserts. A
+// session's status is not copied: claiming or closing would then lock the contact after the
+// session, the reverse of the webhook's order (contact, then session), and could deadlock with
+// it; the open sessions are few and their own index serves the WAITING and ACTIVE tabs.
 // Search (ILIKE '%q%' on name and LINE id) uses trigram indexes where pg_trgm is available
 // (PostgreSQL's contrib, and PGlite with the extension loaded); without it search still works,
 // walking the list in order.
@@ -13,8 +16,8 @@ UPDATE contacts c SET conv_last_message_id = lm.id, conv_last_message_at = lm.cr
 FROM (SELECT DISTINCT ON (contact_id) contact_id, id, created_at FROM messages WHERE sender <> 'SYSTEM'
       ORDER BY contact_id, created_at DESC, id DESC) lm
 WHERE lm.contact_id = c.id;
-UPDATE contacts c SET conv_session_id = s.id, conv_session_status = s.status, conv_session_started_at = s.started_at
-FROM (SELECT DISTINCT ON (contact_id) contact_id, id, status, started_at FROM chat_sessions ORDER BY contact_id, id DESC) s
+UPDATE contacts c SET conv_session_id = s.id, conv_session_started_at = s.started_at
+FROM (SELECT DISTINCT ON (contact_id) contact_id, id, started_at FROM chat_sessions ORDER BY contact_id, id DESC) s
 WHERE s.contact_id = c.id;
 `;
 
@@ -23,7 +26,6 @@ ALTER TABLE contacts
   ADD COLUMN conv_last_message_id    INTEGER,
   ADD COLUMN conv_last_message_at    TIMESTAMPTZ,
   ADD COLUMN conv_session_id         INTEGER,
-  ADD COLUMN conv_session_status     VARCHAR(16),
   ADD COLUMN conv_session_started_at TIMESTAMPTZ,
   -- The list's sort key: NULL for a contact that never talked (not in the list).
   ADD COLUMN conv_activity_at        TIMESTAMPTZ GENERATED ALWAYS AS (GREATEST(conv_last_message_at, conv_session_started_at)) STORED;
@@ -40,24 +42,23 @@ END $$;
 CREATE TRIGGER messages_track_conversation AFTER INSERT ON messages
   FOR EACH ROW WHEN (NEW.sender <> 'SYSTEM') EXECUTE FUNCTION contacts_track_last_message();
 
--- The latest session is the one with the highest id; its status moves with it.
+-- The latest session is the one with the highest id (an open session is always the latest:
+-- a contact has at most one, and a new one opens only when none is).
 CREATE FUNCTION contacts_track_latest_session() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE contacts SET conv_session_id = NEW.id, conv_session_status = NEW.status, conv_session_started_at = NEW.started_at
-  WHERE id = NEW.contact_id AND (conv_session_id IS NULL OR NEW.id >= conv_session_id)
-    AND (conv_session_id IS DISTINCT FROM NEW.id OR conv_session_status IS DISTINCT FROM NEW.status
-         OR conv_session_started_at IS DISTINCT FROM NEW.started_at);
+  UPDATE contacts SET conv_session_id = NEW.id, conv_session_started_at = NEW.started_at
+  WHERE id = NEW.contact_id AND (conv_session_id IS NULL OR NEW.id > conv_session_id);
   RETURN NULL;
 END $$;
-CREATE TRIGGER chat_sessions_track_conversation AFTER INSERT OR UPDATE OF status, started_at ON chat_sessions
+CREATE TRIGGER chat_sessions_track_conversation AFTER INSERT ON chat_sessions
   FOR EACH ROW EXECUTE FUNCTION contacts_track_latest_session();
 
 ${BACKFILL_CONVERSATION_COLUMNS}
 
--- Each tab walks one index backwards from the newest activity (ALL, BOT, and the session status tabs).
+-- ALL, BOT and CLOSED walk one of these backwards from the newest activity.
 CREATE INDEX contacts_conversations_idx ON contacts (conv_activity_at, id) WHERE conv_activity_at IS NOT NULL;
 CREATE INDEX contacts_conversations_mode_idx ON contacts (chat_mode, conv_activity_at, id) WHERE conv_activity_at IS NOT NULL;
-CREATE INDEX contacts_conversations_status_idx ON contacts (conv_session_status, conv_activity_at, id) WHERE conv_activity_at IS NOT NULL;
+CREATE INDEX contacts_conversations_sessions_idx ON contacts (conv_activity_at, id) WHERE conv_session_id IS NOT NULL;
 
 DO $$
 BEGIN
@@ -77,7 +78,7 @@ DROP TRIGGER messages_track_conversation ON messages;
 DROP FUNCTION contacts_track_latest_session();
 DROP FUNCTION contacts_track_last_message();
 ALTER TABLE contacts DROP COLUMN conv_activity_at, DROP COLUMN conv_last_message_id, DROP COLUMN conv_last_message_at,
-  DROP COLUMN conv_session_id, DROP COLUMN conv_session_status, DROP COLUMN conv_session_started_at;
+  DROP COLUMN conv_session_id, DROP COLUMN conv_session_started_at;
 `;
 
 export async function up({ context }: { context: QueryInterface }): Promise<void> {

@@ -65,13 +65,15 @@ const conversationRows = (contacts: string) => `
   LEFT JOIN messages lm ON lm.id = c.conv_last_message_id
   LEFT JOIN operators o ON o.id = s.operator_id`;
 
-// Each filter matches one of migration 0005's indexes (all on contacts that have talked).
+// Conditions on contacts, each served by an index: ALL, BOT and CLOSED walk migration 0005's
+// indexes on contacts (CLOSED: a latest session, and no open one); WAITING and ACTIVE start from
+// the few open sessions (chat_sessions_status_idx) and sort those.
 const FILTERS: Record<ConversationFilter, string> = {
   ALL: 'TRUE',
-  WAITING: `conv_session_status = 'WAITING'`,
-  ACTIVE: `conv_session_status = 'ACTIVE'`,
+  WAITING: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'WAITING')`,
+  ACTIVE: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'ACTIVE')`,
   BOT: `chat_mode = 'BOT'`,
-  CLOSED: `conv_session_status = 'CLOSED'`,
+  CLOSED: `conv_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_sessions o WHERE o.contact_id = contacts.id AND o.status <> 'CLOSED')`,
 };
 
 export class ConversationsView {
