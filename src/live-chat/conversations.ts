@@ -83,9 +83,7 @@ export class Conversations {
   }
 
   private async markRead(contact: ContactRow, operator: OperatorView): Promise<void> {
-    const newestId = await this.store.messages.newestIncomingId(contact.id);
-    if (newestId === null) return;
-    await this.store.conversationReads.markRead(operator.id, contact.id, newestId);
+    if (!(await this.store.conversationReads.markNewestRead(operator.id, contact.id))) return;
     this.events.emit('read', { operatorId: operator.id, contact });
     // The user sees "Read" in LINE; the inbox does not wait for it.
     const work = this.markReadInLine(contact.id, contact.line_user_id).finally(() => this.inFlight.delete(work));
