@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedPostgres {
@@ -25,7 +26,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   // lives in a short private folder (mode 0700: no other local user may connect).
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-pg-'));
   try {
-    db = await PGlite.create(dataDir);
+    // pg_trgm: the inbox's search by part of a name (migration 0005).
+    db = await PGlite.create(dataDir, { extensions: { pg_trgm } });
     server = new PGLiteSocketServer({ db, path: path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
     await server.start();
   } catch (err) {

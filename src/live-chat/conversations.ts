@@ -7,6 +7,7 @@ import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
 import type { ConversationFilter } from '../store/conversations';
+import type { ContactRow } from '../store/contacts';
 import { type LineClients, lineErrorText } from '../line/line-clients';
 import { badRequest, notFound } from '../http/errors';
 import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJson } from './conversation-json';
@@ -54,11 +55,13 @@ export class Conversations {
   async detail(lineUserId: string, operator: OperatorView, page: { limit: number; before?: number }) {
     const contact = await this.store.contacts.byLineUserId(lineUserId);
     if (!contact) throw notFound('Conversation');
-    const rows = await this.store.messages.pageForContact(contact.id, page.limit + 1, page.before);
+    const [rows, session] = await Promise.all([
+      this.store.messages.pageForContact(contact.id, page.limit + 1, page.before),
+      this.store.chatSessions.openFor(contact.id),
+    ]);
     const messages = rows.slice(0, page.limit);
-    const session = await this.store.chatSessions.openFor(contact.id);
     const operators = await this.operatorRefs([...messages.map((m) => m.operator_id), session?.operator_id ?? null]);
-    if (page.before === undefined) await this.markRead(contact.id, operator);
+    if (page.before === undefined) await this.markRead(contact, operator);
     return {
       contact: contactJson(contact),
       session: session ? sessionJson(session, operators.get(session.operator_id!)) : null,
@@ -79,11 +82,8 @@ export class Conversations {
     while (this.inFlight.size > 0) await Promise.all(this.inFlight);
   }
 
-  private async markRead(contactId: number, operator: OperatorView): Promise<void> {
-    const newestId = await this.store.messages.newestIncomingId(contactId);
-    if (newestId === null) return;
-    await this.store.conversationReads.markRead(operator.id, contactId, newestId);
-    const contact = (await this.store.contacts.byId(contactId))!;
+  private async markRead(contact: ContactRow, operator: OperatorView): Promise<void> {
+    if (!(await this.store.conversationReads.markNewestRead(operator.id, contact.id))) return;
     this.events.emit('read', { operatorId: operator.id, contact });
     // The user sees "Read" in LINE; the inbox does not wait for it.
     const work = this.markReadInLine(contact.id, contact.line_user_id).finally(() => this.inFlight.delete(work));

@@ -45,11 +45,11 @@ export interface ConversationQuery {
   operatorId: number;
 }
 
-// One row per contact that has talked (or has a session); $1 is the reading operator. The last
-// message is the newest of the conversation itself (user, bot, operator): the system's greeting
-// and closing texts would otherwise hide what the user asked (seed appendix: a WAITING chat shows
-// the user's "ติดต่อเจ้าหน้าที่").
-const CONVERSATIONS = `
+// A conversation's row for each contact in `contacts` (a subquery that picks and orders the
+// contacts); $1 is the reading operator. The latest session, last message (the newest that is not
+// the system's greeting or closing, which would hide what the user asked: seed appendix) and
+// activity are kept on the contact by migration 0005's triggers, so a page joins by primary key.
+const conversationRows = (contacts: string) => `
   SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
     s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
     s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
@@ -59,19 +59,21 @@ const CONVERSATIONS = `
       WHERE u.contact_id = c.id AND u.direction = 'IN'
         AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = $1 AND r.contact_id = c.id), 0)
     ) AS unread_count,
-    (extract(epoch FROM GREATEST(lm.created_at, s.started_at)) * 1000000)::bigint::text AS activity_us
-  FROM contacts c
-  LEFT JOIN LATERAL (SELECT * FROM messages m WHERE m.contact_id = c.id AND m.sender <> 'SYSTEM' ORDER BY m.created_at DESC, m.id DESC LIMIT 1) lm ON true
-  LEFT JOIN LATERAL (SELECT * FROM chat_sessions x WHERE x.contact_id = c.id ORDER BY x.id DESC LIMIT 1) s ON true
-  LEFT JOIN operators o ON o.id = s.operator_id
-  WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)`;
+    (extract(epoch FROM c.conv_activity_at) * 1000000)::bigint::text AS activity_us
+  FROM (${contacts}) c
+  LEFT JOIN chat_sessions s ON s.id = c.conv_session_id
+  LEFT JOIN messages lm ON lm.id = c.conv_last_message_id
+  LEFT JOIN operators o ON o.id = s.operator_id`;
 
+// Conditions on contacts, each served by an index: ALL, BOT and CLOSED walk migration 0005's
+// indexes on contacts (CLOSED: a latest session, and no open one); WAITING and ACTIVE start from
+// the few open sessions (chat_sessions_status_idx) and sort those.
 const FILTERS: Record<ConversationFilter, string> = {
   ALL: 'TRUE',
-  WAITING: `session_status = 'WAITING'`,
-  ACTIVE: `session_status = 'ACTIVE'`,
+  WAITING: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'WAITING')`,
+  ACTIVE: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'ACTIVE')`,
   BOT: `chat_mode = 'BOT'`,
-  CLOSED: `session_status = 'CLOSED'`,
+  CLOSED: `conv_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_sessions o WHERE o.contact_id = contacts.id AND o.status <> 'CLOSED')`,
 };
 
 export class ConversationsView {
@@ -79,30 +81,37 @@ export class ConversationsView {
 
   /** One page, newest activity first, and how many match in all. */
   async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number }> {
-    const params: SqlParam[] = [query.operatorId];
-    const where = [FILTERS[query.filter]];
-    if (query.q) {
-      params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(display_name ILIKE $${params.length} OR line_user_id ILIKE $${params.length})`);
-    }
-    const matching = `WITH conversations AS (${CONVERSATIONS}) SELECT * FROM conversations WHERE ${where.join(' AND ')}`;
-    const total = (await this.q.row<{ total: number }>(`SELECT count(*)::int AS total FROM (${matching}) t`, params))!.total;
+    const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    /** The conditions for the tab and search, the search pattern being parameter `$n`. */
+    const matching = (n: number) => [
+      'conv_activity_at IS NOT NULL',
+      FILTERS[query.filter],
+      ...(pattern === undefined ? [] : [`(display_name ILIKE $${n} OR line_user_id ILIKE $${n})`]),
+    ];
+    // CLOSED unsearched, counted as two index-only counts rather than an anti-join over them all:
+    // every open session is its contact's latest.
+    const count =
+      query.filter === 'CLOSED' && pattern === undefined
+        ? `SELECT ((SELECT count(*) FROM contacts WHERE conv_session_id IS NOT NULL)
+             - (SELECT count(*) FROM chat_sessions WHERE status <> 'CLOSED'))::int AS total`
+        : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1).join(' AND ')}`;
+    const total = (await this.q.row<{ total: number }>(count, pattern === undefined ? [] : [pattern]))!.total;
+    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : [pattern])];
+    const where = matching(2);
     if (query.after) {
       params.push(query.after.activityUs, query.after.contactId);
-      where.push(`(activity_us::bigint, contact_id) < ($${params.length - 1}::bigint, $${params.length}::int)`);
+      // The cursor's microseconds back to the timestamp, exactly (they are far below 2^53).
+      where.push(`(conv_activity_at, id) < (timestamptz 'epoch' + $${params.length - 1}::bigint * interval '1 microsecond', $${params.length}::int)`);
     }
     params.push(query.limit);
-    const rows = await this.q.rows<ConversationRow>(
-      `WITH conversations AS (${CONVERSATIONS}) SELECT * FROM conversations WHERE ${where.join(' AND ')}
-       ORDER BY activity_us::bigint DESC, contact_id DESC LIMIT $${params.length}`,
-      params,
-    );
+    const page = `SELECT * FROM contacts WHERE ${where.join(' AND ')} ORDER BY conv_activity_at DESC, id DESC LIMIT $${params.length}`;
+    const rows = await this.q.rows<ConversationRow>(`${conversationRows(page)} ORDER BY c.conv_activity_at DESC, c.id DESC`, params);
     return { rows, total };
   }
 
   /** One contact's conversation row as `operatorId` sees it (also for contacts that never talked). */
   one(contactId: number, operatorId: number): Promise<ConversationRow | undefined> {
-    return this.q.row<ConversationRow>(`${CONVERSATIONS.replace('WHERE (lm.id IS NOT NULL OR s.id IS NOT NULL)', 'WHERE c.id = $2')}`, [operatorId, contactId]);
+    return this.q.row<ConversationRow>(conversationRows('SELECT * FROM contacts WHERE id = $2'), [operatorId, contactId]);
   }
 
   /** Sessions waiting and active right now. */

@@ -142,12 +142,6 @@ export class MessagesTable {
     return this.q.rows<MessageRow>(`SELECT * FROM messages WHERE retry_key = $1 ORDER BY id`, [retryKey]);
   }
 
-  /** The id of the user's newest message (what "read up to here" points at). */
-  async newestIncomingId(contactId: number): Promise<number | null> {
-    const row = await this.q.row<{ id: number | null }>(`SELECT max(id) AS id FROM messages WHERE contact_id = $1 AND direction = 'IN'`, [contactId]);
-    return row?.id ?? null;
-  }
-
   /**
    * Takes the newest mark-as-read token of the contact's messages and clears it and every older
    * one (a token marks all before it as read) in one statement, so that of several readers at

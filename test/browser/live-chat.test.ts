@@ -115,6 +115,15 @@ describe('inbox in the browser: the live chat page', function () {
     line
       .requestsTo('POST', '/v2/bot/message/push')
       .filter((r) => r.body?.to === to && (text === undefined || r.body.messages?.some((m: { text?: string }) => m.text === text)));
+  /** Resolves when the page's socket.io connection has received its 'hello' (by polling or websocket). */
+  const socketHello = (p: Page) =>
+    new Promise<void>((resolve) => {
+      const seen = (text: string) => text.includes('"hello"') && resolve();
+      p.on('response', (r) => {
+        if (r.url().includes('/socket.io/')) r.text().then(seen, () => undefined);
+      });
+      p.on('websocket', (ws) => ws.on('framereceived', (f) => seen(String(f.payload))));
+    });
   const row = (p: Page, name: string) => p.locator('llc-conversation-item').filter({ hasText: name });
   const bubble = (p: Page, text: string) => p.locator('llc-message-bubble').filter({ hasText: text });
 
@@ -250,10 +259,21 @@ describe('inbox in the browser: the live chat page', function () {
     fresh.setDefaultTimeout(10000);
     const linked = await fresh.newPage();
     linked.on('pageerror', (err) => errors.push(err.message));
+    const asked = { list: 0, chat: 0 };
+    linked.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.endsWith('/admin/live-chat/conversations')) asked.list += 1;
+      if (path.endsWith(`/admin/live-chat/conversations/${user}`)) asked.chat += 1;
+    });
+    const hello = socketHello(linked);
     await signIn(linked, product.baseUrl, ADMIN, `/admin/live-chat?user=${user}`);
     await linked.getByRole('heading', { name: NAME }).waitFor();
     await bubble(linked, XSS).first().waitFor();
     await linked.getByText('50 จาก 56 แชท').waitFor();
+    // Opening asks for the list and the chat once each, also once the socket says hello.
+    await hello;
+    await linked.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+    assert.deepStrictEqual(asked, { list: 1, chat: 1 });
     assert.strictEqual(await row(linked, NAME).count(), 0, 'not on the first page');
     await screenshot(linked, 'live-chat-7-telegram-link');
     // Scrolling the list to its end loads the next page, where it is, marked as the open one.

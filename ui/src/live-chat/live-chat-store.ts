@@ -75,6 +75,10 @@ export class LiveChatStore extends EventTarget {
   readonly names = new Map<string, string>();
 
   private listSeq = 0;
+  /** listSeq when start() ran: the page's own first list request comes after it. */
+  private listSeqAtStart = 0;
+  /** No hello from the socket yet since start(). */
+  private awaitingFirstHello = false;
   private chatSeq = 0;
   private readTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners: [string, (e: Event) => void][] = [
@@ -85,6 +89,8 @@ export class LiveChatStore extends EventTarget {
   ];
 
   start(): void {
+    this.listSeqAtStart = this.listSeq;
+    this.awaitingFirstHello = true;
     for (const [name, fn] of this.listeners) realtime.addEventListener(name, fn);
   }
 
@@ -355,6 +361,12 @@ export class LiveChatStore extends EventTarget {
   // ---- realtime ----
 
   private caughtUp(): void {
+    // The socket's first hello comes as the page opens, just after the page asked for the list
+    // (and the chat) itself: asking again would only drop that first answer. Later hellos are
+    // reconnects, after which what is shown may have missed events.
+    const first = this.awaitingFirstHello;
+    this.awaitingFirstHello = false;
+    if (first && this.listSeq > this.listSeqAtStart) return;
     void this.loadList();
     void this.reloadChat();
   }

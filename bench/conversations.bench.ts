@@ -1,0 +1,131 @@
+// The inbox list at an Official Account's size (issue 9): 100,000 contacts, 200,000 sessions and
+// 1,000,000 messages (10,000 with --quick), timed through the real HTTP API as the inbox calls it:
+// the first page of each tab, two searches, the next page by cursor, and a conversation's detail.
+// Requests are sequential (one operator refreshing); p50 and p95 over many calls. Other benches
+// may share the machine's two cores, so figures are noisy.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type Database, openDatabase } from '../src/db/database';
+import { type ApiServer, ADMIN, call, login, startApiServer } from '../test/support/api-server';
+import { isSeeded, seedInbox } from './seed';
+import type { BenchContext, BenchDatabase, BenchRow } from './types';
+
+const LIST = '/admin/live-chat/conversations';
+const GOALS: Record<BenchDatabase, { list: number; detail: number }> = {
+  postgres: { list: 50, detail: 20 },
+  embedded: { list: 150, detail: 20 },
+};
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const contacts = ctx.quick ? 10000 : 100000;
+  const calls = ctx.quick ? 40 : 200;
+  const rows: BenchRow[] = [];
+  for (const database of ctx.databases) {
+    const db =
+      database === 'postgres'
+        ? await openDatabase({ url: ctx.postgresUrl })
+        : await openDatabase({ embeddedDir: path.join(ctx.workDir, `conversations-${contacts}`) });
+    let server: ApiServer | undefined;
+    try {
+      if (!(await isSeeded(db, { contacts })) || !(await adminExists(db))) {
+        await wipe(db);
+        // The server makes the first admin on an empty database; the seed then uses it.
+        server = await startApiServer(db);
+        const started = Date.now();
+        await seedInbox(db, { contacts }, ctx.log);
+        rows.push({ figure: `seed ${contacts} contacts / ${contacts * 10} messages`, database, value: `${((Date.now() - started) / 1000).toFixed(1)} s` });
+      } else {
+        ctx.log(`${database}: reusing the seeded ${contacts} contacts`);
+        server = await startApiServer(db);
+      }
+      rows.push(...(await timeRoutes(server, database, contacts, calls, ctx)));
+    } finally {
+      await server?.close();
+      await db.close();
+    }
+  }
+  return rows;
+}
+
+async function timeRoutes(server: ApiServer, database: BenchDatabase, contacts: number, calls: number, ctx: BenchContext): Promise<BenchRow[]> {
+  const token = await login(server.baseUrl);
+  const get = async (route: string) => {
+    const res = await call(server.baseUrl, 'GET', route, { token });
+    if (res.status !== 200) throw new Error(`GET ${route}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
+  };
+  // Cursors from the first ten pages, and contacts to open, taken before timing.
+  const cursors: string[] = [];
+  let page = await get(LIST);
+  for (let i = 0; i < 10 && page.next_cursor; i++) {
+    cursors.push(page.next_cursor);
+    page = await get(`${LIST}?cursor=${page.next_cursor}`);
+  }
+  const openable = (await get(`${LIST}?limit=100`)).conversations.map((c: { line_user_id: string }) => c.line_user_id) as string[];
+  const goal = GOALS[database];
+  const figures: { figure: string; route: (i: number) => string; goalMs: number }[] = [
+    { figure: 'list, first page (ALL)', route: () => LIST, goalMs: goal.list },
+    ...['WAITING', 'ACTIVE', 'BOT', 'CLOSED'].map((status) => ({ figure: `list, ${status} tab`, route: () => `${LIST}?status=${status}`, goalMs: goal.list })),
+    { figure: 'list, search "Emma"', route: () => `${LIST}?q=Emma`, goalMs: goal.list },
+    { figure: 'list, search "สมชาย" in CLOSED', route: () => `${LIST}?status=CLOSED&q=${encodeURIComponent('สมชาย')}`, goalMs: goal.list },
+    { figure: 'list, next page by cursor (pages 2-11)', route: (i) => `${LIST}?cursor=${cursors[i % cursors.length]}`, goalMs: goal.list },
+    { figure: 'conversation detail (marks it read)', route: (i) => `${LIST}/${openable[i % openable.length]}`, goalMs: goal.detail },
+  ];
+  const rows: BenchRow[] = [];
+  for (const { figure, route, goalMs } of figures) {
+    for (let i = 0; i < 5; i++) await get(route(i));
+    const times: number[] = [];
+    for (let i = 0; i < calls; i++) {
+      const started = performance.now();
+      await get(route(i));
+      times.push(performance.now() - started);
+    }
+    const p50 = percentile(times, 0.5);
+    const p95 = percentile(times, 0.95);
+    ctx.log(`${database}: ${figure}: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
+    rows.push({
+      figure: `GET conversations at ${contacts / 1000}k contacts: ${figure}`,
+      database,
+      value: `p50 ${p50.toFixed(1)} ms / p95 ${p95.toFixed(1)} ms`,
+      goal: `p95 < ${goalMs} ms`,
+      ok: p95 < goalMs,
+    });
+  }
+  return rows;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
+
+async function adminExists(db: Database): Promise<boolean> {
+  return (await db.sql.row(`SELECT 1 FROM operators WHERE lower(username) = lower($1)`, [ADMIN.username])) !== undefined;
+}
+
+/** Empties every table of the scratch database (the schema stays). */
+async function wipe(db: Database): Promise<void> {
+  const tables = await db.sql.rows<{ tablename: string }>(
+    `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename <> 'schema_migrations'`,
+  );
+  if (tables.length) await db.sql.exec(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
+}
+
+if (require.main === module) {
+  const args = process.argv.slice(2);
+  const ctx: BenchContext = {
+    databases: args.includes('--embedded') ? ['embedded'] : args.includes('--postgres') ? ['postgres'] : ['postgres', 'embedded'],
+    postgresUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/llc_bench',
+    workDir: process.env.BENCH_WORK_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llc-bench-')),
+    quick: args.includes('--quick'),
+    log: (line) => console.error(line),
+  };
+  run(ctx).then(
+    (rows) => console.table(rows),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

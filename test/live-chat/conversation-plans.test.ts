@@ -1,0 +1,78 @@
+// The inbox's routes at size keep to indexes: on a seeded database (20,000 contacts, 40,000
+// sessions, 200,000 messages, then ANALYZE), every statement the list (each tab, a search, the
+// next page), the counts and the detail run is EXPLAINed, and none may scan contacts, messages or
+// chat_sessions sequentially. The statements are the real ones, recorded as the API runs them.
+import assert from 'node:assert';
+import { Sql, type SqlParam } from '../../src/db/sql';
+import { seedInbox } from '../../bench/seed';
+import { describeEachDatabase } from '../support/databases';
+import { type ApiServer, call, login, startApiServer } from '../support/api-server';
+
+const CONTACTS = 20000;
+const WATCHED = new Set(['contacts', 'messages', 'chat_sessions']);
+
+/** The real Sql, writing down each statement it runs outside transactions. */
+class RecordingSql extends Sql {
+  readonly statements: { text: string; params?: SqlParam[] }[] = [];
+  override rows<T>(text: string, params?: SqlParam[]): Promise<T[]> {
+    this.statements.push({ text, params });
+    return super.rows<T>(text, params);
+  }
+  override exec(text: string, params?: SqlParam[]): Promise<number> {
+    this.statements.push({ text, params });
+    return super.exec(text, params);
+  }
+}
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+function seqScans(node: PlanNode): string[] {
+  const own = node['Node Type'] === 'Seq Scan' && WATCHED.has(node['Relation Name'] ?? '') ? [node['Relation Name']!] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
+}
+
+describeEachDatabase('conversation routes at size: query plans', (db) => {
+  let server: ApiServer | undefined;
+  afterEach(() => server?.close());
+
+  it('list (each tab, search, next page), counts and detail use no sequential scan of contacts, messages or chat_sessions', async function () {
+    this.timeout(180000);
+    const recorder = new RecordingSql(db().sequelize);
+    server = await startApiServer({ ...db(), sql: recorder });
+    const token = await login(server.baseUrl);
+    await seedInbox(db(), { contacts: CONTACTS });
+    const get = async (path: string) => {
+      const res = await call(server!.baseUrl, 'GET', path, { token });
+      assert.strictEqual(res.status, 200, `${path}: ${JSON.stringify(res.body)}`);
+      return res.body;
+    };
+    const list = '/admin/live-chat/conversations';
+    const first = await get(list);
+    assert.strictEqual(first.total, CONTACTS);
+    assert.strictEqual(first.conversations.length, 50);
+    const waiting = await get(`${list}?status=WAITING`);
+    assert.strictEqual(waiting.total, CONTACTS / 200);
+    assert.strictEqual(waiting.waiting_count, CONTACTS / 200);
+    for (const status of ['ACTIVE', 'BOT', 'CLOSED']) await get(`${list}?status=${status}`);
+    const found = await get(`${list}?q=${encodeURIComponent('Emma')}`);
+    assert.ok(found.total > 0 && found.conversations.every((c: { display_name: string }) => c.display_name.includes('Emma')));
+    await get(`${list}?q=${encodeURIComponent('สมชาย')}&status=CLOSED`);
+    const next = await get(`${list}?cursor=${first.next_cursor}`);
+    assert.notStrictEqual(next.conversations[0].line_user_id, first.conversations[0].line_user_id);
+    await get(`${list}/${waiting.conversations[0].line_user_id}`);
+
+    const offending: string[] = [];
+    const relevant = recorder.statements.filter((s) => /\b(contacts|messages|chat_sessions)\b/.test(s.text));
+    assert.ok(relevant.length >= 20, `recorded ${relevant.length} statements`);
+    for (const { text, params } of relevant) {
+      const [row] = await db().sql.rows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
+      const scans = seqScans(row['QUERY PLAN'][0].Plan);
+      if (scans.length) offending.push(`${scans.join(', ')}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+    }
+    assert.deepStrictEqual(offending, []);
+  });
+});
