@@ -10,6 +10,7 @@ import { FakeLine } from '../test/support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import {
   BASELINE_MAIN,
+  COUNT_STATEMENTS,
   databaseEnvironment,
   PRODUCT_MAIN,
   percentile,
@@ -168,11 +169,55 @@ async function awaitReplies(line: FakeLine, expected: number, timeoutMs = 120_00
   return { sent: sent(), afterMs: performance.now() - started };
 }
 
+/** `ready on` comes before the flow's store is up: LINE's verify (no events) answers 200 once it is. */
+async function awaitWebhookReady(server: ServerProcess, timeoutMs = 120_000): Promise<void> {
+  const body = webhookBody([]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(new URL('/line/webhook', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
+    });
+    if (res.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the webhook still answers ${res.status}:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 interface SubjectFigures {
   single: LoadResult;
   batched: LoadResult;
   rate: LoadResult;
   replies?: { expected: number; sent: number; afterMs: number };
+  statementsPerEvent: number;
+}
+
+/**
+ * The SQL statements `events` single-event posts cost, one at a time, replies included (counted by
+ * the preloaded count-statements): per event, and the most frequent ones.
+ */
+async function countStatements(server: ServerProcess, line: FakeLine | undefined, users: string[], tallyFile: string, events: number) {
+  const readTally = async (): Promise<Record<string, number>> => {
+    fs.rmSync(tallyFile, { force: true });
+    server.signal('SIGUSR2');
+    for (let i = 0; i < 250 && !fs.existsSync(tallyFile); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    return JSON.parse(fs.readFileSync(tallyFile, 'utf8'));
+  };
+  // What is left of earlier load (deliveries marked after LINE answered) settles first.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await readTally();
+  const before = line ? line.requestsTo('POST', '/v2/bot/message/').length : 0;
+  const load = await closedLoop(server, signedPosts(line, users, events, 1), 1);
+  if (line) await awaitReplies(line, before + load.events);
+  // Work after the answer (marking processed, profile) ends shortly after the reply.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const tally = await readTally();
+  const total = Object.values(tally).reduce((a, b) => a + b, 0);
+  const top = Object.entries(tally)
+    .sort((a, b) => b[1] - a[1])
+    .map(([text, n]) => `${(n / load.events).toFixed(2)}  ${text}`);
+  return { perEvent: total / load.events, top };
 }
 
 async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string): Promise<SubjectFigures> {
@@ -180,28 +225,37 @@ async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string)
   const users = Array.from({ length: USERS }, () => userId());
   if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `friend ${i}`, language: 'th' });
   let server: ServerProcess | undefined;
+  const tallyFile = path.join(ctx.workDir, `statements-${subject}.json`);
   try {
     if (subject === 'baseline') {
-      server = await spawnServer(BASELINE_MAIN, { DATABASE_URL: databaseUrl, CHANNEL_SECRET });
+      server = await spawnServer(BASELINE_MAIN, { DATABASE_URL: databaseUrl, CHANNEL_SECRET, STATEMENT_TALLY_FILE: tallyFile }, ['-r', COUNT_STATEMENTS]);
     } else {
       const dataDir = fs.mkdtempSync(path.join(ctx.workDir, `ingest-${subject}-`));
-      server = await spawnServer(PRODUCT_MAIN, {
-        DATA_DIR: dataDir,
-        ...databaseEnvironment(subject, databaseUrl),
-        ADMIN_USERNAME: 'bench',
-        ADMIN_PASSWORD: 'bench-password-1',
-        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: line!.accessToken,
-        LINE_CHANNEL_ID: '1650000000',
-        LINE_API_BASE_URL: line!.baseUrl,
-        LINE_DATA_API_BASE_URL: line!.baseUrl,
-      });
+      server = await spawnServer(
+        PRODUCT_MAIN,
+        {
+          DATA_DIR: dataDir,
+          ...databaseEnvironment(subject, databaseUrl),
+          ADMIN_USERNAME: 'bench',
+          ADMIN_PASSWORD: 'bench-password-1',
+          LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+          LINE_CHANNEL_ACCESS_TOKEN: line!.accessToken,
+          LINE_CHANNEL_ID: '1650000000',
+          LINE_API_BASE_URL: line!.baseUrl,
+          LINE_DATA_API_BASE_URL: line!.baseUrl,
+          STATEMENT_TALLY_FILE: tallyFile,
+        },
+        ['-r', COUNT_STATEMENTS],
+      );
     }
+    await awaitWebhookReady(server);
     const scale = ctx.quick ? 1 : 3;
     // Warm-up: every user known (contact and profile), the JIT warm.
     const warm = await closedLoop(server, signedPosts(line, users, USERS / 10, 10), CONCURRENCY);
     ctx.log(`ingest ${subject}: warm-up ${warm.events} events in ${warm.seconds.toFixed(1)} s`);
     if (line) await awaitReplies(line, warm.events);
+    const statements = await countStatements(server, line, users, tallyFile, 50);
+    ctx.log(`ingest ${subject}: ${statements.perEvent.toFixed(1)} SQL statements per event (1 per POST, replies included):\n  ${statements.top.join('\n  ')}`);
     line?.reset();
     if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `friend ${i}`, language: 'th' });
 
@@ -221,7 +275,7 @@ async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string)
       ).toFixed(0)} ms`,
     );
     if (line) await awaitReplies(line, single.events + batched.events + rate.events);
-    return { single, batched, rate, replies };
+    return { single, batched, rate, replies, statementsPerEvent: statements.perEvent };
   } finally {
     await server?.stop();
     await line?.close();
@@ -288,6 +342,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         value: ms(figures.single.postgresCpuMs / figures.single.events),
       });
     }
+    rows.push({ figure: 'SQL statements per event (1 per POST, replies included)', database: subject, value: figures.statementsPerEvent.toFixed(1) });
     if (figures.replies) {
       rows.push({
         figure: 'bot replies sent for the 1-per-POST run; the last after the last ack',

@@ -8,19 +8,21 @@ import type { BenchDatabase } from './types';
 
 export const PRODUCT_MAIN = path.join(__dirname, '..', 'src', 'standalone', 'main.js');
 export const BASELINE_MAIN = path.join(__dirname, 'baseline-server.js');
+export const COUNT_STATEMENTS = path.join(__dirname, 'count-statements.js');
 
 export interface ServerProcess {
   baseUrl: string;
   pid: number;
   output(): string;
+  signal(name: NodeJS.Signals): void;
   stop(): Promise<void>;
 }
 
 /** Runs `script` with only PATH/HOME of this environment plus `env`, until it prints `ready on <url>`. */
-export async function spawnServer(script: string, env: Record<string, string>, timeoutMs = 120_000): Promise<ServerProcess> {
+export async function spawnServer(script: string, env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 120_000): Promise<ServerProcess> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
   const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
-  const child: ChildProcess = spawn(process.execPath, [script], { env: { ...base, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script], { env: { ...base, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
@@ -43,6 +45,7 @@ export async function spawnServer(script: string, env: Record<string, string>, t
     baseUrl,
     pid: child.pid!,
     output: () => output,
+    signal: (name) => child.kill(name),
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
