@@ -75,7 +75,7 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
   const expected = count * sockets.length;
   const deadline = performance.now() + 30_000;
   while (latenciesMs.length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  sockets.forEach((socket, i) => socket.off('message', listeners[i]));
+  for (const [i, socket] of sockets.entries()) socket.off('message', listeners[i]);
   return { rate, events: count, latenciesMs, missing: expected - latenciesMs.length };
 }
 
