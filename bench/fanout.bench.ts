@@ -8,7 +8,7 @@ import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '../src/realtime/socket-server';
 import { FakeLine } from '../test/support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
-import { databaseEnvironment, PRODUCT_MAIN, percentile, type ServerProcess, scratchDatabase, spawnServer } from './servers';
+import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 
 const SOCKETS = 50;
@@ -33,6 +33,9 @@ interface RateResult {
   events: number;
   latenciesMs: number[];
   missing: number;
+  /** CPU busy share of the server and of this process (the 50 clients), 1 = one core. */
+  serverCpu: number;
+  clientCpu: number;
 }
 
 async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], rate: number, seconds: number): Promise<RateResult> {
@@ -57,6 +60,8 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
     return { user, body, signature: sign(body) };
   });
   const started = performance.now();
+  const serverCpu0 = processCpuMs(server.pid);
+  const clientCpu0 = process.cpuUsage();
   const posts: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const wait = started + (i * 1000) / rate - performance.now();
@@ -76,7 +81,16 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
   const deadline = performance.now() + 30_000;
   while (latenciesMs.length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   for (const [i, socket] of sockets.entries()) socket.off('message', listeners[i]);
-  return { rate, events: count, latenciesMs, missing: expected - latenciesMs.length };
+  const elapsedMs = performance.now() - started;
+  const client = process.cpuUsage(clientCpu0);
+  return {
+    rate,
+    events: count,
+    latenciesMs,
+    missing: expected - latenciesMs.length,
+    serverCpu: (processCpuMs(server.pid) - serverCpu0) / elapsedMs,
+    clientCpu: (client.user + client.system) / 1000 / elapsedMs,
+  };
 }
 
 async function measure(ctx: BenchContext, database: BenchDatabase): Promise<RateResult[]> {
@@ -113,7 +127,7 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
       const result = await atRate(server, line, sockets, rate, seconds);
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
       ctx.log(
-        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing`,
+        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing; CPU server ${result.serverCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)} cores`,
       );
       results.push(result);
     }

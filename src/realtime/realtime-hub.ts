@@ -27,6 +27,8 @@ interface PendingConversation {
   readers: Set<number>;
 }
 
+let hubCount = 0;
+
 type Listener<K extends keyof LiveChatEventMap> = (...args: LiveChatEventMap[K]) => void;
 
 export class RealtimeHub {
@@ -40,6 +42,10 @@ export class RealtimeHub {
   private readonly tasks: { what: string; work: () => Promise<void> }[] = [];
   private draining?: Promise<void>;
   private closed = false;
+  /** The sockets' namespace, for sending to rooms; rooms named after this hub, so another hub on it is not reached. */
+  private namespace?: OperatorSocket['nsp'];
+  private readonly roomPrefix = `live-inbox-${++hubCount}`;
+  private readonly everyoneRoom = `${this.roomPrefix}:operators`;
 
   constructor(
     private readonly store: Store,
@@ -64,6 +70,9 @@ export class RealtimeHub {
       this.sockets.set(operator.id, own);
     }
     own.add(socket);
+    // Rooms let socket.io encode an update once for every socket that gets it.
+    this.namespace ??= socket.nsp;
+    socket.join([this.everyoneRoom, this.operatorRoom(operator.id)]);
     socket.on('disconnect', () => {
       own.delete(socket);
       if (own.size === 0 && this.sockets.get(operator.id) === own) this.sockets.delete(operator.id);
@@ -208,10 +217,14 @@ export class RealtimeHub {
   }
 
   private broadcast<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    for (const operatorId of this.sockets.keys()) this.emitTo(operatorId, event, payload);
+    this.namespace?.to(this.everyoneRoom).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
   }
 
   private emitTo<E extends keyof ServerToClientEvents>(operatorId: number, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    for (const socket of this.sockets.get(operatorId) ?? []) socket.emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+    if (this.sockets.has(operatorId)) this.namespace?.to(this.operatorRoom(operatorId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
+  private operatorRoom(operatorId: number): string {
+    return `${this.roomPrefix}:operator:${operatorId}`;
   }
 }
