@@ -14,7 +14,8 @@ import {
   databaseEnvironment,
   PRODUCT_MAIN,
   percentile,
-  postgresCpuMs,
+  postgresCpu,
+  postgresCpuSince,
   processCpuMs,
   type ServerProcess,
   scratchDatabase,
@@ -83,7 +84,7 @@ async function closedLoop(server: ServerProcess, posts: SignedPost[], concurrenc
   let events = 0;
   let failures = 0;
   const cpu0 = processCpuMs(server.pid);
-  const pg0 = postgresCpuMs();
+  const pg0 = postgresCpu();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
@@ -105,7 +106,7 @@ async function closedLoop(server: ServerProcess, posts: SignedPost[], concurrenc
     seconds,
     latenciesMs,
     nodeCpuMs: processCpuMs(server.pid) - cpu0,
-    postgresCpuMs: postgresCpuMs() - pg0,
+    postgresCpuMs: postgresCpuSince(pg0),
   };
   agent.destroy();
   return result;
@@ -119,7 +120,7 @@ async function openLoop(server: ServerProcess, posts: SignedPost[], perSecond: n
   let events = 0;
   let failures = 0;
   const cpu0 = processCpuMs(server.pid);
-  const pg0 = postgresCpuMs();
+  const pg0 = postgresCpu();
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < posts.length; i++) {
@@ -147,7 +148,7 @@ async function openLoop(server: ServerProcess, posts: SignedPost[], perSecond: n
     seconds,
     latenciesMs,
     nodeCpuMs: processCpuMs(server.pid) - cpu0,
-    postgresCpuMs: postgresCpuMs() - pg0,
+    postgresCpuMs: postgresCpuSince(pg0),
   };
   agent.destroy();
   return result;

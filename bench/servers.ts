@@ -64,20 +64,30 @@ export function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
-/** CPU time of every PostgreSQL server process on this machine so far, in ms (other users' load included). */
-export function postgresCpuMs(): number {
-  let total = 0;
+/**
+ * CPU time of every PostgreSQL server process on this machine, in ms, by pid (other users' load
+ * included). Take two and subtract with postgresCpuSince.
+ */
+export function postgresCpu(): Map<string, number> {
+  const byPid = new Map<string, number>();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      total += ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+      byPid.set(entry, ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
     } catch {
       // the process ended meanwhile
     }
   }
+  return byPid;
+}
+
+/** The PostgreSQL CPU ms spent since `before` by the processes alive now (one that ended meanwhile is not counted). */
+export function postgresCpuSince(before: Map<string, number>): number {
+  let total = 0;
+  for (const [pid, ms] of postgresCpu()) total += ms - (before.get(pid) ?? 0);
   return total;
 }
 
