@@ -14,7 +14,7 @@ export type OperatorSocket = Socket<Record<string, never>, ServerToClientEvents>
 /** Conversation updates for one contact within this window go out once. */
 export const CONVERSATION_DEBOUNCE_MS = 50;
 /** Conversations of one flush whose rows are read at the same time. */
-const CONVERSATION_READS_AT_ONCE = 4;
+const CONVERSATION_READS_AT_ONCE = 16;
 
 export interface OperatorNames {
   operatorRefs(ids: (number | null)[]): Promise<Map<number, OperatorRef>>;
@@ -35,12 +35,13 @@ export class RealtimeHub {
   private readonly sockets = new Map<number, Set<OperatorSocket>>();
   private readonly pending = new Map<number, PendingConversation>();
   private flushTimer?: NodeJS.Timeout;
+  /** Message and session updates, in the order they happened (PENDING before SENT). */
+  private readonly orderedUpdates: UpdateLane;
   /**
-   * One queue, so that updates leave in the order they happened (PENDING before SENT): a list
-   * worked off by one loop, not a chain of promises (a long chain makes every await in it slow).
+   * Conversation rows, in their own lane: their reads do not hold up the messages, and one
+   * flush's rows never overtake the previous flush's.
    */
-  private readonly tasks: { what: string; work: () => Promise<void> }[] = [];
-  private draining?: Promise<void>;
+  private readonly conversationUpdates: UpdateLane;
   private closed = false;
   /** The sockets' namespace, for sending to rooms; rooms named after this hub, so another hub on it is not reached. */
   private namespace?: OperatorSocket['nsp'];
@@ -54,6 +55,8 @@ export class RealtimeHub {
     private readonly log: Logger,
     private readonly debounceMs = CONVERSATION_DEBOUNCE_MS,
   ) {
+    this.orderedUpdates = new UpdateLane(log);
+    this.conversationUpdates = new UpdateLane(log);
     events.on('message', this.onMessage);
     events.on('contact', this.onContact);
     events.on('session', this.onSession);
@@ -102,12 +105,12 @@ export class RealtimeHub {
     this.pending.clear();
     for (const own of this.sockets.values()) for (const socket of own) socket.conn.close();
     this.sockets.clear();
-    await this.draining;
+    await Promise.all([this.orderedUpdates.close(), this.conversationUpdates.close()]);
   }
 
   private readonly onMessage: Listener<'message'> = ({ message, contact }) => {
     if (!this.listening()) return;
-    this.enqueue('message', async () => {
+    this.orderedUpdates.enqueue('message', async () => {
       const names = await this.names.operatorRefs([message.operator_id]);
       this.broadcast('message', { line_user_id: contact.line_user_id, message: messageJson(message, names.get(message.operator_id!)) });
     });
@@ -120,7 +123,7 @@ export class RealtimeHub {
 
   private readonly onSession: Listener<'session'> = ({ session, contact, change }) => {
     if (!this.listening()) return;
-    this.enqueue('session', async () => {
+    this.orderedUpdates.enqueue('session', async () => {
       const names = await this.names.operatorRefs([session.operator_id]);
       this.broadcast('session', { line_user_id: contact.line_user_id, change, session: sessionJson(session, names.get(session.operator_id!)) });
     });
@@ -152,7 +155,7 @@ export class RealtimeHub {
       this.flushTimer = undefined;
       const entries = [...this.pending.values()];
       this.pending.clear();
-      this.enqueue('conversation', () => this.sendConversations(entries));
+      this.conversationUpdates.enqueue('conversation', () => this.sendConversations(entries));
     }, this.debounceMs);
   }
 
@@ -192,13 +195,45 @@ export class RealtimeHub {
     }
   }
 
-  /** Listeners must not throw: a failed update is logged, and the client catches up on reconnect. */
-  private enqueue(what: string, work: () => Promise<void>): void {
+  private broadcast<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
+    this.namespace?.to(this.everyoneRoom).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
+  private emitTo<E extends keyof ServerToClientEvents>(operatorId: number, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
+    if (this.sockets.has(operatorId)) this.namespace?.to(this.operatorRoom(operatorId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
+  private operatorRoom(operatorId: number): string {
+    return `${this.roomPrefix}:operator:${operatorId}`;
+  }
+}
+
+/**
+ * Updates that leave one after the other: a list worked off by one loop, not a chain of promises
+ * (a long chain makes every await in it slow). Work must not throw: a failure is logged, and the
+ * client catches up on reconnect.
+ */
+class UpdateLane {
+  private readonly tasks: { what: string; work: () => Promise<void> }[] = [];
+  private draining?: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly log: Logger) {}
+
+  enqueue(what: string, work: () => Promise<void>): void {
+    if (this.closed) return;
     this.tasks.push({ what, work });
     this.draining ??= this.drain();
   }
 
-  /** Works the queue off; it is marked done in the same step that finds it empty, so no task is left behind. */
+  /** Drops what is queued and waits for the update being sent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.tasks.length = 0;
+    await this.draining;
+  }
+
+  /** Marked done in the same step that finds the list empty, so no task is left behind. */
   private async drain(): Promise<void> {
     // Yield first: `draining` is set before the loop can finish.
     await null;
@@ -211,20 +246,7 @@ export class RealtimeHub {
         }
       }
     } finally {
-      if (this.closed) this.tasks.length = 0;
       this.draining = undefined;
     }
-  }
-
-  private broadcast<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    this.namespace?.to(this.everyoneRoom).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
-  }
-
-  private emitTo<E extends keyof ServerToClientEvents>(operatorId: number, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    if (this.sockets.has(operatorId)) this.namespace?.to(this.operatorRoom(operatorId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
-  }
-
-  private operatorRoom(operatorId: number): string {
-    return `${this.roomPrefix}:operator:${operatorId}`;
   }
 }
