@@ -32,6 +32,8 @@ interface RateResult {
   rate: number;
   events: number;
   latenciesMs: number[];
+  /** The same to the conversation row (the list's update) for that user. */
+  rowLatenciesMs: number[];
   missing: number;
   /** CPU busy share of the server and of this process (the 50 clients), 1 = one core. */
   serverCpu: number;
@@ -41,17 +43,24 @@ interface RateResult {
 async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], rate: number, seconds: number): Promise<RateResult> {
   const sentAt = new Map<string, number>();
   const latenciesMs: number[] = [];
-  const seen = sockets.map(() => new Set<string>());
-  const listeners = sockets.map((socket, i) => {
-    const listener = (payload: { line_user_id: string }) => {
-      const at = sentAt.get(payload.line_user_id);
-      if (at === undefined || seen[i].has(payload.line_user_id)) return;
-      seen[i].add(payload.line_user_id);
-      latenciesMs.push(performance.now() - at);
-    };
-    socket.on('message', listener);
-    return listener;
-  });
+  const rowLatenciesMs: number[] = [];
+  const listen = (event: 'message' | 'conversation', into: number[], userOf: (payload: any) => string) =>
+    sockets.map((socket) => {
+      const seen = new Set<string>();
+      const listener = (payload: unknown) => {
+        const user = userOf(payload);
+        const at = sentAt.get(user);
+        if (at === undefined || seen.has(user)) return;
+        seen.add(user);
+        into.push(performance.now() - at);
+      };
+      socket.on(event, listener);
+      return () => socket.off(event, listener);
+    });
+  const stopListening = [
+    ...listen('message', latenciesMs, (p) => p.line_user_id),
+    ...listen('conversation', rowLatenciesMs, (p) => p.conversation.line_user_id),
+  ];
   const count = Math.round(rate * seconds);
   const users = Array.from({ length: count }, () => userId());
   for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `fan-out ${i}` });
@@ -79,14 +88,17 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
   await Promise.all(posts);
   const expected = count * sockets.length;
   const deadline = performance.now() + 30_000;
-  while (latenciesMs.length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const [i, socket] of sockets.entries()) socket.off('message', listeners[i]);
+  while ((latenciesMs.length < expected || rowLatenciesMs.length < expected) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (const stop of stopListening) stop();
   const elapsedMs = performance.now() - started;
   const client = process.cpuUsage(clientCpu0);
   return {
     rate,
     events: count,
     latenciesMs,
+    rowLatenciesMs,
     missing: expected - latenciesMs.length,
     serverCpu: (processCpuMs(server.pid) - serverCpu0) / elapsedMs,
     clientCpu: (client.user + client.system) / 1000 / elapsedMs,
@@ -150,6 +162,13 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         database,
         value: `p50 ${percentile(sorted, 50).toFixed(0)} ms / p95 ${percentile(sorted, 95).toFixed(0)} ms / p99 ${percentile(sorted, 99).toFixed(0)} ms${result.missing ? `; ${result.missing} of ${result.events * SOCKETS} never arrived` : ''}`,
         ...(result.rate === 100 ? { goal: 'p99 < 100 ms', ok: p99 < 100 } : {}),
+      });
+      const rowTimes = [...result.rowLatenciesMs].sort((a, b) => a - b);
+      const rowsMissing = result.events * SOCKETS - rowTimes.length;
+      rows.push({
+        figure: `same, to the conversation row (list update) at ${result.rate} events/s`,
+        database,
+        value: `p50 ${percentile(rowTimes, 50).toFixed(0)} ms / p95 ${percentile(rowTimes, 95).toFixed(0)} ms / p99 ${percentile(rowTimes, 99).toFixed(0)} ms${rowsMissing ? `; ${rowsMissing} never arrived` : ''}`,
       });
     }
   }

@@ -22,7 +22,10 @@ export interface ServerProcess {
 export async function spawnServer(script: string, env: Record<string, string>, nodeArgs: string[] = [], timeoutMs = 120_000): Promise<ServerProcess> {
   const keep = ['PATH', 'HOME', 'TMPDIR', 'LANG'];
   const base = Object.fromEntries(keep.filter((k) => process.env[k] !== undefined).map((k) => [k, process.env[k]!]));
-  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs(), ...nodeArgs, script], { env: { ...base, PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...extraNodeArgs(), ...nodeArgs, script], {
+    env: { ...base, PORT: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
