@@ -1,6 +1,7 @@
-// The shared benchmark contract (issue 9): every bench/<name>.bench.ts exports run(ctx) and
-// answers rows of one table that `npm run bench` prints.
+// The contract every benchmark under bench/ follows: `run(ctx)` answers rows of one table that
+// `npm run bench` (bench/run.ts) prints and writes to bench/results.md.
 export type BenchDatabase = 'postgres' | 'embedded';
+
 export interface BenchContext {
   /** The databases to run on: postgres uses `postgresUrl` (a scratch database the bench may wipe). */
   databases: BenchDatabase[];
@@ -11,6 +12,7 @@ export interface BenchContext {
   quick: boolean;
   log(line: string): void;
 }
+
 export interface BenchRow {
   figure: string;
   database: BenchDatabase | 'baseline' | 'node-red';

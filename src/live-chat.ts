@@ -10,6 +10,7 @@ import { Fernet } from './crypto/fernet';
 import { createApi } from './http/api';
 import { type Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
+import { CurrentContacts } from './live-chat/current-contacts';
 import { LineClients } from './line/line-clients';
 import { LineWebhookIngest } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
@@ -55,6 +56,8 @@ export class LiveChat {
   readonly lineWebhook: LineWebhookIngest;
   readonly lineSender: LineSender;
   readonly credentials: Credentials;
+  /** A msg's contact as it is now, for the nodes after the webhook. */
+  readonly contacts: CurrentContacts;
   /** Starting a handoff from a LINE event. */
   readonly handoff: Handoff;
   /** Claim, close, the BOT/HUMAN switch and the closing of idle chats. */
@@ -87,6 +90,7 @@ export class LiveChat {
       new CredentialVerifier({ lineApiBaseUrl: options.lineApiBaseUrl, telegramApiRoot: options.telegramApiRoot }),
       log,
     );
+    this.contacts = new CurrentContacts(this.store, this.events);
     this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log);
     this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);

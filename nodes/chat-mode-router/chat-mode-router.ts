@@ -1,5 +1,5 @@
-// chat-mode-router: BOT output or HUMAN output by the contact's chat mode, read fresh from the
-// store so that a switch made meanwhile (an operator took over) counts. A msg without a contact
+// chat-mode-router: BOT output or HUMAN output by the contact's chat mode as it is now, so that a
+// switch made meanwhile (an operator took over) counts (the core's CurrentContacts). A msg without a contact
 // (group and room events) goes to BOT: there is no human inbox for those.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
@@ -26,7 +26,7 @@ export = function register(RED: NodeAPI) {
         return;
       }
       const liveChat = await runningLiveChat(RED, this, store);
-      const contact = (await liveChat.store.contacts.byLineUserId(known.line_user_id)) ?? known;
+      const contact = await liveChat.contacts.current(known);
       msg.contact = contact;
       send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
       this.status({

@@ -46,7 +46,7 @@ export = function register(RED: NodeAPI) {
         return;
       }
       const liveChat = await runningLiveChat(RED, this, store);
-      const contact = (await liveChat.store.contacts.byId(known.id)) ?? known;
+      const contact = await liveChat.contacts.current(known);
       msg.contact = contact;
       // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
       if (contact.chat_mode === 'HUMAN') {

@@ -147,7 +147,11 @@ export class LineSender {
   /** True when the token is fresh enough and unused; it is spent from here on. */
   private takeReplyToken(token: string, receivedAt: number | undefined): boolean {
     const now = Date.now();
-    for (const [t, expiry] of this.spentReplyTokens) if (expiry < now) this.spentReplyTokens.delete(t);
+    // Kept in the order they were spent, all with the same lifetime: the expired ones are first.
+    for (const [t, expiry] of this.spentReplyTokens) {
+      if (expiry >= now) break;
+      this.spentReplyTokens.delete(t);
+    }
     if (receivedAt !== undefined && now - receivedAt > REPLY_TOKEN_MAX_AGE_MS) return false;
     if (this.spentReplyTokens.has(token)) return false;
     this.spentReplyTokens.set(token, now + 2 * 60_000);

@@ -12,7 +12,6 @@ import type { MessageRow } from '../store/messages';
 import type { FriendEventType } from '../store/friend-events';
 import type { WebhookEventInsert } from '../store/webhook-events';
 import type { LiveChatEvents } from '../events';
-import type { ChatSessionRow } from '../store/chat-sessions';
 import { closeSession, type SessionChangeResult } from '../live-chat/session-transitions';
 import type { Logger } from '../logger';
 import { type LineClients, lineErrorText } from './line-clients';
@@ -108,9 +107,11 @@ export class LineWebhookIngest {
     if (!userId) return accepted;
 
     const at = new Date(event.timestamp);
-    const seen = await tx.contacts.ensure(userId);
+    const isMessage = event.type === 'message' && event.message !== undefined;
+    // A message moves last_message_at in the same statement.
+    const seen = await tx.contacts.ensure(userId, isMessage ? at : undefined);
     let contact = seen.contact;
-    if (seen.created) changed.set(contact.id, contact);
+    if (seen.created || isMessage) changed.set(contact.id, contact);
 
     if (event.type === 'follow' || event.type === 'unfollow') {
       const latest = await tx.friendEvents.latestFor(userId);
@@ -146,13 +147,11 @@ export class LineWebhookIngest {
       }
     }
 
-    if (event.type === 'message' && event.message) {
+    if (isMessage && event.message) {
       const { id, type, markAsReadToken } = event.message;
-      const open: ChatSessionRow | undefined = await tx.chatSessions.openFor(contact.id);
       accepted.message =
-        (await tx.messages.insertIncoming({
+        (await tx.messages.insertIncomingIntoOpenSession({
           contact_id: contact.id,
-          session_id: open?.id ?? null,
           message_type: type,
           content: event.message,
           line_message_id: id,
@@ -161,9 +160,8 @@ export class LineWebhookIngest {
           created_at: at,
         })) ?? null;
       // In a session with a human, the user's messages count towards it (message_count).
-      if (open && accepted.message) await tx.chatSessions.countMessages(open.id, 1, false);
-      contact = (await tx.contacts.touchLastMessage(contact.id, at)) ?? contact;
-      changed.set(contact.id, contact);
+      const sessionId = accepted.message?.session_id;
+      if (sessionId) await tx.chatSessions.countMessages(sessionId, 1, false);
     }
     accepted.contact = contact;
     return accepted;

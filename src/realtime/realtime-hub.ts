@@ -13,6 +13,8 @@ export type OperatorSocket = Socket<Record<string, never>, ServerToClientEvents>
 
 /** Conversation updates for one contact within this window go out once. */
 export const CONVERSATION_DEBOUNCE_MS = 50;
+/** Conversations of one flush whose rows are read at the same time. */
+const CONVERSATION_READS_AT_ONCE = 16;
 
 export interface OperatorNames {
   operatorRefs(ids: (number | null)[]): Promise<Map<number, OperatorRef>>;
@@ -25,15 +27,26 @@ interface PendingConversation {
   readers: Set<number>;
 }
 
+let hubCount = 0;
+
 type Listener<K extends keyof LiveChatEventMap> = (...args: LiveChatEventMap[K]) => void;
 
 export class RealtimeHub {
   private readonly sockets = new Map<number, Set<OperatorSocket>>();
   private readonly pending = new Map<number, PendingConversation>();
-  private readonly timers = new Set<NodeJS.Timeout>();
-  /** One queue, so that updates leave in the order they happened (PENDING before SENT). */
-  private queue: Promise<void> = Promise.resolve();
+  private flushTimer?: NodeJS.Timeout;
+  /** Message and session updates, in the order they happened (PENDING before SENT). */
+  private readonly orderedUpdates: UpdateLane;
+  /**
+   * Conversation rows, in their own lane: their reads do not hold up the messages, and one
+   * flush's rows never overtake the previous flush's.
+   */
+  private readonly conversationUpdates: UpdateLane;
   private closed = false;
+  /** The sockets' namespace, for sending to rooms; rooms named after this hub, so another hub on it is not reached. */
+  private namespace?: OperatorSocket['nsp'];
+  private readonly roomPrefix = `live-inbox-${++hubCount}`;
+  private readonly everyoneRoom = `${this.roomPrefix}:operators`;
 
   constructor(
     private readonly store: Store,
@@ -42,6 +55,8 @@ export class RealtimeHub {
     private readonly log: Logger,
     private readonly debounceMs = CONVERSATION_DEBOUNCE_MS,
   ) {
+    this.orderedUpdates = new UpdateLane(log);
+    this.conversationUpdates = new UpdateLane(log);
     events.on('message', this.onMessage);
     events.on('contact', this.onContact);
     events.on('session', this.onSession);
@@ -58,6 +73,9 @@ export class RealtimeHub {
       this.sockets.set(operator.id, own);
     }
     own.add(socket);
+    // Rooms let socket.io encode an update once for every socket that gets it.
+    this.namespace ??= socket.nsp;
+    socket.join([this.everyoneRoom, this.operatorRoom(operator.id)]);
     socket.on('disconnect', () => {
       own.delete(socket);
       if (own.size === 0 && this.sockets.get(operator.id) === own) this.sockets.delete(operator.id);
@@ -82,17 +100,17 @@ export class RealtimeHub {
     this.events.off('contact', this.onContact);
     this.events.off('session', this.onSession);
     this.events.off('read', this.onRead);
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     this.pending.clear();
     for (const own of this.sockets.values()) for (const socket of own) socket.conn.close();
     this.sockets.clear();
-    await this.queue;
+    await Promise.all([this.orderedUpdates.close(), this.conversationUpdates.close()]);
   }
 
   private readonly onMessage: Listener<'message'> = ({ message, contact }) => {
     if (!this.listening()) return;
-    this.enqueue('message', async () => {
+    this.orderedUpdates.enqueue('message', async () => {
       const names = await this.names.operatorRefs([message.operator_id]);
       this.broadcast('message', { line_user_id: contact.line_user_id, message: messageJson(message, names.get(message.operator_id!)) });
     });
@@ -105,7 +123,7 @@ export class RealtimeHub {
 
   private readonly onSession: Listener<'session'> = ({ session, contact, change }) => {
     if (!this.listening()) return;
-    this.enqueue('session', async () => {
+    this.orderedUpdates.enqueue('session', async () => {
       const names = await this.names.operatorRefs([session.operator_id]);
       this.broadcast('session', { line_user_id: contact.line_user_id, change, session: sessionJson(session, names.get(session.operator_id!)) });
     });
@@ -121,33 +139,53 @@ export class RealtimeHub {
     return !this.closed && this.sockets.size > 0;
   }
 
-  /** Collects the changes to one conversation for a moment: a webhook with 5 events costs one update. */
+  /**
+   * Collects the changes to conversations for a moment: a webhook with 5 events costs one update,
+   * and every conversation changed meanwhile goes out in one flush.
+   */
   private conversationChanged(contactId: number, reader?: number): void {
     let pending = this.pending.get(contactId);
     if (!pending) {
       pending = { contactId, everyone: false, readers: new Set() };
-      const entry: PendingConversation = pending;
-      this.pending.set(contactId, entry);
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        this.pending.delete(contactId);
-        this.enqueue('conversation', () => this.sendConversation(entry));
-      }, this.debounceMs);
-      this.timers.add(timer);
+      this.pending.set(contactId, pending);
     }
     if (reader === undefined) pending.everyone = true;
     else pending.readers.add(reader);
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      const entries = [...this.pending.values()];
+      this.pending.clear();
+      this.conversationUpdates.enqueue('conversation', () => this.sendConversations(entries));
+    }, this.debounceMs);
   }
 
-  /** The row once, every recipient's unread count in one query, the open counts once. */
-  private async sendConversation(pending: PendingConversation): Promise<void> {
+  /** The open counts once for the flush; each conversation's row and unread counts at the same time, a few conversations at once. */
+  private async sendConversations(entries: PendingConversation[]): Promise<void> {
+    let counts: Promise<{ waiting: number; active: number }> | undefined;
+    for (let i = 0; i < entries.length; i += CONVERSATION_READS_AT_ONCE) {
+      await Promise.all(
+        entries
+          .slice(i, i + CONVERSATION_READS_AT_ONCE)
+          .map((entry) =>
+            this.sendConversation(entry, () => (counts ??= this.store.conversations.openCounts())).catch((err: Error) =>
+              this.log.error(`live inbox: sending a conversation update failed: ${err.message}`),
+            ),
+          ),
+      );
+    }
+  }
+
+  /** The row once and every recipient's unread count in one query, at the same time. */
+  private async sendConversation(pending: PendingConversation, openCounts: () => Promise<{ waiting: number; active: number }>): Promise<void> {
     const recipients = pending.everyone ? [...this.sockets.keys()] : [...pending.readers].filter((id) => this.sockets.has(id));
     if (recipients.length === 0) return;
-    const row = await this.store.conversations.one(pending.contactId, recipients[0]);
+    const [row, unread, counts] = await Promise.all([
+      this.store.conversations.one(pending.contactId, recipients[0]),
+      this.store.conversationReads.unreadCounts(pending.contactId, recipients),
+      openCounts(),
+    ]);
     // A contact that never talked is not in the list either (a follow alone, say).
     if (!row || (row.last_message_id === null && row.session_id === null)) return;
-    const unread = await this.store.conversationReads.unreadCounts(pending.contactId, recipients);
-    const counts = await this.store.conversations.openCounts();
     for (const operatorId of recipients) {
       this.emitTo(operatorId, 'conversation', {
         conversation: conversationJson({ ...row, unread_count: unread.get(operatorId) ?? row.unread_count }),
@@ -157,18 +195,58 @@ export class RealtimeHub {
     }
   }
 
-  /** Listeners must not throw: a failed update is logged, and the client catches up on reconnect. */
-  private enqueue(what: string, work: () => Promise<void>): void {
-    this.queue = this.queue
-      .then(() => (this.closed ? undefined : work()))
-      .catch((err: Error) => this.log.error(`live inbox: sending a ${what} update failed: ${err.message}`));
-  }
-
   private broadcast<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    for (const operatorId of this.sockets.keys()) this.emitTo(operatorId, event, payload);
+    this.namespace?.to(this.everyoneRoom).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
   }
 
   private emitTo<E extends keyof ServerToClientEvents>(operatorId: number, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    for (const socket of this.sockets.get(operatorId) ?? []) socket.emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+    if (this.sockets.has(operatorId)) this.namespace?.to(this.operatorRoom(operatorId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+  }
+
+  private operatorRoom(operatorId: number): string {
+    return `${this.roomPrefix}:operator:${operatorId}`;
+  }
+}
+
+/**
+ * Updates that leave one after the other: a list worked off by one loop, not a chain of promises
+ * (a long chain makes every await in it slow). Work must not throw: a failure is logged, and the
+ * client catches up on reconnect.
+ */
+class UpdateLane {
+  private readonly tasks: { what: string; work: () => Promise<void> }[] = [];
+  private draining?: Promise<void>;
+  private closed = false;
+
+  constructor(private readonly log: Logger) {}
+
+  enqueue(what: string, work: () => Promise<void>): void {
+    if (this.closed) return;
+    this.tasks.push({ what, work });
+    this.draining ??= this.drain();
+  }
+
+  /** Drops what is queued and waits for the update being sent. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.tasks.length = 0;
+    await this.draining;
+  }
+
+  /** Marked done in the same step that finds the list empty, so no task is left behind. */
+  private async drain(): Promise<void> {
+    // Yield first: `draining` is set before the loop can finish.
+    await null;
+    try {
+      for (let task = this.tasks.shift(); task && !this.closed; task = this.tasks.shift()) {
+        try {
+          await task.work();
+        } catch (err) {
+          this.log.error(`live inbox: sending a ${task.what} update failed: ${(err as Error).message}`);
+        }
+      }
+    } finally {
+      this.draining = undefined;
+    }
   }
 }

@@ -48,14 +48,22 @@ export class ContactsTable {
     return this.q.row<ContactRow>(`SELECT * FROM contacts WHERE line_user_id = $1`, [lineUserId]);
   }
 
-  /** The contact of `lineUserId`, created on first sight; `created` tells which. */
-  async ensure(lineUserId: string): Promise<{ contact: ContactRow; created: boolean }> {
-    // The no-op update makes RETURNING answer the existing row too; xmax = 0 marks a fresh insert.
+  /**
+   * The contact of `lineUserId`, created on first sight; `created` tells which. With `messageAt`
+   * (a message from them), last_message_at moves forward to it in the same statement.
+   */
+  async ensure(lineUserId: string, messageAt?: Date): Promise<{ contact: ContactRow; created: boolean }> {
+    // The update makes RETURNING answer the existing row too (a no-op without messageAt); xmax = 0 marks a fresh insert.
     const row = (await this.q.row<ContactRow & { created: boolean }>(
-      `INSERT INTO contacts (line_user_id) VALUES ($1)
-       ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id
-       RETURNING *, (xmax = 0) AS created`,
-      [lineUserId],
+      messageAt
+        ? `INSERT INTO contacts (line_user_id, last_message_at) VALUES ($1, $2)
+           ON CONFLICT (line_user_id) DO UPDATE
+             SET last_message_at = GREATEST(contacts.last_message_at, EXCLUDED.last_message_at), updated_at = now()
+           RETURNING *, (xmax = 0) AS created`
+        : `INSERT INTO contacts (line_user_id) VALUES ($1)
+           ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id
+           RETURNING *, (xmax = 0) AS created`,
+      messageAt ? [lineUserId, messageAt] : [lineUserId],
     ))!;
     const { created, ...contact } = row;
     return { contact, created };
@@ -69,15 +77,6 @@ export class ContactsTable {
          updated_at = now()
        WHERE id = $1 RETURNING *`,
       [id, status, friendSince !== undefined, friendSince ?? null],
-    );
-  }
-
-  /** Moves last_message_at forward (never back: redeliveries may arrive late). */
-  touchLastMessage(id: number, at: Date): Promise<ContactRow | undefined> {
-    return this.q.row<ContactRow>(
-      `UPDATE contacts SET last_message_at = GREATEST(last_message_at, $2::timestamptz), updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [id, at],
     );
   }
 

@@ -67,6 +67,21 @@ export class MessagesTable {
     );
   }
 
+  /**
+   * Stores a user's message in the contact's open session if there is one (answered in its
+   * session_id), in one statement; undefined when that LINE message is already stored.
+   */
+  insertIncomingIntoOpenSession(m: Omit<IncomingMessage, 'session_id'>): Promise<MessageRow | undefined> {
+    return this.q.row<MessageRow>(
+      `INSERT INTO messages (contact_id, session_id, direction, sender, message_type, content, line_message_id,
+         webhook_event_id, mark_as_read_token, delivery_status, created_at)
+       VALUES ($1, (SELECT id FROM chat_sessions WHERE contact_id = $1 AND status <> 'CLOSED'), 'IN', 'USER', $2, $3, $4, $5, $6, 'RECEIVED', $7)
+       ON CONFLICT (line_message_id) WHERE direction = 'IN' DO NOTHING
+       RETURNING *`,
+      [m.contact_id, m.message_type, m.content, m.line_message_id, m.webhook_event_id, m.mark_as_read_token, m.created_at],
+    );
+  }
+
   /** Stores outgoing messages as PENDING, in order, before anything is sent. */
   async insertOutgoing(messages: OutgoingMessage[]): Promise<MessageRow[]> {
     return this.q.rows<MessageRow>(

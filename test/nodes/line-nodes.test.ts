@@ -200,15 +200,20 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     await until(() => received.bot.length === 1, 'BOT');
     // an operator takes over: the msg still says BOT, the store says HUMAN
     const msg = { ...received.out[0] };
-    await liveChat.store.sql.exec(`UPDATE contacts SET chat_mode = 'HUMAN' WHERE line_user_id = $1`, [user]);
+    await liveChat.sessions.switchMode(user, 'HUMAN', null);
     helper.getNode('router').receive(msg);
     await until(() => received.human.length === 1, 'HUMAN');
     assert.strictEqual(received.human[0].contact.chat_mode, 'HUMAN');
+    // a change this core did not make (another instance's) is read when the msg's row is not the latest one seen
+    await liveChat.store.sql.exec(`UPDATE contacts SET chat_mode = 'BOT' WHERE line_user_id = $1`, [user]);
+    helper.getNode('router').receive({ ...msg, contact: { ...msg.contact, updated_at: new Date(0) } });
+    await until(() => received.bot.length === 2, 'BOT again');
+    assert.strictEqual(received.bot[1].contact.chat_mode, 'BOT');
 
     assert.strictEqual((await post(webhookBody([messageEvent('group', { source: groupSource() })]))).status, 200);
-    await until(() => received.bot.length === 2, 'BOT for the group');
-    assert.strictEqual(received.bot[1].contact, null);
-    assert.strictEqual(received.bot[1].line.source.type, 'group');
+    await until(() => received.bot.length === 3, 'BOT for the group');
+    assert.strictEqual(received.bot[2].contact, null);
+    assert.strictEqual(received.bot[2].line.source.type, 'group');
   });
 
   describe('line-reply', () => {

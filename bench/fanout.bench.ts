@@ -1,0 +1,198 @@
+// Live fan-out: 50 operator sockets (socket.io-client, as the inbox connects) on the product with
+// the default flow; signed webhooks at a fixed rate (one new user's text per POST); for every
+// event, the time from posting it to each socket's `message` event for that user. The sockets'
+// client runs in this process, so on this 2-core machine it competes with the server for CPU.
+import fs from 'node:fs';
+import path from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import { SOCKET_PATH } from '../src/realtime/socket-server';
+import { FakeLine } from '../test/support/fake-line';
+import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
+import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
+import type { BenchContext, BenchDatabase, BenchRow } from './types';
+
+const SOCKETS = 50;
+const ADMIN = { username: 'bench', password: 'bench-password-1' };
+
+async function awaitStore(server: ServerProcess): Promise<string> {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const res = await fetch(new URL('/api/v1/auth/login', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(ADMIN),
+    });
+    if (res.status === 200) return ((await res.json()) as { token: string }).token;
+    if (Date.now() > deadline) throw new Error(`login still answers ${res.status}:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+interface RateResult {
+  rate: number;
+  events: number;
+  latenciesMs: number[];
+  /** The same to the conversation row (the list's update) for that user. */
+  rowLatenciesMs: number[];
+  missing: number;
+  /** CPU busy share of the server and of this process (the 50 clients), 1 = one core. */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], rate: number, seconds: number): Promise<RateResult> {
+  const sentAt = new Map<string, number>();
+  const latenciesMs: number[] = [];
+  const rowLatenciesMs: number[] = [];
+  const listen = (event: 'message' | 'conversation', into: number[], userOf: (payload: any) => string) =>
+    sockets.map((socket) => {
+      const seen = new Set<string>();
+      const listener = (payload: unknown) => {
+        const user = userOf(payload);
+        const at = sentAt.get(user);
+        if (at === undefined || seen.has(user)) return;
+        seen.add(user);
+        into.push(performance.now() - at);
+      };
+      socket.on(event, listener);
+      return () => socket.off(event, listener);
+    });
+  const stopListening = [
+    ...listen('message', latenciesMs, (p) => p.line_user_id),
+    ...listen('conversation', rowLatenciesMs, (p) => p.conversation.line_user_id),
+  ];
+  const count = Math.round(rate * seconds);
+  const users = Array.from({ length: count }, () => userId());
+  for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `fan-out ${i}` });
+  const bodies = users.map((user, i) => {
+    const body = webhookBody([messageEvent(`fan-out ${i}`, { userId: user, replyToken: line.issueReplyToken() })]);
+    return { user, body, signature: sign(body) };
+  });
+  const started = performance.now();
+  const serverCpu0 = processCpuMs(server.pid);
+  const clientCpu0 = process.cpuUsage();
+  const posts: Promise<unknown>[] = [];
+  for (let i = 0; i < count; i++) {
+    const wait = started + (i * 1000) / rate - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const { user, body, signature } = bodies[i];
+    sentAt.set(user, performance.now());
+    posts.push(
+      fetch(new URL('/line/webhook', server.baseUrl), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+        body: new Uint8Array(body),
+      }).catch(() => undefined),
+    );
+  }
+  await Promise.all(posts);
+  const expected = count * sockets.length;
+  const deadline = performance.now() + 30_000;
+  while ((latenciesMs.length < expected || rowLatenciesMs.length < expected) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  for (const stop of stopListening) stop();
+  const elapsedMs = performance.now() - started;
+  const client = process.cpuUsage(clientCpu0);
+  return {
+    rate,
+    events: count,
+    latenciesMs,
+    rowLatenciesMs,
+    missing: expected - latenciesMs.length,
+    serverCpu: (processCpuMs(server.pid) - serverCpu0) / elapsedMs,
+    clientCpu: (client.user + client.system) / 1000 / elapsedMs,
+  };
+}
+
+async function measure(ctx: BenchContext, database: BenchDatabase): Promise<RateResult[]> {
+  const line = await new FakeLine().start();
+  const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, 'fanout') : '';
+  const dataDir = fs.mkdtempSync(path.join(ctx.workDir, `fanout-${database}-`));
+  const server = await spawnServer(PRODUCT_MAIN, {
+    DATA_DIR: dataDir,
+    ...databaseEnvironment(database, url),
+    ADMIN_USERNAME: ADMIN.username,
+    ADMIN_PASSWORD: ADMIN.password,
+    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
+    LINE_CHANNEL_ID: '1650000000',
+    LINE_API_BASE_URL: line.baseUrl,
+    LINE_DATA_API_BASE_URL: line.baseUrl,
+  });
+  const sockets: Socket[] = [];
+  try {
+    const token = await awaitStore(server);
+    for (let i = 0; i < SOCKETS; i++) {
+      const socket = io(server.baseUrl, { path: SOCKET_PATH, forceNew: true, reconnection: false, transports: ['websocket'], auth: { token } });
+      sockets.push(socket);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('hello', () => resolve());
+        socket.once('connect_error', reject);
+      });
+    }
+    const seconds = ctx.quick ? 5 : 20;
+    // Warm-up at a low rate, not counted.
+    await atRate(server, line, sockets, 20, 2);
+    const results: RateResult[] = [];
+    for (const rate of [50, 100]) {
+      const result = await atRate(server, line, sockets, rate, seconds);
+      const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+      ctx.log(
+        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing; CPU server ${result.serverCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)} cores`,
+      );
+      results.push(result);
+    }
+    return results;
+  } finally {
+    for (const socket of sockets) socket.close();
+    await server.stop();
+    await line.close();
+  }
+}
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  for (const database of ctx.databases) {
+    for (const result of await measure(ctx, database)) {
+      const sorted = [...result.latenciesMs].sort((a, b) => a - b);
+      const p99 = result.missing > 0 ? Number.POSITIVE_INFINITY : percentile(sorted, 99);
+      rows.push({
+        figure: `webhook → ${SOCKETS} operator sockets at ${result.rate} events/s`,
+        database,
+        value: `p50 ${percentile(sorted, 50).toFixed(0)} ms / p95 ${percentile(sorted, 95).toFixed(0)} ms / p99 ${percentile(sorted, 99).toFixed(0)} ms${result.missing ? `; ${result.missing} of ${result.events * SOCKETS} never arrived` : ''}`,
+        ...(result.rate === 100 ? { goal: 'p99 < 100 ms', ok: p99 < 100 } : {}),
+      });
+      const rowTimes = [...result.rowLatenciesMs].sort((a, b) => a - b);
+      const rowsMissing = result.events * SOCKETS - rowTimes.length;
+      rows.push({
+        figure: `same, to the conversation row (list update) at ${result.rate} events/s`,
+        database,
+        value: `p50 ${percentile(rowTimes, 50).toFixed(0)} ms / p95 ${percentile(rowTimes, 95).toFixed(0)} ms / p99 ${percentile(rowTimes, 99).toFixed(0)} ms${rowsMissing ? `; ${rowsMissing} never arrived` : ''}`,
+      });
+    }
+  }
+  return rows;
+}
+
+if (require.main === module) {
+  const only = process.argv.find((a) => a.startsWith('--db='))?.slice(5);
+  const workDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'llc-bench-'));
+  const ctx: BenchContext = {
+    databases: only ? (only.split(',') as BenchDatabase[]) : ['postgres', 'embedded'],
+    postgresUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/llc_bench',
+    workDir,
+    quick: process.argv.includes('--quick'),
+    log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
+  };
+  run(ctx)
+    .then((rows) => {
+      for (const row of rows)
+        console.log(`| ${row.figure} | ${row.database} | ${row.value} | ${row.goal ?? ''} | ${row.ok === undefined ? '' : row.ok ? 'yes' : 'NO'} |`);
+    })
+    .catch((err: Error) => {
+      console.error(err.stack);
+      process.exitCode = 1;
+    })
+    .finally(() => fs.rmSync(workDir, { recursive: true, force: true }));
+}

@@ -1,0 +1,379 @@
+// Webhook ingest, the product (default flow deployed, LINE replaced by the loopback fake so the
+// bot's replies are real work) against the hand-written baseline (bench/baseline-server.ts), in
+// one run: events/s with 20 concurrent senders (1 and 10 events per POST), ack latency, node CPU
+// per event (/proc of the server's process) and PostgreSQL CPU per event (every postgres process
+// on the machine: other benchmarks running at once show up in it; so do they in every figure here).
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { FakeLine } from '../test/support/fake-line';
+import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
+import {
+  BASELINE_MAIN,
+  COUNT_STATEMENTS,
+  databaseEnvironment,
+  PRODUCT_MAIN,
+  percentile,
+  postgresCpu,
+  postgresCpuSince,
+  processCpuMs,
+  type ServerProcess,
+  scratchDatabase,
+  spawnServer,
+} from './servers';
+import type { BenchContext, BenchDatabase, BenchRow } from './types';
+
+type Subject = 'baseline' | BenchDatabase;
+
+interface SignedPost {
+  body: Buffer;
+  signature: string;
+  events: number;
+}
+
+interface LoadResult {
+  events: number;
+  posts: number;
+  failures: number;
+  seconds: number;
+  latenciesMs: number[];
+  nodeCpuMs: number;
+  postgresCpuMs: number;
+}
+
+const CONCURRENCY = 20;
+const USERS = 1000;
+
+/** Pre-signed bodies of `perPost` text events each, from a fixed set of users whose profiles LINE knows. */
+function signedPosts(line: FakeLine | undefined, users: string[], count: number, perPost: number): SignedPost[] {
+  const posts: SignedPost[] = [];
+  let n = 0;
+  for (let i = 0; i < count; i++) {
+    const events = Array.from({ length: perPost }, () => {
+      const replyToken = line ? line.issueReplyToken() : undefined;
+      return messageEvent(`question ${n}`, { userId: users[n++ % users.length], ...(replyToken ? { replyToken } : {}) });
+    });
+    const body = webhookBody(events);
+    posts.push({ body, signature: sign(body), events: perPost });
+  }
+  return posts;
+}
+
+function post(agent: http.Agent, url: URL, signed: SignedPost): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'x-line-signature': signed.signature, 'content-length': signed.body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.setTimeout(30_000, () => req.destroy(new Error('no answer in 30 s')));
+    req.on('error', reject);
+    req.end(signed.body);
+  });
+}
+
+/** `concurrency` senders, each posting the next body as soon as its last one is answered. */
+async function closedLoop(server: ServerProcess, posts: SignedPost[], concurrency: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
+  const url = new URL('/line/webhook', server.baseUrl);
+  const latenciesMs: number[] = [];
+  let next = 0;
+  let events = 0;
+  let failures = 0;
+  const cpu0 = processCpuMs(server.pid);
+  const pg0 = postgresCpu();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < posts.length) {
+        const signed = posts[next++];
+        const t0 = performance.now();
+        const status = await post(agent, url, signed).catch(() => 0);
+        latenciesMs.push(performance.now() - t0);
+        if (status === 200) events += signed.events;
+        else failures += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const result = {
+    events,
+    posts: posts.length,
+    failures,
+    seconds,
+    latenciesMs,
+    nodeCpuMs: processCpuMs(server.pid) - cpu0,
+    postgresCpuMs: postgresCpuSince(pg0),
+  };
+  agent.destroy();
+  return result;
+}
+
+/** One body every 1000/rate ms whatever the answers, for the ack latency at a given load. */
+async function openLoop(server: ServerProcess, posts: SignedPost[], perSecond: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
+  const url = new URL('/line/webhook', server.baseUrl);
+  const latenciesMs: number[] = [];
+  let events = 0;
+  let failures = 0;
+  const cpu0 = processCpuMs(server.pid);
+  const pg0 = postgresCpu();
+  const started = performance.now();
+  const pending: Promise<void>[] = [];
+  for (let i = 0; i < posts.length; i++) {
+    const due = started + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    const signed = posts[i];
+    const t0 = performance.now();
+    pending.push(
+      post(agent, url, signed)
+        .catch(() => 0)
+        .then((status) => {
+          latenciesMs.push(performance.now() - t0);
+          if (status === 200) events += signed.events;
+          else failures += 1;
+        }),
+    );
+  }
+  await Promise.all(pending);
+  const seconds = (performance.now() - started) / 1000;
+  const result = {
+    events,
+    posts: posts.length,
+    failures,
+    seconds,
+    latenciesMs,
+    nodeCpuMs: processCpuMs(server.pid) - cpu0,
+    postgresCpuMs: postgresCpuSince(pg0),
+  };
+  agent.destroy();
+  return result;
+}
+
+/** Waits until LINE got `expected` replies or pushes (or they stop coming), answering how many and when. */
+async function awaitReplies(line: FakeLine, expected: number, timeoutMs = 120_000): Promise<{ sent: number; afterMs: number }> {
+  const started = performance.now();
+  const sent = () => line.requestsTo('POST', '/v2/bot/message/reply').length + line.requestsTo('POST', '/v2/bot/message/push').length;
+  let last = sent();
+  let lastChange = performance.now();
+  while (sent() < expected && performance.now() - started < timeoutMs && performance.now() - lastChange < 10_000) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    if (sent() !== last) {
+      last = sent();
+      lastChange = performance.now();
+    }
+  }
+  return { sent: sent(), afterMs: performance.now() - started };
+}
+
+/** `ready on` comes before the flow's store is up: LINE's verify (no events) answers 200 once it is. */
+async function awaitWebhookReady(server: ServerProcess, timeoutMs = 120_000): Promise<void> {
+  const body = webhookBody([]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(new URL('/line/webhook', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
+    });
+    if (res.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the webhook still answers ${res.status}:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+interface SubjectFigures {
+  single: LoadResult;
+  batched: LoadResult;
+  rate: LoadResult;
+  replies?: { expected: number; sent: number; afterMs: number };
+  statementsPerEvent: number;
+}
+
+/**
+ * The SQL statements `events` single-event posts cost, one at a time, replies included (counted by
+ * the preloaded count-statements): per event, and the most frequent ones.
+ */
+async function countStatements(server: ServerProcess, line: FakeLine | undefined, users: string[], tallyFile: string, events: number) {
+  const readTally = async (): Promise<Record<string, number>> => {
+    fs.rmSync(tallyFile, { force: true });
+    server.signal('SIGUSR2');
+    for (let i = 0; i < 250 && !fs.existsSync(tallyFile); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    return JSON.parse(fs.readFileSync(tallyFile, 'utf8'));
+  };
+  // What is left of earlier load (deliveries marked after LINE answered) settles first.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  await readTally();
+  const before = line ? line.requestsTo('POST', '/v2/bot/message/').length : 0;
+  const load = await closedLoop(server, signedPosts(line, users, events, 1), 1);
+  if (line) await awaitReplies(line, before + load.events);
+  // Work after the answer (marking processed, profile) ends shortly after the reply.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const tally = await readTally();
+  const total = Object.values(tally).reduce((a, b) => a + b, 0);
+  const top = Object.entries(tally)
+    .sort((a, b) => b[1] - a[1])
+    .map(([text, n]) => `${(n / load.events).toFixed(2)}  ${text}`);
+  return { perEvent: total / load.events, top };
+}
+
+async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string): Promise<SubjectFigures> {
+  const line = subject === 'baseline' ? undefined : await new FakeLine().start();
+  const users = Array.from({ length: USERS }, () => userId());
+  if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `friend ${i}`, language: 'th' });
+  let server: ServerProcess | undefined;
+  const tallyFile = path.join(ctx.workDir, `statements-${subject}.json`);
+  try {
+    if (subject === 'baseline') {
+      server = await spawnServer(BASELINE_MAIN, { DATABASE_URL: databaseUrl, CHANNEL_SECRET, STATEMENT_TALLY_FILE: tallyFile }, ['-r', COUNT_STATEMENTS]);
+    } else {
+      const dataDir = fs.mkdtempSync(path.join(ctx.workDir, `ingest-${subject}-`));
+      server = await spawnServer(
+        PRODUCT_MAIN,
+        {
+          DATA_DIR: dataDir,
+          ...databaseEnvironment(subject, databaseUrl),
+          ADMIN_USERNAME: 'bench',
+          ADMIN_PASSWORD: 'bench-password-1',
+          LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+          LINE_CHANNEL_ACCESS_TOKEN: line!.accessToken,
+          LINE_CHANNEL_ID: '1650000000',
+          LINE_API_BASE_URL: line!.baseUrl,
+          LINE_DATA_API_BASE_URL: line!.baseUrl,
+          STATEMENT_TALLY_FILE: tallyFile,
+        },
+        ['-r', COUNT_STATEMENTS],
+      );
+    }
+    await awaitWebhookReady(server);
+    const scale = ctx.quick ? 1 : 3;
+    // Warm-up: every user known (contact and profile), the JIT warm.
+    const warm = await closedLoop(server, signedPosts(line, users, USERS / 10, 10), CONCURRENCY);
+    ctx.log(`ingest ${subject}: warm-up ${warm.events} events in ${warm.seconds.toFixed(1)} s`);
+    if (line) await awaitReplies(line, warm.events);
+    const statements = await countStatements(server, line, users, tallyFile, 50);
+    ctx.log(`ingest ${subject}: ${statements.perEvent.toFixed(1)} SQL statements per event (1 per POST, replies included):\n  ${statements.top.join('\n  ')}`);
+    line?.reset();
+    if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `friend ${i}`, language: 'th' });
+
+    const single = await closedLoop(server, signedPosts(line, users, 1000 * scale, 1), CONCURRENCY);
+    ctx.log(`ingest ${subject}: 1/POST ${(single.events / single.seconds).toFixed(0)} events/s`);
+    const replies = line ? { expected: single.events, ...(await awaitReplies(line, single.events)) } : undefined;
+    if (replies)
+      ctx.log(`ingest ${subject}: ${replies.sent}/${replies.expected} replies, the last ${(replies.afterMs / 1000).toFixed(1)} s after the last ack`);
+    const batched = await closedLoop(server, signedPosts(line, users, 200 * scale, 10), CONCURRENCY);
+    ctx.log(`ingest ${subject}: 10/POST ${(batched.events / batched.seconds).toFixed(0)} events/s`);
+    if (line) await awaitReplies(line, single.events + batched.events);
+    const rate = await openLoop(server, signedPosts(line, users, 200 * 5 * scale, 1), 200);
+    ctx.log(
+      `ingest ${subject}: 200/s ack p99 ${percentile(
+        rate.latenciesMs.sort((a, b) => a - b),
+        99,
+      ).toFixed(0)} ms`,
+    );
+    if (line) await awaitReplies(line, single.events + batched.events + rate.events);
+    return { single, batched, rate, replies, statementsPerEvent: statements.perEvent };
+  } finally {
+    await server?.stop();
+    await line?.close();
+  }
+}
+
+const perSecond = (r: LoadResult) => r.events / r.seconds;
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+
+function latencyText(r: LoadResult): string {
+  const sorted = [...r.latenciesMs].sort((a, b) => a - b);
+  return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${r.failures ? ` (${r.failures} failed)` : ''}`;
+}
+
+export async function run(ctx: BenchContext): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const results = new Map<Subject, SubjectFigures>();
+  const baselineUrl = await scratchDatabase(ctx.postgresUrl, 'ingest_baseline');
+  results.set('baseline', await measure(ctx, 'baseline', baselineUrl));
+  for (const database of ctx.databases) {
+    const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, 'ingest_product') : '';
+    results.set(database, await measure(ctx, database, url));
+  }
+  const baseline = results.get('baseline')!;
+  const ratio = (value: number, of: number) => `${value.toFixed(0)} (${(value / of).toFixed(2)}× baseline)`;
+  const goalRatio = (database: Subject) => (database === 'postgres' ? 0.8 : database === 'embedded' ? 0.5 : undefined);
+
+  for (const [subject, figures] of results) {
+    const goal = goalRatio(subject);
+    for (const [figure, r, of] of [
+      ['ingest events/s, 1 event per POST, 20 concurrent', figures.single, baseline.single],
+      ['ingest events/s, 10 events per POST, 20 concurrent', figures.batched, baseline.batched],
+    ] as const) {
+      rows.push({
+        figure,
+        database: subject,
+        value: subject === 'baseline' ? perSecond(r).toFixed(0) : ratio(perSecond(r), perSecond(of)),
+        ...(goal ? { goal: `≥ ${goal}× baseline`, ok: perSecond(r) >= goal * perSecond(of) && r.failures === 0 } : {}),
+      });
+    }
+    rows.push({ figure: 'ack latency, 1 event per POST, 20 concurrent', database: subject, value: latencyText(figures.single) });
+    const rateP99 = percentile(
+      [...figures.rate.latenciesMs].sort((a, b) => a - b),
+      99,
+    );
+    rows.push({
+      figure: 'ack latency at 200 events/s (1 per POST)',
+      database: subject,
+      value: latencyText(figures.rate),
+      ...(subject === 'postgres' ? { goal: 'p99 < 50 ms', ok: rateP99 < 50 && figures.rate.failures === 0 } : {}),
+    });
+    const cpu = figures.single.nodeCpuMs / figures.single.events;
+    const baseCpu = baseline.single.nodeCpuMs / baseline.single.events;
+    rows.push({
+      figure: 'node CPU per event (1 per POST, bot replies included)',
+      database: subject,
+      value: subject === 'baseline' ? ms(cpu) : `${ms(cpu)} (${(cpu / baseCpu).toFixed(1)}× baseline)`,
+      ...(subject === 'postgres' ? { goal: '≤ 2× baseline', ok: cpu <= 2 * baseCpu } : {}),
+    });
+    if (subject !== 'embedded') {
+      rows.push({
+        figure: 'PostgreSQL CPU per event (1 per POST; all postgres processes)',
+        database: subject,
+        value: ms(figures.single.postgresCpuMs / figures.single.events),
+      });
+    }
+    rows.push({ figure: 'SQL statements per event (1 per POST, replies included)', database: subject, value: figures.statementsPerEvent.toFixed(1) });
+    if (figures.replies) {
+      rows.push({
+        figure: 'bot replies sent for the 1-per-POST run; the last after the last ack',
+        database: subject,
+        value: `${figures.replies.sent}/${figures.replies.expected}; ${(figures.replies.afterMs / 1000).toFixed(1)} s`,
+      });
+    }
+  }
+  return rows;
+}
+
+if (require.main === module) {
+  const quick = process.argv.includes('--quick');
+  const only = process.argv.find((a) => a.startsWith('--db='))?.slice(5);
+  const workDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'llc-bench-'));
+  const ctx: BenchContext = {
+    databases: only ? (only.split(',') as BenchDatabase[]) : ['postgres', 'embedded'],
+    postgresUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/llc_bench',
+    workDir,
+    quick,
+    log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
+  };
+  run(ctx)
+    .then((rows) => {
+      for (const row of rows)
+        console.log(`| ${row.figure} | ${row.database} | ${row.value} | ${row.goal ?? ''} | ${row.ok === undefined ? '' : row.ok ? 'yes' : 'NO'} |`);
+    })
+    .catch((err: Error) => {
+      console.error(err.stack);
+      process.exitCode = 1;
+    })
+    .finally(() => fs.rmSync(workDir, { recursive: true, force: true }));
+}
