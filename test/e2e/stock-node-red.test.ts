@@ -164,7 +164,8 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       assert.deepStrictEqual(ours.flatMap((set) => set.types).sort(), Object.keys(pkg.manifest['node-red'].nodes).sort());
     });
 
-    it('imports the default flow from Import ▸ Examples and deploys it through the admin API', async () => {
+    it('imports the default flow from Import ▸ Examples and deploys it through the admin API', async function () {
+      this.timeout(90000);
       const example = await fetch(adminUrl(`/library/examples/flows/${pkg.manifest.name}/live-chat-handoff`));
       assert.strictEqual(example.status, 200);
       const flow: { type: string; [property: string]: unknown }[] = JSON.parse(await example.text());
@@ -186,7 +187,8 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       });
       assert.ok(deployed.ok, `deploy answered ${deployed.status}: ${await deployed.text()}`);
       // The store is up when its API lets the first admin in.
-      await eventually(() => login(storeUrl('/api/v1'), admin()), 20000);
+      // A first start on a busy machine migrates a fresh embedded database: give it time.
+      await eventually(() => login(storeUrl('/api/v1'), admin()), 60000);
     });
 
     it("leaves the integrator's own http in routes answering, also under /api/v1, with their bodies", async () => {
