@@ -1,6 +1,6 @@
 // A new, empty PGlite data folder made once at build time and shipped as a tarball
-// (dist/src/db/pgdata-template.tgz), so that the embedded database's first start loads it
-// (~1.5 s) instead of running initdb in WebAssembly (3-5 s, and a second 600 MB instance).
+// (dist/src/db/pgdata-template.tgz), so that the embedded database's first start unpacks it
+// instead of running initdb in WebAssembly (3-5 s, and a second 600 MB instance).
 // Labelled with the PGlite version that made it: another version runs initdb instead.
 
 const fs = require('node:fs');

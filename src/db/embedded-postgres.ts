@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
-import { dataDirTemplate } from './pgdata-template';
+import { unpackTemplate } from './pgdata-template';
 
 export interface EmbeddedPostgres {
   /** Folder holding the socket, to be used as pg's `host`. */
@@ -33,7 +33,8 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   // lives in a short private folder (mode 0700: no other local user may connect).
   const socketDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-pg-'));
   try {
-    db = await PGlite.create(dataDir, { startParams: START_PARAMS, loadDataDir: dataDirTemplate(dataDir) });
+    unpackTemplate(dataDir);
+    db = await PGlite.create(dataDir, { startParams: START_PARAMS });
     server = new PGLiteSocketServer({ db, path: path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
     await server.start();
   } catch (err) {
