@@ -1,4 +1,4 @@
-// The empty data folder shipped with the package (made by scripts/build-pgdata.js): a new
+// The new database shipped with the package (made by scripts/build-pgdata.js, migrated): a new
 // embedded database is unpacked from it rather than made by initdb, when the PGlite that made it
 // is the one installed. Unpacked here, not by PGlite's loadDataDir, so that PGlite starts as on
 // any restart: loading a tarball grows its WebAssembly memory by ~140 MB for good.
