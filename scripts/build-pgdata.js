@@ -14,7 +14,13 @@ const { pgliteVersion, TEMPLATE_FILE, TEMPLATE_LABEL } = require('../dist/src/db
 const MIGRATIONS = path.join(__dirname, '..', 'dist', 'migrations');
 
 async function main() {
-  const label = { pglite: pgliteVersion(), migrations: fs.readdirSync(MIGRATIONS).filter((file) => file.endsWith('.js')).sort() };
+  const label = {
+    pglite: pgliteVersion(),
+    migrations: fs
+      .readdirSync(MIGRATIONS)
+      .filter((file) => file.endsWith('.js'))
+      .sort(),
+  };
   try {
     if (fs.readFileSync(TEMPLATE_LABEL, 'utf8') === `${JSON.stringify(label)}\n` && fs.existsSync(TEMPLATE_FILE)) return;
   } catch {
