@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
+import { staticAssets } from './static-assets';
 
 /** The inbox's pages: one page for all (the app shows the one the path names). */
 export const INBOX_PAGES = ['/admin/login', '/admin/live-chat', '/admin/live-chat/analytics', '/admin/friends', '/admin/settings'];
@@ -42,7 +43,7 @@ export function createSite(liveChat: () => Promise<LiveChat>): express.Router {
     );
   });
 
-  site.use(ASSETS_PATH, express.static(UI_DIST, { index: false, cacheControl: true, maxAge: 0 }));
+  site.use(ASSETS_PATH, staticAssets(UI_DIST));
 
   const page: RequestHandler = (req, res, next) => {
     template ??= fs.promises.readFile(path.join(UI_DIST, 'index.html'), 'utf8');

@@ -12,6 +12,7 @@ import { setEnvironment } from '../support/environment';
 import { connectLiveSocket, openLiveSocket } from '../support/live-socket';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
+import { inboxScript } from '../support/inbox-bundle';
 
 const httpInNode = require('@node-red/nodes/core/network/21-httpin.js');
 
@@ -69,15 +70,15 @@ describe('session-store over HTTP', function () {
     assert.strictEqual(page.status, 200);
     const html = await page.text();
     assert.match(html, /<meta name="llc-base" content="\.\.\/">/);
-    assert.match(html, /<script type="module" src="\.\.\/admin\/assets\/app\.js">/);
+    assert.ok(html.includes(`<script type="module" src="../admin/assets/${inboxScript()}">`), html);
     const analytics = await (await fetch(`${http.baseUrl}/live-chat/admin/live-chat/analytics`)).text();
     assert.match(analytics, /content="\.\.\/\.\.\/"/);
-    assert.strictEqual((await fetch(`${http.baseUrl}/live-chat/admin/assets/app.js`)).status, 200);
+    assert.strictEqual((await fetch(`${http.baseUrl}/live-chat/admin/assets/${inboxScript()}`)).status, 200);
 
     const token = await login(`${http.baseUrl}/live-chat/api/v1`, adminOf(config));
     const me = await call(`${http.baseUrl}/live-chat/api/v1`, 'GET', '/auth/me', { token });
     assert.strictEqual(me.body.operator.username, 'admin');
-    for (const outside of ['/admin/live-chat', '/admin/assets/app.js', '/api/v1/auth/me']) {
+    for (const outside of ['/admin/live-chat', `/admin/assets/${inboxScript()}`, '/api/v1/auth/me']) {
       assert.strictEqual((await fetch(`${http.baseUrl}${outside}`)).status, 404, outside);
     }
 

@@ -8,6 +8,7 @@ import { setEnvironment } from '../support/environment';
 import { connectLiveSocket, openLiveSocket } from '../support/live-socket';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
+import { inboxScript } from '../support/inbox-bundle';
 
 describe('session-store node', function () {
   this.timeout(30000);
@@ -68,7 +69,7 @@ describe('session-store node', function () {
       assert.strictEqual(res.status, 200, page);
       assert.match(await res.text(), /<llc-app><\/llc-app>/);
     }
-    const bundle = await fetch(`${http!.baseUrl}/admin/assets/app.js`);
+    const bundle = await fetch(`${http!.baseUrl}/admin/assets/${inboxScript()}`);
     assert.strictEqual(bundle.status, 200);
     assert.match(bundle.headers.get('content-type') ?? '', /javascript/);
     assert.match(await bundle.text(), /llc-app/);

@@ -5,6 +5,8 @@ import path from 'node:path';
 
 export interface RunningProduct {
   baseUrl: string;
+  /** The process id (benchmarks read its memory from /proc). */
+  pid: number;
   dataDir: string;
   /** Everything the process printed so far. */
   output(): string;
@@ -42,6 +44,7 @@ export async function startProduct(dataDir: string, env: Record<string, string> 
 
   return {
     baseUrl,
+    pid: child.pid!,
     dataDir,
     output: () => output,
     async stop() {

@@ -47,6 +47,8 @@ export async function freePort(): Promise<number> {
 export interface StockNodeRed {
   /** The port it listens on (all interfaces, as Node-RED does without uiHost). */
   port: number;
+  /** The process id (benchmarks read its memory from /proc). */
+  pid: number;
   /** http://127.0.0.1:<port> */
   origin: string;
   /** Everything it printed so far. */
@@ -85,6 +87,7 @@ export async function startNodeRed(userDir: string, args: string[], env: Record<
 
   return {
     port,
+    pid: child.pid!,
     origin: `http://127.0.0.1:${port}`,
     output: () => output,
     async stop() {
