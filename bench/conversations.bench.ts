@@ -3,13 +3,12 @@
 // the first page of each tab, two searches, the next page by cursor, and a conversation's detail.
 // Requests are sequential (one operator refreshing); p50 and p95 over many calls. Other benches
 // may share the machine's two cores, so figures are noisy.
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { type Database, openDatabase } from '../src/db/database';
 import { type ApiServer, ADMIN, call, login, startApiServer } from '../test/support/api-server';
 import { isSeeded, seedInbox } from './seed';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
+import { runAlone } from './context';
 
 const LIST = '/admin/live-chat/conversations';
 const GOALS: Record<BenchDatabase, { list: number; detail: number }> = {
@@ -112,20 +111,4 @@ async function wipe(db: Database): Promise<void> {
   if (tables.length) await db.sql.exec(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
-if (require.main === module) {
-  const args = process.argv.slice(2);
-  const ctx: BenchContext = {
-    databases: args.includes('--embedded') ? ['embedded'] : args.includes('--postgres') ? ['postgres'] : ['postgres', 'embedded'],
-    postgresUrl: process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/llc_bench',
-    workDir: process.env.BENCH_WORK_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'llc-bench-')),
-    quick: args.includes('--quick'),
-    log: (line) => console.error(line),
-  };
-  run(ctx).then(
-    (rows) => console.table(rows),
-    (err) => {
-      console.error(err);
-      process.exit(1);
-    },
-  );
-}
+if (require.main === module) runAlone(run);

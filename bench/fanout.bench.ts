@@ -10,6 +10,7 @@ import { FakeLine } from '../test/support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
+import { runAlone } from './context';
 
 const SOCKETS = 50;
 const ADMIN = { username: 'bench', password: 'bench-password-1' };
@@ -175,24 +176,4 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   return rows;
 }
 
-if (require.main === module) {
-  const only = process.argv.find((a) => a.startsWith('--db='))?.slice(5);
-  const workDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'llc-bench-'));
-  const ctx: BenchContext = {
-    databases: only ? (only.split(',') as BenchDatabase[]) : ['postgres', 'embedded'],
-    postgresUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/llc_bench',
-    workDir,
-    quick: process.argv.includes('--quick'),
-    log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
-  };
-  run(ctx)
-    .then((rows) => {
-      for (const row of rows)
-        console.log(`| ${row.figure} | ${row.database} | ${row.value} | ${row.goal ?? ''} | ${row.ok === undefined ? '' : row.ok ? 'yes' : 'NO'} |`);
-    })
-    .catch((err: Error) => {
-      console.error(err.stack);
-      process.exitCode = 1;
-    })
-    .finally(() => fs.rmSync(workDir, { recursive: true, force: true }));
-}
+if (require.main === module) runAlone(run);

@@ -22,6 +22,7 @@ import {
   spawnServer,
 } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
+import { runAlone } from './context';
 
 type Subject = 'baseline' | BenchDatabase;
 
@@ -75,6 +76,19 @@ function post(agent: http.Agent, url: URL, signed: SignedPost): Promise<number> 
   });
 }
 
+/** Starts a load run's clocks (wall, the server's CPU, PostgreSQL's CPU); the answer ends the run. */
+function startClocks(server: ServerProcess): (tally: Pick<LoadResult, 'events' | 'posts' | 'failures' | 'latenciesMs'>) => LoadResult {
+  const cpu0 = processCpuMs(server.pid);
+  const pg0 = postgresCpu();
+  const started = performance.now();
+  return (tally) => ({
+    ...tally,
+    seconds: (performance.now() - started) / 1000,
+    nodeCpuMs: processCpuMs(server.pid) - cpu0,
+    postgresCpuMs: postgresCpuSince(pg0),
+  });
+}
+
 /** `concurrency` senders, each posting the next body as soon as its last one is answered. */
 async function closedLoop(server: ServerProcess, posts: SignedPost[], concurrency: number): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
@@ -83,9 +97,7 @@ async function closedLoop(server: ServerProcess, posts: SignedPost[], concurrenc
   let next = 0;
   let events = 0;
   let failures = 0;
-  const cpu0 = processCpuMs(server.pid);
-  const pg0 = postgresCpu();
-  const started = performance.now();
+  const finish = startClocks(server);
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < posts.length) {
@@ -98,18 +110,8 @@ async function closedLoop(server: ServerProcess, posts: SignedPost[], concurrenc
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
-  const result = {
-    events,
-    posts: posts.length,
-    failures,
-    seconds,
-    latenciesMs,
-    nodeCpuMs: processCpuMs(server.pid) - cpu0,
-    postgresCpuMs: postgresCpuSince(pg0),
-  };
   agent.destroy();
-  return result;
+  return finish({ events, posts: posts.length, failures, latenciesMs });
 }
 
 /** One body every 1000/rate ms whatever the answers, for the ack latency at a given load. */
@@ -119,8 +121,7 @@ async function openLoop(server: ServerProcess, posts: SignedPost[], perSecond: n
   const latenciesMs: number[] = [];
   let events = 0;
   let failures = 0;
-  const cpu0 = processCpuMs(server.pid);
-  const pg0 = postgresCpu();
+  const finish = startClocks(server);
   const started = performance.now();
   const pending: Promise<void>[] = [];
   for (let i = 0; i < posts.length; i++) {
@@ -140,18 +141,8 @@ async function openLoop(server: ServerProcess, posts: SignedPost[], perSecond: n
     );
   }
   await Promise.all(pending);
-  const seconds = (performance.now() - started) / 1000;
-  const result = {
-    events,
-    posts: posts.length,
-    failures,
-    seconds,
-    latenciesMs,
-    nodeCpuMs: processCpuMs(server.pid) - cpu0,
-    postgresCpuMs: postgresCpuSince(pg0),
-  };
   agent.destroy();
-  return result;
+  return finish({ events, posts: posts.length, failures, latenciesMs });
 }
 
 /** Waits until LINE got `expected` replies or pushes (or they stop coming), answering how many and when. */
@@ -355,25 +346,4 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   return rows;
 }
 
-if (require.main === module) {
-  const quick = process.argv.includes('--quick');
-  const only = process.argv.find((a) => a.startsWith('--db='))?.slice(5);
-  const workDir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'llc-bench-'));
-  const ctx: BenchContext = {
-    databases: only ? (only.split(',') as BenchDatabase[]) : ['postgres', 'embedded'],
-    postgresUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/llc_bench',
-    workDir,
-    quick,
-    log: (line) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`),
-  };
-  run(ctx)
-    .then((rows) => {
-      for (const row of rows)
-        console.log(`| ${row.figure} | ${row.database} | ${row.value} | ${row.goal ?? ''} | ${row.ok === undefined ? '' : row.ok ? 'yes' : 'NO'} |`);
-    })
-    .catch((err: Error) => {
-      console.error(err.stack);
-      process.exitCode = 1;
-    })
-    .finally(() => fs.rmSync(workDir, { recursive: true, force: true }));
-}
+if (require.main === module) runAlone(run);
