@@ -57,7 +57,11 @@ export interface StockNodeRed {
   stop(): Promise<void>;
 }
 
-/** Starts `node-red -u <userDir> ...args` and waits until its server listens. */
+/**
+ * Starts `node-red -u <userDir> ...args` and waits until it has started its flows. Its server
+ * listens before that, but a deploy that arrives while Node-RED still loads its (empty) flow and
+ * credential files is undone by that load: the deployed nodes start without their credentials.
+ */
 export async function startNodeRed(userDir: string, args: string[], env: Record<string, string>, timeoutMs = 60000): Promise<StockNodeRed> {
   const child: ChildProcess = spawn(process.execPath, [path.join(NODE_RED_HOME, 'red.js'), '-u', userDir, ...args], {
     cwd: userDir,
@@ -73,7 +77,7 @@ export async function startNodeRed(userDir: string, args: string[], env: Record<
     const timer = setTimeout(() => reject(new Error(`Node-RED did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     const look = () => {
       const running = /Server now running at https?:\/\/[^\s/]*:(\d+)\//.exec(output);
-      if (running) {
+      if (running && /\[info\] Started flows/.test(output)) {
         clearTimeout(timer);
         resolve(Number(running[1]));
       }
