@@ -7,7 +7,8 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '../src/realtime/socket-server';
 import { FakeLine } from '../test/support/fake-line';
-import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
+import { productEnvironment } from '../test/support/product';
+import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
@@ -113,13 +114,7 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
   const server = await spawnServer(PRODUCT_MAIN, {
     DATA_DIR: dataDir,
     ...databaseEnvironment(database, url),
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-    LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-    LINE_CHANNEL_ID: '1650000000',
-    LINE_API_BASE_URL: line.baseUrl,
-    LINE_DATA_API_BASE_URL: line.baseUrl,
+    ...productEnvironment(ADMIN, line),
   });
   const sockets: Socket[] = [];
   try {

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { FakeLine } from '../test/support/fake-line';
+import { productEnvironment } from '../test/support/product';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import {
   BASELINE_MAIN,
@@ -228,13 +229,7 @@ async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string)
         {
           DATA_DIR: dataDir,
           ...databaseEnvironment(subject, databaseUrl),
-          ADMIN_USERNAME: 'bench',
-          ADMIN_PASSWORD: 'bench-password-1',
-          LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-          LINE_CHANNEL_ACCESS_TOKEN: line!.accessToken,
-          LINE_CHANNEL_ID: '1650000000',
-          LINE_API_BASE_URL: line!.baseUrl,
-          LINE_DATA_API_BASE_URL: line!.baseUrl,
+          ...productEnvironment({ username: 'bench', password: 'bench-password-1' }, line!),
           STATEMENT_TALLY_FILE: tallyFile,
         },
         ['-r', COUNT_STATEMENTS],

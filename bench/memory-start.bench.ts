@@ -9,8 +9,8 @@ import { promisify } from 'node:util';
 import { Sequelize } from 'sequelize';
 import { call, login } from '../test/support/api-server';
 import { FakeLine } from '../test/support/fake-line';
-import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
-import { type RunningProduct, startProduct } from '../test/support/product';
+import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
+import { productEnvironment, type RunningProduct, startProduct } from '../test/support/product';
 import { freePort, startNodeRed } from '../test/support/stock-node-red';
 import { runAlone } from './context';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
@@ -129,15 +129,7 @@ async function bareNodeRed(ctx: BenchContext, t: Timing): Promise<{ rows: BenchR
 }
 
 async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, line: FakeLine, bareRss: number): Promise<BenchRow[]> {
-  const env: Record<string, string> = {
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-    LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-    LINE_CHANNEL_ID: '1650000000',
-    LINE_API_BASE_URL: line.baseUrl,
-    LINE_DATA_API_BASE_URL: line.baseUrl,
-  };
+  const env = productEnvironment(ADMIN, line);
   if (database === 'postgres') env.DATABASE_URL = await freshServerDatabase(ctx.postgresUrl);
   const dataDir = path.join(ctx.workDir, `product-${database}`);
   const rows: BenchRow[] = [];

@@ -7,7 +7,7 @@ import { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, followEvent, messageEvent, redelivered, sign, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, type RunningProduct, startProduct } from '../support/product';
+import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
 import { connectLiveSocket } from '../support/live-socket';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -20,15 +20,7 @@ describe('the product, started as npm start does', function () {
   let api: string;
   let token: string;
 
-  const environment = () => ({
-    ADMIN_USERNAME: ADMIN.username,
-    ADMIN_PASSWORD: ADMIN.password,
-    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-    LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-    LINE_CHANNEL_ID: '1650000000',
-    LINE_API_BASE_URL: line.baseUrl,
-    LINE_DATA_API_BASE_URL: line.baseUrl,
-  });
+  const environment = () => productEnvironment(ADMIN, line);
 
   async function postWebhook(events: Record<string, unknown>[], signature?: string) {
     const body = webhookBody(events);

@@ -2,6 +2,8 @@
 // own DATA_DIR and environment, on a free loopback port.
 import { type ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
+import type { FakeLine } from './fake-line';
+import { CHANNEL_SECRET } from './line-webhooks';
 
 export interface RunningProduct {
   baseUrl: string;
@@ -75,4 +77,17 @@ export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 100
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw last instanceof Error ? last : new Error('condition not met in time');
+}
+
+/** The environment of a product whose first admin is `admin` and whose LINE is the loopback stand-in. */
+export function productEnvironment(admin: { username: string; password: string }, line: FakeLine): Record<string, string> {
+  return {
+    ADMIN_USERNAME: admin.username,
+    ADMIN_PASSWORD: admin.password,
+    LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+    LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
+    LINE_CHANNEL_ID: '1650000000',
+    LINE_API_BASE_URL: line.baseUrl,
+    LINE_DATA_API_BASE_URL: line.baseUrl,
+  };
 }
