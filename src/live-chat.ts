@@ -12,7 +12,7 @@ import { type Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
 import { CurrentContacts } from './live-chat/current-contacts';
 import { LineClients } from './line/line-clients';
-import { LineWebhookIngest } from './line/webhook-ingest';
+import { EMBEDDED_MAX_BATCH, LineWebhookIngest, type WebhookInboxOptions } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
 import { Handoff } from './live-chat/handoff';
 import { ChatSessions } from './live-chat/chat-sessions';
@@ -42,6 +42,8 @@ export interface LiveChatOptions {
   telegramApiRoot?: string;
   /** How often idle chats are looked for to close (default 30 s; 0 = never). */
   sweepIntervalMs?: number;
+  /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */
+  webhookInbox?: Partial<WebhookInboxOptions>;
   log?: Logger;
 }
 
@@ -82,7 +84,6 @@ export class LiveChat {
     this.store = new Store(db.sql);
     this.operators = new Operators(this.store);
     this.lineClients = new LineClients({ apiBaseUrl: options.lineApiBaseUrl, dataApiBaseUrl: options.lineDataApiBaseUrl });
-    this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.events, log);
     this.lineSender = new LineSender(this.store, this.lineClients, this.events, log, { retryDelaysMs: options.linePushRetryDelaysMs });
     this.credentials = new Credentials(
       this.store,
@@ -90,6 +91,10 @@ export class LiveChat {
       new CredentialVerifier({ lineApiBaseUrl: options.lineApiBaseUrl, telegramApiRoot: options.telegramApiRoot }),
       log,
     );
+    this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.credentials, this.events, log, {
+      ...(db.kind === 'embedded' ? { maxBatch: EMBEDDED_MAX_BATCH } : {}),
+      ...options.webhookInbox,
+    });
     this.contacts = new CurrentContacts(this.store, this.events);
     this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log);
     this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
@@ -124,6 +129,8 @@ export class LiveChat {
       }
       if (options.environmentCredentials) await app.credentials.seedFromEnvironment(options.environmentCredentials);
       app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+      // Events stored but never processed (a crash, a full queue) are processed from now on.
+      app.lineWebhook.start();
     } catch (err) {
       await db.close();
       throw err;
@@ -152,9 +159,13 @@ export class LiveChat {
     this.sweepTimer.unref();
   }
 
-  /** Stops the background work (idle sweeps, LINE read marks) and waits for it; the database stays open. */
+  /**
+   * Stops the background work (idle sweeps, webhook events queued here, LINE read marks) and
+   * waits for it; the database stays open.
+   */
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.lineWebhook.stop();
     await this.sweeping;
     await this.conversations.settled();
   }

@@ -6,6 +6,7 @@ import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
 import { captureRawBody } from '../shared/raw-body';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
+import type { LineEventOutput } from '../../src/line/webhook-ingest';
 
 interface LineWebhookConfig extends NodeDefinition {
   store?: string;
@@ -34,21 +35,34 @@ export = function register(RED: NodeAPI) {
       return;
     }
 
+    const credential = config.credential?.trim();
+    const emit = (events: LineEventOutput[]) => {
+      for (const event of events) node.send({ payload: event.payload, contact: event.contact, line: event.line });
+      const last = events[events.length - 1].payload;
+      const time = new Date().toLocaleTimeString();
+      node.status({
+        fill: 'green',
+        shape: 'dot',
+        text: last.message
+          ? RED._('line-webhook.status.message', { type: last.type, messageType: last.message.type, time })
+          : RED._('line-webhook.status.event', { type: last.type, time }),
+      });
+    };
+    // Stored events of this credential that the core processes later (after a restart, or when
+    // its queue was full) come out of this node too.
+    let closed = false;
+    let unregister: (() => void) | undefined;
+    store.liveChat.then(
+      (liveChat) => {
+        if (!closed) unregister = liveChat.lineWebhook.registerSink(credential, emit);
+      },
+      () => undefined,
+    );
+
     const handlers = lineWebhookHandlers({
       liveChat: () => store.liveChat,
-      credential: config.credential?.trim(),
-      onEvents(events) {
-        for (const event of events) node.send({ payload: event.payload, contact: event.contact, line: event.line });
-        const last = events[events.length - 1].payload;
-        const time = new Date().toLocaleTimeString();
-        node.status({
-          fill: 'green',
-          shape: 'dot',
-          text: last.message
-            ? RED._('line-webhook.status.message', { type: last.type, messageType: last.message.type, time })
-            : RED._('line-webhook.status.event', { type: last.type, time }),
-        });
-      },
+      credential,
+      onEvents: emit,
       onProblem(status, reason) {
         node.status({ fill: status >= 500 ? 'red' : 'yellow', shape: 'ring', text: RED._('line-webhook.status.refused', { status, reason }).slice(0, 60) });
         // No msg came of it (LINE was answered before any), so a Catch node gets what it can: the answer.
@@ -64,6 +78,8 @@ export = function register(RED: NodeAPI) {
     // Routes survive a redeploy unless taken out (as Node-RED's own http in node does); only
     // this node's route goes, so another webhook node on the same path keeps its own.
     node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      unregister?.();
       releaseRawBody();
       const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { stack: { handle: unknown }[] } }[] } })._router;
       if (router) {

@@ -1,7 +1,12 @@
-// The LINE webhook's core. accept() runs while LINE waits for its answer (2 s): it checks the
-// signature and the envelope and stores every new event, with its contact, friend event and
-// message, in ONE transaction, so a 200 means "stored". process() runs after the answer: the
-// slow work (profile look-ups) and what the line-webhook node emits.
+// The LINE webhook's core, a durable inbox. accept() runs while LINE waits for its answer (2 s):
+// it checks the signature and the envelope and stores the new events (webhook_events), and the
+// 200 means "stored". The stores of concurrent requests share statements (a StatementBatcher).
+// The events then go to an in-memory queue worked one batch at a time after the answer: one
+// transaction per batch claims the rows and records what they mean (contacts, friend events,
+// messages), set-based for plain messages; after the commit come the live events, the profile
+// look-ups and the msgs for the line-webhook node. Events stored but never processed (a crash,
+// a full queue, a failed batch) are found by the recovery pass, on start and every few seconds,
+// and processed by the same code, by whichever instance claims them: each one exactly once.
 //
 // Group and room events are stored in webhook_events and emitted with their source, but make no
 // contact and no message row: the inbox and its handoff are for 1:1 chats only.
@@ -10,29 +15,82 @@ import type { Store } from '../store/store';
 import type { ContactRow, FriendStatus } from '../store/contacts';
 import type { MessageRow } from '../store/messages';
 import type { FriendEventType } from '../store/friend-events';
-import type { WebhookEventInsert } from '../store/webhook-events';
+import type { WebhookEventInsert, WebhookEventRow } from '../store/webhook-events';
 import type { LiveChatEvents } from '../events';
+import type { Credentials } from '../credentials/credential-service';
 import { closeSession, type SessionChangeResult } from '../live-chat/session-transitions';
 import type { Logger } from '../logger';
+import { StatementBatcher } from '../util/statement-batcher';
+import { BatchQueue } from '../util/batch-queue';
 import { type LineClients, lineErrorText } from './line-clients';
 import { type LineSource, type LineWebhookEvent, readEnvelope } from './webhook-envelope';
-
 /** A profile fetched within this long is not fetched again. */
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
+/** How long a batch's msgs wait for its profile look-ups (a slow LINE delays the bot, never stops it). */
+export const PROFILE_WAIT_MS = 1000;
 
-/** A newly stored event, as accept() hands it to process(). */
+export interface WebhookInboxOptions {
+  /**
+   * Events waiting in memory for processing. Each holds its parsed body (a few KB), so this
+   * bounds memory under a burst; past it the answer waits for room (roomWaitMs) and then the
+   * events are left to the recovery pass, stored and unclaimed. A few thousand is several
+   * seconds of the most this machine ingests, far more than a healthy queue ever holds.
+   */
+  maxQueued: number;
+  /** The longest a webhook's answer waits for room in a full queue. */
+  roomWaitMs: number;
+  /**
+   * Events per processing transaction. On the embedded database (one connection) every query
+   * of the inbox waits behind a running batch, so its batches are kept short.
+   */
+  maxBatch: number;
+  /** Events stored in one statement (concurrent requests together). */
+  maxInsert: number;
+  /** How often stored but unprocessed events are looked for (0: only on start). */
+  recoveryIntervalMs: number;
+  /** How old an unprocessed event must be before the recovery pass takes it (the in-memory path has its chance first). */
+  recoveryMinAgeMs: number;
+}
+
+export const DEFAULT_WEBHOOK_INBOX: WebhookInboxOptions = {
+  maxQueued: 5000,
+  roomWaitMs: 1000,
+  maxBatch: 500,
+  maxInsert: 500,
+  recoveryIntervalMs: 5000,
+  recoveryMinAgeMs: 10_000,
+};
+/** The embedded database's batches: an inbox query waits at most one of these. */
+export const EMBEDDED_MAX_BATCH = 50;
+
+/** The receiving line-webhook's side of a request. */
+export interface WebhookRoute {
+  /** The LINE credential (id or name) the webhook used; blank or null: the default one. */
+  credential?: string | null;
+  /** Its channel access token (for the profile look-ups), known to the route already. */
+  channelAccessToken?: string;
+}
+
+/** A newly stored event. */
 export interface AcceptedEvent {
   event: LineWebhookEvent;
   destination: string;
-  /** When this instance received it (the reply token's age counts from here). */
+  /** When it was stored (the reply token's age counts from here). */
   receivedAt: number;
-  /** The 1:1 contact; null for group and room sources and events without a user. */
-  contact: ContactRow | null;
-  message: MessageRow | null;
 }
 
 export type AcceptResult =
-  | { outcome: 'accepted'; events: AcceptedEvent[]; duplicates: number }
+  | {
+      outcome: 'accepted';
+      events: AcceptedEvent[];
+      duplicates: number;
+      /**
+       * The outputs of this request's events once processed here, in LINE's order; never
+       * rejects. An event left to the recovery pass (a full queue, a failed batch) is not in
+       * it: its msg goes to the line-webhook registered for the credential when it is processed.
+       */
+      processed: Promise<LineEventOutput[]>;
+    }
   | { outcome: 'bad-signature'; reason: string }
   | { outcome: 'bad-request'; reason: string };
 
@@ -41,6 +99,8 @@ export interface LineEventOutput {
   payload: LineWebhookEvent;
   contact: ContactRow | null;
   line: LineEventContext;
+  /** The stored message of a 1:1 message event (not emitted by the node; for the core's callers). */
+  message: MessageRow | null;
 }
 
 export interface LineEventContext {
@@ -55,62 +115,286 @@ export interface LineEventContext {
   markAsReadToken?: string;
 }
 
+/** Where a line-webhook node takes the msgs of events processed for its credential. */
+export type WebhookSink = (outputs: LineEventOutput[]) => void;
+
+/** A stored event on its way through processing. */
+interface InboxEvent extends AcceptedEvent {
+  rowId: number;
+  credential: string | null;
+  channelAccessToken?: string;
+  /** The request waiting for its output; none for an event the recovery pass found. */
+  done?: (output: LineEventOutput | null) => void;
+}
+
+/** What a batch's transaction recorded, for the work after its commit. */
+interface RecordedBatch {
+  events: { item: InboxEvent; contact: ContactRow | null; message: MessageRow | null }[];
+  /** Events not processed here (claimed elsewhere, or left for the recovery pass). */
+  skipped: InboxEvent[];
+  changedContacts: Map<number, ContactRow>;
+  closedSessions: SessionChangeResult[];
+}
+
 export class LineWebhookIngest {
+  private readonly options: WebhookInboxOptions;
+  private readonly inserts: StatementBatcher<WebhookEventInsert, { id: number; received_at: Date } | null>;
+  private readonly queue: BatchQueue<InboxEvent>;
+  /** Row ids queued or in a batch here, which the recovery pass leaves alone. */
+  private readonly inMemory = new Set<number>();
+  private readonly sinks = new Map<string, WebhookSink[]>();
+  private readonly unroutedLogged = new Set<string>();
+  private afterCommits: Promise<void> = Promise.resolve();
+  private recoveryTimer?: NodeJS.Timeout;
+  private recovering?: Promise<void>;
+  private stopped = false;
+
   constructor(
     private readonly store: Store,
     private readonly clients: LineClients,
+    private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
-  ) {}
+    options: Partial<WebhookInboxOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_WEBHOOK_INBOX, ...options };
+    this.inserts = new StatementBatcher((rows) => this.store.webhookEvents.insertNew(rows), { maxBatch: this.options.maxInsert, isolateFailures: true });
+    this.queue = new BatchQueue((batch) => this.processBatch(batch), { maxQueued: this.options.maxQueued, maxBatch: this.options.maxBatch });
+  }
 
-  async accept(rawBody: Buffer, signature: string | undefined, channelSecret: string): Promise<AcceptResult> {
+  /** Starts the recovery pass: now, and every recoveryIntervalMs. */
+  start(): void {
+    this.recoverSoon();
+    if (this.options.recoveryIntervalMs > 0) {
+      this.recoveryTimer = setInterval(() => this.recoverSoon(), this.options.recoveryIntervalMs);
+      this.recoveryTimer.unref();
+    }
+  }
+
+  /** Stops the recovery pass and waits for what is queued here to be processed. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.recoveryTimer);
+    await this.recovering;
+    await this.idle();
+  }
+
+  /** Resolves once nothing waits in memory and every processed batch's msgs are out. */
+  async idle(): Promise<void> {
+    await this.queue.idle();
+    await this.afterCommits;
+  }
+
+  /**
+   * Sends the msgs of events the recovery pass processes for `credential` (blank: the default)
+   * to `sink`; a request's own events go back to the request. Answers the unregistration.
+   */
+  registerSink(credential: string | null | undefined, sink: WebhookSink): () => void {
+    const key = credentialKey(credential);
+    const list = this.sinks.get(key) ?? [];
+    list.push(sink);
+    this.sinks.set(key, list);
+    return () => {
+      const now = this.sinks.get(key)?.filter((s) => s !== sink) ?? [];
+      if (now.length > 0) this.sinks.set(key, now);
+      else this.sinks.delete(key);
+    };
+  }
+
+  async accept(rawBody: Buffer, signature: string | undefined, channelSecret: string, route: WebhookRoute = {}): Promise<AcceptResult> {
     if (!signature) return { outcome: 'bad-signature', reason: 'x-line-signature is missing' };
     if (!validateSignature(rawBody, channelSecret, signature)) return { outcome: 'bad-signature', reason: 'x-line-signature does not match the body' };
     const reading = readEnvelope(rawBody);
     if (!reading.ok) return { outcome: 'bad-request', reason: reading.reason };
     const { destination, events } = reading.envelope;
-    if (events.length === 0) return { outcome: 'accepted', events: [], duplicates: 0 };
+    if (events.length === 0) return { outcome: 'accepted', events: [], duplicates: 0, processed: Promise.resolve([]) };
 
-    const receivedAt = Date.now();
-    const changedContacts = new Map<number, ContactRow>();
-    const closedSessions: SessionChangeResult[] = [];
-    const accepted = await this.store.transaction(async (tx) => {
-      const fresh = await tx.webhookEvents.insertNew(events.map((e) => webhookEventRow(e, destination)));
-      const out: AcceptedEvent[] = [];
-      for (const event of events) {
-        // delete: the same id twice in one body is handled once
-        if (!fresh.delete(event.webhookEventId)) continue;
-        out.push(await this.record(tx, event, destination, receivedAt, changedContacts, closedSessions));
+    const credential = route.credential?.trim() || null;
+    const stored = await this.inserts.submit(events.map((e) => webhookEventRow(e, destination, credential)));
+    const fresh: InboxEvent[] = [];
+    for (const [i, row] of stored.entries()) {
+      if (row) {
+        fresh.push({
+          event: events[i],
+          destination,
+          receivedAt: row.received_at.getTime(),
+          rowId: row.id,
+          credential,
+          channelAccessToken: route.channelAccessToken,
+        });
       }
-      return out;
-    });
-
-    for (const contact of changedContacts.values()) this.events.emit('contact', { contact });
-    for (const closed of closedSessions) this.events.emit('session', { ...closed, change: 'closed' });
-    for (const a of accepted) {
-      if (a.message && a.contact) this.events.emit('message', { message: a.message, contact: changedContacts.get(a.contact.id) ?? a.contact });
     }
-    return { outcome: 'accepted', events: accepted, duplicates: events.length - accepted.length };
+    const processed = this.collectOutputs(fresh);
+    for (const item of fresh) this.inMemory.add(item.rowId);
+    if (!(await this.queue.offer(fresh, this.options.roomWaitMs))) {
+      // Stored and unclaimed: the recovery pass processes them when there is room.
+      for (const item of fresh) {
+        this.inMemory.delete(item.rowId);
+        item.done?.(null);
+      }
+      this.log.warn(`the webhook queue is full: ${fresh.length} event(s) stored for the recovery pass`);
+    }
+    const accepted = fresh.map(({ event, destination: d, receivedAt }) => ({ event, destination: d, receivedAt }));
+    return { outcome: 'accepted', events: accepted, duplicates: events.length - fresh.length, processed };
   }
 
-  /** Stores what one new event means for its 1:1 contact. */
-  private async record(
+  /** Gives each event a `done` that collects its output; resolves with them all, in order. */
+  private collectOutputs(items: InboxEvent[]): Promise<LineEventOutput[]> {
+    if (items.length === 0) return Promise.resolve([]);
+    return new Promise((resolve) => {
+      const outputs: (LineEventOutput | null)[] = new Array(items.length).fill(null);
+      let remaining = items.length;
+      for (const [i, item] of items.entries()) {
+        item.done = (output) => {
+          outputs[i] = output;
+          item.done = undefined;
+          if (--remaining === 0) resolve(outputs.filter((o): o is LineEventOutput => o !== null));
+        };
+      }
+    });
+  }
+
+  /** Looks for stored but unprocessed events now (also what the timer does). */
+  recoverNow(): Promise<void> {
+    this.recovering ??= this.recover()
+      .catch((err: Error) => this.log.error(`the webhook recovery pass failed: ${err.message}`))
+      .finally(() => (this.recovering = undefined));
+    return this.recovering;
+  }
+
+  private recoverSoon(): void {
+    if (!this.stopped) void this.recoverNow();
+  }
+
+  private async recover(): Promise<void> {
+    for (;;) {
+      const room = this.options.maxQueued - this.queue.size;
+      if (this.stopped || room <= 0) return;
+      const rows = await this.store.webhookEvents.unprocessed(this.options.recoveryMinAgeMs, room);
+      const found = rows.filter((r) => !this.inMemory.has(r.id)).map(recoveredEvent);
+      if (found.length === 0) return;
+      for (const item of found) this.inMemory.add(item.rowId);
+      this.log.info(`the webhook recovery pass took ${found.length} stored event(s) to process`);
+      if (!(await this.queue.offer(found, 0))) {
+        for (const item of found) this.inMemory.delete(item.rowId);
+        return;
+      }
+      // More may wait than fitted: once these are through, look again.
+      if (rows.length < room) return;
+      await this.queue.idle();
+    }
+  }
+
+  /** One batch: recorded in one transaction, then its after-commit work, overlapping the next batch's. */
+  private async processBatch(batch: InboxEvent[]): Promise<void> {
+    const recorded = await this.recordBatch(batch);
+    for (const item of batch) this.inMemory.delete(item.rowId);
+    const previous = this.afterCommits;
+    this.afterCommits = previous.then(() => this.afterCommit(recorded));
+    // At most one batch's after-commit work runs beside the next batch's transaction.
+    await previous;
+  }
+
+  /**
+   * Claims and records the batch in one transaction; never rejects. A failed batch is tried
+   * event by event, so one event that cannot be recorded holds up no other.
+   */
+  private async recordBatch(batch: InboxEvent[]): Promise<RecordedBatch> {
+    try {
+      return await this.store.transaction((tx) => this.record(tx, batch));
+    } catch (err) {
+      if (batch.length > 1) {
+        const parts: RecordedBatch[] = [];
+        for (const item of batch) parts.push(await this.recordBatch([item]));
+        return mergeRecorded(parts);
+      }
+      const [item] = batch;
+      const text = err instanceof Error ? err.message : String(err);
+      if (isDataError(err)) {
+        // Not going to work next time either: kept with why, and not tried again.
+        this.log.error(`LINE webhook event ${item.event.webhookEventId} could not be recorded, given up: ${text}`);
+        await this.store.webhookEvents.markFailed(item.rowId, text.slice(0, 1000)).catch(() => undefined);
+      } else {
+        this.log.error(`LINE webhook event ${item.event.webhookEventId} could not be recorded, left for the recovery pass: ${text}`);
+      }
+      return { events: [], skipped: [item], changedContacts: new Map(), closedSessions: [] };
+    }
+  }
+
+  private async record(tx: Store, batch: InboxEvent[]): Promise<RecordedBatch> {
+    const claimed = await tx.webhookEvents.claim(batch.map((i) => i.rowId));
+    const mine = batch.filter((i) => claimed.has(i.rowId));
+    const recorded: RecordedBatch = {
+      events: mine.map((item) => ({ item, contact: null, message: null })),
+      skipped: batch.filter((i) => !claimed.has(i.rowId)),
+      changedContacts: new Map(),
+      closedSessions: [],
+    };
+
+    // A user's plain messages are recorded set-based, for all such users at once; a user with
+    // any other event in the batch has all theirs recorded one by one, in LINE's order, so that
+    // (say) an unfollow after a message closes the chat the message went into.
+    const oneByOne = new Set<string>();
+    for (const { event } of mine) {
+      const user = userOf(event);
+      if (user && !isPlainMessage(event)) oneByOne.add(user);
+    }
+    const plain = recorded.events.filter(({ item }) => {
+      const user = userOf(item.event);
+      return user !== undefined && !oneByOne.has(user);
+    });
+    if (plain.length > 0) {
+      const newest = new Map<string, number>();
+      for (const { item } of plain) {
+        const user = userOf(item.event)!;
+        newest.set(user, Math.max(newest.get(user) ?? Number.NEGATIVE_INFINITY, item.event.timestamp));
+      }
+      const contacts = await tx.contacts.ensureMany([...newest].map(([lineUserId, at]) => ({ lineUserId, messageAt: new Date(at) })));
+      for (const { contact } of contacts.values()) recorded.changedContacts.set(contact.id, contact);
+      const messages = await tx.messages.insertIncomingManyIntoOpenSessions(
+        plain.map(({ item: { event } }) => ({
+          contact_id: contacts.get(userOf(event)!)!.contact.id,
+          message_type: event.message!.type,
+          content: event.message!,
+          line_message_id: event.message!.id,
+          webhook_event_id: event.webhookEventId,
+          mark_as_read_token: event.message!.markAsReadToken ?? null,
+          created_at: new Date(event.timestamp),
+        })),
+      );
+      // In a session with a human, the user's messages count towards it (message_count).
+      const counts = new Map<number, number>();
+      for (const entry of plain) {
+        entry.contact = contacts.get(userOf(entry.item.event)!)!.contact;
+        entry.message = messages.get(entry.item.event.message!.id) ?? null;
+        const sessionId = entry.message?.session_id;
+        if (sessionId) counts.set(sessionId, (counts.get(sessionId) ?? 0) + 1);
+      }
+      await tx.chatSessions.countUserMessages(counts);
+    }
+    for (const entry of recorded.events) {
+      const user = userOf(entry.item.event);
+      if (user && oneByOne.has(user)) {
+        Object.assign(entry, await this.recordOne(tx, entry.item.event, user, recorded.changedContacts, recorded.closedSessions));
+      }
+    }
+    return recorded;
+  }
+
+  /** Stores what one event means for its 1:1 contact (the rarer kinds: friend events, postbacks …). */
+  private async recordOne(
     tx: Store,
     event: LineWebhookEvent,
-    destination: string,
-    receivedAt: number,
+    userId: string,
     changed: Map<number, ContactRow>,
     closedSessions: SessionChangeResult[],
-  ): Promise<AcceptedEvent> {
-    const accepted: AcceptedEvent = { event, destination, receivedAt, contact: null, message: null };
-    const userId = event.source?.type === 'user' ? event.source.userId : undefined;
-    if (!userId) return accepted;
-
+  ): Promise<{ contact: ContactRow; message: MessageRow | null }> {
     const at = new Date(event.timestamp);
     const isMessage = event.type === 'message' && event.message !== undefined;
     // A message moves last_message_at in the same statement.
     const seen = await tx.contacts.ensure(userId, isMessage ? at : undefined);
     let contact = seen.contact;
+    let message: MessageRow | null = null;
     if (seen.created || isMessage) changed.set(contact.id, contact);
 
     if (event.type === 'follow' || event.type === 'unfollow') {
@@ -149,7 +433,7 @@ export class LineWebhookIngest {
 
     if (isMessage && event.message) {
       const { id, type, markAsReadToken } = event.message;
-      accepted.message =
+      message =
         (await tx.messages.insertIncomingIntoOpenSession({
           contact_id: contact.id,
           message_type: type,
@@ -160,52 +444,84 @@ export class LineWebhookIngest {
           created_at: at,
         })) ?? null;
       // In a session with a human, the user's messages count towards it (message_count).
-      const sessionId = accepted.message?.session_id;
+      const sessionId = message?.session_id;
       if (sessionId) await tx.chatSessions.countMessages(sessionId, 1, false);
     }
-    accepted.contact = contact;
-    return accepted;
+    return { contact, message };
   }
 
   /**
-   * The work after the answer: fills missing or stale profiles (a failing profile API is logged
-   * and never drops an event), marks the events processed, and answers what to emit.
+   * After a batch's commit: the live events, missing or stale profiles filled (waiting at most
+   * PROFILE_WAIT_MS; a failing profile API is logged and never drops an event), and the msgs,
+   * to the requests that brought the events or to the sink of their credential. Never rejects.
    */
-  async process(accepted: AcceptedEvent[], channelAccessToken: string): Promise<LineEventOutput[]> {
+  private async afterCommit(recorded: RecordedBatch): Promise<void> {
+    try {
+      for (const item of recorded.skipped) item.done?.(null);
+      const { changedContacts } = recorded;
+      for (const contact of changedContacts.values()) this.events.emit('contact', { contact });
+      for (const closed of recorded.closedSessions) this.events.emit('session', { ...closed, change: 'closed' });
+      for (const { message, contact } of recorded.events) {
+        if (message && contact) this.events.emit('message', { message, contact: changedContacts.get(contact.id) ?? contact });
+      }
+      const refreshed = await this.refreshProfiles(recorded);
+
+      const unrouted = new Map<string, LineEventOutput[]>();
+      for (const { item, contact, message } of recorded.events) {
+        const current = contact ? (refreshed.get(contact.line_user_id) ?? changedContacts.get(contact.id) ?? contact) : null;
+        const output = eventOutput(item, current, message);
+        if (item.done) item.done(output);
+        else {
+          const key = credentialKey(item.credential);
+          unrouted.set(key, [...(unrouted.get(key) ?? []), output]);
+        }
+      }
+      for (const [key, outputs] of unrouted) {
+        const sink = this.sinks.get(key)?.[0];
+        if (sink) sink(outputs);
+        else if (!this.unroutedLogged.has(key)) {
+          this.unroutedLogged.add(key);
+          this.log.warn(
+            `recorded ${outputs.length} stored LINE webhook event(s), but no line-webhook node of credential "${key || '(default)'}" is here to emit them`,
+          );
+        }
+      }
+    } catch (err) {
+      this.log.error(`the work after recording LINE webhook events failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async refreshProfiles(recorded: RecordedBatch): Promise<Map<string, ContactRow>> {
     const refreshed = new Map<string, ContactRow>();
-    const stale = new Map<string, ContactRow>();
-    for (const { contact } of accepted) {
-      if (contact && !(contact.profile_fetched_at && Date.now() - contact.profile_fetched_at.getTime() < PROFILE_TTL_MS)) {
-        stale.set(contact.line_user_id, contact);
+    const stale = new Map<string, { contact: ContactRow; item: InboxEvent }>();
+    for (const { item, contact } of recorded.events) {
+      if (contact && !stale.has(contact.line_user_id) && !(contact.profile_fetched_at && Date.now() - contact.profile_fetched_at.getTime() < PROFILE_TTL_MS)) {
+        stale.set(contact.line_user_id, { contact, item });
       }
     }
-    await Promise.all(
-      [...stale.values()].map(async (contact) => {
-        const updated = await this.refreshProfile(contact, channelAccessToken);
+    if (stale.size === 0) return refreshed;
+    const lookups = Promise.all(
+      [...stale.values()].map(async ({ contact, item }) => {
+        const token = await this.accessToken(item);
+        const updated = token ? await this.refreshProfile(contact, token) : undefined;
         if (updated) refreshed.set(updated.line_user_id, updated);
       }),
     );
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([lookups, new Promise((resolve) => (timer = setTimeout(resolve, PROFILE_WAIT_MS)))]);
+    clearTimeout(timer);
+    // Copied: a look-up that ends later changes the contact (and tells the inbox), not these msgs.
+    return new Map(refreshed);
+  }
 
+  private async accessToken(item: InboxEvent): Promise<string | undefined> {
+    if (item.channelAccessToken) return item.channelAccessToken;
     try {
-      await this.store.webhookEvents.markProcessed(accepted.map((a) => a.event.webhookEventId));
+      return (await this.credentials.resolve('LINE', item.credential ?? undefined)).secrets.channel_access_token;
     } catch (err) {
-      this.log.error(`could not mark webhook events processed: ${lineErrorText(err)}`);
+      this.log.warn(`no LINE credential "${item.credential ?? '(default)'}" for a profile look-up: ${(err as Error).message}`);
+      return undefined;
     }
-
-    return accepted.map(({ event, destination, receivedAt, contact }) => ({
-      payload: event,
-      contact: contact ? (refreshed.get(contact.line_user_id) ?? contact) : null,
-      line: {
-        replyToken: event.replyToken ?? null,
-        webhookEventId: event.webhookEventId,
-        destination,
-        mode: event.mode ?? 'active',
-        source: event.source ?? null,
-        receivedAt,
-        ...(event.message ? { messageId: event.message.id } : {}),
-        ...(event.message?.markAsReadToken ? { markAsReadToken: event.message.markAsReadToken } : {}),
-      },
-    }));
   }
 
   private async refreshProfile(contact: ContactRow, channelAccessToken: string): Promise<ContactRow | undefined> {
@@ -226,7 +542,65 @@ export class LineWebhookIngest {
   }
 }
 
-function webhookEventRow(event: LineWebhookEvent, destination: string): WebhookEventInsert {
+function credentialKey(credential: string | null | undefined): string {
+  return credential?.trim() ?? '';
+}
+
+function userOf(event: LineWebhookEvent): string | undefined {
+  return event.source?.type === 'user' ? event.source.userId : undefined;
+}
+
+function isPlainMessage(event: LineWebhookEvent): boolean {
+  return event.type === 'message' && event.message !== undefined;
+}
+
+/** PostgreSQL's data exceptions and integrity violations: the event itself is the problem. */
+function isDataError(err: unknown): boolean {
+  const code = (err as { parent?: { code?: string } })?.parent?.code ?? (err as { code?: string })?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
+}
+
+function mergeRecorded(parts: RecordedBatch[]): RecordedBatch {
+  const merged: RecordedBatch = { events: [], skipped: [], changedContacts: new Map(), closedSessions: [] };
+  for (const part of parts) {
+    merged.events.push(...part.events);
+    merged.skipped.push(...part.skipped);
+    for (const [id, contact] of part.changedContacts) merged.changedContacts.set(id, contact);
+    merged.closedSessions.push(...part.closedSessions);
+  }
+  return merged;
+}
+
+function recoveredEvent(row: WebhookEventRow): InboxEvent {
+  return {
+    event: row.payload as LineWebhookEvent,
+    destination: row.destination ?? '',
+    receivedAt: row.received_at.getTime(),
+    rowId: row.id,
+    credential: row.credential_ref,
+  };
+}
+
+function eventOutput(item: InboxEvent, contact: ContactRow | null, message: MessageRow | null): LineEventOutput {
+  const { event, destination, receivedAt } = item;
+  return {
+    payload: event,
+    contact,
+    message,
+    line: {
+      replyToken: event.replyToken ?? null,
+      webhookEventId: event.webhookEventId,
+      destination,
+      mode: event.mode ?? 'active',
+      source: event.source ?? null,
+      receivedAt,
+      ...(event.message ? { messageId: event.message.id } : {}),
+      ...(event.message?.markAsReadToken ? { markAsReadToken: event.message.markAsReadToken } : {}),
+    },
+  };
+}
+
+function webhookEventRow(event: LineWebhookEvent, destination: string, credential: string | null): WebhookEventInsert {
   const source = event.source;
   return {
     webhook_event_id: event.webhookEventId,
@@ -239,5 +613,6 @@ function webhookEventRow(event: LineWebhookEvent, destination: string): WebhookE
     payload: event,
     is_redelivery: event.deliveryContext?.isRedelivery === true,
     event_time: new Date(event.timestamp).toISOString(),
+    credential_ref: credential,
   };
 }

@@ -1,7 +1,8 @@
 // The LINE webhook as express handlers, for whatever mounts it (the line-webhook node mounts it
 // on Node-RED's httpNode). It answers as LINE expects: 200 once the events are stored, 401 for
 // a missing or wrong signature, 400 for a body that is not a webhook, 413 over 1 MiB, and 500
-// (so that LINE redelivers) when they could not be stored. Slow work runs after the answer.
+// (so that LINE redelivers) when they could not be stored. The events are processed after the
+// answer (see webhook-ingest).
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
 import type { LineEventOutput } from './webhook-ingest';
@@ -36,7 +37,10 @@ export interface WebhookRouteHooks {
   liveChat(): Promise<LiveChat>;
   /** Which LINE credential (id or name); blank means the default one. */
   credential?: string;
-  /** The events of one request, stored and processed, in the order LINE sent them. */
+  /**
+   * The events of one request once processed, in the order LINE sent them (events left to the
+   * recovery pass come later through the sink the node registers for its credential).
+   */
   onEvents(events: LineEventOutput[]): void;
   /** A request that was turned away, or failed. */
   onProblem(status: number, reason: string): void;
@@ -71,16 +75,18 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let result: Awaited<ReturnType<typeof liveChat.lineWebhook.accept>>;
       try {
-        result = await liveChat.lineWebhook.accept(body, req.get('x-line-signature'), secrets.channel_secret ?? '');
+        result = await liveChat.lineWebhook.accept(body, req.get('x-line-signature'), secrets.channel_secret ?? '', {
+          credential: hooks.credential,
+          channelAccessToken: secrets.channel_access_token,
+        });
       } catch (err) {
         return reject(500, `The events could not be stored: ${(err as Error).message}`);
       }
       if (result.outcome === 'bad-signature') return reject(401, result.reason);
       if (result.outcome === 'bad-request') return reject(400, result.reason);
       res.status(200).json({});
-      if (result.events.length === 0) return;
-      const outputs = await liveChat.lineWebhook.process(result.events, secrets.channel_access_token ?? '');
-      hooks.onEvents(outputs);
+      const outputs = await result.processed;
+      if (outputs.length > 0) hooks.onEvents(outputs);
     })().catch((err: Error) => hooks.onProblem(500, err.message));
   };
 

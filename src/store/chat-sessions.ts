@@ -2,6 +2,7 @@
 // session per contact is open (a partial unique index), so racing handoffs open exactly one, and
 // every state change is one conditional UPDATE, so racing claims or closes have one winner.
 import type { Queryable } from '../db/sql';
+import { pgIntArray } from './pg-arrays';
 
 export type SessionStatus = 'WAITING' | 'ACTIVE' | 'CLOSED';
 export type ClosedBy = 'OPERATOR' | 'SYSTEM' | 'USER';
@@ -90,6 +91,17 @@ export class ChatSessionsTable {
          first_response_at = CASE WHEN $3::boolean THEN COALESCE(first_response_at, now()) ELSE first_response_at END
        WHERE id = $1 RETURNING *`,
       [id, count, byOperator],
+    );
+  }
+
+  /** Counts more users' messages in several sessions at once (countMessages without an operator). */
+  async countUserMessages(counts: Map<number, number>): Promise<void> {
+    if (counts.size === 0) return;
+    const ids = [...counts.keys()].sort((a, b) => a - b);
+    await this.q.exec(
+      `UPDATE chat_sessions s SET message_count = s.message_count + c.n
+       FROM unnest($1::int[], $2::int[]) AS c(id, n) WHERE s.id = c.id`,
+      [pgIntArray(ids), pgIntArray(ids.map((id) => counts.get(id)!))],
     );
   }
 

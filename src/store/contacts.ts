@@ -69,6 +69,28 @@ export class ContactsTable {
     return { contact, created };
   }
 
+  /**
+   * ensure() for many users in one statement (`messageAt` per user as there), in line_user_id
+   * order so that two instances lock the same contacts in the same order. Answers each user's
+   * contact, with `created` for those seen for the first time.
+   */
+  async ensureMany(users: { lineUserId: string; messageAt: Date | null }[]): Promise<Map<string, { contact: ContactRow; created: boolean }>> {
+    if (users.length === 0) return new Map();
+    const rows = await this.q.rows<ContactRow & { created: boolean }>(
+      `INSERT INTO contacts (line_user_id, last_message_at)
+       SELECT u.line_user_id, u.message_at
+       FROM jsonb_to_recordset($1::jsonb) AS u(line_user_id text, message_at timestamptz)
+       ORDER BY u.line_user_id
+       ON CONFLICT (line_user_id) DO UPDATE
+         SET last_message_at = CASE WHEN EXCLUDED.last_message_at IS NULL THEN contacts.last_message_at
+               ELSE GREATEST(contacts.last_message_at, EXCLUDED.last_message_at) END,
+             updated_at = CASE WHEN EXCLUDED.last_message_at IS NULL THEN contacts.updated_at ELSE now() END
+       RETURNING *, (xmax = 0) AS created`,
+      [users.map((u) => ({ line_user_id: u.lineUserId, message_at: u.messageAt?.toISOString() ?? null }))],
+    );
+    return new Map(rows.map(({ created, ...contact }) => [contact.line_user_id, { contact, created }]));
+  }
+
   /** Records a follow (status ACTIVE, friend since `at`) or an unfollow. */
   setFriendStatus(id: number, status: FriendStatus, friendSince: Date | null | undefined): Promise<ContactRow | undefined> {
     return this.q.row<ContactRow>(

@@ -82,6 +82,30 @@ export class MessagesTable {
     );
   }
 
+  /**
+   * insertIncomingIntoOpenSession() for many messages in one statement, inserted in the given
+   * order (ids follow it); answers the stored rows by line_message_id (one already stored is
+   * not among them).
+   */
+  async insertIncomingManyIntoOpenSessions(ms: Omit<IncomingMessage, 'session_id'>[]): Promise<Map<string, MessageRow>> {
+    if (ms.length === 0) return new Map();
+    const rows = await this.q.rows<MessageRow>(
+      `INSERT INTO messages (contact_id, session_id, direction, sender, message_type, content, line_message_id,
+         webhook_event_id, mark_as_read_token, delivery_status, created_at)
+       SELECT m.contact_id, (SELECT s.id FROM chat_sessions s WHERE s.contact_id = m.contact_id AND s.status <> 'CLOSED'),
+         'IN', 'USER', m.message_type, m.content, m.line_message_id, m.webhook_event_id, m.mark_as_read_token, 'RECEIVED', m.created_at
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+         AS (contact_id int, message_type text, content jsonb, line_message_id text, webhook_event_id text,
+             mark_as_read_token text, created_at timestamptz))
+         WITH ORDINALITY AS m(contact_id, message_type, content, line_message_id, webhook_event_id, mark_as_read_token, created_at, n)
+       ORDER BY n
+       ON CONFLICT (line_message_id) WHERE direction = 'IN' DO NOTHING
+       RETURNING *`,
+      [ms.map((m) => ({ ...m, created_at: m.created_at.toISOString() }))],
+    );
+    return new Map(rows.map((r) => [r.line_message_id!, r]));
+  }
+
   /** Stores outgoing messages as PENDING, in order, before anything is sent. */
   async insertOutgoing(messages: OutgoingMessage[]): Promise<MessageRow[]> {
     return this.q.rows<MessageRow>(

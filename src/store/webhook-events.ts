@@ -1,7 +1,9 @@
 // SQL for the webhook_events table: every LINE webhook event once, keyed by its webhookEventId,
-// which is how redeliveries (and the same body reaching two instances) are recognised.
+// which is how redeliveries (and the same body reaching two instances) are recognised. A row is
+// also the event's job: stored before LINE's 200, claimed (processed_at set) by whichever
+// instance records it, in the same transaction as the record, so it is processed exactly once.
 import type { Queryable } from '../db/sql';
-import { pgTextArray } from './pg-arrays';
+import { pgIntArray } from './pg-arrays';
 
 export interface WebhookEventInsert {
   webhook_event_id: string;
@@ -14,6 +16,8 @@ export interface WebhookEventInsert {
   payload: Record<string, unknown>;
   is_redelivery: boolean;
   event_time: string | null;
+  /** The LINE credential (id or name) of the webhook that received it; null: the default one. */
+  credential_ref: string | null;
 }
 
 export interface WebhookEventRow extends Omit<WebhookEventInsert, 'event_time'> {
@@ -24,42 +28,80 @@ export interface WebhookEventRow extends Omit<WebhookEventInsert, 'event_time'> 
   processing_error: string | null;
 }
 
+/** A newly stored event's row id and receipt time. */
+export interface StoredWebhookEvent {
+  id: number;
+  received_at: Date;
+}
+
 export class WebhookEventsTable {
   constructor(private readonly q: Queryable) {}
 
   /**
-   * Inserts the events in one statement and answers the ids of those that were new; an id
-   * already stored (a redelivery, or a concurrent copy) is skipped.
+   * Inserts the events in one statement and answers, per event in order, its row when it was
+   * new, or null when that id was already stored (a redelivery, a concurrent copy, or the same
+   * id earlier in `events`: the first copy is the one stored).
    */
-  async insertNew(events: WebhookEventInsert[]): Promise<Set<string>> {
-    if (events.length === 0) return new Set();
-    const rows = await this.q.rows<{ webhook_event_id: string }>(
+  async insertNew(events: WebhookEventInsert[]): Promise<(StoredWebhookEvent | null)[]> {
+    if (events.length === 0) return [];
+    const rows = await this.q.rows<StoredWebhookEvent & { webhook_event_id: string }>(
       `INSERT INTO webhook_events (webhook_event_id, destination, event_type, mode, source_type, source_id,
-         line_user_id, payload, is_redelivery, event_time)
+         line_user_id, payload, is_redelivery, event_time, credential_ref)
        SELECT e.webhook_event_id, e.destination, e.event_type, e.mode, e.source_type, e.source_id,
-         e.line_user_id, e.payload, e.is_redelivery, e.event_time
+         e.line_user_id, e.payload, e.is_redelivery, e.event_time, e.credential_ref
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
          AS (webhook_event_id text, destination text, event_type text, mode text, source_type text, source_id text,
-             line_user_id text, payload jsonb, is_redelivery boolean, event_time timestamptz)) WITH ORDINALITY
+             line_user_id text, payload jsonb, is_redelivery boolean, event_time timestamptz, credential_ref text)) WITH ORDINALITY
          AS e(webhook_event_id, destination, event_type, mode, source_type, source_id, line_user_id, payload,
-              is_redelivery, event_time, n)
+              is_redelivery, event_time, credential_ref, n)
        ORDER BY n
        ON CONFLICT (webhook_event_id) DO NOTHING
-       RETURNING webhook_event_id`,
+       RETURNING id, webhook_event_id, received_at`,
       [events],
     );
-    return new Set(rows.map((r) => r.webhook_event_id));
+    const fresh = new Map(rows.map((r) => [r.webhook_event_id, { id: r.id, received_at: r.received_at }]));
+    return events.map((e) => {
+      const row = fresh.get(e.webhook_event_id);
+      // delete: a second copy of the id in `events` was not the one stored
+      fresh.delete(e.webhook_event_id);
+      return row ?? null;
+    });
   }
 
   byWebhookEventId(id: string): Promise<WebhookEventRow | undefined> {
     return this.q.row<WebhookEventRow>(`SELECT * FROM webhook_events WHERE webhook_event_id = $1`, [id]);
   }
 
-  async markProcessed(ids: string[], error: string | null = null): Promise<void> {
-    if (ids.length === 0) return;
-    await this.q.exec(`UPDATE webhook_events SET processed_at = now(), processing_error = $2 WHERE webhook_event_id = ANY($1::text[])`, [
-      pgTextArray(ids),
-      error,
-    ]);
+  /**
+   * Marks the unprocessed ones of these rows processed and answers their ids: run in the
+   * transaction that records them, only the claimer records an event, once, and a rollback
+   * gives the claim back. A concurrent claimer waits for the row lock and then finds it taken.
+   */
+  async claim(ids: number[]): Promise<Set<number>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.q.rows<{ id: number }>(
+      `UPDATE webhook_events SET processed_at = now() WHERE id = ANY($1::int[]) AND processed_at IS NULL RETURNING id`,
+      [pgIntArray([...ids].sort((a, b) => a - b))],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * Rows stored but never processed, received at least `minAgeMs` ago (by the database's
+   * clock, which every instance shares), oldest first; the partial index on unprocessed rows
+   * serves it, whatever the table's size.
+   */
+  unprocessed(minAgeMs: number, limit: number): Promise<WebhookEventRow[]> {
+    return this.q.rows<WebhookEventRow>(
+      `SELECT * FROM webhook_events
+       WHERE processed_at IS NULL AND received_at <= now() - $1 * interval '1 millisecond'
+       ORDER BY received_at, id LIMIT $2`,
+      [minAgeMs, limit],
+    );
+  }
+
+  /** Gives up on an event that cannot be recorded (kept, with why, and not tried again). */
+  async markFailed(id: number, error: string): Promise<void> {
+    await this.q.exec(`UPDATE webhook_events SET processed_at = now(), processing_error = $2 WHERE id = $1 AND processed_at IS NULL`, [id, error]);
   }
 }

@@ -17,6 +17,7 @@ describeEachDatabase('friends API', (db) => {
     const body = webhookBody(events);
     const result = await server.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET);
     assert.strictEqual(result.outcome, 'accepted');
+    if (result.outcome === 'accepted') await result.processed;
   };
   const get = (path: string) => call(server.baseUrl, 'GET', path, { token });
 

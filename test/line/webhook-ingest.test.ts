@@ -39,9 +39,11 @@ describeEachDatabase('LINE webhook ingest', (db) => {
   const nothingStored = async () => {
     for (const table of ['webhook_events', 'contacts', 'messages', 'friend_events']) assert.strictEqual(await count(table), 0, table);
   };
-  const accept = (events: Record<string, unknown>[]) => {
+  /** A signed body through accept(), as the line-webhook route sends it; answers once its events are processed. */
+  const accept = async (events: Record<string, unknown>[]) => {
     const body = webhookBody(events);
-    return app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET);
+    const result = await app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET, { channelAccessToken: token() });
+    return result.outcome === 'accepted' ? { ...result, outputs: await result.processed } : result;
   };
   const accepted = async (events: Record<string, unknown>[]) => {
     const result = await accept(events);
@@ -193,12 +195,12 @@ describeEachDatabase('LINE webhook ingest', (db) => {
     });
   });
 
-  describe('process, after the answer', () => {
+  describe('processing, after the answer', () => {
     it('fills the profile from LINE, once within a day, and hands on payload, contact and line', async () => {
       const user = userId();
       fake.setProfile(user, { displayName: 'สมชาย', pictureUrl: 'https://profile.line-scdn.net/x', statusMessage: 'hi', language: 'th' });
       const event = messageEvent('first', { userId: user });
-      const out = await app.lineWebhook.process((await accepted([event])).events, token());
+      const out = (await accepted([event])).outputs;
       assert.strictEqual(out.length, 1);
       assert.deepStrictEqual(out[0].payload, event);
       assert.strictEqual(out[0].contact!.display_name, 'สมชาย');
@@ -221,7 +223,7 @@ describeEachDatabase('LINE webhook ingest', (db) => {
       const stored = await app.store.webhookEvents.byWebhookEventId(event.webhookEventId as string);
       assert.ok(stored!.processed_at);
 
-      await app.lineWebhook.process((await accepted([messageEvent('second', { userId: user })])).events, token());
+      await accepted([messageEvent('second', { userId: user })]);
       assert.strictEqual(fake.requestsTo('GET', '/v2/bot/profile/').length, 1);
       assert.strictEqual(fake.requestsTo('GET', '/v2/bot/profile/')[0].headers.authorization, `Bearer ${token()}`);
     });
@@ -230,11 +232,11 @@ describeEachDatabase('LINE webhook ingest', (db) => {
       const user = userId();
       fake.setProfile(user, { displayName: 'Somchai' });
       fake.failNextProfiles(500);
-      const out = await app.lineWebhook.process((await accepted([messageEvent('x', { userId: user })])).events, token());
+      const out = (await accepted([messageEvent('x', { userId: user })])).outputs;
       assert.strictEqual(out.length, 1);
       assert.strictEqual(out[0].contact!.display_name, null);
       assert.strictEqual(await count('messages'), 1);
-      const next = await app.lineWebhook.process((await accepted([messageEvent('y', { userId: user })])).events, token());
+      const next = (await accepted([messageEvent('y', { userId: user })])).outputs;
       assert.strictEqual(next[0].contact!.display_name, 'Somchai');
     });
 
@@ -244,7 +246,7 @@ describeEachDatabase('LINE webhook ingest', (db) => {
         messageEvent('in a room', { source: roomSource() }),
         postbackEvent('a=1', { source: groupSource() }),
       ];
-      const out = await app.lineWebhook.process((await accepted(events)).events, token());
+      const out = (await accepted(events)).outputs;
       assert.deepStrictEqual(
         out.map((o) => [o.contact, o.line.source!.type]),
         [
@@ -266,7 +268,7 @@ describeEachDatabase('LINE webhook ingest', (db) => {
 
     it('stores standby events and hands them on marked standby', async () => {
       const event = messageEvent('standby', { mode: 'standby' });
-      const out = await app.lineWebhook.process((await accepted([event])).events, token());
+      const out = (await accepted([event])).outputs;
       assert.strictEqual(out[0].line.mode, 'standby');
       assert.strictEqual(await count('messages'), 1);
     });

@@ -59,7 +59,7 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     const body = webhookBody(events);
     const result = await server.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET);
     assert.strictEqual(result.outcome, 'accepted');
-    return result.events;
+    return result.outcome === 'accepted' ? result.processed : [];
   }
 
   /** The user asks for a human: their message comes in by webhook and the handoff opens a WAITING session. */
@@ -69,7 +69,7 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     const result = await server.app.handoff.start({
       contact: accepted.contact!,
       replyToken,
-      receivedAt: accepted.receivedAt,
+      receivedAt: accepted.line.receivedAt,
       triggerMessageId: accepted.message!.id,
     });
     assert.strictEqual(result.outcome, 'opened');

@@ -58,12 +58,12 @@ export class LiveChatHarness {
     return call<T>(this.server.baseUrl, method, path, { token: as?.token, body });
   }
 
-  /** A signed webhook body through accept() and process(), as the line-webhook route runs them. */
+  /** A signed webhook body through accept(), as the line-webhook route runs it: its msgs once processed. */
   async webhook(events: Record<string, unknown>[]): Promise<LineEventOutput[]> {
     const body = webhookBody(events);
-    const result = await this.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET);
+    const result = await this.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET, { channelAccessToken: this.fake.accessToken });
     assert.strictEqual(result.outcome, 'accepted');
-    return result.outcome === 'accepted' ? this.app.lineWebhook.process(result.events, this.fake.accessToken) : [];
+    return result.outcome === 'accepted' ? result.processed : [];
   }
 
   /** What the handoff node does with one line-webhook msg: undefined when it is not a trigger. */
