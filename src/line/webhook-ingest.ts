@@ -600,7 +600,8 @@ function eventOutput(item: InboxEvent, contact: ContactRow | null, message: Mess
   };
 }
 
-function webhookEventRow(event: LineWebhookEvent, destination: string, credential: string | null): WebhookEventInsert {
+/** The webhook_events row of an event as LINE sent it, received by the webhook of `credential`. */
+export function webhookEventRow(event: LineWebhookEvent, destination: string, credential: string | null): WebhookEventInsert {
   const source = event.source;
   return {
     webhook_event_id: event.webhookEventId,

@@ -30,6 +30,8 @@ export class FakeLine {
   /** Statuses the next pushes answer with, one each, before pushing works again. */
   private pushFailures: number[] = [];
   private profileFailures: number[] = [];
+  /** How long profile look-ups take to answer (a slow LINE). */
+  private profileDelayMs = 0;
   private markAsReadFailures: number[] = [];
   /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
   private lostPushAnswers = 0;
@@ -70,6 +72,11 @@ export class FakeLine {
     this.profileFailures.push(...statuses);
   }
 
+  /** Profile look-ups answer after `ms` (0: at once). */
+  delayProfiles(ms: number): void {
+    this.profileDelayMs = ms;
+  }
+
   failNextMarkAsRead(...statuses: number[]): void {
     this.markAsReadFailures.push(...statuses);
   }
@@ -87,6 +94,7 @@ export class FakeLine {
     this.profileFailures = [];
     this.markAsReadFailures = [];
     this.lostPushAnswers = 0;
+    this.profileDelayMs = 0;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -141,6 +149,7 @@ export class FakeLine {
     }
     const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && profile) {
+      if (this.profileDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.profileDelayMs));
       const failure = this.profileFailures.shift();
       if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
       const found = this.profiles.get(decodeURIComponent(profile[1]));
