@@ -212,7 +212,10 @@ describeEachDatabase('LINE webhook inbox', (db, kind) => {
     }
     // Three bodies fit (one in each batch and one queued); the fourth waited for room in vain.
     assert.ok(answers[3].ms >= 290, `the fourth answer took ${answers[3].ms} ms`);
-    assert.ok(answers.slice(0, 3).every((a) => a.ms < 290), answers.map((a) => a.ms).join(', '));
+    assert.ok(
+      answers.slice(0, 3).every((a) => a.ms < 290),
+      answers.map((a) => a.ms).join(', '),
+    );
     const processed = await Promise.all(answers.map((a) => a.processed));
     assert.deepStrictEqual(
       processed.map((p) => p.length),
