@@ -4,6 +4,7 @@
 import assert from 'node:assert';
 import { describeEachDatabase, serverUrl } from '../support/databases';
 import { openDatabase } from '../../src/db/database';
+import { createMigrator } from '../../src/db/migrator';
 import { type ApiServer, startApiServer } from '../support/api-server';
 import { FakeLine } from '../support/fake-line';
 import { eventually } from '../support/product';
@@ -168,6 +169,26 @@ describeEachDatabase('LINE webhook inbox', (db, kind) => {
     await app.lineWebhook.recoverNow();
     await app.lineWebhook.idle();
     assert.strictEqual(await count('messages'), 1);
+    assert.deepStrictEqual(seen, []);
+  });
+
+  it('takes the rows an earlier release left unprocessed as processed on upgrade (it recorded them when it stored them)', async () => {
+    const migrator = createMigrator(db().sequelize);
+    await migrator.down({ to: '0006-webhook-event-routing.js' });
+    try {
+      await db().sql.exec(`INSERT INTO webhook_events (webhook_event_id, event_type, payload) VALUES ('01OLDRELEASE0000000000000', 'message', $1)`, [
+        messageEvent('answered long ago'),
+      ]);
+    } finally {
+      await migrator.up();
+    }
+    const row = await db().sql.row<{ processed_at: Date | null; received_at: Date }>(`SELECT processed_at, received_at FROM webhook_events`);
+    assert.deepStrictEqual(row!.processed_at, row!.received_at);
+    const app = await start({ recoveryMinAgeMs: 0, recoveryIntervalMs: 0 });
+    const seen: LineEventOutput[] = [];
+    app.lineWebhook.registerSink(null, (outputs) => seen.push(...outputs));
+    await app.lineWebhook.recoverNow();
+    await app.lineWebhook.idle();
     assert.deepStrictEqual(seen, []);
   });
 

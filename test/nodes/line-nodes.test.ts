@@ -11,6 +11,8 @@ import chatModeRouterNode from '../../nodes/chat-mode-router/chat-mode-router';
 import lineReplyNode from '../../nodes/line-reply/line-reply';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
+import { webhookEventRow } from '../../src/line/webhook-ingest';
+import type { LineWebhookEvent } from '../../src/line/webhook-envelope';
 
 describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   this.timeout(30000);
@@ -184,6 +186,24 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     assert.strictEqual((await post(webhookBody([messageEvent('hi')]))).status, 200);
     await until(() => received.out.length === 1, 'the msg');
     assert.strictEqual(received.out[0].contact.display_name, null);
+  });
+
+  it('emits an event stored before a crash (never processed) when the recovery pass processes it, once', async () => {
+    const user = userId();
+    fake.setProfile(user, { displayName: 'Somsak' });
+    const event = messageEvent('before the crash', { userId: user });
+    // What accept() stored, 200 answered, and then the process died.
+    await liveChat.store.webhookEvents.insertNew([webhookEventRow(event as LineWebhookEvent, BOT_USER_ID, null)]);
+    await liveChat.store.sql.exec(`UPDATE webhook_events SET received_at = now() - interval '1 minute'`);
+    await liveChat.lineWebhook.recoverNow();
+    await until(() => received.out.length === 1, 'the recovered msg');
+    assert.deepStrictEqual(received.out[0].payload, event);
+    assert.strictEqual(received.out[0].contact.display_name, 'Somsak');
+    await until(() => received.bot.length === 1, 'the BOT output');
+    await liveChat.lineWebhook.recoverNow();
+    await settle();
+    assert.strictEqual(received.out.length, 1);
+    assert.strictEqual(await count('messages'), 1);
   });
 
   it('answers 500 when the events cannot be stored, so that LINE redelivers', async () => {
