@@ -5,6 +5,7 @@ import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
 import { captureRawBody } from '../shared/raw-body';
+import { msgStatus } from '../shared/msg-status';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
 
 interface LineWebhookConfig extends NodeDefinition {
@@ -41,16 +42,20 @@ export = function register(RED: NodeAPI) {
         for (const event of events) node.send({ payload: event.payload, contact: event.contact, line: event.line });
         const last = events[events.length - 1].payload;
         const time = new Date().toLocaleTimeString();
-        node.status({
+        msgStatus(node).set(() => ({
           fill: 'green',
           shape: 'dot',
           text: last.message
             ? RED._('line-webhook.status.message', { type: last.type, messageType: last.message.type, time })
             : RED._('line-webhook.status.event', { type: last.type, time }),
-        });
+        }));
       },
       onProblem(status, reason) {
-        node.status({ fill: status >= 500 ? 'red' : 'yellow', shape: 'ring', text: RED._('line-webhook.status.refused', { status, reason }).slice(0, 60) });
+        msgStatus(node).now({
+          fill: status >= 500 ? 'red' : 'yellow',
+          shape: 'ring',
+          text: RED._('line-webhook.status.refused', { status, reason }).slice(0, 60),
+        });
         // No msg came of it (LINE was answered before any), so a Catch node gets what it can: the answer.
         const text = RED._('line-webhook.errors.answered', { status, reason });
         if (status >= 500) node.error(text, { topic: 'line-webhook', payload: { status, reason } });
