@@ -33,7 +33,7 @@ export = function register(RED: NodeAPI) {
       const user = contact.display_name ?? contact.line_user_id;
       let result: SendResult;
       try {
-        const credential = await liveChat.credentials.resolve('LINE', config.credential?.trim() || undefined);
+        const channelAccessToken = await liveChat.credentials.secret('LINE', config.credential?.trim() || undefined, 'channel_access_token');
         result = await liveChat.lineSender.sendToContact({
           contact,
           messages: msg.payload as OutgoingContent | OutgoingContent[],
@@ -41,7 +41,7 @@ export = function register(RED: NodeAPI) {
           receivedAt: line.receivedAt,
           mode: line.mode,
           sender: 'BOT',
-          channelAccessToken: credential.secrets.channel_access_token ?? '',
+          channelAccessToken: channelAccessToken ?? '',
         });
       } catch (err) {
         throw new Error(RED._('line-reply.errors.failed', { user, error: (err as Error).message }));
