@@ -32,10 +32,13 @@ export = function register(RED: NodeAPI) {
     RED.nodes.createNode(this, saved);
     const start = startStoreNode<HandoffConfig>(RED, this, saved, HANDOFF_CONFIG_VERSION);
     const { config } = start;
-    const keywords = (config?.keywords ?? '')
-      .split('\n')
-      .map((k) => k.trim())
-      .filter((k) => k !== '');
+    // frozen: normalised for matching once, not per msg
+    const keywords = Object.freeze(
+      (config?.keywords ?? '')
+        .split('\n')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    );
     const matchMode = config?.matchMode || undefined;
 
     onInput(this, async (msg, send) => {
