@@ -50,15 +50,39 @@ function runner(db: Database, path: Path): (text: string, params: SqlParam[]) =>
   };
 }
 
-/** `count` statements (upsert and read alternately), CONCURRENCY at a time; answers this process's CPU µs. */
-async function load(run: (text: string, params: SqlParam[]) => Promise<unknown>, count: number, ids: number[]): Promise<number> {
+/** BEGIN, the statement, COMMIT on one pool connection, sent by hand. */
+function bareTransaction(db: Database): (text: string, params: SqlParam[]) => Promise<unknown> {
+  const pool = (db.sequelize as unknown as { connectionManager: Pool }).connectionManager;
+  return async (text, params) => {
+    const connection = await pool.getConnection({ type: 'write' });
+    try {
+      await connection.query('BEGIN');
+      try {
+        const { rows } = await connection.query(text, params);
+        await connection.query('COMMIT');
+        return rows;
+      } catch (err) {
+        await connection.query('ROLLBACK');
+        throw err;
+      }
+    } finally {
+      pool.releaseConnection(connection);
+    }
+  };
+}
+
+/**
+ * `count` statements (upsert and read alternately, or upserts only), CONCURRENCY at a time;
+ * answers this process's CPU µs.
+ */
+async function load(run: (text: string, params: SqlParam[]) => Promise<unknown>, count: number, ids: number[], upsertsOnly = false): Promise<number> {
   let next = 0;
   const before = process.cpuUsage();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       while (next < count) {
         const n = next++;
-        if (n % 2 === 0) await run(UPSERT, [`Ubench${n % CONTACTS}`, new Date()]);
+        if (upsertsOnly || n % 2 === 0) await run(UPSERT, [`Ubench${n % CONTACTS}`, new Date()]);
         else await run(READ, [ids[n % ids.length]]);
       }
     }),
@@ -86,9 +110,19 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Benc
         cpu[path] += await load(runner(db, path), perRound, ids);
       }
     }
+    // A transaction of one upsert: sequelize's transaction manager (what Sql.transaction uses)
+    // beside BEGIN/COMMIT sent on a pool connection by hand.
+    const transactions = { sequelize: 0, pg: 0 };
+    const perTransactionRound = perRound / 4;
+    for (let round = 0; round < rounds; round++) {
+      transactions.sequelize += await load((text, params) => db.sql.transaction((tx) => tx.rows(text, params)), perTransactionRound, ids, true);
+      transactions.pg += await load(bareTransaction(db), perTransactionRound, ids, true);
+    }
+    const perTransaction = (which: 'sequelize' | 'pg') => transactions[which] / (rounds * perTransactionRound);
     const perStatement = (path: Path) => cpu[path] / (rounds * perRound);
     ctx.log(
-      `sql ${database}: µs per statement: pg ${perStatement('pg').toFixed(0)}, sequelize ${perStatement('sequelize').toFixed(0)}, Sql ${perStatement('sql').toFixed(0)}`,
+      `sql ${database}: µs per statement: pg ${perStatement('pg').toFixed(0)}, sequelize ${perStatement('sequelize').toFixed(0)}, Sql ${perStatement('sql').toFixed(0)}; ` +
+        `per one-upsert transaction: sequelize ${perTransaction('sequelize').toFixed(0)}, by hand ${perTransaction('pg').toFixed(0)}`,
     );
     const us = (path: Path) => `${perStatement(path).toFixed(0)} µs`;
     return [
@@ -98,6 +132,11 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Benc
         figure: 'node CPU per SQL statement, Sql (the product)',
         database,
         value: `${us('sql')} (${(perStatement('sql') / perStatement('sequelize')).toFixed(2)}× sequelize.query, ${(perStatement('sql') / perStatement('pg')).toFixed(2)}× bare pg)`,
+      },
+      {
+        figure: 'node CPU per transaction of one upsert, sequelize-managed (Sql.transaction) / BEGIN+COMMIT by hand on pg',
+        database,
+        value: `${perTransaction('sequelize').toFixed(0)} µs / ${perTransaction('pg').toFixed(0)} µs (${(perTransaction('sequelize') / perTransaction('pg')).toFixed(2)}×)`,
       },
     ];
   } finally {
