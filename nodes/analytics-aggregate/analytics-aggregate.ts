@@ -3,6 +3,7 @@
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 
 /** Version 1: name, store. */
 const ANALYTICS_AGGREGATE_CONFIG_VERSION = 1;
@@ -30,7 +31,8 @@ export = function register(RED: NodeAPI) {
         throw new Error(RED._('analytics-aggregate.errors.failed', { date: date ?? '', error: (err as Error).message }));
       }
       msg.payload = result;
-      this.status({ fill: 'green', shape: 'dot', text: RED._('analytics-aggregate.status.done', { date: result.date, count: result.rows.length }) });
+      const done = { date: result.date, count: result.rows.length };
+      msgStatus(this).set(() => ({ fill: 'green', shape: 'dot', text: RED._('analytics-aggregate.status.done', done) }));
       send(msg);
     });
   }

@@ -4,6 +4,7 @@
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 import type { ContactRow } from '../../src/store/contacts';
 
 /** Version 1: name, store. */
@@ -29,13 +30,13 @@ export = function register(RED: NodeAPI) {
       const contact = await liveChat.contacts.current(known);
       msg.contact = contact;
       send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
-      this.status({
+      msgStatus(this).set(() => ({
         fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green',
         shape: 'dot',
         text: RED._(contact.chat_mode === 'HUMAN' ? 'chat-mode-router.status.human' : 'chat-mode-router.status.bot', {
           user: contact.display_name ?? contact.line_user_id,
         }),
-      });
+      }));
     });
   }
 

@@ -8,6 +8,7 @@ import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
 import { runningLiveChat } from '../shared/running-store';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 
 /** Version 1: name, store, provider, credential. */
 const CREDENTIAL_CONFIG_VERSION = 1;
@@ -46,7 +47,8 @@ export = function register(RED: NodeAPI) {
         } catch (err) {
           throw new Error(RED._('credential.errors.failed', { provider, error: (err as Error).message }));
         }
-        this.status({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name: (msg.credential as { name: string }).name }) });
+        const { name } = msg.credential as { name: string };
+        msgStatus(this).set(() => ({ fill: 'green', shape: 'dot', text: RED._('credential.status.resolved', { provider, name }) }));
         send(msg);
       },
       () => ({ fill: 'red', shape: 'ring', text: RED._('credential.status.failed') }),

@@ -5,6 +5,7 @@ import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
 import type { KeywordMatchMode } from '../../src/live-chat/live-chat-settings';
@@ -31,10 +32,13 @@ export = function register(RED: NodeAPI) {
     RED.nodes.createNode(this, saved);
     const start = startStoreNode<HandoffConfig>(RED, this, saved, HANDOFF_CONFIG_VERSION);
     const { config } = start;
-    const keywords = (config?.keywords ?? '')
-      .split('\n')
-      .map((k) => k.trim())
-      .filter((k) => k !== '');
+    // frozen: normalised for matching once, not per msg
+    const keywords = Object.freeze(
+      (config?.keywords ?? '')
+        .split('\n')
+        .map((k) => k.trim())
+        .filter((k) => k !== ''),
+    );
     const matchMode = config?.matchMode || undefined;
 
     onInput(this, async (msg, send) => {
@@ -50,7 +54,7 @@ export = function register(RED: NodeAPI) {
       msg.contact = contact;
       // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
       if (contact.chat_mode === 'HUMAN') {
-        this.status({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.withOperator', { user: label(contact) }) });
+        msgStatus(this).set(() => ({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.withOperator', { user: label(contact) }) }));
         return;
       }
       const asked = await liveChat.handoff.isTrigger({ event: msg.payload, handoff: msg.handoff, keywords, matchMode });
@@ -76,7 +80,7 @@ export = function register(RED: NodeAPI) {
         throw new Error(RED._('handoff.errors.failed', { user: label(contact), error: (err as Error).message }));
       }
       if (result.outcome === 'already-open') {
-        this.status({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.alreadyOpen', { user: label(result.contact) }) });
+        msgStatus(this).set(() => ({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.alreadyOpen', { user: label(result.contact) }) }));
         return;
       }
       msg.contact = result.contact;
@@ -87,12 +91,14 @@ export = function register(RED: NodeAPI) {
         greeting: result.greeting.status,
         ...('error' in result.greeting && result.greeting.error ? { error: result.greeting.error } : {}),
       };
-      const texts = { user: label(result.contact), time: new Date().toLocaleTimeString() };
-      this.status(
-        result.greeting.status === 'FAILED'
+      const greeting = result.greeting.status;
+      const user = label(result.contact);
+      msgStatus(this).set(() => {
+        const texts = { user, time: new Date().toLocaleTimeString() };
+        return greeting === 'FAILED'
           ? { fill: 'yellow', shape: 'dot', text: RED._('handoff.status.greetingFailed', texts) }
-          : { fill: 'green', shape: 'dot', text: RED._('handoff.status.handedOver', texts) },
-      );
+          : { fill: 'green', shape: 'dot', text: RED._('handoff.status.handedOver', texts) };
+      });
       send([msg, null]);
     });
   }

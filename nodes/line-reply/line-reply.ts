@@ -4,6 +4,7 @@ import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
 import type { OutgoingContent, SendResult } from '../../src/line/line-sender';
@@ -32,7 +33,7 @@ export = function register(RED: NodeAPI) {
       const user = contact.display_name ?? contact.line_user_id;
       let result: SendResult;
       try {
-        const credential = await liveChat.credentials.resolve('LINE', config.credential?.trim() || undefined);
+        const channelAccessToken = await liveChat.credentials.secret('LINE', config.credential?.trim() || undefined, 'channel_access_token');
         result = await liveChat.lineSender.sendToContact({
           contact,
           messages: msg.payload as OutgoingContent | OutgoingContent[],
@@ -40,7 +41,7 @@ export = function register(RED: NodeAPI) {
           receivedAt: line.receivedAt,
           mode: line.mode,
           sender: 'BOT',
-          channelAccessToken: credential.secrets.channel_access_token ?? '',
+          channelAccessToken: channelAccessToken ?? '',
         });
       } catch (err) {
         throw new Error(RED._('line-reply.errors.failed', { user, error: (err as Error).message }));
@@ -52,9 +53,10 @@ export = function register(RED: NodeAPI) {
         ...(result.error ? { error: result.error } : {}),
       };
       if (result.status === 'FAILED') throw new Error(RED._('line-reply.errors.notSent', { user, error: result.error ?? '' }));
-      this.status(
-        result.status === 'SENT'
-          ? { fill: 'green', shape: 'dot', text: RED._('line-reply.status.sent', { via: result.via ?? '', time: new Date().toLocaleTimeString() }) }
+      const { status, via } = result;
+      msgStatus(this).set(() =>
+        status === 'SENT'
+          ? { fill: 'green', shape: 'dot', text: RED._('line-reply.status.sent', { via: via ?? '', time: new Date().toLocaleTimeString() }) }
           : { fill: 'grey', shape: 'ring', text: RED._('line-reply.status.standby') },
       );
       send(msg);

@@ -5,6 +5,7 @@ import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
 import { captureRawBody } from '../shared/raw-body';
+import { msgStatus } from '../shared/msg-status';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
 import type { LineEventOutput } from '../../src/line/webhook-ingest';
 
@@ -39,13 +40,16 @@ export = function register(RED: NodeAPI) {
     const emit = (events: LineEventOutput[]) => {
       for (const event of events) node.send({ payload: event.payload, contact: event.contact, line: event.line });
       const last = events[events.length - 1].payload;
-      const time = new Date().toLocaleTimeString();
-      node.status({
-        fill: 'green',
-        shape: 'dot',
-        text: last.message
-          ? RED._('line-webhook.status.message', { type: last.type, messageType: last.message.type, time })
-          : RED._('line-webhook.status.event', { type: last.type, time }),
+      const at = new Date();
+      msgStatus(node).set(() => {
+        const time = at.toLocaleTimeString();
+        return {
+          fill: 'green',
+          shape: 'dot',
+          text: last.message
+            ? RED._('line-webhook.status.message', { type: last.type, messageType: last.message.type, time })
+            : RED._('line-webhook.status.event', { type: last.type, time }),
+        };
       });
     };
     // Stored events of this credential that the core processes later (after a restart, or when
@@ -64,7 +68,11 @@ export = function register(RED: NodeAPI) {
       credential,
       onEvents: emit,
       onProblem(status, reason) {
-        node.status({ fill: status >= 500 ? 'red' : 'yellow', shape: 'ring', text: RED._('line-webhook.status.refused', { status, reason }).slice(0, 60) });
+        msgStatus(node).now({
+          fill: status >= 500 ? 'red' : 'yellow',
+          shape: 'ring',
+          text: RED._('line-webhook.status.refused', { status, reason }).slice(0, 60),
+        });
         // No msg came of it (LINE was answered before any), so a Catch node gets what it can: the answer.
         const text = RED._('line-webhook.errors.answered', { status, reason });
         if (status >= 500) node.error(text, { topic: 'line-webhook', payload: { status, reason } });

@@ -6,6 +6,7 @@ import type { OutgoingContent } from '../../src/line/line-sender';
 import type { ChatMode } from '../../src/store/contacts';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 
@@ -62,20 +63,27 @@ export = function register(RED: NodeAPI) {
         throw new Error(RED._('live-chat-action.errors.failed', { action, user: lineUserId, error: (err as Error).message }));
       }
       msg.payload = result;
-      const time = new Date().toLocaleTimeString();
       // Stored as FAILED (the inbox can send it again): the msg, with it, goes to Catch nodes.
       if (result.action === 'send' && result.status === 'FAILED') {
         throw new Error(RED._('live-chat-action.errors.notSent', { user: lineUserId, error: result.error ?? '' }));
       }
       if (result.action !== 'send' && result.closing_message?.status === 'FAILED') {
-        this.status({ fill: 'yellow', shape: 'dot', text: RED._('live-chat-action.status.closingNotSent', { user: lineUserId, time }) });
+        msgStatus(this).set(() => ({
+          fill: 'yellow',
+          shape: 'dot',
+          text: RED._('live-chat-action.status.closingNotSent', { user: lineUserId, time: new Date().toLocaleTimeString() }),
+        }));
       } else {
         const done = result.action === 'send' ? result.status === 'SENT' : result.changed;
-        this.status({
+        msgStatus(this).set(() => ({
           fill: done ? 'green' : 'grey',
           shape: done ? 'dot' : 'ring',
-          text: RED._(done ? 'live-chat-action.status.done' : 'live-chat-action.status.unchanged', { action, user: lineUserId, time }),
-        });
+          text: RED._(done ? 'live-chat-action.status.done' : 'live-chat-action.status.unchanged', {
+            action,
+            user: lineUserId,
+            time: new Date().toLocaleTimeString(),
+          }),
+        }));
       }
       send(msg);
     });

@@ -6,6 +6,7 @@ import { FLOW_EVENTS, type FlowEvent, type FlowEventName, watchFlowEvents } from
 import { readNodeConfig } from '../shared/config-version';
 import type { Node, NodeAPI, NodeDefinition, NodeMessage } from '../shared/node-red';
 import { findSessionStore } from '../shared/session-store';
+import { msgStatus } from '../shared/msg-status';
 
 /** Version 1: store, one checkbox per event, waitingMinutes (and the hidden waitingCheckSeconds). */
 const LIVE_CHAT_EVENT_CONFIG_VERSION = 1;
@@ -72,15 +73,15 @@ export = function register(RED: NodeAPI) {
             lastReported = '';
             node.send({ topic: event.name, payload: event.payload, lineUserId: event.contact.line_user_id, contact: event.contact, session: event.session });
             const who = event.contact.display_name ?? event.contact.line_user_id;
-            node.status({
+            msgStatus(node).set(() => ({
               fill: 'green',
               shape: 'dot',
               text: RED._('live-chat-event.status.emitted', { event: event.name, user: who, time: new Date().toLocaleTimeString() }),
-            });
+            }));
           },
           failed(err, name) {
             const text = RED._('live-chat-event.errors.failed', { event: name ?? '', error: err.message });
-            node.status({ fill: 'red', shape: 'ring', text: RED._('live-chat-event.status.failed', { event: name ?? '' }) });
+            msgStatus(node).now({ fill: 'red', shape: 'ring', text: RED._('live-chat-event.status.failed', { event: name ?? '' }) });
             if (text === lastReported) return;
             lastReported = text;
             // With a msg, the error reaches Catch nodes.

@@ -6,6 +6,7 @@ import type { NodeAPI, NodeDefinition, Node, NodeMessage } from '../shared/node-
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
+import { msgStatus } from '../shared/msg-status';
 import { type AlertRequest, type ReminderRound, TelegramAlertNotSent } from '../../src/telegram/telegram-alerts';
 
 /** Version 1: name, store, credential, remind, reminderCheckSeconds. */
@@ -46,7 +47,7 @@ export = function register(RED: NodeAPI) {
         const reason = err instanceof TelegramAlertNotSent ? err.reason : (err as Error).message;
         throw new Error(RED._('telegram-notify.errors.alertNotSent', { error: reason }));
       }
-      this.status({ fill: 'green', shape: 'dot', text: RED._('telegram-notify.status.alertSent', { time: new Date().toLocaleTimeString() }) });
+      msgStatus(this).set(() => ({ fill: 'green', shape: 'dot', text: RED._('telegram-notify.status.alertSent', { time: new Date().toLocaleTimeString() }) }));
       send(msg);
     });
 
@@ -58,7 +59,7 @@ export = function register(RED: NodeAPI) {
     let lastReported = '';
 
     const report = (text: string, round?: ReminderRound) => {
-      this.status({ fill: 'red', shape: 'ring', text: text.slice(0, 60) });
+      msgStatus(this).now({ fill: 'red', shape: 'ring', text: text.slice(0, 60) });
       if (text === lastReported) return;
       lastReported = text;
       // With a msg, the error reaches Catch nodes; without one Node-RED would only log it.
@@ -76,11 +77,12 @@ export = function register(RED: NodeAPI) {
       }
       lastReported = '';
       if (round.sent > 0) {
-        this.status({
+        const { sent } = round;
+        msgStatus(this).set(() => ({
           fill: 'green',
           shape: 'dot',
-          text: RED._('telegram-notify.status.reminded', { count: round.sent, time: new Date().toLocaleTimeString() }),
-        });
+          text: RED._('telegram-notify.status.reminded', { count: sent, time: new Date().toLocaleTimeString() }),
+        }));
       }
     };
 

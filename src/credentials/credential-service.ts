@@ -184,15 +184,28 @@ export class Credentials {
    * Throws a 404 HttpError when there is none, an UndecryptableCredential on a wrong key.
    */
   async resolve(provider: Provider, idOrName?: string | number): Promise<ResolvedCredential> {
+    return structuredClone(await this.cached(provider, idOrName));
+  }
+
+  /**
+   * One secret of the credential resolve would give (undefined when it has none), without a copy
+   * of the rest: for the code that calls a service on every msg (line-reply).
+   */
+  async secret(provider: Provider, idOrName: string | number | undefined, name: string): Promise<string | undefined> {
+    return (await this.cached(provider, idOrName)).secrets[name];
+  }
+
+  /** The cache's own value: never handed out, since a caller may change what it gets. */
+  private async cached(provider: Provider, idOrName: string | number | undefined): Promise<ResolvedCredential> {
     const choice = idOrName === undefined || idOrName === null ? '' : String(idOrName).trim();
     const key = `${provider}\n${choice.toLowerCase()}`;
     const cached = this.cache.get(key);
-    if (cached && cached.expires > Date.now()) return structuredClone(cached.value);
+    if (cached && cached.expires > Date.now()) return cached.value;
     const generation = this.generation;
     const row = await this.find(provider, choice);
     const value: ResolvedCredential = { id: row.id, name: row.name, provider: row.provider, secrets: this.decrypt(row), metadata: row.metadata };
     if (generation === this.generation) this.cache.set(key, { value, expires: Date.now() + CACHE_TTL_MS });
-    return structuredClone(value);
+    return value;
   }
 
   /**

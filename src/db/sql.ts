@@ -1,6 +1,14 @@
-// The one way the code talks SQL: parameterised text ($1, $2 …) on a sequelize connection,
-// optionally inside a transaction. Table modules (src/store) are built on a Queryable.
-import { QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+// The one way the code talks SQL: parameterised text ($1, $2 …) on a connection of sequelize's
+// pool, optionally inside a sequelize transaction. Table modules (src/store) are built on a
+// Queryable.
+//
+// Sequelize stays the pool, the transaction manager and the migrator, but the statements run on
+// the pool's own `pg` connection: its per-query machinery (hooks, bind re-parsing, a stack
+// captured per query, result post-processing) cost more CPU than the statement itself. What
+// sequelize did that callers see is kept: its type parsers (set on the connection when it is
+// made), NUL characters in string parameters sent as `\0`, and its error classes
+// (UniqueConstraintError and co, with `parent` the pg error) made by its own formatError.
+import type { Sequelize, Transaction } from 'sequelize';
 
 export type SqlParam = string | number | boolean | Date | null | object;
 
@@ -11,10 +19,60 @@ export interface Queryable {
   exec(text: string, params?: SqlParam[]): Promise<number>;
 }
 
-function toBind(params: SqlParam[] | undefined): unknown[] | undefined {
-  if (!params) return undefined;
-  // pg sends plain objects as JSON only when they are strings; JSONB values are serialised here.
-  return params.map((p) => (p !== null && typeof p === 'object' && !(p instanceof Date) ? JSON.stringify(p) : p));
+/** What this module uses of a `pg` Client (the package ships no types). */
+interface PgResult {
+  rows: unknown[];
+  rowCount: number | null;
+}
+interface PgConnection {
+  query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]>;
+  _invalid?: boolean;
+}
+
+/** The parts of sequelize that its typings do not show. */
+interface SequelizeInternals {
+  connectionManager: {
+    getConnection(options: { type: 'read' | 'write' }): Promise<PgConnection>;
+    releaseConnection(connection: PgConnection): void;
+  };
+  dialect: {
+    Query: new (connection: PgConnection, sequelize: Sequelize, options: object) => { formatError(err: Error): Error };
+  };
+}
+interface TransactionInternals {
+  connection: PgConnection;
+  finished?: string;
+  id: string;
+}
+
+const WRITE = { type: 'write' } as const;
+
+function toValues(params: SqlParam[] | undefined): unknown[] | undefined {
+  if (!params || params.length === 0) return undefined;
+  const values = new Array<unknown>(params.length);
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if (typeof p === 'string') {
+      // PostgreSQL refuses NUL in text; sequelize sent it as the two characters \0, and so do we.
+      values[i] = p.includes('\0') ? p.replace(/\0/g, '\\0') : p;
+    } else if (p !== null && typeof p === 'object' && !(p instanceof Date)) {
+      // pg sends plain objects as JSON only when they are strings; JSONB values are serialised here.
+      values[i] = JSON.stringify(p);
+    } else {
+      values[i] = p;
+    }
+  }
+  return values;
+}
+
+/** Connection-level failures after which sequelize's pool must not hand the connection out again. */
+function breaksConnection(err: { code?: string; message?: string }): boolean {
+  const message = String(err.message);
+  return (
+    err.code === 'ECONNRESET' ||
+    message === 'Query read timeout' ||
+    /Unable to set non-blocking to true|SSL SYSCALL error: EOF detected|Local: Authentication failure/i.test(message)
+  );
 }
 
 export class Sql implements Queryable {
@@ -24,12 +82,10 @@ export class Sql implements Queryable {
   ) {}
 
   async rows<T>(text: string, params?: SqlParam[]): Promise<T[]> {
-    return (await this.sequelize.query(text, {
-      bind: toBind(params),
-      type: QueryTypes.SELECT,
-      transaction: this.transactionHandle,
-      raw: true,
-    })) as T[];
+    const result = await this.run(text, params);
+    if (!Array.isArray(result)) return result.rows as T[];
+    // Several statements in one text (no parameters): sequelize answered every row of them all.
+    return result.flatMap((r) => r.rows ?? []) as T[];
   }
 
   async row<T>(text: string, params?: SqlParam[]): Promise<T | undefined> {
@@ -38,13 +94,9 @@ export class Sql implements Queryable {
   }
 
   async exec(text: string, params?: SqlParam[]): Promise<number> {
-    const [, result] = (await this.sequelize.query(text, {
-      bind: toBind(params),
-      transaction: this.transactionHandle,
-      raw: true,
-    })) as [unknown, { rowCount?: number } | number];
-    if (typeof result === 'number') return result;
-    return result?.rowCount ?? 0;
+    const result = await this.run(text, params);
+    if (!Array.isArray(result)) return result.rowCount ?? 0;
+    return result.reduce((n, r) => n + (Number.isFinite(r.rowCount) ? (r.rowCount as number) : 0), 0);
   }
 
   get inTransaction(): boolean {
@@ -59,6 +111,47 @@ export class Sql implements Queryable {
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.transactionHandle) return work(this);
     return this.sequelize.transaction((t) => work(new Sql(this.sequelize, t)));
+  }
+
+  private async run(text: string, params: SqlParam[] | undefined): Promise<PgResult | PgResult[]> {
+    const values = toValues(params);
+    const internals = this.sequelize as unknown as SequelizeInternals;
+    const transaction = this.transactionHandle as unknown as TransactionInternals | undefined;
+    let connection: PgConnection;
+    if (transaction) {
+      if (transaction.finished) {
+        throw new Error(`${transaction.finished} has been called on this transaction(${transaction.id}), you can no longer use it`);
+      }
+      connection = transaction.connection;
+    } else {
+      connection = await internals.connectionManager.getConnection(WRITE);
+    }
+    try {
+      return await (values ? connection.query(text, values) : connection.query(text));
+    } catch (err) {
+      throw this.databaseError(connection, err as Error & { code?: string; sql?: string; parameters?: unknown }, text, values);
+    } finally {
+      if (!transaction) internals.connectionManager.releaseConnection(connection);
+    }
+  }
+
+  /** The error sequelize would have thrown (its classes, `parent` the pg error): callers test those. */
+  private databaseError(
+    connection: PgConnection,
+    err: Error & { code?: string; sql?: string; parameters?: unknown },
+    text: string,
+    values: unknown[] | undefined,
+  ): Error {
+    if (breaksConnection(err)) connection._invalid = true;
+    err.sql = text;
+    err.parameters = values;
+    const { Query } = (this.sequelize as unknown as SequelizeInternals).dialect;
+    try {
+      return new Query(connection, this.sequelize, { logging: false }).formatError(err);
+    } catch (formatted) {
+      // formatError throws some kinds (UnknownConstraintError) rather than answering them
+      return formatted as Error;
+    }
   }
 }
 

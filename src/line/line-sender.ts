@@ -9,7 +9,7 @@ import crypto from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Store } from '../store/store';
 import type { ContactRow } from '../store/contacts';
-import type { MessageRow, MessageSender } from '../store/messages';
+import { type MessageRow, type MessageSender, withDelivery } from '../store/messages';
 import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import { badRequest } from '../http/errors';
@@ -83,19 +83,18 @@ export class LineSender {
       })),
     );
     this.announce(stored, request.contact);
-    const ids = stored.map((m) => m.id);
     const client = this.clients.messaging(request.channelAccessToken);
 
     if (request.replyToken && this.takeReplyToken(request.replyToken, request.receivedAt)) {
       try {
         const answer = await client.replyMessage({ replyToken: request.replyToken, messages });
-        return this.finish(ids, request.contact, 'reply', { status: 'SENT', attempts: 1, lineMessageIds: sentIds(answer.sentMessages) });
+        return this.finish(stored, request.contact, 'reply', { status: 'SENT', attempts: 1, lineMessageIds: sentIds(answer.sentMessages) });
       } catch (err) {
         this.log.warn(`reply to ${request.contact.line_user_id} failed, pushing instead: ${lineErrorText(err)}`);
       }
     }
 
-    return this.push(ids, request.contact, messages, retryKey, client, 0);
+    return this.push(stored, request.contact, messages, retryKey, client, 0);
   }
 
   /**
@@ -108,16 +107,22 @@ export class LineSender {
     if (!retryKey || rows.some((m) => m.retry_key !== retryKey || m.delivery_status !== 'FAILED')) {
       throw new Error('Only messages that failed, sent together under one retry key, can be sent again');
     }
-    const ids = rows.map((m) => m.id);
     const previousAttempts = Math.max(...rows.map((m) => m.delivery_attempts));
-    this.announce(await this.store.messages.markDelivery(ids, { status: 'PENDING', attempts: previousAttempts }), request.contact);
+    const pending = withDelivery(
+      rows,
+      await this.store.messages.markDelivery(
+        rows.map((m) => m.id),
+        { status: 'PENDING', attempts: previousAttempts },
+      ),
+    );
+    this.announce(pending, request.contact);
     const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
-    return this.push(ids, request.contact, messages, retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
+    return this.push(pending, request.contact, messages, retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
   }
 
   /** Push with up to PUSH_ATTEMPTS tries, the same retry key on each. */
   private async push(
-    ids: number[],
+    rows: MessageRow[],
     contact: ContactRow,
     messages: messagingApi.Message[],
     retryKey: string,
@@ -130,14 +135,14 @@ export class LineSender {
       const total = attemptsBefore + attempts;
       try {
         const answer = await client.pushMessage({ to: contact.line_user_id, messages }, retryKey);
-        return this.finish(ids, contact, 'push', { status: 'SENT', attempts: total, lineMessageIds: sentIds(answer.sentMessages) });
+        return this.finish(rows, contact, 'push', { status: 'SENT', attempts: total, lineMessageIds: sentIds(answer.sentMessages) });
       } catch (err) {
         // 409: a previous attempt with this key was accepted already.
-        if (err instanceof HTTPFetchError && err.status === 409) return this.finish(ids, contact, 'push', { status: 'SENT', attempts: total });
+        if (err instanceof HTTPFetchError && err.status === 409) return this.finish(rows, contact, 'push', { status: 'SENT', attempts: total });
         if (!isRetryable(err) || attempts >= PUSH_ATTEMPTS) {
           const error = lineErrorText(err);
           this.log.warn(`push to ${contact.line_user_id} failed after ${attempts} attempt(s): ${error}`);
-          return this.finish(ids, contact, 'push', { status: 'FAILED', attempts: total, error });
+          return this.finish(rows, contact, 'push', { status: 'FAILED', attempts: total, error });
         }
         await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempts - 1] ?? this.retryDelaysMs.at(-1) ?? 0));
       }
@@ -159,12 +164,18 @@ export class LineSender {
   }
 
   private async finish(
-    ids: number[],
+    stored: MessageRow[],
     contact: ContactRow,
     via: 'reply' | 'push',
     outcome: { status: 'SENT' | 'FAILED'; attempts: number; error?: string; lineMessageIds?: (string | null)[] },
   ): Promise<SendResult> {
-    const rows = await this.store.messages.markDelivery(ids, outcome);
+    const rows = withDelivery(
+      stored,
+      await this.store.messages.markDelivery(
+        stored.map((m) => m.id),
+        outcome,
+      ),
+    );
     rows.sort((a, b) => a.id - b.id);
     this.announce(rows, contact);
     return { status: outcome.status, via, messages: rows, ...(outcome.error ? { error: outcome.error } : {}) };

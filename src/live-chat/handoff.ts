@@ -24,7 +24,7 @@ export interface TriggerInput {
   /** msg.handoff: any flow may ask for a handoff. */
   handoff?: unknown;
   /** The node's own keywords and mode, else the stored settings. */
-  keywords?: string[];
+  keywords?: readonly string[];
   matchMode?: KeywordMatchMode;
 }
 

@@ -20,11 +20,19 @@ export function normaliseForMatch(text: string): string {
 export function matchesKeyword(text: string, keywords: readonly string[], mode: KeywordMatchMode): boolean {
   const said = normaliseForMatch(text);
   if (said === '') return false;
-  return keywords.some((keyword) => {
-    const wanted = normaliseForMatch(keyword);
-    if (wanted === '') return false;
-    return mode === 'exact' ? said === wanted : containsKeyword(said, wanted);
-  });
+  return normalisedKeywords(keywords).some((wanted) => (mode === 'exact' ? said === wanted : containsKeyword(said, wanted)));
+}
+
+/** The keywords normalised, blank ones left out: once per list (the settings' and a node's own lists live long), not per message. */
+const normalised = new WeakMap<readonly string[], string[]>();
+function normalisedKeywords(keywords: readonly string[]): string[] {
+  let list = normalised.get(keywords);
+  // a list that changed since (a caller's own array) is normalised again
+  if (!list || !Object.isFrozen(keywords)) {
+    list = keywords.map(normaliseForMatch).filter((k) => k !== '');
+    if (Object.isFrozen(keywords)) normalised.set(keywords, list);
+  }
+  return list;
 }
 
 function containsKeyword(said: string, wanted: string): boolean {

@@ -40,9 +40,25 @@ export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof LiveChatSettings)[];
 const MAX_MINUTES = 7 * 24 * 60;
 
-/** All settings, stored values over defaults (a stored value that no longer checks out is ignored). */
-export async function readSettings(table: SettingsTable): Promise<LiveChatSettings> {
-  const stored = await table.all();
+/** Checked settings by the stored settings they were made from (the table's cached object). */
+const checkedSettings = new WeakMap<object, Readonly<LiveChatSettings>>();
+
+/**
+ * All settings, stored values over defaults (a stored value that no longer checks out is
+ * ignored). Read on every message (keywords): checked once per read of the table, not per call,
+ * and answered frozen, the same object to every caller until the settings change.
+ */
+export async function readSettings(table: SettingsTable): Promise<Readonly<LiveChatSettings>> {
+  const stored = await table.shared();
+  let settings = checkedSettings.get(stored);
+  if (!settings) {
+    settings = checkSettings(stored);
+    checkedSettings.set(stored, settings);
+  }
+  return settings;
+}
+
+function checkSettings(stored: Readonly<Record<string, unknown>>): Readonly<LiveChatSettings> {
   const settings = { ...DEFAULT_SETTINGS } as Record<string, unknown>;
   for (const key of KEYS) {
     if (!(key in stored)) continue;
@@ -52,11 +68,12 @@ export async function readSettings(table: SettingsTable): Promise<LiveChatSettin
       // keep the default
     }
   }
-  return settings as unknown as LiveChatSettings;
+  Object.freeze(settings.handoff_keywords);
+  return Object.freeze(settings) as unknown as Readonly<LiveChatSettings>;
 }
 
 /** Checks and stores the given settings (all or nothing); unknown keys are refused. */
-export async function updateSettings(table: SettingsTable, changes: Record<string, unknown>): Promise<LiveChatSettings> {
+export async function updateSettings(table: SettingsTable, changes: Record<string, unknown>): Promise<Readonly<LiveChatSettings>> {
   const checked: [string, unknown][] = [];
   for (const [key, value] of Object.entries(changes)) {
     if (!KEYS.includes(key as keyof LiveChatSettings)) throw badRequest(`${key} is not a setting; known: ${KEYS.join(', ')}`, key);

@@ -26,6 +26,18 @@ export interface MessageRow {
   created_at: Date;
 }
 
+/** What a delivery attempt changes of a message. */
+export type DeliveryState = Pick<MessageRow, 'id' | 'delivery_status' | 'delivery_attempts' | 'delivery_error' | 'line_message_id'>;
+
+/** The rows with the delivery states given (those without one are left out), in the rows' order. */
+export function withDelivery(rows: MessageRow[], states: DeliveryState[]): MessageRow[] {
+  const byId = new Map(states.map((state) => [state.id, state]));
+  return rows.flatMap((row) => {
+    const state = byId.get(row.id);
+    return state ? [{ ...row, ...state }] : [];
+  });
+}
+
 export interface IncomingMessage {
   contact_id: number;
   /** The contact's open session, if any. */
@@ -121,17 +133,20 @@ export class MessagesTable {
     );
   }
 
-  /** Marks the outcome of one delivery attempt for the given messages. */
+  /**
+   * Marks the outcome of one delivery attempt for the given messages; answers the columns it
+   * changed (the sender holds the rest of the rows: the content is not read back each time).
+   */
   markDelivery(
     ids: number[],
     outcome: { status: 'SENT' | 'FAILED' | 'PENDING'; attempts: number; error?: string | null; lineMessageIds?: (string | null)[] },
-  ): Promise<MessageRow[]> {
-    return this.q.rows<MessageRow>(
+  ): Promise<DeliveryState[]> {
+    return this.q.rows<DeliveryState>(
       `UPDATE messages AS m SET delivery_status = $2, delivery_attempts = $3, delivery_error = $4,
          line_message_id = COALESCE(u.line_message_id, m.line_message_id)
        FROM unnest($1::int[], $5::text[]) AS u(id, line_message_id)
        WHERE m.id = u.id
-       RETURNING m.*`,
+       RETURNING m.id, m.delivery_status, m.delivery_attempts, m.delivery_error, m.line_message_id`,
       [pgIntArray(ids), outcome.status, outcome.attempts, outcome.error ?? null, pgTextArray(ids.map((_, i) => outcome.lineMessageIds?.[i] ?? null))],
     );
   }

@@ -23,6 +23,14 @@ export class SettingsTable {
 
   /** Every stored setting; a copy, so callers may change it. */
   async all(): Promise<Record<string, unknown>> {
+    return structuredClone(await this.shared());
+  }
+
+  /**
+   * Every stored setting, the cached object itself: the same object until a set() or the expiry,
+   * so a reader may key what it derives from it on it (readSettings does). Never to be changed.
+   */
+  shared(): Promise<Readonly<Record<string, unknown>>> {
     const now = Date.now();
     if (!this.cached || this.cached.generation !== generation || this.cached.expires <= now) {
       const entry = { generation, expires: now + SETTINGS_CACHE_MS, value: this.read() };
@@ -32,7 +40,7 @@ export class SettingsTable {
         if (this.cached === entry) this.cached = undefined;
       });
     }
-    return structuredClone(await this.cached.value);
+    return this.cached.value;
   }
 
   private async read(): Promise<Record<string, unknown>> {

@@ -124,6 +124,11 @@ describeEachDatabase('credentials service', (db) => {
     await credentials().update(a.id, { credentials: { channel_access_token: 'second' } });
     const fresh = await credentials().resolve('LINE');
     assert.deepStrictEqual([fresh.name, fresh.secrets.channel_access_token], ['renamed behind', 'second']);
+    // one secret (line-reply's, per msg) comes from the same cache, and changes with it
+    assert.strictEqual(await credentials().secret('LINE', undefined, 'channel_access_token'), 'second');
+    assert.strictEqual(await credentials().secret('LINE', a.id, 'no_such_secret'), undefined);
+    await credentials().update(a.id, { credentials: { channel_access_token: 'third' } });
+    assert.strictEqual(await credentials().secret('LINE', 'renamed behind', 'channel_access_token'), 'third');
     await credentials().update(a.id, { is_active: false });
     await assert.rejects(credentials().resolve('LINE'), /no active default LINE credential/);
     await assert.rejects(credentials().resolve('LINE', a.id), /is not active/);

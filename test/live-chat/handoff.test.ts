@@ -1,7 +1,7 @@
 import assert from 'node:assert';
 import { openDatabase, type Database } from '../../src/db/database';
 import { generateFernetKey } from '../../src/crypto/fernet';
-import { updateSettings } from '../../src/live-chat/live-chat-settings';
+import { readSettings, updateSettings } from '../../src/live-chat/live-chat-settings';
 import type { HandoffResult } from '../../src/live-chat/handoff';
 import { describeEachDatabase, serverUrl } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
@@ -72,6 +72,19 @@ describeEachDatabase('handoff', (db, kind) => {
     const [output] = await chat.webhook([messageEvent('agent', { replyToken: fake.issueReplyToken() })]);
     opened(await chat.handoff(output, { greeting: 'Someone will be with you shortly' }));
     assert.deepStrictEqual(chat.replied(), [['รอสักครู่นะคะ'], ['Someone will be with you shortly']]);
+  });
+
+  it('checks the stored settings once per change, and the next message after a change uses the new keywords', async () => {
+    const asks = (text: string) => chat.app.handoff.isTrigger({ event: messageEvent(text, { userId: userId() }) });
+    assert.strictEqual(await asks('ขอแอดมินหน่อย'), false);
+    assert.strictEqual(await asks('agent'), true);
+    const settings = await readSettings(chat.app.store.settings);
+    assert.strictEqual(await readSettings(chat.app.store.settings), settings, 'the same checked settings while none changed');
+    assert.ok(Object.isFrozen(settings) && Object.isFrozen(settings.handoff_keywords), 'shared, so frozen');
+    await updateSettings(chat.app.store.settings, { handoff_keywords: ['ขอแอดมินหน่อย'], time_zone: 'UTC' });
+    assert.strictEqual(await asks('ขอแอดมินหน่อย'), true);
+    assert.strictEqual(await asks('agent'), false);
+    assert.strictEqual((await readSettings(chat.app.store.settings)).time_zone, 'UTC');
   });
 
   it('from the handoff postback, and from msg.handoff === true on any message', async () => {

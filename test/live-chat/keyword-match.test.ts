@@ -14,6 +14,19 @@ describe('handoff keyword matching', () => {
     for (const keyword of DEFAULTS) assert.strictEqual(matchesKeyword(keyword, DEFAULTS, 'exact'), true, keyword);
   });
 
+  it('matches alike with a frozen list (normalised once, then reused) and a plain one changed between calls', () => {
+    const frozen = Object.freeze(['  Agent ', 'ติดต่อ\u200Bเจ้าหน้าที่', ' ']);
+    for (let i = 0; i < 2; i++) {
+      assert.strictEqual(matchesKeyword('agent', frozen, 'exact'), true);
+      assert.strictEqual(matchesKeyword('ติดต่อเจ้าหน้าที่', frozen, 'exact'), true);
+      assert.strictEqual(matchesKeyword('human', frozen, 'exact'), false);
+    }
+    const plain = ['agent'];
+    assert.strictEqual(matchesKeyword('human', plain, 'exact'), false);
+    plain.push('Human');
+    assert.strictEqual(matchesKeyword('human', plain, 'exact'), true);
+  });
+
   for (const [said, why] of [
     ['AGENT', 'upper case'],
     ['Human', 'mixed case'],

@@ -264,6 +264,22 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
       assert.ok(push.headers['x-line-retry-key']);
     });
 
+    it('uses a changed access token from the next msg on', async () => {
+      const msg = await incoming();
+      const line = (await liveChat.credentials.list('LINE'))[0];
+      const original = fake.accessToken;
+      // LINE takes only the new token from here on (the old one was used, and cached, for the profile)
+      fake.accessToken = 'rotated-access-token';
+      try {
+        await liveChat.credentials.update(line.id, { credentials: { channel_access_token: 'rotated-access-token' } });
+        helper.getNode('reply').receive({ ...msg, payload: 'after the rotation' });
+        await until(() => received.replied.length === 1, 'the reply');
+        assert.deepStrictEqual([received.replied[0].lineReply.status, received.replied[0].lineReply.via], ['SENT', 'reply']);
+      } finally {
+        fake.accessToken = original;
+      }
+    });
+
     it('sends nothing in standby mode', async () => {
       const msg = await incoming({ mode: 'standby' });
       helper.getNode('reply').receive({ ...msg, payload: 'x' });

@@ -1,6 +1,6 @@
 import assert from 'node:assert';
 import path from 'node:path';
-import { helper, statusesOf, useLineNodeRuntime } from '../support/node-red';
+import { helper, settledStatus, statusesOf, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { nodeCatalogs } from '../support/node-catalogs';
 import { userId } from '../support/line-webhooks';
@@ -101,7 +101,7 @@ describe('live-chat-action node', function () {
         (await messagesOf(user.id)).map((m) => [m.sender, m.retry_key]),
         [['BOT', push.headers['x-line-retry-key']]],
       );
-      assert.match(String(statusesOf('act').at(-1)?.text), new RegExp(`^send: ${user.line_user_id} `));
+      assert.match(String((await settledStatus('act'))?.text), new RegExp(`^send: ${user.line_user_id} `));
     });
 
     it('sends LINE message objects as the operator msg.operator names, claiming the WAITING chat of msg.contact', async () => {
@@ -165,7 +165,7 @@ describe('live-chat-action node', function () {
 
     const { out: again } = await act({ lineUserId: user.line_user_id });
     assert.deepStrictEqual([again.payload.changed, again.payload.session], [false, null]);
-    assert.match(String(statusesOf('act').at(-1)?.text), /^close: no change for /);
+    assert.match(String((await settledStatus('act'))?.text), /^close: no change for /);
   });
 
   it('claims for the node operator, then assigns to the operator msg.operator names by id (transferred)', async () => {

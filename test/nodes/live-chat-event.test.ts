@@ -1,6 +1,6 @@
 import assert from 'node:assert';
 import path from 'node:path';
-import { helper, statusesOf, useLineNodeRuntime } from '../support/node-red';
+import { helper, settledStatus, statusesOf, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { nodeCatalogs } from '../support/node-catalogs';
 import { userId } from '../support/line-webhooks';
@@ -113,7 +113,7 @@ describe('live-chat-event node', function () {
     assert.strictEqual(message.payload.session.id, claimed.payload.session.id);
     assert.deepStrictEqual(transferred.payload.session.operator, { id: malee.id, username: 'malee', display_name: 'มาลี' });
     assert.deepStrictEqual([closed.payload.session.status, closed.payload.session.closed_by], ['CLOSED', 'OPERATOR']);
-    assert.match(String(statusesOf('ev').at(-1)?.text), /^closed: ลูกค้า /);
+    assert.match(String((await settledStatus('ev'))?.text), /^closed: ลูกค้า /);
     assert.strictEqual(received.caught.length, 0);
   });
 

@@ -6,6 +6,7 @@ import helper from 'node-red-node-test-helper';
 import { FakeLine } from './fake-line';
 import { CHANNEL_SECRET } from './line-webhooks';
 import { setEnvironment } from './environment';
+import { STATUS_INTERVAL_MS } from '../../nodes/shared/msg-status';
 
 helper.init(require.resolve('node-red'));
 
@@ -109,4 +110,10 @@ export function statusesOf(id: string): { fill?: string; shape?: string; text?: 
     .getCalls()
     .filter((call) => call.thisValue === node)
     .map((call) => call.args[0] as { fill?: string; shape?: string; text?: string });
+}
+
+/** The last status of a node once its msg statuses have settled: they are shown at most every STATUS_INTERVAL_MS, the last one in the end. */
+export async function settledStatus(id: string): Promise<{ fill?: string; shape?: string; text?: string } | undefined> {
+  await new Promise((resolve) => setTimeout(resolve, STATUS_INTERVAL_MS + 50));
+  return statusesOf(id).at(-1);
 }
