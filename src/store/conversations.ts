@@ -82,12 +82,17 @@ export class ConversationsView {
   /** One page, newest activity first, and how many match in all. */
   async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number }> {
     const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-    /** The conditions for the tab and search, the search pattern being parameter `$n`. */
+    // One or two characters: too short for trigrams; migration 0007's index of every contact's
+    // 1- and 2-character substrings finds the candidates, ILIKE still decides.
+    const short = query.q !== undefined && pattern !== undefined && [...query.q].length <= 2 ? query.q : undefined;
+    /** The conditions for the tab and search, the search pattern being parameter `$n` (and the short search `$n+1`). */
     const matching = (n: number) => [
       'conv_activity_at IS NOT NULL',
       FILTERS[query.filter],
       ...(pattern === undefined ? [] : [`(display_name ILIKE $${n} OR line_user_id ILIKE $${n})`]),
+      ...(short === undefined ? [] : [`contact_search_grams(display_name, line_user_id) @> ARRAY[lower($${n + 1}::text)]`]),
     ];
+    const searchParams: SqlParam[] = pattern === undefined ? [] : short === undefined ? [pattern] : [pattern, short];
     // CLOSED unsearched, counted as two index-only counts rather than an anti-join over them all:
     // every open session is its contact's latest.
     const count =
@@ -95,8 +100,8 @@ export class ConversationsView {
         ? `SELECT ((SELECT count(*) FROM contacts WHERE conv_session_id IS NOT NULL)
              - (SELECT count(*) FROM chat_sessions WHERE status <> 'CLOSED'))::int AS total`
         : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1).join(' AND ')}`;
-    const total = (await this.q.row<{ total: number }>(count, pattern === undefined ? [] : [pattern]))!.total;
-    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : [pattern])];
+    const total = (await this.q.row<{ total: number }>(count, searchParams))!.total;
+    const params: SqlParam[] = [query.operatorId, ...searchParams];
     const where = matching(2);
     if (query.after) {
       params.push(query.after.activityUs, query.after.contactId);
