@@ -10,6 +10,7 @@
 // server for CPU, as do other benchmarks running at the same time.
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { openDatabase } from '../src/db/database';
@@ -52,6 +53,8 @@ interface Phase {
   ingest?: IngestResult;
   /** The server's CPU busy share (1 = one core) over the phase. */
   serverCpu: number;
+  /** The machine's 1-minute load average at the end (2 cores: above 2, everything waits for CPU). */
+  load: number;
 }
 
 async function login(server: ServerProcess): Promise<string> {
@@ -217,14 +220,24 @@ async function ingest(
   return { rate, events: count, failures, acksMs, fanOutMs, missing: expected - fanOutMs.length, seconds: elapsed };
 }
 
-async function measured(server: ServerProcess, body: () => Promise<Omit<Phase, 'serverCpu'>>): Promise<Phase> {
+async function measured(server: ServerProcess, body: () => Promise<Omit<Phase, 'serverCpu' | 'load'>>): Promise<Phase> {
   const cpu0 = processCpuMs(server.pid);
   const t0 = performance.now();
   const result = await body();
-  return { ...result, serverCpu: (processCpuMs(server.pid) - cpu0) / (performance.now() - t0) };
+  return { ...result, serverCpu: (processCpuMs(server.pid) - cpu0) / (performance.now() - t0), load: os.loadavg()[0] };
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Until the server's work after the last phase (replies, fan-out) is done: its CPU under 10% of a core for half a second (30 s at most). */
+async function settle(server: ServerProcess): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  while (performance.now() < deadline) {
+    const cpu0 = processCpuMs(server.pid);
+    await sleep(500);
+    if (processCpuMs(server.pid) - cpu0 < 50) return;
+  }
+}
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const fixed = (ms: number) => (ms < 10 ? ms.toFixed(1) : ms.toFixed(0));
 const listSamples = (samples: Samples) => [...samples].filter(([name]) => name.startsWith('list')).flatMap(([, times]) => times);
@@ -265,6 +278,7 @@ async function measure(
     // Warm-up, not counted: every user's first event makes its contact.
     await ingest(server, line, sockets, users, 100, USERS / 100, 'warm-up');
     await operator.work(sleep(2000));
+    await settle(server);
 
     const inboxAlone = await measured(server, async () => ({ inbox: await operator.work(sleep(seconds * 1000)) }));
     ctx.log(`${database}: inbox alone: ${describe(inboxAlone)}`);
@@ -274,7 +288,7 @@ async function measure(
       const phase = await measured(server, async () => ({ ingest: await ingest(server, line, sockets, users, rate, seconds, `alone ${rate}`) }));
       ctx.log(`${database}: ingest alone at ${rate}/s: ${describe(phase)}`);
       alone.push(phase);
-      await sleep(1000);
+      await settle(server);
       const both = await measured(server, async () => {
         let done!: () => void;
         const finished = new Promise<void>((resolve) => (done = resolve));
@@ -286,7 +300,7 @@ async function measure(
       });
       ctx.log(`${database}: inbox and ingest at ${rate}/s together: ${describe(both)}`);
       together.push(both);
-      await sleep(1000);
+      await settle(server);
     }
     if (operator.failures) ctx.log(`${database}: ${operator.failures} inbox calls failed, the first: ${String(operator.lastError)}`);
     return { inboxAlone, alone, together, inboxFailures: operator.failures };
@@ -312,7 +326,7 @@ function describe(phase: Phase): string {
       `ack p50 ${fixed(percentile(acks, 50))} / p99 ${fixed(percentile(acks, 99))} ms, ${phase.ingest.failures} failed; fan-out p50 ${fixed(percentile(fan, 50))} / p99 ${fixed(percentile(fan, 99))} ms, ${phase.ingest.missing} missing`,
     );
   }
-  parts.push(`server CPU ${phase.serverCpu.toFixed(2)} cores`);
+  parts.push(`server CPU ${phase.serverCpu.toFixed(2)} cores; load average ${phase.load.toFixed(1)}`);
   return parts.join('; ');
 }
 
@@ -381,9 +395,9 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       });
       const events = (phase: Phase) => (phase.ingest!.events - phase.ingest!.failures) / phase.ingest!.seconds;
       rows.push({
-        figure: `contention at ${at}: events/s accepted at ${rate} events/s offered, alone → with the inbox; server CPU`,
+        figure: `contention at ${at}: events/s answered at ${rate} offered, alone → with the inbox; server CPU; machine load average`,
         database,
-        value: `${events(alone[i]).toFixed(0)} → ${events(both).toFixed(0)}; ${alone[i].serverCpu.toFixed(2)} → ${both.serverCpu.toFixed(2)} cores`,
+        value: `${events(alone[i]).toFixed(0)} → ${events(both).toFixed(0)}; ${alone[i].serverCpu.toFixed(2)} → ${both.serverCpu.toFixed(2)} cores; ${alone[i].load.toFixed(1)} → ${both.load.toFixed(1)}`,
       });
     }
   }
