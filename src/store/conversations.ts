@@ -82,11 +82,18 @@ export class ConversationsView {
   /** One page, newest activity first, and how many match in all. */
   async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number }> {
     const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-    /** The conditions for the tab and search, the search pattern being parameter `$n`. */
-    const matching = (n: number) => [
+    // One or two characters, too short for trigrams: migration 0007's index of each contact's
+    // 1- and 2-character substrings. ILIKE compares lower() of both sides, so "lower(q) is one of
+    // them" is the same test: the count takes it alone (GIN answers it without reading rows); the
+    // page keeps ILIKE too, cheap on the rows it walks in order.
+    const short = query.q !== undefined && pattern !== undefined && [...query.q].length <= 2 ? query.q : undefined;
+    const ilike = (n: number) => `(display_name ILIKE $${n} OR line_user_id ILIKE $${n})`;
+    const hasGram = (n: number) => `contact_search_grams(display_name, line_user_id) @> ARRAY[lower($${n}::text)]`;
+    /** The conditions for the tab and the search, whose parameters start at `$n`. */
+    const matching = (n: number, forCount: boolean) => [
       'conv_activity_at IS NOT NULL',
       FILTERS[query.filter],
-      ...(pattern === undefined ? [] : [`(display_name ILIKE $${n} OR line_user_id ILIKE $${n})`]),
+      ...(pattern === undefined ? [] : short === undefined ? [ilike(n)] : forCount ? [hasGram(n)] : [ilike(n), hasGram(n + 1)]),
     ];
     // CLOSED unsearched, counted as two index-only counts rather than an anti-join over them all:
     // every open session is its contact's latest.
@@ -94,10 +101,11 @@ export class ConversationsView {
       query.filter === 'CLOSED' && pattern === undefined
         ? `SELECT ((SELECT count(*) FROM contacts WHERE conv_session_id IS NOT NULL)
              - (SELECT count(*) FROM chat_sessions WHERE status <> 'CLOSED'))::int AS total`
-        : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1).join(' AND ')}`;
-    const total = (await this.q.row<{ total: number }>(count, pattern === undefined ? [] : [pattern]))!.total;
-    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : [pattern])];
-    const where = matching(2);
+        : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1, true).join(' AND ')}`;
+    const countParams: SqlParam[] = pattern === undefined ? [] : [short ?? pattern];
+    const total = (await this.q.row<{ total: number }>(count, countParams))!.total;
+    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : short === undefined ? [pattern] : [pattern, short])];
+    const where = matching(2, false);
     if (query.after) {
       params.push(query.after.activityUs, query.after.contactId);
       // The cursor's microseconds back to the timestamp, exactly (they are far below 2^53).

@@ -97,6 +97,12 @@ describeEachDatabase('conversations', (db) => {
       assert.deepStrictEqual(ids(await list('q=MALEE')), [b]);
       assert.deepStrictEqual(ids(await list('q=%25')), [b]);
       assert.deepStrictEqual(ids(await list('q=_')), []);
+      // One and two characters (migration 0007's index finds them): the same rule, case-insensitive.
+      assert.deepStrictEqual(ids(await list(`q=${encodeURIComponent('ใ')}`)), [a]);
+      assert.deepStrictEqual(ids(await list('q=mA')), [b]);
+      assert.deepStrictEqual(ids(await list('q=0%25')), [b]);
+      assert.strictEqual((await list('q=0%25')).body.total, 1);
+      assert.deepStrictEqual(ids(await list(`q=${encodeURIComponent('ใจ')}&status=WAITING`)), []);
       assert.deepStrictEqual(ids(await list(`q=${c.slice(3, 20)}`)), [c]);
       assert.strictEqual((await list(`q=${c.slice(3, 20)}`)).body.total, 1);
       assert.deepStrictEqual(ids(await list(`q=${c.slice(3, 20)}&status=WAITING`)), []);
