@@ -297,7 +297,11 @@ function breakdown(bareRss: number, measured: Partial<Record<BenchDatabase, Prod
     });
   }
   if (postgres && embedded) {
-    rows.push({ figure: 'the embedded database in the product: embedded over PostgreSQL mode', database: 'embedded', value: mb(embedded.idleRestart - postgres.idleRestart) });
+    rows.push({
+      figure: 'the embedded database in the product: embedded over PostgreSQL mode',
+      database: 'embedded',
+      value: mb(embedded.idleRestart - postgres.idleRestart),
+    });
   }
   for (const [database, memory] of Object.entries(measured)) {
     rows.push({
