@@ -72,17 +72,24 @@ async function freshServerDatabase(url: string): Promise<string> {
   return target.toString();
 }
 
+/** RSS at a time after the traffic began. */
+interface Sample {
+  atMs: number;
+  rss: number;
+}
+
 /** Light traffic for `ms`: one signed message per 1/rate s from a few dozen friends, the list every 2 s; RSS sampled. */
-async function lightTraffic(product: RunningProduct, ms: number, eventsPerSecond: number): Promise<{ samples: number[]; events: number; failures: number }> {
+async function lightTraffic(product: RunningProduct, ms: number, eventsPerSecond: number): Promise<{ samples: Sample[]; events: number; failures: number }> {
   const api = `${product.baseUrl}/api/v1`;
   const token = await login(api, ADMIN);
   const friends = Array.from({ length: 40 }, () => userId());
-  const samples: number[] = [];
+  const samples: Sample[] = [];
   let events = 0;
   let failures = 0;
-  const end = Date.now() + ms;
-  let nextSample = Date.now();
-  let nextList = Date.now();
+  const start = Date.now();
+  const end = start + ms;
+  let nextSample = start;
+  let nextList = start;
   while (Date.now() < end) {
     const body = webhookBody([messageEvent(`hello ${events}`, { userId: friends[events % friends.length] })]);
     const res = await fetch(`${product.baseUrl}/line/webhook`, {
@@ -99,13 +106,32 @@ async function lightTraffic(product: RunningProduct, ms: number, eventsPerSecond
       nextList += 2000;
     }
     if (Date.now() >= nextSample) {
-      samples.push(rssBytes(product.pid));
-      nextSample += Math.max(1000, ms / 30);
+      samples.push({ atMs: Date.now() - start, rss: rssBytes(product.pid) });
+      nextSample += Math.max(1000, ms / 60);
     }
     await sleep(1000 / eventsPerSecond);
   }
-  samples.push(rssBytes(product.pid));
+  samples.push({ atMs: Date.now() - start, rss: rssBytes(product.pid) });
   return { samples, events, failures };
+}
+
+/** The median RSS of the samples taken from `fromMs` (inclusive) to `toMs` after the traffic began. */
+function medianRss(samples: Sample[], fromMs: number, toMs: number): number {
+  const inside = samples.filter((sample) => sample.atMs >= fromMs && sample.atMs < toMs).map((sample) => sample.rss);
+  const values = (inside.length ? inside : [samples[samples.length - 1].rss]).sort((a, b) => a - b);
+  return values[Math.floor(values.length / 2)];
+}
+
+/** The RSS at the start, every sixth of the run (every 5 minutes of a 30-minute run) and at the end. */
+function timeSeries(samples: Sample[], ms: number): string {
+  const points: string[] = [];
+  for (let k = 0; k <= 6; k++) {
+    const at = (ms * k) / 6;
+    const nearest = samples.reduce((best, sample) => (Math.abs(sample.atMs - at) < Math.abs(best.atMs - at) ? sample : best));
+    const label = ms >= 6 * 60000 ? `${(nearest.atMs / 60000).toFixed(0)} min` : `${(nearest.atMs / 1000).toFixed(0)} s`;
+    points.push(`${label}: ${mb(nearest.rss)}`);
+  }
+  return points.join(', ');
 }
 
 async function bareNodeRed(ctx: BenchContext, t: Timing): Promise<{ rows: BenchRow[]; rss: number }> {
@@ -128,7 +154,14 @@ async function bareNodeRed(ctx: BenchContext, t: Timing): Promise<{ rows: BenchR
   }
 }
 
-async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, line: FakeLine, bareRss: number): Promise<BenchRow[]> {
+/** The product's rows, and its idle RSS after the first start and after the restart. */
+interface ProductMemory {
+  rows: BenchRow[];
+  idleFirstStart: number;
+  idleRestart: number;
+}
+
+async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, line: FakeLine, bareRss: number): Promise<ProductMemory> {
   const env = productEnvironment(ADMIN, line);
   if (database === 'postgres') env.DATABASE_URL = await freshServerDatabase(ctx.postgresUrl);
   const dataDir = path.join(ctx.workDir, `product-${database}`);
@@ -140,6 +173,7 @@ async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, li
   const firstMs = Date.now() - t0;
   const rssAfterFirstStart = rssBytes(running.pid);
   const rssIdleAfterFirstStart = await idleRss(running.pid, t.settleMs);
+  let rssIdle = 0;
   await running.stop();
   rows.push({
     figure: 'first start (fresh data dir and database) to ready',
@@ -155,7 +189,7 @@ async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, li
   rows.push({ figure: 'restart to ready', database, value: seconds(restartMs), goal: `< ${seconds(startGoal.restart)}`, ok: restartMs < startGoal.restart });
   try {
     const rssStarted = rssBytes(running.pid);
-    const rssIdle = await idleRss(running.pid, t.settleMs);
+    rssIdle = await idleRss(running.pid, t.settleMs);
     rows.push({ figure: 'RSS right after the first start / the restart', database, value: `${mb(rssAfterFirstStart)} / ${mb(rssStarted)}` });
     for (const [when, rss] of [
       ['first start', rssIdleAfterFirstStart],
@@ -172,40 +206,72 @@ async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, li
 
     ctx.log(`memory-start: ${database}: ${seconds(t.trafficMs)} of light traffic`);
     const traffic = await lightTraffic(running, t.trafficMs, t.eventsPerSecond);
-    const { samples } = traffic;
-    const half = samples[Math.floor(samples.length / 2)];
-    const last = samples[samples.length - 1];
-    const growth = (last - half) / half;
+    const rssOf = traffic.samples.map((sample) => sample.rss);
+    const last = rssOf[rssOf.length - 1];
+    // One sample swings by tens of MB with V8's collections (the embedded process most): the
+    // growth compares the median of the eighth of the run after its middle with that of its last.
+    const atHalf = medianRss(traffic.samples, t.trafficMs / 2, (t.trafficMs * 5) / 8);
+    const atEnd = medianRss(traffic.samples, (t.trafficMs * 7) / 8, Number.POSITIVE_INFINITY);
+    const growth = (atEnd - atHalf) / atHalf;
     rows.push({
       figure: `RSS after ${seconds(t.trafficMs)} of light traffic (${traffic.events} webhooks, ${traffic.failures} failed): end / max`,
       database,
-      value: `${mb(last)} / ${mb(Math.max(...samples))}`,
+      value: `${mb(last)} / ${mb(Math.max(...rssOf))}`,
     });
+    rows.push({ figure: 'RSS over the light traffic (time since it began: RSS)', database, value: timeSeries(traffic.samples, t.trafficMs) });
+    const idleAfterTraffic = await idleRss(running.pid, t.settleMs);
+    rows.push({ figure: `RSS idle again after the traffic (median of the last half of ${seconds(t.settleMs)})`, database, value: mb(idleAfterTraffic) });
     rows.push({
-      figure: 'RSS growth over the second half of the traffic (flat?)',
+      figure: 'RSS growth over the second half of the traffic (median of its last eighth over that after its middle; flat?)',
       database,
-      value: `${(growth * 100).toFixed(1)} %`,
+      value: `${(growth * 100).toFixed(1)} % (${mb(atHalf)} → ${mb(atEnd)})`,
       goal: '≤ 5 %',
       ok: growth <= 0.05 && traffic.failures === 0,
     });
   } finally {
     await running.stop();
   }
-  return rows;
+  return { rows, idleFirstStart: rssIdleAfterFirstStart, idleRestart: rssIdle };
 }
 
-/** Where the embedded product's memory goes: PGlite opened alone in a process of its own. */
-async function pgliteAlone(ctx: BenchContext, t: Timing): Promise<BenchRow> {
+interface AloneMemory extends NodeJS.MemoryUsage {
+  wasmReserved?: number;
+  wasmResident?: number;
+}
+
+/**
+ * Where the embedded product's memory goes: PGlite (and its socket server) opened alone in a
+ * process of its own, beside an empty Node process; its WebAssembly memory read from smaps.
+ */
+async function pgliteAlone(ctx: BenchContext, t: Timing): Promise<BenchRow[]> {
   const dataDir = path.join(ctx.workDir, 'pglite-alone');
-  const open = () => execFileAsync(process.execPath, [path.join(__dirname, 'pglite-alone.js'), dataDir, String(t.settleMs)], { timeout: 120000 });
-  await open(); // the first opening makes the database; the second is as on any restart
-  const { stdout } = await open();
-  const usage = JSON.parse(stdout.trim().split('\n').pop()!) as NodeJS.MemoryUsage;
-  return {
-    figure: 'of which PGlite: the embedded database opened alone in a process (RSS; JS heap / WebAssembly and buffers)',
-    database: 'embedded',
-    value: `${mb(usage.rss)}; ${mb(usage.heapUsed)} / ${mb(usage.external)}`,
+  const open = async (folder: string) => {
+    const { stdout } = await execFileAsync(process.execPath, [path.join(__dirname, 'pglite-alone.js'), folder, String(t.settleMs)], { timeout: 120000 });
+    return JSON.parse(stdout.trim().split('\n').pop()!) as AloneMemory;
   };
+  const empty = await open('-');
+  await open(dataDir); // the first opening makes the database; the second is as on any restart
+  const alone = await open(dataDir);
+  const wasmResident = alone.wasmResident ?? 0;
+  const rest = alone.rss - empty.rss - wasmResident - (alone.heapTotal - empty.heapTotal);
+  return [
+    {
+      figure: 'of which PGlite: the embedded database opened alone in a process, RSS over an empty Node process',
+      database: 'embedded',
+      value: `${mb(alone.rss - empty.rss)} (${mb(alone.rss)} − ${mb(empty.rss)})`,
+    },
+    {
+      figure: "… PGlite's WebAssembly memory: resident / reserved (shared_buffers 16 MB of it, all resident)",
+      database: 'embedded',
+      value: `${mb(wasmResident)} / ${mb(alone.wasmReserved ?? 0)}`,
+    },
+    { figure: "… PGlite's JavaScript heap (over an empty Node process)", database: 'embedded', value: mb(alone.heapTotal - empty.heapTotal) },
+    {
+      figure: '… the rest: compiled WebAssembly code and its compiler, the file system bundle, socket server',
+      database: 'embedded',
+      value: mb(rest),
+    },
+  ];
 }
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
@@ -215,14 +281,46 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const bare = await bareNodeRed(ctx, t);
   rows.push(...bare.rows);
   const line = await new FakeLine().start();
+  const measured: Partial<Record<BenchDatabase, ProductMemory>> = {};
   try {
     for (const database of ctx.databases) {
       ctx.log(`memory-start: product on ${database}`);
-      rows.push(...(await product(ctx, t, database, line, bare.rss)));
-      if (database === 'embedded') rows.push(await pgliteAlone(ctx, t));
+      const memory = await product(ctx, t, database, line, bare.rss);
+      measured[database] = memory;
+      rows.push(...memory.rows);
+      if (database === 'embedded') rows.push(...(await pgliteAlone(ctx, t)));
     }
   } finally {
     await line.close();
+  }
+  rows.push(...breakdown(bare.rss, measured));
+  return rows;
+}
+
+/** Differences between the processes measured above, each idle after its restart. */
+function breakdown(bareRss: number, measured: Partial<Record<BenchDatabase, ProductMemory>>): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const { postgres, embedded } = measured;
+  if (postgres) {
+    rows.push({
+      figure: 'the package over bare Node-RED, on PostgreSQL (sequelize, umzug, socket.io, LINE and Telegram SDKs, the inbox)',
+      database: 'postgres',
+      value: mb(postgres.idleRestart - bareRss),
+    });
+  }
+  if (postgres && embedded) {
+    rows.push({
+      figure: 'the embedded database in the product: embedded over PostgreSQL mode',
+      database: 'embedded',
+      value: mb(embedded.idleRestart - postgres.idleRestart),
+    });
+  }
+  for (const [database, memory] of Object.entries(measured)) {
+    rows.push({
+      figure: 'RSS idle: first start over restart',
+      database: database as BenchDatabase,
+      value: mb(memory.idleFirstStart - memory.idleRestart),
+    });
   }
   return rows;
 }

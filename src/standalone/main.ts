@@ -1,6 +1,5 @@
 // `npm start`: Node-RED with this package's nodes and the shipped flow, on the embedded database
 // unless DATABASE_URL names a server. Every setting comes from the environment (README).
-import './compile-cache';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';

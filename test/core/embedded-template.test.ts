@@ -16,7 +16,7 @@ describe('the embedded database template', function () {
     assert.strictEqual(JSON.parse(fs.readFileSync(TEMPLATE_LABEL, 'utf8')).pglite, pgliteVersion());
   });
 
-  it('unpacks into a new folder a database that opens, migrates and runs with a 32 MB shared_buffers', async () => {
+  it('unpacks into a new folder a database that opens, migrates and runs with a 16 MB shared_buffers', async () => {
     const dir = path.join(tempDir(), 'db');
     fs.mkdirSync(dir);
     assert.strictEqual(unpackTemplate(dir), true);
@@ -24,7 +24,7 @@ describe('the embedded database template', function () {
     const db = await openDatabase({ embeddedDir: dir });
     try {
       const [rows] = await db.sequelize.query("SELECT current_setting('shared_buffers') AS shared_buffers, to_regclass('public.contacts')::text AS contacts");
-      assert.deepStrictEqual(rows, [{ shared_buffers: '32MB', contacts: 'contacts' }]);
+      assert.deepStrictEqual(rows, [{ shared_buffers: '16MB', contacts: 'contacts' }]);
     } finally {
       await db.close();
     }

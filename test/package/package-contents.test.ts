@@ -101,7 +101,8 @@ describe('the packed package', function () {
       if (!file.endsWith('.js')) continue;
       const code = await pkg.read(file);
       assert.ok(!code.includes('sourceMappingURL'), `${file} points at a source map`);
-      for (const [, request] of code.matchAll(/\brequire\("([^"]+)"\)/g)) {
+      // tsc writes a static import as require("…") and a dynamic import() as require('…')
+      for (const [, , request] of code.matchAll(/\brequire\((["'])([^"']+)\1\)/g)) {
         if (request.startsWith('.')) {
           const target = resolve(file, request);
           if (target) queue.push(target);
