@@ -5,14 +5,28 @@
 //
 // Standby-mode events (another channel owns the chat) send nothing and store nothing: the
 // result says SKIPPED. Any failed reply falls back to push: a duplicate is better than a loss.
+//
+// Concurrent sends share statements (StatementBatchers): the PENDING rows of the sends called
+// while one insert is in flight go in the next one, in call order (so a contact's ids follow the
+// order its sends were called), and so do their SENT/FAILED marks. A batch that fails is redone
+// one send at a time, so a bad send fails alone. On a transaction's Store nothing is shared.
 import crypto from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Store } from '../store/store';
 import type { ContactRow } from '../store/contacts';
-import { type MessageRow, type MessageSender, withDelivery } from '../store/messages';
+import {
+  type DeliveryState,
+  type DeliveryUpdate,
+  type MessageRow,
+  type MessageSender,
+  type MessagesTable,
+  type OutgoingMessage,
+  withDelivery,
+} from '../store/messages';
 import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
 import { badRequest } from '../http/errors';
+import { StatementBatcher } from '../util/statement-batcher';
 import { type LineClients, lineErrorText } from './line-clients';
 
 export const MAX_MESSAGES_PER_SEND = 5;
@@ -20,6 +34,8 @@ export const MAX_TEXT_LENGTH = 5000;
 /** LINE honours a reply token for about a minute; past this age we push instead. */
 export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
 export const PUSH_ATTEMPTS = 3;
+/** The most message rows one shared insert or delivery mark carries. */
+export const MAX_ROWS_PER_STATEMENT = 500;
 
 export type OutgoingContent = string | { type: string; [key: string]: unknown };
 
@@ -54,15 +70,36 @@ export class LineSender {
   /** Reply tokens already spent, until they would have expired anyway. */
   private readonly spentReplyTokens = new Map<string, number>();
   private readonly retryDelaysMs: number[];
+  /** Stores PENDING rows (shared with concurrent sends on the pool), answered in order. */
+  private readonly storeOutgoing: (messages: OutgoingMessage[]) => Promise<MessageRow[]>;
+  /** Records delivery outcomes (shared likewise), answered in order. */
+  private readonly markDelivery: (updates: DeliveryUpdate[]) => Promise<(DeliveryState | null)[]>;
 
   constructor(
-    private readonly store: Store,
+    store: Store,
     private readonly clients: LineClients,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
     options: LineSenderOptions = {},
   ) {
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 2000];
+    const table = store.messages;
+    if (store.sql.inTransaction) {
+      // A transaction's statements are its own: batching would mix in other callers' rows.
+      this.storeOutgoing = (messages) => table.insertOutgoing(messages);
+      this.markDelivery = (updates) => table.markDelivery(updates);
+    } else {
+      const inserts = new StatementBatcher((messages: OutgoingMessage[]) => table.insertOutgoing(messages), {
+        maxBatch: MAX_ROWS_PER_STATEMENT,
+        isolateFailures: true,
+      });
+      const marks = new StatementBatcher((updates: DeliveryUpdate[]) => markInRounds(table, updates), {
+        maxBatch: MAX_ROWS_PER_STATEMENT,
+        isolateFailures: true,
+      });
+      this.storeOutgoing = (messages) => inserts.submit(messages);
+      this.markDelivery = (updates) => marks.submit(updates);
+    }
   }
 
   async sendToContact(request: SendRequest): Promise<SendResult> {
@@ -71,7 +108,7 @@ export class LineSender {
       return { status: 'SKIPPED', via: null, messages: [], error: 'The event is in standby mode: another channel answers this chat' };
 
     const retryKey = crypto.randomUUID();
-    const stored = await this.store.messages.insertOutgoing(
+    const stored = await this.storeOutgoing(
       messages.map((m) => ({
         contact_id: request.contact.id,
         sender: request.sender,
@@ -110,10 +147,7 @@ export class LineSender {
     const previousAttempts = Math.max(...rows.map((m) => m.delivery_attempts));
     const pending = withDelivery(
       rows,
-      await this.store.messages.markDelivery(
-        rows.map((m) => m.id),
-        { status: 'PENDING', attempts: previousAttempts },
-      ),
+      await this.markDelivery(rows.map((m) => ({ id: m.id, status: 'PENDING', attempts: previousAttempts, error: null, line_message_id: null }))),
     );
     this.announce(pending, request.contact);
     const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
@@ -171,9 +205,14 @@ export class LineSender {
   ): Promise<SendResult> {
     const rows = withDelivery(
       stored,
-      await this.store.messages.markDelivery(
-        stored.map((m) => m.id),
-        outcome,
+      await this.markDelivery(
+        stored.map((m, i) => ({
+          id: m.id,
+          status: outcome.status,
+          attempts: outcome.attempts,
+          error: outcome.error ?? null,
+          line_message_id: outcome.lineMessageIds?.[i] ?? null,
+        })),
       ),
     );
     rows.sort((a, b) => a.id - b.id);
@@ -204,6 +243,34 @@ export function toLineMessages(input: OutgoingContent | OutgoingContent[]): mess
     }
     return message as messagingApi.Message;
   });
+}
+
+/**
+ * markDelivery() for several sends at once. A message marked twice among them (two resends of it
+ * racing) is marked again in a later statement, so the later call's outcome is the one kept, as
+ * it would be one statement per call.
+ */
+async function markInRounds(table: MessagesTable, updates: DeliveryUpdate[]): Promise<(DeliveryState | null)[]> {
+  const states = new Array<DeliveryState | null>(updates.length).fill(null);
+  let rest = updates.map((update, at) => ({ update, at }));
+  while (rest.length > 0) {
+    const ids = new Set<number>();
+    const now: typeof rest = [];
+    const later: typeof rest = [];
+    for (const entry of rest) {
+      if (ids.has(entry.update.id)) later.push(entry);
+      else {
+        ids.add(entry.update.id);
+        now.push(entry);
+      }
+    }
+    const marked = await table.markDelivery(now.map((e) => e.update));
+    now.forEach((entry, i) => {
+      states[entry.at] = marked[i];
+    });
+    rest = later;
+  }
+  return states;
 }
 
 function sentIds(sent: { id: string }[] | undefined): (string | null)[] {

@@ -29,9 +29,19 @@ export interface MessageRow {
 /** What a delivery attempt changes of a message. */
 export type DeliveryState = Pick<MessageRow, 'id' | 'delivery_status' | 'delivery_attempts' | 'delivery_error' | 'line_message_id'>;
 
+/** What markDelivery() sets of one message. */
+export interface DeliveryUpdate {
+  id: number;
+  status: 'SENT' | 'FAILED' | 'PENDING';
+  attempts: number;
+  error: string | null;
+  /** LINE's id of the sent message; null keeps the one stored. */
+  line_message_id: string | null;
+}
+
 /** The rows with the delivery states given (those without one are left out), in the rows' order. */
-export function withDelivery(rows: MessageRow[], states: DeliveryState[]): MessageRow[] {
-  const byId = new Map(states.map((state) => [state.id, state]));
+export function withDelivery(rows: MessageRow[], states: (DeliveryState | null)[]): MessageRow[] {
+  const byId = new Map(states.flatMap((state) => (state ? [[state.id, state] as const] : [])));
   return rows.flatMap((row) => {
     const state = byId.get(row.id);
     return state ? [{ ...row, ...state }] : [];
@@ -118,9 +128,13 @@ export class MessagesTable {
     return new Map(rows.map((r) => [r.line_message_id!, r]));
   }
 
-  /** Stores outgoing messages as PENDING, in order, before anything is sent. */
+  /**
+   * Stores outgoing messages as PENDING, in order (ids follow it; several sends' messages in one
+   * statement), before anything is sent; answers the rows in the same order.
+   */
   async insertOutgoing(messages: OutgoingMessage[]): Promise<MessageRow[]> {
-    return this.q.rows<MessageRow>(
+    if (messages.length === 0) return [];
+    const rows = await this.q.rows<MessageRow>(
       `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
          delivery_status, retry_key)
        SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key
@@ -131,24 +145,34 @@ export class MessagesTable {
        RETURNING *`,
       [messages],
     );
+    // The ids were drawn in the input's order; RETURNING's own order is not promised.
+    return rows.sort((a, b) => a.id - b.id);
   }
 
   /**
-   * Marks the outcome of one delivery attempt for the given messages; answers the columns it
-   * changed (the sender holds the rest of the rows: the content is not read back each time).
+   * Marks the outcome of delivery attempts, each message its own (several sends' in one
+   * statement; the ids must be distinct). Answers the columns it changed, in the order of
+   * `updates`, null for a message no longer there (the sender holds the rest of the rows: the
+   * content is not read back each time).
    */
-  markDelivery(
-    ids: number[],
-    outcome: { status: 'SENT' | 'FAILED' | 'PENDING'; attempts: number; error?: string | null; lineMessageIds?: (string | null)[] },
-  ): Promise<DeliveryState[]> {
-    return this.q.rows<DeliveryState>(
-      `UPDATE messages AS m SET delivery_status = $2, delivery_attempts = $3, delivery_error = $4,
+  async markDelivery(updates: DeliveryUpdate[]): Promise<(DeliveryState | null)[]> {
+    if (updates.length === 0) return [];
+    const rows = await this.q.rows<DeliveryState>(
+      `UPDATE messages AS m SET delivery_status = u.status, delivery_attempts = u.attempts, delivery_error = u.error,
          line_message_id = COALESCE(u.line_message_id, m.line_message_id)
-       FROM unnest($1::int[], $5::text[]) AS u(id, line_message_id)
+       FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[]) AS u(id, status, attempts, error, line_message_id)
        WHERE m.id = u.id
        RETURNING m.id, m.delivery_status, m.delivery_attempts, m.delivery_error, m.line_message_id`,
-      [pgIntArray(ids), outcome.status, outcome.attempts, outcome.error ?? null, pgTextArray(ids.map((_, i) => outcome.lineMessageIds?.[i] ?? null))],
+      [
+        pgIntArray(updates.map((u) => u.id)),
+        pgTextArray(updates.map((u) => u.status)),
+        pgIntArray(updates.map((u) => u.attempts)),
+        pgTextArray(updates.map((u) => u.error)),
+        pgTextArray(updates.map((u) => u.line_message_id)),
+      ],
     );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return updates.map((u) => byId.get(u.id) ?? null);
   }
 
   /** The user's message LINE gave this id. */

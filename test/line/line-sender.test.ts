@@ -6,6 +6,12 @@ import { userId } from '../support/line-webhooks';
 import type { LiveChat } from '../../src/live-chat';
 import type { ContactRow } from '../../src/store/contacts';
 import { HttpError } from '../../src/http/errors';
+import { LineSender } from '../../src/line/line-sender';
+import { countStatements } from '../support/count-statements';
+import { eventually } from '../support/product';
+
+const isOutgoingInsert = (s: string) => s.startsWith('INSERT INTO messages (contact_id, direction, sender');
+const isDeliveryMark = (s: string) => s.startsWith('UPDATE messages AS m SET delivery_status');
 
 describeEachDatabase('LINE sender', (db) => {
   let fake: FakeLine;
@@ -152,4 +158,102 @@ describeEachDatabase('LINE sender', (db) => {
       assert.strictEqual((await outgoing()).length, 0);
     });
   }
+
+  describe('concurrent sends', () => {
+    it('store and mark their messages in shared statements, each send its own rows', async () => {
+      const contacts = await Promise.all(Array.from({ length: 20 }, async () => (await app.store.contacts.ensure(userId())).contact));
+      const release = fake.holdSends();
+      const { result, statements } = await countStatements(async () => {
+        const sends = contacts.map((c, i) =>
+          app.lineSender.sendToContact({ contact: c, messages: [`first ${i}`, `second ${i}`], sender: 'BOT', channelAccessToken: fake.accessToken }),
+        );
+        // Every PENDING row is stored before LINE is called: all 20 pushes wait at LINE with theirs.
+        await eventually(() => fake.requestsTo('POST', '/v2/bot/message/push').length === 20);
+        assert.strictEqual((await outgoing()).filter((r) => r.delivery_status === 'PENDING').length, 40);
+        release();
+        return Promise.all(sends);
+      });
+
+      const inserts = statements.filter(isOutgoingInsert);
+      // The first send alone (nothing was in flight), then the 19 called meanwhile together.
+      assert.strictEqual(inserts.length, 2, statements.join('\n'));
+      // LINE answered all at once: the first mark alone, the rest in one or two more (timing).
+      const marks = statements.filter(isDeliveryMark);
+      assert.ok(marks.length >= 2 && marks.length <= 4, `${marks.length} delivery marks for 20 sends:\n${statements.join('\n')}`);
+
+      const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+      const rows = await outgoing();
+      assert.strictEqual(rows.length, 40);
+      result.forEach((sent, i) => {
+        assert.deepStrictEqual([sent.status, sent.via], ['SENT', 'push']);
+        assert.deepStrictEqual(
+          sent.messages.map((m) => [m.contact_id, (m.content as { text: string }).text, m.delivery_status, m.delivery_attempts]),
+          [
+            [contacts[i].id, `first ${i}`, 'SENT', 1],
+            [contacts[i].id, `second ${i}`, 'SENT', 1],
+          ],
+        );
+        assert.ok(sent.messages[0].id < sent.messages[1].id);
+        // Its own LINE message ids and retry key, as stored.
+        const push = pushes.find((p) => p.body.to === contacts[i].line_user_id)!;
+        const stored = rows.filter((r) => r.contact_id === contacts[i].id);
+        assert.deepStrictEqual(
+          stored.map((r) => [r.id, r.delivery_status, r.line_message_id, r.retry_key]),
+          sent.messages.map((m) => [m.id, 'SENT', m.line_message_id, push.headers['x-line-retry-key']]),
+        );
+        assert.ok(stored.every((r) => /^\d+$/.test(r.line_message_id)));
+      });
+      assert.strictEqual(new Set(rows.map((r) => r.retry_key)).size, 20);
+    });
+
+    it("fail alone when one send's insert fails, and keep each contact's messages in the order the sends were called", async () => {
+      const gone = { ...contact, id: 2_000_000_000, line_user_id: userId() };
+      const { result, statements } = await countStatements(() =>
+        Promise.allSettled(
+          Array.from({ length: 10 }, (_, i) =>
+            app.lineSender.sendToContact({
+              contact: i === 4 ? gone : contact,
+              messages: i % 3 === 0 ? [`${i}a`, `${i}b`] : `${i}`,
+              sender: 'BOT',
+              channelAccessToken: fake.accessToken,
+            }),
+          ),
+        ),
+      );
+      // The batch of the 9 called after the first failed on the missing contact, and was redone send by send.
+      assert.strictEqual(statements.filter(isOutgoingInsert).length, 1 + 1 + 9, statements.join('\n'));
+      const failed = result[4];
+      assert.ok(failed.status === 'rejected' && /foreign key/i.test(String(failed.reason)), String(failed.status === 'rejected' && failed.reason));
+      assert.ok(result.every((r, i) => i === 4 || (r.status === 'fulfilled' && r.value.status === 'SENT')));
+
+      const expected = ['0a', '0b', '1', '2', '3a', '3b', '5', '6a', '6b', '7', '8', '9a', '9b'];
+      const rows = await outgoing();
+      assert.deepStrictEqual(
+        rows.map((r) => [r.contact_id, r.content.text, r.delivery_status]),
+        expected.map((text) => [contact.id, text, 'SENT']),
+      );
+      // Nothing of the failed send went to LINE; the others went, one push each.
+      const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+      assert.strictEqual(pushes.length, 9);
+      assert.ok(pushes.every((p) => p.body.to === contact.line_user_id));
+    });
+
+    it("are not shared on a transaction's store: its rows are in that transaction alone", async () => {
+      const rolledBack = new Error('roll back');
+      await assert.rejects(
+        app.store.transaction(async (tx) => {
+          const sender = new LineSender(tx, app.lineClients, app.events, app.log);
+          for (const text of ['x', 'y']) {
+            const sent = await sender.sendToContact({ contact, messages: text, sender: 'BOT', channelAccessToken: fake.accessToken });
+            assert.strictEqual(sent.status, 'SENT');
+          }
+          assert.strictEqual((await tx.sql.rows(`SELECT id FROM messages WHERE direction = 'OUT' AND delivery_status = 'SENT'`)).length, 2);
+          throw rolledBack;
+        }),
+        (err) => err === rolledBack,
+      );
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 2);
+      assert.strictEqual((await outgoing()).length, 0);
+    });
+  });
 });

@@ -12,25 +12,7 @@ import { BOT_USER_ID, CHANNEL_SECRET, messageEvent, sign, unfollowEvent, userId,
 import type { LiveChatOptions } from '../../src/live-chat';
 import { type LineEventOutput, webhookEventRow } from '../../src/line/webhook-ingest';
 import type { LineWebhookEvent } from '../../src/line/webhook-envelope';
-
-const pg = require('pg') as { Client: { prototype: { query: (...args: unknown[]) => unknown } } };
-
-/** Counts every statement sent through pg (the driver under both databases) while `work` runs. */
-async function countStatements<T>(work: () => Promise<T>): Promise<{ result: T; statements: string[] }> {
-  const statements: string[] = [];
-  const original = pg.Client.prototype.query;
-  pg.Client.prototype.query = function (this: unknown, ...args: unknown[]) {
-    const config = args[0];
-    const text = typeof config === 'string' ? config : ((config as { text?: string } | null)?.text ?? '?');
-    statements.push(text.replace(/\s+/g, ' ').trim());
-    return original.apply(this, args);
-  };
-  try {
-    return { result: await work(), statements };
-  } finally {
-    pg.Client.prototype.query = original;
-  }
-}
+import { countStatements } from '../support/count-statements';
 
 describeEachDatabase('LINE webhook inbox', (db, kind) => {
   let fake: FakeLine;

@@ -35,6 +35,9 @@ export class FakeLine {
   private markAsReadFailures: number[] = [];
   /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
   private lostPushAnswers = 0;
+  /** While set, replies and pushes wait for it before answering. */
+  private sendGate?: Promise<void>;
+  private releaseSends?: () => void;
   private server?: http.Server;
   baseUrl = '';
 
@@ -81,6 +84,22 @@ export class FakeLine {
     this.markAsReadFailures.push(...statuses);
   }
 
+  /**
+   * Replies and pushes are received (and recorded) but wait unanswered until the function
+   * returned is called; then all are answered at once, as a LINE answering a burst.
+   */
+  holdSends(): () => void {
+    this.releaseSends?.();
+    this.sendGate = new Promise<void>((resolve) => {
+      this.releaseSends = resolve;
+    });
+    return () => {
+      this.sendGate = undefined;
+      this.releaseSends?.();
+      this.releaseSends = undefined;
+    };
+  }
+
   requestsTo(method: string, pathPrefix: string): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix));
   }
@@ -95,6 +114,9 @@ export class FakeLine {
     this.markAsReadFailures = [];
     this.lostPushAnswers = 0;
     this.profileDelayMs = 0;
+    this.sendGate = undefined;
+    this.releaseSends?.();
+    this.releaseSends = undefined;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -118,6 +140,7 @@ export class FakeLine {
       return send(401, { message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' });
     }
     const b = body as Record<string, any> | undefined;
+    if (this.sendGate && req.method === 'POST' && (path === '/v2/bot/message/reply' || path === '/v2/bot/message/push')) await this.sendGate;
 
     if (req.method === 'POST' && path === '/v2/bot/message/reply') {
       if (req.headers['x-line-retry-key']) return send(400, { message: 'The retry key is not supported on this endpoint' });
