@@ -7,6 +7,7 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '../src/realtime/socket-server';
 import { FakeLine } from '../test/support/fake-line';
+import { onUpdate } from '../test/support/live-socket';
 import { productEnvironment } from '../test/support/product';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
@@ -56,8 +57,7 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
         seen.add(user);
         into.push(performance.now() - at);
       };
-      socket.on(event, listener);
-      return () => socket.off(event, listener);
+      return onUpdate(socket, event, listener);
     });
   const stopListening = [
     ...listen('message', latenciesMs, (p) => p.line_user_id),
