@@ -16,6 +16,7 @@ import { io, type Socket } from 'socket.io-client';
 import { openDatabase } from '../src/db/database';
 import { SOCKET_PATH } from '../src/realtime/socket-server';
 import { FakeLine } from '../test/support/fake-line';
+import { onUpdate } from '../test/support/live-socket';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { productEnvironment } from '../test/support/product';
 import { runAlone } from './context';
@@ -186,8 +187,7 @@ async function ingest(
       seen.add(text!);
       fanOutMs.push(performance.now() - at);
     };
-    socket.on('message', listener);
-    return () => socket.off('message', listener);
+    return onUpdate(socket, 'message', listener);
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   const url = new URL('/line/webhook', server.baseUrl);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { SOCKET_PATH } from '../src/realtime/socket-server';
 import { FakeLine } from '../test/support/fake-line';
+import { onUpdate } from '../test/support/live-socket';
 import { productEnvironment } from '../test/support/product';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
@@ -40,6 +41,10 @@ interface RateResult {
   /** CPU busy share of the server and of this process (the 50 clients), 1 = one core. */
   serverCpu: number;
   clientCpu: number;
+  /** The server's CPU time per event, until every socket had the event and its row. */
+  serverCpuMsPerEvent: number;
+  /** websocket frames each socket received per event (the server writes each frame to each socket). */
+  framesPerSocketPerEvent: number;
 }
 
 async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], rate: number, seconds: number): Promise<RateResult> {
@@ -56,13 +61,17 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
         seen.add(user);
         into.push(performance.now() - at);
       };
-      socket.on(event, listener);
-      return () => socket.off(event, listener);
+      return onUpdate(socket, event, listener);
     });
   const stopListening = [
     ...listen('message', latenciesMs, (p) => p.line_user_id),
     ...listen('conversation', rowLatenciesMs, (p) => p.conversation.line_user_id),
   ];
+  let frames = 0;
+  const countFrame = (packet: { type: string }) => {
+    if (packet.type === 'message') frames += 1;
+  };
+  for (const socket of sockets) socket.io.engine.on('packet', countFrame);
   const count = Math.round(rate * seconds);
   const users = Array.from({ length: count }, () => userId());
   for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `fan-out ${i}` });
@@ -94,7 +103,9 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   for (const stop of stopListening) stop();
+  for (const socket of sockets) socket.io.engine.off('packet', countFrame);
   const elapsedMs = performance.now() - started;
+  const serverCpuMs = processCpuMs(server.pid) - serverCpu0;
   const client = process.cpuUsage(clientCpu0);
   return {
     rate,
@@ -102,8 +113,10 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
     latenciesMs,
     rowLatenciesMs,
     missing: expected - latenciesMs.length,
-    serverCpu: (processCpuMs(server.pid) - serverCpu0) / elapsedMs,
+    serverCpu: serverCpuMs / elapsedMs,
     clientCpu: (client.user + client.system) / 1000 / elapsedMs,
+    serverCpuMsPerEvent: serverCpuMs / count,
+    framesPerSocketPerEvent: frames / sockets.length / count,
   };
 }
 
@@ -135,7 +148,7 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
       const result = await atRate(server, line, sockets, rate, seconds);
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
       ctx.log(
-        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing; CPU server ${result.serverCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)} cores`,
+        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing; CPU server ${result.serverCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)} cores; server ${result.serverCpuMsPerEvent.toFixed(1)} ms CPU and ${result.framesPerSocketPerEvent.toFixed(2)} frames per socket per event`,
       );
       results.push(result);
     }
@@ -165,6 +178,11 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         figure: `same, to the conversation row (list update) at ${result.rate} events/s`,
         database,
         value: `p50 ${percentile(rowTimes, 50).toFixed(0)} ms / p95 ${percentile(rowTimes, 95).toFixed(0)} ms / p99 ${percentile(rowTimes, 99).toFixed(0)} ms${rowsMissing ? `; ${rowsMissing} never arrived` : ''}`,
+      });
+      rows.push({
+        figure: `server CPU per event and websocket frames per socket per event, at ${result.rate} events/s`,
+        database,
+        value: `${result.serverCpuMsPerEvent.toFixed(1)} ms; ${result.framesPerSocketPerEvent.toFixed(2)} frames`,
       });
     }
   }

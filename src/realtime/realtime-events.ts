@@ -1,5 +1,6 @@
-// What the server sends an operator's socket: the event names and their payloads. The shapes are
-// the REST API's own (conversation-json), so the inbox merges an event into what it fetched.
+// What the server sends an operator's socket: `hello`, then `updates` (batches of named updates).
+// The shapes are the REST API's own (conversation-json), so the inbox merges an update into what
+// it fetched.
 import type { SessionChange } from '../events';
 import type { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
 import type { OperatorRole } from '../store/operators';
@@ -29,9 +30,21 @@ export interface SessionPayload {
   session: ReturnType<typeof sessionJson>;
 }
 
+/** The updates an operator's socket gets, by name. */
+export interface UpdatePayloads {
+  message: MessagePayload;
+  conversation: ConversationPayload;
+  session: SessionPayload;
+}
+
+/** One update: its name and payload. */
+export type Update = { [E in keyof UpdatePayloads]: [E, UpdatePayloads[E]] }[keyof UpdatePayloads];
+
 export interface ServerToClientEvents {
   hello: (payload: HelloPayload) => void;
-  message: (payload: MessagePayload) => void;
-  conversation: (payload: ConversationPayload) => void;
-  session: (payload: SessionPayload) => void;
+  /**
+   * The updates of a short window in the order they happened: one packet (one write) per socket
+   * for all of them, not one per update, so a burst of events does not cost a write per socket each.
+   */
+  updates: (batch: Update[]) => void;
 }

@@ -7,17 +7,30 @@ import type { Store } from '../store/store';
 import type { OperatorView } from '../auth/operators';
 import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
-import type { ServerToClientEvents } from './realtime-events';
+import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 
 export type OperatorSocket = Socket<Record<string, never>, ServerToClientEvents>;
 
 /** Conversation updates for one contact within this window go out once. */
 export const CONVERSATION_DEBOUNCE_MS = 50;
+/**
+ * Updates leave at most once per this window, together: a socket gets one packet (one write) for
+ * all of them. The first update after a quiet window leaves at once.
+ */
+export const UPDATE_BATCH_MS = 25;
+/** A batch this long leaves without waiting for its window. */
+const UPDATE_BATCH_MAX = 500;
 /** Conversations of one flush whose rows are read at the same time. */
 const CONVERSATION_READS_AT_ONCE = 16;
 
 export interface OperatorNames {
   operatorRefs(ids: (number | null)[]): Promise<Map<number, OperatorRef>>;
+}
+
+/** An update waiting for its batch: for every socket, or one operator's. */
+interface Outgoing {
+  operatorId?: number;
+  update: Update;
 }
 
 interface PendingConversation {
@@ -42,6 +55,9 @@ export class RealtimeHub {
    * flush's rows never overtake the previous flush's.
    */
   private readonly conversationUpdates: UpdateLane;
+  private readonly outgoing: Outgoing[] = [];
+  private sendTimer?: NodeJS.Timeout;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   /** The sockets' namespace, for sending to rooms; rooms named after this hub, so another hub on it is not reached. */
   private namespace?: OperatorSocket['nsp'];
@@ -54,6 +70,7 @@ export class RealtimeHub {
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
     private readonly debounceMs = CONVERSATION_DEBOUNCE_MS,
+    private readonly batchMs = UPDATE_BATCH_MS,
   ) {
     this.orderedUpdates = new UpdateLane(log);
     this.conversationUpdates = new UpdateLane(log);
@@ -103,6 +120,9 @@ export class RealtimeHub {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending.clear();
+    clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+    this.outgoing.length = 0;
     for (const own of this.sockets.values()) for (const socket of own) socket.conn.close();
     this.sockets.clear();
     await Promise.all([this.orderedUpdates.close(), this.conversationUpdates.close()]);
@@ -112,7 +132,7 @@ export class RealtimeHub {
     if (!this.listening()) return;
     this.orderedUpdates.enqueue('message', async () => {
       const names = await this.names.operatorRefs([message.operator_id]);
-      this.broadcast('message', { line_user_id: contact.line_user_id, message: messageJson(message, names.get(message.operator_id!)) });
+      this.send(['message', { line_user_id: contact.line_user_id, message: messageJson(message, names.get(message.operator_id!)) }]);
     });
     this.conversationChanged(contact.id);
   };
@@ -125,7 +145,7 @@ export class RealtimeHub {
     if (!this.listening()) return;
     this.orderedUpdates.enqueue('session', async () => {
       const names = await this.names.operatorRefs([session.operator_id]);
-      this.broadcast('session', { line_user_id: contact.line_user_id, change, session: sessionJson(session, names.get(session.operator_id!)) });
+      this.send(['session', { line_user_id: contact.line_user_id, change, session: sessionJson(session, names.get(session.operator_id!)) }]);
     });
     this.conversationChanged(contact.id);
   };
@@ -159,48 +179,97 @@ export class RealtimeHub {
     }, this.debounceMs);
   }
 
-  /** The open counts once for the flush; each conversation's row and unread counts at the same time, a few conversations at once. */
+  /**
+   * The open counts once for the flush; each conversation's row and unread counts at the same
+   * time, a few conversations at once, whose rows are then queued together (one batch, not one
+   * per read that happens to finish late).
+   */
   private async sendConversations(entries: PendingConversation[]): Promise<void> {
     let counts: Promise<{ waiting: number; active: number }> | undefined;
     for (let i = 0; i < entries.length; i += CONVERSATION_READS_AT_ONCE) {
-      await Promise.all(
-        entries
-          .slice(i, i + CONVERSATION_READS_AT_ONCE)
-          .map((entry) =>
-            this.sendConversation(entry, () => (counts ??= this.store.conversations.openCounts())).catch((err: Error) =>
-              this.log.error(`live inbox: sending a conversation update failed: ${err.message}`),
-            ),
-          ),
+      const read = await Promise.all(
+        entries.slice(i, i + CONVERSATION_READS_AT_ONCE).map((entry) =>
+          this.readConversation(entry, () => (counts ??= this.store.conversations.openCounts())).catch((err: Error) => {
+            this.log.error(`live inbox: sending a conversation update failed: ${err.message}`);
+            return [];
+          }),
+        ),
       );
+      for (const rows of read) for (const { operatorId, payload } of rows) this.send(['conversation', payload], operatorId);
     }
   }
 
-  /** The row once and every recipient's unread count in one query, at the same time. */
-  private async sendConversation(pending: PendingConversation, openCounts: () => Promise<{ waiting: number; active: number }>): Promise<void> {
+  /** The row once and every recipient's unread count in one query, at the same time: the payload for each recipient. */
+  private async readConversation(
+    pending: PendingConversation,
+    openCounts: () => Promise<{ waiting: number; active: number }>,
+  ): Promise<{ operatorId: number; payload: ConversationPayload }[]> {
     const recipients = pending.everyone ? [...this.sockets.keys()] : [...pending.readers].filter((id) => this.sockets.has(id));
-    if (recipients.length === 0) return;
+    if (recipients.length === 0) return [];
     const [row, unread, counts] = await Promise.all([
       this.store.conversations.one(pending.contactId, recipients[0]),
       this.store.conversationReads.unreadCounts(pending.contactId, recipients),
       openCounts(),
     ]);
     // A contact that never talked is not in the list either (a follow alone, say).
-    if (!row || (row.last_message_id === null && row.session_id === null)) return;
-    for (const operatorId of recipients) {
-      this.emitTo(operatorId, 'conversation', {
-        conversation: conversationJson({ ...row, unread_count: unread.get(operatorId) ?? row.unread_count }),
-        waiting_count: counts.waiting,
-        active_count: counts.active,
-      });
+    if (!row || (row.last_message_id === null && row.session_id === null)) return [];
+    // Operators with the same unread count share one payload, so their batches can be encoded once.
+    const byUnread = new Map<number, ConversationPayload>();
+    return recipients.map((operatorId) => {
+      const unreadCount = unread.get(operatorId) ?? row.unread_count;
+      let payload = byUnread.get(unreadCount);
+      if (!payload) {
+        payload = { conversation: conversationJson({ ...row, unread_count: unreadCount }), waiting_count: counts.waiting, active_count: counts.active };
+        byUnread.set(unreadCount, payload);
+      }
+      return { operatorId, payload };
+    });
+  }
+
+  /** Queues an update for every socket, or for one operator's, for the next batch. */
+  private send(update: Update, operatorId?: number): void {
+    if (this.closed || (operatorId !== undefined && !this.sockets.has(operatorId))) return;
+    this.outgoing.push({ operatorId, update });
+    if (this.outgoing.length >= UPDATE_BATCH_MAX) this.sendBatch();
+    else this.sendTimer ??= setTimeout(() => this.sendBatch(), Math.max(0, this.lastSentAt + this.batchMs - performance.now()));
+  }
+
+  /**
+   * Every socket gets what was queued for everyone and for its operator, in order, in one packet.
+   * Operators whose batches hold the same payloads share one emit to their rooms: socket.io
+   * encodes it once for all their sockets.
+   */
+  private sendBatch(): void {
+    clearTimeout(this.sendTimer);
+    this.sendTimer = undefined;
+    this.lastSentAt = performance.now();
+    const batch = this.outgoing.splice(0);
+    if (!this.namespace || batch.length === 0) return;
+    if (batch.every((item) => item.operatorId === undefined)) {
+      this.namespace.to(this.everyoneRoom).emit(
+        'updates',
+        batch.map((item) => item.update),
+      );
+      return;
     }
-  }
-
-  private broadcast<E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    this.namespace?.to(this.everyoneRoom).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
-  }
-
-  private emitTo<E extends keyof ServerToClientEvents>(operatorId: number, event: E, payload: Parameters<ServerToClientEvents[E]>[0]): void {
-    if (this.sockets.has(operatorId)) this.namespace?.to(this.operatorRoom(operatorId)).emit(event, ...([payload] as Parameters<ServerToClientEvents[E]>));
+    const payloadIds = new Map<UpdatePayloads[keyof UpdatePayloads], number>();
+    const groups = new Map<string, { rooms: string[]; updates: Update[] }>();
+    for (const operatorId of this.sockets.keys()) {
+      const updates = batch.filter((item) => item.operatorId === undefined || item.operatorId === operatorId).map((item) => item.update);
+      if (updates.length === 0) continue;
+      const key = updates
+        .map(([, payload]) => {
+          const known = payloadIds.get(payload);
+          if (known !== undefined) return known;
+          payloadIds.set(payload, payloadIds.size);
+          return payloadIds.size - 1;
+        })
+        .join(',');
+      const group = groups.get(key);
+      if (group) group.rooms.push(this.operatorRoom(operatorId));
+      else groups.set(key, { rooms: [this.operatorRoom(operatorId)], updates });
+    }
+    for (const { rooms, updates } of groups.values()) this.namespace.to(rooms).emit('updates', updates);
   }
 
   private operatorRoom(operatorId: number): string {

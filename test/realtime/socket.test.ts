@@ -166,6 +166,42 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     assert.strictEqual(a.all('conversation').length, 1);
   });
 
+  it('sends a burst of events to every socket complete, in order, in a few packets', async () => {
+    const [a, b] = [await as(admin), await as(staff)];
+    const users = [userId(), userId(), userId()];
+    const texts = (user: string) => Array.from({ length: 10 }, (_, i) => `${user.slice(-4)} ${i}`);
+    const before = [a.packets(), b.packets()];
+    const batchesBefore = [a.batches.length, b.batches.length];
+    await ingest(users.flatMap((user) => texts(user).map((text) => messageEvent(text, { userId: user }))));
+    for (const live of [a, b]) {
+      for (const user of users) await live.next('conversation', (p) => about(user)(p) && p.conversation.unread_count === 10);
+    }
+    await sleep(200);
+    for (const [i, live] of [a, b].entries()) {
+      const messages = live.all('message');
+      for (const user of users) {
+        assert.deepStrictEqual(
+          messages.filter((p) => p.line_user_id === user).map((p) => p.message.content.text),
+          texts(user),
+        );
+      }
+      assert.strictEqual(messages.length, 30);
+      assert.deepStrictEqual(
+        live
+          .all('conversation')
+          .map((p) => p.conversation.line_user_id)
+          .sort(),
+        [...users].sort(),
+      );
+      // 33 updates, one packet each before batching: now the messages share one, the rows another
+      // (a slow machine may split a window's worth in two).
+      const packets = live.packets() - before[i];
+      assert.ok(packets <= 4, `${packets} packets for 33 updates`);
+      // Every frame of the burst was one of those batches.
+      assert.strictEqual(packets, live.batches.length - batchesBefore[i]);
+    }
+  });
+
   it('announces a handoff: session opened, the waiting count, and the greeting going out PENDING then SENT', async () => {
     const a = await as(admin);
     const user = userId();
