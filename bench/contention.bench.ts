@@ -8,26 +8,21 @@
 //   answers (ack latency p50 / p99), and each event's arrival on every socket (fan-out p50 / p99).
 // The load and the 50 sockets run in this process: on a 2-core machine they compete with the
 // server for CPU, as do other benchmarks running at the same time.
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import { openDatabase } from '../src/db/database';
 import { SOCKET_PATH } from '../src/realtime/socket-server';
-import { FakeLine } from '../test/support/fake-line';
+import type { FakeLine } from '../test/support/fake-line';
 import { onUpdate } from '../test/support/live-socket';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
-import { productEnvironment } from '../test/support/product';
 import { runAlone } from './context';
-import { seedInbox } from './seed';
-import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
+import { awaitWebhookReady, BENCH_ADMIN, loginWhenReady, percentile, processCpuMs, type ServerProcess, startSeededProduct } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 
 const SOCKETS = 50;
 const USERS = 1000;
 const RATES = [100, 200];
-const ADMIN = { username: 'bench', password: 'bench-password-1' };
+const ADMIN = BENCH_ADMIN;
 const LIST = '/api/v1/admin/live-chat/conversations';
 const GOALS: Record<BenchDatabase, { listP95: number; ackP99?: number }> = {
   postgres: { listP95: 50, ackP99: 50 },
@@ -56,36 +51,6 @@ interface Phase {
   serverCpu: number;
   /** The machine's 1-minute load average at the end (2 cores: above 2, everything waits for CPU). */
   load: number;
-}
-
-async function login(server: ServerProcess): Promise<string> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await fetch(new URL('/api/v1/auth/login', server.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    if (res.status === 200) return ((await res.json()) as { token: string }).token;
-    if (Date.now() > deadline) throw new Error(`login still answers ${res.status}:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
-/** The webhook answers LINE's verify (no events) once the flow's store is up. */
-async function awaitWebhook(server: ServerProcess): Promise<void> {
-  const body = webhookBody([]);
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await fetch(new URL('/line/webhook', server.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
-      body: new Uint8Array(body),
-    });
-    if (res.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`the webhook still answers ${res.status}:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** An operator's session: the inbox's calls one after the other until `stop` resolves. */
@@ -247,21 +212,11 @@ async function measure(
   database: BenchDatabase,
   contacts: number,
 ): Promise<{ inboxAlone: Phase; alone: Phase[]; together: Phase[]; inboxFailures: number }> {
-  const dataDir = fs.mkdtempSync(path.join(ctx.workDir, `contention-${database}-`));
-  const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, 'contention') : '';
-  // Seeded before the product starts (the product then finds its schema migrated).
-  const db = database === 'postgres' ? await openDatabase({ url }) : await openDatabase({ embeddedDir: path.join(dataDir, 'live-chat-db') });
-  try {
-    await seedInbox(db, { contacts }, ctx.log);
-  } finally {
-    await db.close();
-  }
-  const line = await new FakeLine().start();
-  const server = await spawnServer(PRODUCT_MAIN, { DATA_DIR: dataDir, ...databaseEnvironment(database, url), ...productEnvironment(ADMIN, line) });
+  const { server, line } = await startSeededProduct(ctx, database, contacts, 'contention');
   const sockets: Socket[] = [];
   try {
-    const token = await login(server);
-    await awaitWebhook(server);
+    const token = await loginWhenReady(server, ADMIN);
+    await awaitWebhookReady(server);
     for (let i = 0; i < SOCKETS; i++) {
       const socket = io(server.baseUrl, { path: SOCKET_PATH, forceNew: true, reconnection: false, transports: ['websocket'], auth: { token } });
       sockets.push(socket);

@@ -10,26 +10,22 @@ import { FakeLine } from '../test/support/fake-line';
 import { onUpdate } from '../test/support/live-socket';
 import { productEnvironment } from '../test/support/product';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
-import { databaseEnvironment, PRODUCT_MAIN, percentile, processCpuMs, type ServerProcess, scratchDatabase, spawnServer } from './servers';
+import {
+  BENCH_ADMIN,
+  databaseEnvironment,
+  loginWhenReady,
+  PRODUCT_MAIN,
+  percentile,
+  processCpuMs,
+  type ServerProcess,
+  scratchDatabase,
+  spawnServer,
+} from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
 
 const SOCKETS = 50;
-const ADMIN = { username: 'bench', password: 'bench-password-1' };
-
-async function awaitStore(server: ServerProcess): Promise<string> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await fetch(new URL('/api/v1/auth/login', server.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    if (res.status === 200) return ((await res.json()) as { token: string }).token;
-    if (Date.now() > deadline) throw new Error(`login still answers ${res.status}:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
+const ADMIN = BENCH_ADMIN;
 
 interface RateResult {
   rate: number;
@@ -131,7 +127,7 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
   });
   const sockets: Socket[] = [];
   try {
-    const token = await awaitStore(server);
+    const token = await loginWhenReady(server, ADMIN);
     for (let i = 0; i < SOCKETS; i++) {
       const socket = io(server.baseUrl, { path: SOCKET_PATH, forceNew: true, reconnection: false, transports: ['websocket'], auth: { token } });
       sockets.push(socket);

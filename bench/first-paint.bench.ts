@@ -7,19 +7,13 @@
 // painted. Each load is with an empty cache (a new browser context) and again with the cache
 // warm (a reload). Then the list is scrolled to its end: the next page must come by cursor. The
 // list calls and the rows they answer are counted: the page must never ask for all contacts.
-import fs from 'node:fs';
-import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
-import { openDatabase } from '../src/db/database';
 import { launchBrowser } from '../test/support/browser';
-import { FakeLine } from '../test/support/fake-line';
-import { productEnvironment } from '../test/support/product';
 import { runAlone } from './context';
-import { seedInbox } from './seed';
-import { databaseEnvironment, PRODUCT_MAIN, percentile, type ServerProcess, scratchDatabase, spawnServer } from './servers';
+import { BENCH_ADMIN, loginWhenReady, percentile, startSeededProduct } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 
-const ADMIN = { username: 'bench', password: 'bench-password-1' };
+const ADMIN = BENCH_ADMIN;
 const LIST_PATH = '/api/v1/admin/live-chat/conversations';
 const GOAL_MS = 1000;
 
@@ -53,20 +47,6 @@ interface Load {
   firstRowMs: number;
   firstPageMs: number;
   calls: ListCall[];
-}
-
-async function login(server: ServerProcess): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const res = await fetch(new URL('/api/v1/auth/login', server.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ADMIN),
-    });
-    if (res.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`login still answers ${res.status}:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 /** Every list call the page makes, with the rows it got. */
@@ -129,20 +109,11 @@ async function scrollForMore(page: Page, calls: ListCall[], before: number): Pro
 }
 
 async function measure(ctx: BenchContext, database: BenchDatabase, contacts: number): Promise<BenchRow[]> {
-  const dataDir = fs.mkdtempSync(path.join(ctx.workDir, `first-paint-${database}-`));
-  const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, 'first_paint') : '';
-  const db = database === 'postgres' ? await openDatabase({ url }) : await openDatabase({ embeddedDir: path.join(dataDir, 'live-chat-db') });
-  try {
-    await seedInbox(db, { contacts }, ctx.log);
-  } finally {
-    await db.close();
-  }
-  const line = await new FakeLine().start();
-  const server = await spawnServer(PRODUCT_MAIN, { DATA_DIR: dataDir, ...databaseEnvironment(database, url), ...productEnvironment(ADMIN, line) });
+  const { server, line } = await startSeededProduct(ctx, database, contacts, 'first-paint');
   const browser = await launchBrowser();
   const at = `${contacts / 1000}k contacts`;
   try {
-    await login(server);
+    await loginWhenReady(server, ADMIN);
     const inbox = `${server.baseUrl}/admin/live-chat`;
     const cold: Load[] = [];
     const warm: Load[] = [];

@@ -14,6 +14,7 @@ import { FakeLine } from '../test/support/fake-line';
 import { productEnvironment } from '../test/support/product';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import {
+  awaitWebhookReady,
   BASELINE_MAIN,
   COUNT_STATEMENTS,
   databaseEnvironment,
@@ -164,22 +165,6 @@ async function awaitReplies(line: FakeLine, expected: number, timeoutMs = 120_00
     }
   }
   return { sent: sent(), afterMs: performance.now() - started };
-}
-
-/** `ready on` comes before the flow's store is up: LINE's verify (no events) answers 200 once it is. */
-async function awaitWebhookReady(server: ServerProcess, timeoutMs = 120_000): Promise<void> {
-  const body = webhookBody([]);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const res = await fetch(new URL('/line/webhook', server.baseUrl), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
-      body: new Uint8Array(body),
-    });
-    if (res.status === 200) return;
-    if (Date.now() > deadline) throw new Error(`the webhook still answers ${res.status}:\n${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** A closed-loop run, with the time until its work was fully done (the bot's last reply at LINE). */

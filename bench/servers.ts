@@ -4,7 +4,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Client } from 'pg';
-import type { BenchDatabase } from './types';
+import { sign, webhookBody } from '../test/support/line-webhooks';
+import { openDatabase } from '../src/db/database';
+import { FakeLine } from '../test/support/fake-line';
+import { productEnvironment } from '../test/support/product';
+import { seedInbox } from './seed';
+import type { BenchContext, BenchDatabase } from './types';
 
 export const PRODUCT_MAIN = path.join(__dirname, '..', 'src', 'standalone', 'main.js');
 export const BASELINE_MAIN = path.join(__dirname, 'baseline-server.js');
@@ -128,4 +133,67 @@ export function databaseEnvironment(database: BenchDatabase, postgresUrl: string
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+}
+
+/** The operator the benchmarks start the product with. */
+export const BENCH_ADMIN = { username: 'bench', password: 'bench-password-1' };
+
+/** Logs `admin` in once the product's store is up (`ready on` comes before it); answers the token. */
+export async function loginWhenReady(server: ServerProcess, admin = BENCH_ADMIN, timeoutMs = 120_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(new URL('/api/v1/auth/login', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(admin),
+    });
+    if (res.status === 200) return ((await res.json()) as { token: string }).token;
+    if (Date.now() > deadline) throw new Error(`login still answers ${res.status}:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** Waits until the webhook answers LINE's verify (no events) with 200: the flow's store is up. */
+export async function awaitWebhookReady(server: ServerProcess, timeoutMs = 120_000): Promise<void> {
+  const body = webhookBody([]);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await fetch(new URL('/line/webhook', server.baseUrl), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+      body: new Uint8Array(body),
+    });
+    if (res.status === 200) return;
+    if (Date.now() > deadline) throw new Error(`the webhook still answers ${res.status}:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * A product (default flow, LINE replaced by a loopback fake) on a freshly seeded inbox of
+ * `contacts` contacts: the database is seeded before the product starts, which then finds its
+ * schema migrated. The caller stops the server and closes the fake.
+ */
+export async function startSeededProduct(
+  ctx: BenchContext,
+  database: BenchDatabase,
+  contacts: number,
+  label: string,
+): Promise<{ server: ServerProcess; line: FakeLine }> {
+  const dataDir = fs.mkdtempSync(path.join(ctx.workDir, `${label}-${database}-`));
+  const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, label.replace(/-/g, '_')) : '';
+  const db = database === 'postgres' ? await openDatabase({ url }) : await openDatabase({ embeddedDir: path.join(dataDir, 'live-chat-db') });
+  try {
+    await seedInbox(db, { contacts }, ctx.log);
+  } finally {
+    await db.close();
+  }
+  const line = await new FakeLine().start();
+  try {
+    const server = await spawnServer(PRODUCT_MAIN, { DATA_DIR: dataDir, ...databaseEnvironment(database, url), ...productEnvironment(BENCH_ADMIN, line) });
+    return { server, line };
+  } catch (err) {
+    await line.close();
+    throw err;
+  }
 }
