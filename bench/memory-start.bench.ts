@@ -6,13 +6,13 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Sequelize } from 'sequelize';
 import { call, login } from '../test/support/api-server';
 import { FakeLine } from '../test/support/fake-line';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { productEnvironment, type RunningProduct, startProduct } from '../test/support/product';
 import { freePort, startNodeRed } from '../test/support/stock-node-red';
 import { runAlone } from './context';
+import { scratchDatabase } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 
 const execFileAsync = promisify(execFile);
@@ -55,21 +55,6 @@ interface Timing {
 function timing(ctx: BenchContext): Timing {
   const trafficSeconds = Number(process.env.BENCH_MEMORY_TRAFFIC_SECONDS) || (ctx.quick ? 20 : 180);
   return { settleMs: ctx.quick ? 5000 : 20000, trafficMs: trafficSeconds * 1000, eventsPerSecond: 5 };
-}
-
-/** A database of its own next to the bench's, emptied, so that a first start runs every migration. */
-async function freshServerDatabase(url: string): Promise<string> {
-  const target = new URL(url);
-  const name = `${target.pathname.slice(1) || 'llc_bench'}_memory_start`;
-  const admin = new Sequelize(url, { logging: false, dialectOptions: { connectionTimeoutMillis: 10000 } });
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.close();
-  }
-  target.pathname = `/${name}`;
-  return target.toString();
 }
 
 /** RSS at a time after the traffic began. */
@@ -163,7 +148,7 @@ interface ProductMemory {
 
 async function product(ctx: BenchContext, t: Timing, database: BenchDatabase, line: FakeLine, bareRss: number): Promise<ProductMemory> {
   const env = productEnvironment(ADMIN, line);
-  if (database === 'postgres') env.DATABASE_URL = await freshServerDatabase(ctx.postgresUrl);
+  if (database === 'postgres') env.DATABASE_URL = await scratchDatabase(ctx.postgresUrl, 'memory_start');
   const dataDir = path.join(ctx.workDir, `product-${database}`);
   const rows: BenchRow[] = [];
   const startGoal = { first: database === 'embedded' ? 5000 : 2000, restart: 2000 };
