@@ -13,6 +13,7 @@ import { LiveChatEvents } from './events';
 import { CurrentContacts } from './live-chat/current-contacts';
 import { LineClients } from './line/line-clients';
 import { type LineDeadlines, longestSendMs } from './line/line-deadlines';
+import { errorText } from './util/error-text';
 import { EMBEDDED_MAX_BATCH, LineWebhookIngest, type WebhookInboxOptions } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
 import { Handoff } from './live-chat/handoff';
@@ -178,7 +179,7 @@ export class LiveChat {
         .closeIdle()
         .then(
           () => undefined,
-          (err: Error) => this.log.error(`closing idle chats failed: ${err.message}`),
+          (err: unknown) => this.log.error(`closing idle chats failed: ${errorText(err)}`),
         )
         .finally(() => (this.sweeping = undefined));
     }, intervalMs);
