@@ -148,6 +148,10 @@ class DeadlineFetchClient {
 export function installDeadlines<C extends object>(client: C, defaultMs: number): C {
   const holder = client as unknown as { httpClient: { baseURL: string; defaultHeaders: Headers } };
   const sdk = holder.httpClient;
+  // Loud at once, not a client without deadlines, should a later SDK build its transport otherwise.
+  if (typeof sdk?.baseURL !== 'string' || typeof sdk.defaultHeaders !== 'object') {
+    throw new Error('@line/bot-sdk no longer keeps its transport in httpClient: LINE calls cannot be given deadlines');
+  }
   holder.httpClient = new DeadlineFetchClient(sdk.baseURL, sdk.defaultHeaders, defaultMs);
   return client;
 }
