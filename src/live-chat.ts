@@ -12,6 +12,8 @@ import { type Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
 import { CurrentContacts } from './live-chat/current-contacts';
 import { LineClients } from './line/line-clients';
+import { type LineDeadlines, longestSendMs } from './line/line-deadlines';
+import { errorText } from './util/error-text';
 import { EMBEDDED_MAX_BATCH, LineWebhookIngest, type WebhookInboxOptions } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
 import { Handoff } from './live-chat/handoff';
@@ -39,6 +41,8 @@ export interface LiveChatOptions {
   lineDataApiBaseUrl?: string;
   /** Waits between push attempts (tests shorten them). */
   linePushRetryDelaysMs?: number[];
+  /** Time limits of LINE calls: each request's, a reply's, a push's and any other call's total (see DEFAULT_LINE_DEADLINES). */
+  lineDeadlines?: Partial<LineDeadlines>;
   telegramApiRoot?: string;
   /** How often idle chats are looked for to close (default 30 s; 0 = never). */
   sweepIntervalMs?: number;
@@ -48,6 +52,8 @@ export interface LiveChatOptions {
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
+/** Past the longest send, before a PENDING message counts as interrupted (clocks, slow commits). */
+export const INTERRUPTED_SEND_MARGIN_MS = 60_000;
 
 export class LiveChat {
   readonly store: Store;
@@ -83,12 +89,20 @@ export class LiveChat {
   ) {
     this.store = new Store(db.sql);
     this.operators = new Operators(this.store);
-    this.lineClients = new LineClients({ apiBaseUrl: options.lineApiBaseUrl, dataApiBaseUrl: options.lineDataApiBaseUrl });
+    this.lineClients = new LineClients(
+      { apiBaseUrl: options.lineApiBaseUrl, dataApiBaseUrl: options.lineDataApiBaseUrl },
+      options.lineDeadlines,
+      options.linePushRetryDelaysMs,
+    );
     this.lineSender = new LineSender(this.store, this.lineClients, this.events, log, { retryDelaysMs: options.linePushRetryDelaysMs });
     this.credentials = new Credentials(
       this.store,
       new Fernet(options.encryptionKey),
-      new CredentialVerifier({ lineApiBaseUrl: options.lineApiBaseUrl, telegramApiRoot: options.telegramApiRoot }),
+      new CredentialVerifier({
+        lineApiBaseUrl: options.lineApiBaseUrl,
+        telegramApiRoot: options.telegramApiRoot,
+        timeoutMs: this.lineClients.deadlines.attemptMs,
+      }),
       log,
     );
     this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.credentials, this.events, log, {
@@ -128,6 +142,7 @@ export class LiveChat {
         log.info(`created the first admin operator "${options.bootstrapAdmin.username}"`);
       }
       if (options.environmentCredentials) await app.credentials.seedFromEnvironment(options.environmentCredentials);
+      await app.failInterruptedSends();
       app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       // Events stored but never processed (a crash, a full queue) are processed from now on.
       app.lineWebhook.start();
@@ -144,6 +159,18 @@ export class LiveChat {
     return this.apiRouter;
   }
 
+  /**
+   * Messages still PENDING long after any send would have ended were being sent when a process
+   * stopped (a crash, kill -9): they become FAILED, so the inbox offers Retry (under their retry
+   * key: LINE drops a push it already took). One conditional UPDATE, so with several instances
+   * starting each message is marked once.
+   */
+  private async failInterruptedSends(): Promise<void> {
+    const olderThanMs = longestSendMs(this.lineClients.deadlines) + INTERRUPTED_SEND_MARGIN_MS;
+    const failed = await this.store.messages.failInterruptedSends(olderThanMs, 'Interrupted by a restart before LINE answered; Retry sends it again');
+    if (failed > 0) this.log.warn(`${failed} message(s) left PENDING by a stopped process marked FAILED (Retry sends them)`);
+  }
+
   /** Closes idle chats now and then (every instance may: each chat is closed once). */
   private startSweeping(intervalMs: number): void {
     if (intervalMs <= 0) return;
@@ -152,7 +179,7 @@ export class LiveChat {
         .closeIdle()
         .then(
           () => undefined,
-          (err: Error) => this.log.error(`closing idle chats failed: ${err.message}`),
+          (err: unknown) => this.log.error(`closing idle chats failed: ${errorText(err)}`),
         )
         .finally(() => (this.sweeping = undefined));
     }, intervalMs);

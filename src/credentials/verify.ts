@@ -3,6 +3,7 @@
 // is an answer (success false and why), never a thrown error; messages never carry the secret.
 import { messagingApi, HTTPFetchError } from '@line/bot-sdk';
 import { Api, GrammyError } from 'grammy';
+import { installDeadlines } from '../line/line-deadlines';
 import type { Metadata, Provider, Secrets } from './providers';
 
 export interface VerifyResult {
@@ -46,9 +47,10 @@ export class CredentialVerifier {
   }
 
   private async line(channelAccessToken: string): Promise<Verification> {
-    const client = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: this.options.lineApiBaseUrl });
+    // The request itself ends at the time limit (not only the wait for it): see line-deadlines.
+    const client = installDeadlines(new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: this.options.lineApiBaseUrl }), this.timeoutMs);
     try {
-      const info = await this.withTimeout(client.getBotInfo(), 'LINE');
+      const info = await client.getBotInfo();
       return {
         result: {
           success: true,

@@ -13,6 +13,7 @@ import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { analyticsRoutes } from './routes/analytics';
+import { errorWithStack } from '../util/error-text';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
@@ -26,6 +27,6 @@ export function createApi(app: LiveChat): express.Router {
   api.use(liveChatRoutes(app));
   api.use(liveChatSettingsRoutes(app.store));
   api.use(analyticsRoutes(app.analytics));
-  api.use(errorHandler((err) => app.log.error(`API error: ${err instanceof Error ? err.stack : String(err)}`)));
+  api.use(errorHandler((err, req) => app.log.error(`API error on ${req.method} ${req.originalUrl.split('?')[0]}: ${errorWithStack(err)}`)));
   return api;
 }

@@ -1,5 +1,5 @@
 // Errors that the API turns into answers: a status, a message, and the field at fault if any.
-import type { ErrorRequestHandler } from 'express';
+import type { ErrorRequestHandler, Request } from 'express';
 
 export class HttpError extends Error {
   constructor(
@@ -17,8 +17,8 @@ export const notFound = (what: string) => new HttpError(404, `${what} not found`
 export const conflict = (message: string, details?: Record<string, unknown>) => new HttpError(409, message, undefined, details);
 
 /** The API's last handler: known errors become `{error, field?}`, anything else a logged 500. */
-export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
-  return (err, _req, res, next) => {
+export function errorHandler(log: (err: unknown, req: Request) => void): ErrorRequestHandler {
+  return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof HttpError) {
       res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}), ...err.details });
@@ -34,7 +34,7 @@ export function errorHandler(log: (err: unknown) => void): ErrorRequestHandler {
       res.status(413).json({ error: 'The request body is too large' });
       return;
     }
-    log(err);
+    log(err, req);
     res.status(500).json({ error: 'Internal server error' });
   };
 }

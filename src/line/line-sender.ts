@@ -28,6 +28,7 @@ import type { Logger } from '../logger';
 import { badRequest } from '../http/errors';
 import { StatementBatcher } from '../util/statement-batcher';
 import { type LineClients, lineErrorText } from './line-clients';
+import { withAttemptLimit, withinBudget } from './line-deadlines';
 
 export const MAX_MESSAGES_PER_SEND = 5;
 export const MAX_TEXT_LENGTH = 5000;
@@ -124,7 +125,7 @@ export class LineSender {
 
     if (request.replyToken && this.takeReplyToken(request.replyToken, request.receivedAt)) {
       try {
-        const answer = await client.replyMessage({ replyToken: request.replyToken, messages });
+        const answer = await withAttemptLimit(this.clients.deadlines.replyMs, () => client.replyMessage({ replyToken: request.replyToken!, messages }));
         return this.finish(stored, request.contact, 'reply', { status: 'SENT', attempts: 1, lineMessageIds: sentIds(answer.sentMessages) });
       } catch (err) {
         this.log.warn(`reply to ${request.contact.line_user_id} failed, pushing instead: ${lineErrorText(err)}`);
@@ -154,7 +155,10 @@ export class LineSender {
     return this.push(pending, request.contact, messages, retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
   }
 
-  /** Push with up to PUSH_ATTEMPTS tries, the same retry key on each. */
+  /**
+   * Push with up to PUSH_ATTEMPTS tries, the same retry key on each, all within the push budget
+   * (each try has its time limit; LINE's Retry-After is waited out when the budget allows).
+   */
   private async push(
     rows: MessageRow[],
     contact: ContactRow,
@@ -163,24 +167,22 @@ export class LineSender {
     client: messagingApi.MessagingApiClient,
     attemptsBefore: number,
   ): Promise<SendResult> {
-    let attempts = 0;
-    for (;;) {
-      attempts += 1;
-      const total = attemptsBefore + attempts;
+    const { attemptMs, pushBudgetMs } = this.clients.deadlines;
+    const plan = { budgetMs: pushBudgetMs, attemptMs, maxAttempts: PUSH_ATTEMPTS, delaysMs: this.retryDelaysMs };
+    const outcome = await withinBudget(plan, async () => {
       try {
-        const answer = await client.pushMessage({ to: contact.line_user_id, messages }, retryKey);
-        return this.finish(rows, contact, 'push', { status: 'SENT', attempts: total, lineMessageIds: sentIds(answer.sentMessages) });
+        return await client.pushMessage({ to: contact.line_user_id, messages }, retryKey);
       } catch (err) {
         // 409: a previous attempt with this key was accepted already.
-        if (err instanceof HTTPFetchError && err.status === 409) return this.finish(rows, contact, 'push', { status: 'SENT', attempts: total });
-        if (!isRetryable(err) || attempts >= PUSH_ATTEMPTS) {
-          const error = lineErrorText(err);
-          this.log.warn(`push to ${contact.line_user_id} failed after ${attempts} attempt(s): ${error}`);
-          return this.finish(rows, contact, 'push', { status: 'FAILED', attempts: total, error });
-        }
-        await new Promise((resolve) => setTimeout(resolve, this.retryDelaysMs[attempts - 1] ?? this.retryDelaysMs.at(-1) ?? 0));
+        if (err instanceof HTTPFetchError && err.status === 409) return undefined;
+        throw err;
       }
-    }
+    });
+    const total = attemptsBefore + outcome.attempts;
+    if (outcome.ok) return this.finish(rows, contact, 'push', { status: 'SENT', attempts: total, lineMessageIds: sentIds(outcome.value?.sentMessages) });
+    const error = lineErrorText(outcome.error);
+    this.log.warn(`push to ${contact.line_user_id} failed after ${outcome.attempts} attempt(s): ${error}`);
+    return this.finish(rows, contact, 'push', { status: 'FAILED', attempts: total, error });
   }
 
   /** True when the token is fresh enough and unused; it is spent from here on. */
@@ -275,10 +277,4 @@ async function markInRounds(table: MessagesTable, updates: DeliveryUpdate[]): Pr
 
 function sentIds(sent: { id: string }[] | undefined): (string | null)[] {
   return (sent ?? []).map((m) => m.id ?? null);
-}
-
-/** 429, 5xx and network failures may succeed later; other answers will not. */
-function isRetryable(err: unknown): boolean {
-  if (err instanceof HTTPFetchError) return err.status === 429 || err.status >= 500;
-  return true;
 }

@@ -526,7 +526,10 @@ export class LineWebhookIngest {
 
   private async refreshProfile(contact: ContactRow, channelAccessToken: string): Promise<ContactRow | undefined> {
     try {
-      const profile = await this.clients.messaging(channelAccessToken).getProfile(contact.line_user_id);
+      const client = this.clients.messaging(channelAccessToken);
+      const outcome = await this.clients.call(() => client.getProfile(contact.line_user_id));
+      if (!outcome.ok) throw outcome.error;
+      const profile = outcome.value;
       const updated = await this.store.contacts.setProfile(contact.id, {
         display_name: profile.displayName ?? null,
         picture_url: profile.pictureUrl ?? null,

@@ -99,7 +99,9 @@ export class Conversations {
       const taken = await this.store.messages.takeMarkAsReadToken(contactId);
       if (!taken) return;
       const credential = await this.credentials.resolve('LINE');
-      await this.clients.messaging(credential.secrets.channel_access_token ?? '').markMessagesAsReadByToken({ markAsReadToken: taken.token });
+      const client = this.clients.messaging(credential.secrets.channel_access_token ?? '');
+      const outcome = await this.clients.call(() => client.markMessagesAsReadByToken({ markAsReadToken: taken.token }));
+      if (!outcome.ok) throw outcome.error;
     } catch (err) {
       this.log.warn(`could not mark the chat of ${lineUserId} read in LINE: ${lineErrorText(err)}`);
     }

@@ -175,6 +175,21 @@ export class MessagesTable {
     return updates.map((u) => byId.get(u.id) ?? null);
   }
 
+  /**
+   * Outgoing messages PENDING for longer than `olderThanMs` become FAILED with `error`; answers
+   * how many. The WHERE makes each a single claim however many instances run it; the partial
+   * index on undelivered messages (0001) finds the PENDING ones without reading the rest.
+   */
+  async failInterruptedSends(olderThanMs: number, error: string): Promise<number> {
+    const rows = await this.q.rows<{ id: number }>(
+      `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $2
+       WHERE delivery_status = 'PENDING' AND direction = 'OUT' AND created_at < now() - make_interval(secs => $1::double precision / 1000)
+       RETURNING id`,
+      [olderThanMs, error],
+    );
+    return rows.length;
+  }
+
   /** The user's message LINE gave this id. */
   incomingByLineMessageId(lineMessageId: string): Promise<MessageRow | undefined> {
     return this.q.row<MessageRow>(`SELECT * FROM messages WHERE line_message_id = $1 AND direction = 'IN'`, [lineMessageId]);

@@ -18,6 +18,8 @@ export interface TelegramAlertsOptions {
   apiRoot?: string;
   /** Each request's time limit (default 10 s). */
   timeoutMs?: number;
+  /** All attempts and waits of one alert together (default 30 s); a wait past it is not waited. */
+  budgetMs?: number;
   /** Waits before the 2nd and 3rd attempt after a server or network error (default 1 s, 3 s). */
   retryDelaysMs?: number[];
   /** The longest 429 retry_after still waited out (default 30 s); a longer one fails the alert. */
@@ -56,6 +58,7 @@ interface Target {
 
 export const MAX_ATTEMPTS = 3;
 const DEFAULT_TIMEOUT_MS = 10_000;
+const DEFAULT_BUDGET_MS = 30_000;
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 3_000];
 const DEFAULT_MAX_RETRY_AFTER_SECONDS = 30;
 
@@ -158,15 +161,23 @@ export class TelegramAlerts {
 
   private async send(target: Target, alert: FormattedAlert): Promise<SentAlert> {
     let replyMarkup = alert.replyMarkup;
+    const budgetMs = this.options.budgetMs ?? DEFAULT_BUDGET_MS;
+    const deadline = Date.now() + budgetMs;
     for (let attempt = 1; ; attempt++) {
+      // Each attempt ends at its own time limit (grammY's timeoutSeconds) or at the budget's end.
+      const limitMs = Math.max(1, Math.min(this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS, deadline - Date.now()));
+      const signal = AbortSignal.timeout(limitMs);
       try {
-        const message = await target.api.sendMessage(target.chatId, alert.text, {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-          ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
-        });
+        const message = await target.api.sendMessage(
+          target.chatId,
+          alert.text,
+          { parse_mode: 'HTML', link_preview_options: { is_disabled: true }, ...(replyMarkup ? { reply_markup: replyMarkup } : {}) },
+          // grammY's type is its AbortSignal shim's; it takes the platform's at run time.
+          signal as unknown as Parameters<Api['sendMessage']>[3],
+        );
         return { message_id: message.message_id, chat_id: message.chat.id };
-      } catch (err) {
+      } catch (caught) {
+        const err = signal.aborted ? new AttemptTimeout(limitMs) : caught;
         if (attempt >= MAX_ATTEMPTS) throw notSent(describe(err, target.token));
         // Telegram turned the link button down: the link is in the text too, so send without it.
         if (replyMarkup && err instanceof GrammyError && err.error_code === 400 && /button/i.test(err.description)) {
@@ -176,6 +187,7 @@ export class TelegramAlerts {
         }
         const wait = this.retryWait(err, attempt);
         if (wait === undefined) throw notSent(describe(err, target.token));
+        if (Date.now() + wait + 100 > deadline) throw notSent(`${describe(err, target.token)} (no time left for another attempt within ${budgetMs} ms)`);
         await this.sleep(wait);
       }
     }
@@ -185,12 +197,20 @@ export class TelegramAlerts {
   private retryWait(err: unknown, attempt: number): number | undefined {
     const delays = this.options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     const backoff = delays[Math.min(attempt - 1, delays.length - 1)] ?? 0;
-    if (err instanceof HttpError) return backoff;
-    if (!(err instanceof GrammyError)) return undefined;
+    // A network failure or an attempt that ran out of time (it may yet have been delivered: a
+    // repeated alert is better than a lost one).
+    if (!(err instanceof GrammyError)) return err instanceof HttpError || err instanceof AttemptTimeout ? backoff : undefined;
     if (err.error_code >= 500) return backoff;
     if (err.error_code !== 429) return undefined;
     const seconds = err.parameters.retry_after ?? 1;
     return seconds <= (this.options.maxRetryAfterSeconds ?? DEFAULT_MAX_RETRY_AFTER_SECONDS) ? seconds * 1000 : undefined;
+  }
+}
+
+/** An attempt that Telegram did not answer in time. */
+class AttemptTimeout extends Error {
+  constructor(limitMs: number) {
+    super(`Telegram did not answer within ${limitMs < 1000 ? `${limitMs} ms` : `${Math.round(limitMs / 100) / 10} s`}`);
   }
 }
 

@@ -231,7 +231,8 @@ describeEachDatabase('LINE webhook ingest', (db) => {
     it('still hands the event on when the profile API fails, and tries again next time', async () => {
       const user = userId();
       fake.setProfile(user, { displayName: 'Somchai' });
-      fake.failNextProfiles(500);
+      // Each of the look-up's attempts (a 5xx is tried again within its budget).
+      fake.failNextProfiles(500, 500, 500);
       const out = (await accepted([messageEvent('x', { userId: user })])).outputs;
       assert.strictEqual(out.length, 1);
       assert.strictEqual(out[0].contact!.display_name, null);

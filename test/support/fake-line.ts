@@ -10,6 +10,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface FakeProfile {
@@ -18,6 +20,9 @@ export interface FakeProfile {
   statusMessage?: string;
   language?: string;
 }
+
+/** How a scripted push goes wrong: an error status (429 may carry a Retry-After), or no answer at all. */
+export type PushFailure = number | { status: number; retryAfter?: string } | 'hang';
 
 export class FakeLine {
   readonly requests: RecordedRequest[] = [];
@@ -28,8 +33,12 @@ export class FakeLine {
   private readonly profiles = new Map<string, FakeProfile>();
   private readonly acceptedRetryKeys = new Map<string, string>();
   /** Statuses the next pushes answer with, one each, before pushing works again. */
-  private pushFailures: number[] = [];
+  private pushFailures: PushFailure[] = [];
   private profileFailures: number[] = [];
+  /** While set, profile look-ups are received and never answered. */
+  private profilesHang = false;
+  /** Requests received and left unanswered (a hung LINE), ended on reset and close. */
+  private readonly hung = new Set<http.ServerResponse>();
   /** How long profile look-ups take to answer (a slow LINE). */
   private profileDelayMs = 0;
   private markAsReadFailures: number[] = [];
@@ -49,6 +58,7 @@ export class FakeLine {
   }
 
   close(): Promise<void> {
+    this.endHung();
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -62,8 +72,19 @@ export class FakeLine {
     this.profiles.set(userId, profile);
   }
 
-  failNextPushes(...statuses: number[]): void {
-    this.pushFailures.push(...statuses);
+  /** The next pushes fail, one each: a status, a status with a Retry-After header, or 'hang' (never answered, not carried out). */
+  failNextPushes(...failures: PushFailure[]): void {
+    this.pushFailures.push(...failures);
+  }
+
+  /** Profile look-ups are received and never answered, until reset(). */
+  hangProfiles(): void {
+    this.profilesHang = true;
+  }
+
+  /** How many requests are being held unanswered now. */
+  get hungRequests(): number {
+    return [...this.hung].filter((res) => !res.destroyed && !res.writableEnded).length;
   }
 
   /** The next `n` pushes are carried out, but their answer is lost: the client sees a 500. */
@@ -114,12 +135,26 @@ export class FakeLine {
     this.markAsReadFailures = [];
     this.lostPushAnswers = 0;
     this.profileDelayMs = 0;
+    this.profilesHang = false;
+    this.endHung();
     this.sendGate = undefined;
     this.releaseSends?.();
     this.releaseSends = undefined;
   }
 
+  private endHung(): void {
+    for (const res of this.hung) res.destroy();
+    this.hung.clear();
+  }
+
+  /** Leaves the request unanswered, as a LINE that never answers (the client's time limit ends it). */
+  private hang(res: http.ServerResponse): void {
+    this.hung.add(res);
+    res.on('close', () => this.hung.delete(res));
+  }
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -130,7 +165,7 @@ export class FakeLine {
       // keep the text
     }
     const path = (req.url ?? '/').split('?')[0];
-    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, at });
     const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', 'x-line-request-id': crypto.randomUUID(), ...headers });
       res.end(JSON.stringify(json));
@@ -153,6 +188,11 @@ export class FakeLine {
         return send(409, { message: 'The retry key is already accepted' }, { 'x-line-accepted-request-id': this.acceptedRetryKeys.get(retryKey)! });
       }
       const failure = this.pushFailures.shift();
+      if (failure === 'hang') return this.hang(res);
+      if (typeof failure === 'object') {
+        const message = failure.status === 429 ? 'The API rate limit has been exceeded. Try again later.' : 'An error occurred in the internal server.';
+        return send(failure.status, { message }, failure.retryAfter !== undefined ? { 'retry-after': failure.retryAfter } : {});
+      }
       if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
       if (!b || typeof b.to !== 'string' || !Array.isArray(b.messages) || b.messages.length < 1 || b.messages.length > 5) {
         return send(400, { message: 'The request body has 1 error(s)' });
@@ -172,6 +212,7 @@ export class FakeLine {
     }
     const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && profile) {
+      if (this.profilesHang) return this.hang(res);
       if (this.profileDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.profileDelayMs));
       const failure = this.profileFailures.shift();
       if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });

@@ -187,6 +187,19 @@ describeEachDatabase('Telegram alerts', (db) => {
       assert.ok(Date.now() - started < 3000, 'the hung request was given up after its timeout');
     });
 
+    it('returns, with the error, within its budget when Telegram never answers', async () => {
+      fake.failNext('hang', 'hang', 'hang');
+      const started = Date.now();
+      const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+      await assert.rejects(alerts({ timeoutMs: 1000, budgetMs: 1500, retryDelaysMs: [10], sleep }).sendHandoffAlert({ contact, recentMessages: [] }), {
+        message: /^Telegram alert not sent: Telegram did not answer within \d+ ms/,
+      });
+      const took = Date.now() - started;
+      assert.ok(took < 2200, `the alert call returned after ${took} ms`);
+      assert.strictEqual(fake.calls.length, 2);
+      assert.strictEqual(fake.sent.length, 0);
+    });
+
     it('gives up after three attempts with the last error', async () => {
       fake.failNext({ status: 502, description: 'Bad Gateway' }, { status: 500 }, { status: 500, description: 'Internal Server Error: still down' });
       await assert.rejects(alerts({ retryDelaysMs: [5] }).sendHandoffAlert({ contact, recentMessages: [] }), {

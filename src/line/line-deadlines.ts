@@ -1,0 +1,229 @@
+// Deadlines for every call to LINE. @line/bot-sdk 11 calls the global fetch with no signal and
+// takes no fetch or timeout option, so a LINE that never answers held a request open for
+// undici's 300 s (three push attempts: 905 s). Each SDK client's transport is replaced here
+// (installDeadlines) by one that sends the same requests with a time limit; the limit of the
+// attempt running is carried to it by withAttemptLimit. Retrying within a total budget, with
+// LINE's Retry-After honoured, is withinBudget's.
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { HTTPFetchError } from '@line/bot-sdk';
+import { errorText } from '../util/error-text';
+
+export interface LineDeadlines {
+  /** One request's time limit (default 10 s). */
+  attemptMs: number;
+  /** A send by reply token: one attempt this long, then the push (default 5 s; the token is short-lived). */
+  replyMs: number;
+  /** All attempts of one push together, waits included (default 30 s). */
+  pushBudgetMs: number;
+  /** All attempts of any other call (profile, mark-as-read, content, loading) together (default 10 s). */
+  callBudgetMs: number;
+}
+
+export const DEFAULT_LINE_DEADLINES: LineDeadlines = { attemptMs: 10_000, replyMs: 5_000, pushBudgetMs: 30_000, callBudgetMs: 10_000 };
+
+/** The longest a send keeps its messages PENDING: the reply's attempt, then the push's budget. */
+export function longestSendMs(deadlines: LineDeadlines): number {
+  return deadlines.replyMs + deadlines.pushBudgetMs;
+}
+
+/** A request LINE did not answer in time (it may still have been carried out). */
+export class LineTimeoutError extends Error {
+  constructor(
+    readonly request: string,
+    readonly limitMs: number,
+  ) {
+    super(`LINE did not answer ${request} within ${formatMs(limitMs)}`);
+    // As AbortSignal.timeout's error is named, for code that tells a timeout by its name.
+    this.name = 'TimeoutError';
+  }
+}
+
+const attemptLimit = new AsyncLocalStorage<number>();
+
+/** Runs `call` (one SDK call) with its request limited to `ms`. */
+export function withAttemptLimit<T>(ms: number, call: () => Promise<T>): Promise<T> {
+  return attemptLimit.run(Math.max(1, Math.round(ms)), call);
+}
+
+type Headers = Record<string, string>;
+
+/**
+ * What the SDK's HTTPFetchClient does, each request with a time limit: the limit of the attempt
+ * running (withAttemptLimit), else `defaultMs`. Failures are the SDK's HTTPFetchError, a
+ * LineTimeoutError, or the network error with its cause in its message.
+ */
+class DeadlineFetchClient {
+  constructor(
+    readonly baseURL: string,
+    readonly defaultHeaders: Headers,
+    private readonly defaultMs: number,
+  ) {}
+
+  get(url: string, params?: Record<string, unknown>): Promise<Response> {
+    return this.request('GET', this.url(url, params), { headers: this.defaultHeaders });
+  }
+
+  delete(url: string, params?: Record<string, unknown>): Promise<Response> {
+    return this.request('DELETE', this.url(url, params), { headers: this.defaultHeaders });
+  }
+
+  post(url: string, body?: unknown, config?: { headers?: Headers }): Promise<Response> {
+    return this.request('POST', this.url(url), this.json(body, config));
+  }
+
+  put(url: string, body?: unknown, config?: { headers?: Headers }): Promise<Response> {
+    return this.request('PUT', this.url(url), this.json(body, config));
+  }
+
+  postForm(url: string, body?: Record<string, unknown>): Promise<Response> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(body ?? {})) if (value !== undefined && value !== null) params.append(key, String(value));
+    return this.request('POST', this.url(url), {
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...this.defaultHeaders },
+      body: params.toString(),
+    });
+  }
+
+  postFormMultipart(url: string, form: FormData): Promise<Response> {
+    return this.request('POST', this.url(url), { headers: { ...this.defaultHeaders }, body: form });
+  }
+
+  putFormMultipart(url: string, form: FormData, config?: { headers?: Headers }): Promise<Response> {
+    return this.request('PUT', this.url(url), { headers: { ...this.defaultHeaders, ...config?.headers }, body: form });
+  }
+
+  postBinaryContent(url: string, body: Blob): Promise<Response> {
+    return this.request('POST', this.url(url), { headers: { 'Content-Type': body.type, ...this.defaultHeaders }, body });
+  }
+
+  private url(path: string, params?: Record<string, unknown>): URL {
+    const url = new URL(path, this.baseURL);
+    if (params) {
+      // As the SDK's createURLSearchParams: each value as a string, null and undefined left out.
+      const search = new URLSearchParams();
+      for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null) search.append(key, String(value));
+      url.search = search.toString();
+    }
+    return url;
+  }
+
+  private json(body: unknown, config?: { headers?: Headers }): RequestInit {
+    return { headers: { 'Content-Type': 'application/json', ...this.defaultHeaders, ...config?.headers }, body: JSON.stringify(body) };
+  }
+
+  private async request(method: string, url: URL, init: RequestInit): Promise<Response> {
+    const limitMs = attemptLimit.getStore() ?? this.defaultMs;
+    const name = `${method} ${url.pathname}`;
+    let response: Response;
+    try {
+      // The signal also limits reading the body, which the SDK does after this returns.
+      response = await fetch(url, { ...init, method, signal: AbortSignal.timeout(limitMs) });
+    } catch (err) {
+      if (err instanceof Error && err.name === 'TimeoutError') throw new LineTimeoutError(name, limitMs);
+      throw new Error(`LINE could not be reached for ${name}: ${networkReason(err)}`, { cause: err });
+    }
+    if (!response.ok) {
+      let body: string;
+      try {
+        body = await response.text();
+      } catch (err) {
+        if (err instanceof Error && err.name === 'TimeoutError') throw new LineTimeoutError(name, limitMs);
+        body = '';
+      }
+      throw new HTTPFetchError(`${response.status} - ${response.statusText}`, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+        body,
+      });
+    }
+    return response;
+  }
+}
+
+/**
+ * Replaces the transport of an SDK client (MessagingApiClient, MessagingApiBlobClient, …) with
+ * one whose requests have a time limit, keeping its base URL and headers (token, User-Agent).
+ */
+export function installDeadlines<C extends object>(client: C, defaultMs: number): C {
+  const holder = client as unknown as { httpClient: { baseURL: string; defaultHeaders: Headers } };
+  const sdk = holder.httpClient;
+  // Loud at once, not a client without deadlines, should a later SDK build its transport otherwise.
+  if (typeof sdk?.baseURL !== 'string' || typeof sdk.defaultHeaders !== 'object') {
+    throw new Error('@line/bot-sdk no longer keeps its transport in httpClient: LINE calls cannot be given deadlines');
+  }
+  holder.httpClient = new DeadlineFetchClient(sdk.baseURL, sdk.defaultHeaders, defaultMs);
+  return client;
+}
+
+export interface RetryPlan {
+  /** All attempts and waits together. */
+  budgetMs: number;
+  /** One attempt's limit (the rest of the budget when less). */
+  attemptMs: number;
+  maxAttempts: number;
+  /** Waits before the 2nd, 3rd … attempt when LINE gave no Retry-After. */
+  delaysMs: number[];
+}
+
+export type BudgetOutcome<T> = { ok: true; value: T; attempts: number } | { ok: false; error: unknown; attempts: number };
+
+/**
+ * Runs `call` until it succeeds, fails in a way another try cannot fix, has had its attempts,
+ * or the budget is spent. 429, 5xx, timeouts and network failures are tried again, after
+ * LINE's Retry-After when it gives one; a wait that would end past the budget is not waited.
+ */
+export async function withinBudget<T>(plan: RetryPlan, call: () => Promise<T>): Promise<BudgetOutcome<T>> {
+  const deadline = Date.now() + plan.budgetMs;
+  for (let attempts = 1; ; attempts++) {
+    try {
+      const left = deadline - Date.now();
+      return { ok: true, value: await withAttemptLimit(Math.min(plan.attemptMs, left), call), attempts };
+    } catch (err) {
+      if (!isRetryable(err) || attempts >= plan.maxAttempts) return { ok: false, error: err, attempts };
+      const wait = retryAfterMs(err) ?? plan.delaysMs[attempts - 1] ?? plan.delaysMs.at(-1) ?? 0;
+      // An attempt needs some time of its own after the wait: a few milliseconds are no attempt.
+      if (Date.now() + wait + Math.min(plan.attemptMs, 100) > deadline) {
+        return { ok: false, error: spentBudget(err, plan.budgetMs), attempts };
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+/** 429, 5xx, timeouts and network failures may succeed later; other answers will not. */
+export function isRetryable(err: unknown): boolean {
+  if (err instanceof HTTPFetchError) return err.status === 429 || err.status >= 500;
+  return true;
+}
+
+/** LINE's Retry-After (seconds or an HTTP date) in ms, when it sent one. */
+export function retryAfterMs(err: unknown): number | undefined {
+  if (!(err instanceof HTTPFetchError)) return undefined;
+  const value = err.headers?.get?.('retry-after')?.trim();
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** The last failure, saying the budget ended the tries. */
+function spentBudget(err: unknown, budgetMs: number): Error {
+  return new Error(`${lineErrorText(err)} (no time left for another attempt within ${formatMs(budgetMs)})`, { cause: err });
+}
+
+/** A LINE API failure in one line for logs and delivery_error. */
+export function lineErrorText(err: unknown): string {
+  if (err instanceof HTTPFetchError) return `LINE answered ${err.status}: ${err.body}`;
+  return err instanceof Error && err.message ? err.message : errorText(err);
+}
+
+function networkReason(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause as (Error & { code?: string }) | undefined;
+  return cause ? `${cause.message || cause.name}${cause.code && !cause.message.includes(cause.code) ? ` (${cause.code})` : ''}` : err.message;
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+}

@@ -1,0 +1,150 @@
+// Every call to LINE has a deadline: a LINE that never answers, or answers 429 with Retry-After,
+// holds a send no longer than its budget, and what it leaves FAILED (or a crash left PENDING)
+// can be sent again under its retry key.
+import assert from 'node:assert';
+import { describeEachDatabase } from '../support/databases';
+import type { FakeLine } from '../support/fake-line';
+import { LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
+import { messageEvent, userId } from '../support/line-webhooks';
+import { eventually } from '../support/product';
+import type { MessageRow } from '../../src/store/messages';
+import { PROFILE_WAIT_MS } from '../../src/line/webhook-ingest';
+
+/** Short enough for a test: each request 300 ms, a push 900 ms in all, any other call 700 ms. */
+const DEADLINES = { attemptMs: 300, replyMs: 300, pushBudgetMs: 900, callBudgetMs: 700 };
+
+describeEachDatabase('LINE deadlines', (db) => {
+  const warnings: string[] = [];
+  const log = { info: () => undefined, warn: (m: string) => void warnings.push(m), error: (m: string) => console.error(m) };
+  const suite = useLiveChatHarness(db, { operators: true, core: { lineDeadlines: DEADLINES, log } });
+  let fake: FakeLine;
+  let chat: LiveChatHarness;
+  let somchai: TestOperator;
+  beforeEach(() => {
+    ({ fake, chat, somchai } = suite);
+    warnings.length = 0;
+  });
+
+  const send = (user: string, body: unknown) => chat.api('POST', `/admin/live-chat/conversations/${user}/messages`, somchai, body);
+  const retry = (user: string, id: number) => chat.api('POST', `/admin/live-chat/conversations/${user}/messages/${id}/retry`, somchai);
+  const pushes = () => fake.requestsTo('POST', '/v2/bot/message/push');
+  const outgoing = async (user: string) => (await chat.messagesOf(user)).filter((m) => m.sender === 'OPERATOR');
+
+  it("answers an operator's send to a LINE that never answers within the push budget, FAILED with the timeout; Retry delivers it under the same key", async () => {
+    const user = await chat.activeChat(somchai);
+    fake.failNextPushes('hang', 'hang', 'hang');
+    const live: MessageRow[] = [];
+    chat.app.events.on('message', ({ message }) => live.push(message));
+
+    const started = Date.now();
+    const res = await send(user, { text: 'รอสักครู่นะคะ' });
+    const took = Date.now() - started;
+    assert.ok(took < DEADLINES.pushBudgetMs + 600, `the send answered after ${took} ms`);
+    assert.deepStrictEqual([res.status, res.body.status], [502, 'FAILED']);
+    assert.match(res.body.messages[0].delivery_error, /LINE did not answer POST \/v2\/bot\/message\/push within \d+ ms/);
+    const [stored] = await outgoing(user);
+    assert.deepStrictEqual([stored.delivery_status, stored.delivery_attempts], ['FAILED', 3]);
+    assert.deepStrictEqual(
+      live.filter((m) => m.id === stored.id).map((m) => m.delivery_status),
+      ['PENDING', 'FAILED'],
+    );
+    assert.strictEqual(pushes().length, 3);
+    await eventually(() => fake.hungRequests === 0, 2000);
+
+    // LINE answers again.
+    const again = await retry(user, stored.id);
+    assert.deepStrictEqual([again.status, again.body.status, again.body.messages[0].delivery_status], [200, 'SENT', 'SENT']);
+    const keys = pushes().map((p) => p.headers['x-line-retry-key']);
+    assert.strictEqual(keys.length, 4);
+    assert.deepStrictEqual(new Set(keys), new Set([stored.retry_key]));
+  });
+
+  it("waits out LINE's Retry-After before the next push attempt", async () => {
+    // A core whose push budget has room for Retry-After's second.
+    const roomy = await LiveChatHarness.start(db(), fake, { lineDeadlines: { ...DEADLINES, pushBudgetMs: 3000 }, log });
+    try {
+      const user = await roomy.activeChat(roomy.admin);
+      fake.failNextPushes({ status: 429, retryAfter: '1' });
+      const res = await roomy.api('POST', `/admin/live-chat/conversations/${user}/messages`, roomy.admin, { text: 'ขอบคุณค่ะ' });
+      assert.deepStrictEqual([res.status, res.body.status, res.body.messages[0].delivery_attempts], [200, 'SENT', 2]);
+      const [first, second] = pushes();
+      const gap = second.at - first.at;
+      assert.ok(gap >= 950 && gap < 2500, `the second attempt came ${gap} ms after the first`);
+      assert.strictEqual(first.headers['x-line-retry-key'], second.headers['x-line-retry-key']);
+    } finally {
+      await roomy.close();
+    }
+  });
+
+  it('fails at once, saying so, when Retry-After would end past the budget', async () => {
+    const user = await chat.activeChat(somchai);
+    fake.failNextPushes({ status: 429, retryAfter: '60' });
+    const started = Date.now();
+    const res = await send(user, { text: 'ขอบคุณค่ะ' });
+    assert.ok(Date.now() - started < 600, `answered after ${Date.now() - started} ms`);
+    assert.deepStrictEqual([res.status, res.body.status], [502, 'FAILED']);
+    assert.match(res.body.messages[0].delivery_error, /LINE answered 429: .*no time left for another attempt within 900 ms/);
+    assert.strictEqual(pushes().length, 1);
+  });
+
+  it('makes messages a crash left PENDING FAILED on start, once, leaving recent sends alone; Retry sends them under their key', async () => {
+    const user = await chat.activeChat(somchai);
+    const contact = await chat.contactOf(user);
+    const [session] = await chat.sessionsOf(user);
+    const insert = (retryKey: string) =>
+      chat.app.store.messages.insertOutgoing([
+        {
+          contact_id: contact.id,
+          sender: 'OPERATOR',
+          operator_id: somchai.id,
+          session_id: session.id,
+          message_type: 'text',
+          content: { type: 'text', text: 'ค้างอยู่' },
+          retry_key: retryKey,
+        },
+      ]);
+    // As a process killed mid-send leaves it: PENDING, ten minutes ago.
+    const [interrupted] = await insert('6f0a3e0c-8f53-4c39-9f5e-1c2b3a4d5e6f');
+    await db().sql.exec(`UPDATE messages SET created_at = now() - interval '10 minutes' WHERE id = $1`, [interrupted.id]);
+    // A send still in flight on another instance.
+    const [inFlight] = await insert('0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70');
+
+    const restarted = await LiveChatHarness.start(db(), fake, { lineDeadlines: DEADLINES, log });
+    try {
+      const byId = async (id: number) => (await chat.messagesOf(user)).find((m) => m.id === id);
+      const failed = await byId(interrupted.id);
+      assert.strictEqual(failed.delivery_status, 'FAILED');
+      assert.match(failed.delivery_error, /Interrupted by a restart/);
+      assert.strictEqual((await byId(inFlight.id)).delivery_status, 'PENDING');
+      assert.ok(warnings.some((w) => /1 message\(s\) left PENDING/.test(w)));
+
+      const res = await retry(user, interrupted.id);
+      assert.deepStrictEqual([res.status, res.body.messages[0].delivery_status], [200, 'SENT']);
+      assert.deepStrictEqual(
+        pushes().map((p) => p.headers['x-line-retry-key']),
+        ['6f0a3e0c-8f53-4c39-9f5e-1c2b3a4d5e6f'],
+      );
+      // Another instance starting later finds nothing more to mark.
+      warnings.length = 0;
+      await (await LiveChatHarness.start(db(), fake, { lineDeadlines: DEADLINES, log })).close();
+      assert.ok(!warnings.some((w) => /left PENDING/.test(w)));
+    } finally {
+      await restarted.close();
+    }
+  });
+
+  it('gives up a profile look-up LINE never answers at its budget; the event is handed on meanwhile', async () => {
+    fake.hangProfiles();
+    const user = userId();
+    const started = Date.now();
+    const [output] = await chat.webhook([messageEvent('สวัสดี', { userId: user })]);
+    assert.ok(Date.now() - started < PROFILE_WAIT_MS + 700, `handed on after ${Date.now() - started} ms`);
+    assert.strictEqual(output.contact?.line_user_id, user);
+    assert.strictEqual(output.contact?.display_name, null);
+    // The look-up itself ends: its requests are closed and the reason logged.
+    await eventually(() => warnings.some((w) => w.includes(`profile of ${user} not fetched`)), 3000);
+    assert.match(warnings.find((w) => w.includes(user))!, /LINE did not answer GET \/v2\/bot\/profile\/\S+ within \d+ ms/);
+    assert.ok(fake.requestsTo('GET', '/v2/bot/profile/').length <= 3);
+    await eventually(() => fake.hungRequests === 0, 2000);
+  });
+});
