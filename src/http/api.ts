@@ -13,12 +13,17 @@ import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { analyticsRoutes } from './routes/analytics';
+import { securityHeaders } from './security-headers';
+import { requireSameOrigin } from './same-origin';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
   api.use((req, _res, next) => next(handlesRoute(api, req.method, req.path) ? undefined : 'router'));
+  api.use(securityHeaders);
+  const publicUrl = () => (typeof app.options.adminUrl === 'function' ? app.options.adminUrl() : app.options.adminUrl);
+  api.use(requireSameOrigin(app.proxyTrust, publicUrl));
   api.use(express.json({ limit: '1mb' }));
-  api.use(authRoutes(app.operators));
+  api.use(authRoutes(app.operators, app.proxyTrust));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
   api.use(friendRoutes(app.store));
