@@ -4,7 +4,7 @@
 import express from 'express';
 import type { LiveChat } from '../live-chat';
 import { requireOperator } from './auth-middleware';
-import { errorHandler } from './errors';
+import { badRequest, errorHandler } from './errors';
 import { Router, handlesRoute } from './router';
 import { authRoutes } from './routes/auth';
 import { credentialRoutes } from './routes/credentials';
@@ -23,6 +23,7 @@ export function createApi(app: LiveChat): express.Router {
   const publicUrl = () => (typeof app.options.adminUrl === 'function' ? app.options.adminUrl() : app.options.adminUrl);
   api.use(requireSameOrigin(app.proxyTrust, publicUrl));
   api.use(express.json({ limit: '1mb' }));
+  api.use((req, _res, next) => next(containsNul(req.body) ? badRequest('The request body must not contain a NUL character') : undefined));
   api.use(authRoutes(app.operators, app.proxyTrust));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
@@ -33,4 +34,11 @@ export function createApi(app: LiveChat): express.Router {
   api.use(analyticsRoutes(app.analytics));
   api.use(errorHandler((err) => app.log.error(`API error: ${err instanceof Error ? err.stack : String(err)}`)));
   return api;
+}
+
+/** PostgreSQL text cannot hold a NUL: a body with one anywhere is refused before any of it is used. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
 }
