@@ -56,13 +56,18 @@ export class EditorDoor {
     router.post('/auth/token', ...body, (req, res, next) => {
       this.login(req, res).then((handled) => (handled ? undefined : next()), next);
     });
-    router.post('/auth/revoke', ...body, (req, _res, next) => {
+    // Logout of an editor token of ours, by its holder: ended here, answered as Node-RED does;
+    // anything else (Node-RED's own tokens) goes on to Node-RED.
+    router.post('/auth/revoke', ...body, (req, res, next) => {
       const token = typeof req.body?.token === 'string' ? req.body.token : undefined;
-      // Node-RED then revokes its own (none for our tokens) and answers.
-      this.options
-        .liveChat()
-        .then((app) => (app && token ? app.operators.logout(token) : undefined))
-        .then(() => next(), next);
+      const presented = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!token || token !== presented) return next();
+      (async () => {
+        const app = await this.options.liveChat();
+        if (!app || !(await app.operators.authenticate(token, 'editor'))) return next();
+        await app.operators.logout(token);
+        res.status(200).end();
+      })().catch(next);
     });
     return router;
   }
