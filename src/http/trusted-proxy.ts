@@ -43,7 +43,14 @@ export function requestOrigin(req: IncomingMessage, trust: ProxyTrust): RequestO
   const peer = req.socket.remoteAddress ?? 'unknown';
   const fromProxy = trust(peer, 0);
   // As proxy-addr walks it: from the nearest hop outwards, while each hop is trusted.
-  const hops = [peer, ...String(req.headers['x-forwarded-for'] ?? '').split(',').map((a) => a.trim()).filter(Boolean).reverse()];
+  const hops = [
+    peer,
+    ...String(req.headers['x-forwarded-for'] ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .reverse(),
+  ];
   let i = 0;
   while (i < hops.length - 1 && trust(hops[i], i)) i++;
   const encrypted = Boolean((req.socket as { encrypted?: boolean }).encrypted);

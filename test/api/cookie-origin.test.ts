@@ -53,7 +53,9 @@ describeEachDatabase('the login cookie and where requests come from', (db) => {
     it("takes a cookie request from the inbox's own origin, by Origin or Referer, and from the public URL", async () => {
       assert.strictEqual((await claim({ origin: chat.server.origin })).status, 200);
       const other = await chat.waitingChat();
-      const byReferer = await call(chat.server.baseUrl, 'POST', `${CHATS}/${other}/claim`, { headers: { cookie, referer: `${chat.server.origin}/admin/live-chat` } });
+      const byReferer = await call(chat.server.baseUrl, 'POST', `${CHATS}/${other}/claim`, {
+        headers: { cookie, referer: `${chat.server.origin}/admin/live-chat` },
+      });
       assert.strictEqual(byReferer.status, 200);
       // startApiServer's public URL is http://inbox.example
       const third = await chat.waitingChat();

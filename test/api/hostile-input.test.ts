@@ -61,12 +61,7 @@ describeEachDatabase('the API against made-up ids, cursors and encodings', (db) 
       cases.push(['GET', `${CHATS}?cursor=${cursor}`]);
     }
     for (const bad of ['%E0%A4%A', '%FF', '%', '%00', 'U%00']) {
-      cases.push(
-        ['GET', `${CHATS}/${bad}`],
-        ['POST', `${CHATS}/${bad}/claim`],
-        ['GET', `/admin/friends/${bad}/events`],
-        ['PUT', `/admin/operators/${bad}`],
-      );
+      cases.push(['GET', `${CHATS}/${bad}`], ['POST', `${CHATS}/${bad}/claim`], ['GET', `/admin/friends/${bad}/events`], ['PUT', `/admin/operators/${bad}`]);
     }
     for (const [method, path] of cases) {
       const res = await rawRequest(chat.server.baseUrl + path, method, chat.admin.token);

@@ -12,7 +12,11 @@ interface From {
   forwardedFor?: string;
 }
 
-function loginFrom(baseUrl: string, body: { username: string; password: string }, from: From = {}): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
+function loginFrom(
+  baseUrl: string,
+  body: { username: string; password: string },
+  from: From = {},
+): Promise<{ status: number; body: any; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${baseUrl}/auth/login`,
