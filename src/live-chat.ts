@@ -23,6 +23,7 @@ import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
 import { TelegramAlerts } from './telegram/telegram-alerts';
+import { parseTrustProxy, type ProxyTrust } from './http/trusted-proxy';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -46,6 +47,11 @@ export interface LiveChatOptions {
   telegramApiRoot?: string;
   /** How often idle chats are looked for to close (default 30 s; 0 = never). */
   sweepIntervalMs?: number;
+  /**
+   * The reverse proxy whose X-Forwarded-For/-Proto/-Host are believed, as express's `trust proxy`
+   * takes it ("loopback", "10.0.0.1", a hop count); unset = none (the headers are ignored).
+   */
+  trustProxy?: string;
   /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */
   webhookInbox?: Partial<WebhookInboxOptions>;
   log?: Logger;
@@ -78,6 +84,8 @@ export class LiveChat {
   readonly realtime: RealtimeHub;
   /** The Telegram admin alert of a handoff, and the reminders of chats nobody claimed. */
   readonly telegram: TelegramAlerts;
+  /** Whom X-Forwarded-* headers are believed from (LiveChatOptions.trustProxy). */
+  readonly proxyTrust: ProxyTrust;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -87,6 +95,7 @@ export class LiveChat {
     readonly options: LiveChatOptions,
     readonly log: Logger,
   ) {
+    this.proxyTrust = parseTrustProxy(options.trustProxy);
     this.store = new Store(db.sql);
     this.operators = new Operators(this.store);
     this.lineClients = new LineClients(

@@ -64,6 +64,7 @@ export = function register(RED: NodeAPI) {
         lineDataApiBaseUrl: env.lineDataApiBaseUrl,
         telegramApiRoot: env.telegramApiRoot,
         sweepIntervalMs: settings.sweepIntervalMs,
+        trustProxy: settings.trustProxy,
         log,
       }))();
     // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.

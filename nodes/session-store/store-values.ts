@@ -21,6 +21,7 @@ export interface SessionStoreConfig extends NodeDefinition {
   dataDir?: string;
   sweepInterval?: string;
   telegramChatId?: string;
+  trustProxy?: string;
   serveHttp?: boolean;
 }
 
@@ -34,6 +35,7 @@ export function storeSettings(RED: NodeAPI, node: Node<SessionStoreCredentials>,
     dataDir: config.dataDir,
     sweepInterval: config.sweepInterval,
     telegramChatId: config.telegramChatId,
+    trustProxy: config.trustProxy,
     databaseUrl: credentials.databaseUrl,
     encryptionKey: credentials.encryptionKey,
     lineChannelSecret: credentials.lineChannelSecret,

@@ -5,6 +5,7 @@ import { HttpError, badRequest, conflict, notFound } from '../http/errors';
 import { isUniqueViolation } from '../db/sql';
 import type { Store } from '../store/store';
 import type { OperatorRole, OperatorRow } from '../store/operators';
+import type { TokenScope } from '../store/auth-tokens';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './passwords';
 import { LoginThrottle } from './login-throttle';
 
@@ -38,16 +39,23 @@ export function operatorView(row: OperatorRow): OperatorView {
 const hashToken = (token: string) => crypto.createHash('sha256').update(token).digest('hex');
 
 export class Operators {
-  private readonly throttle = new LoginThrottle();
+  private readonly throttle: LoginThrottle;
 
-  constructor(private readonly store: Store) {}
+  constructor(private readonly store: Store) {
+    this.throttle = new LoginThrottle(() => store.loginFailures);
+  }
 
-  /** Checks the password and hands out a new token. Throws 401, or 429 while throttled. */
+  /** Checks the password and hands out a new inbox token. Throws 401, or 429 while throttled. */
   async login(username: string, password: string, clientAddress: string): Promise<{ token: string; operator: OperatorView; expiresAt: Date }> {
     const operator = await this.checkPassword(username, password, clientAddress);
+    return this.issueToken(operator, 'inbox', TOKEN_LIFETIME_MS);
+  }
+
+  /** A new token of `scope` for an operator whose password was just checked. */
+  async issueToken(operator: OperatorView, scope: TokenScope, lifetimeMs: number): Promise<{ token: string; operator: OperatorView; expiresAt: Date }> {
     const token = crypto.randomBytes(32).toString('base64url');
-    const expiresAt = new Date(Date.now() + TOKEN_LIFETIME_MS);
-    await this.store.authTokens.insert(hashToken(token), operator.id, expiresAt);
+    const expiresAt = new Date(Date.now() + lifetimeMs);
+    await this.store.authTokens.insert(hashToken(token), operator.id, expiresAt, scope);
     await this.store.operators.touchLogin(operator.id);
     await this.store.authTokens.removeExpired();
     return { token, operator: { ...operator, last_login_at: new Date() }, expiresAt };
@@ -55,18 +63,17 @@ export class Operators {
 
   /** The active operator with this username and password. Throws 401, or 429 while throttled. */
   async checkPassword(username: string, password: string, clientAddress: string): Promise<OperatorView> {
-    const keys = [`user:${username.toLowerCase()}`, `addr:${clientAddress}`];
-    const wait = this.throttle.waitFor(keys);
+    const wait = await this.throttle.waitFor(username, clientAddress);
     if (wait > 0) {
       throw new HttpError(429, 'Too many failed logins; try again later', undefined, { retry_after: Math.ceil(wait / 1000) });
     }
     const row = await this.store.operators.byUsername(username);
     const matches = await verifyPassword(password, row?.password_hash ?? UNKNOWN_USER_HASH);
     if (!row || !matches || !row.active) {
-      this.throttle.failed(keys);
+      await this.throttle.failed(username, clientAddress);
       throw new HttpError(401, 'Wrong username or password');
     }
-    this.throttle.succeeded(keys);
+    await this.throttle.succeeded(username, clientAddress);
     return operatorView(row);
   }
 
@@ -74,9 +81,9 @@ export class Operators {
     await this.store.authTokens.remove(hashToken(token));
   }
 
-  /** The active operator holding this token, if it is live. */
-  async authenticate(token: string): Promise<OperatorView | undefined> {
-    const row = await this.store.authTokens.operatorFor(hashToken(token));
+  /** The active operator holding this token of `scope`, if it is live. */
+  async authenticate(token: string, scope: TokenScope = 'inbox'): Promise<OperatorView | undefined> {
+    const row = await this.store.authTokens.operatorFor(hashToken(token), scope);
     return row ? operatorView(row) : undefined;
   }
 

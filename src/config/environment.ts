@@ -21,6 +21,8 @@ export interface Environment {
   telegramApiRoot: string;
   /** How often idle chats are looked for, in ms. */
   sweepIntervalMs: number;
+  /** TRUST_PROXY: the reverse proxy whose X-Forwarded-* headers are believed (express's `trust proxy`); unset = none. */
+  trustProxy?: string;
 }
 
 function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -76,5 +78,6 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     lineDataApiBaseUrl: (text(env, 'LINE_DATA_API_BASE_URL') ?? 'https://api-data.line.me').replace(/\/+$/, ''),
     telegramApiRoot: (text(env, 'TELEGRAM_API_ROOT') ?? 'https://api.telegram.org').replace(/\/+$/, ''),
     sweepIntervalMs: Math.round(sweepSeconds(env) * 1000),
+    trustProxy: text(env, 'TRUST_PROXY'),
   };
 }

@@ -7,6 +7,7 @@ import { validateMetadata } from '../credentials/providers';
 import { checkFernetKey } from '../crypto/fernet';
 import type { Environment } from './environment';
 import { checkPublicUrl } from './public-url';
+import { parseTrustProxy } from '../http/trusted-proxy';
 
 /** The values a session-store node holds (plain properties and credentials alike); blank = unset. */
 export interface StoreValues {
@@ -21,6 +22,7 @@ export interface StoreValues {
   lineChannelAccessToken?: string;
   telegramBotToken?: string;
   telegramChatId?: string;
+  trustProxy?: string;
 }
 
 export type StoreField = keyof StoreValues;
@@ -34,6 +36,8 @@ export interface StoreSettings {
   sweepIntervalMs: number;
   databaseUrl?: string;
   encryptionKey?: string;
+  /** The reverse proxy whose X-Forwarded-* headers are believed (LiveChatOptions.trustProxy). */
+  trustProxy?: string;
   /** The LINE and Telegram credentials to seed (LiveChatOptions.environmentCredentials). */
   credentials: EnvironmentCredentials;
 }
@@ -81,6 +85,16 @@ function sweepIntervalMs(raw: string | undefined, fallbackMs: number): number {
     throw new StoreConfigError('sweepInterval', 'invalid', raw, 'must be a number of seconds from 0.1 to 3600');
   }
   return Math.round(seconds * 1000);
+}
+
+function trustProxy(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    parseTrustProxy(raw);
+  } catch (err) {
+    throw new StoreConfigError('trustProxy', 'invalid', raw, `is not a trusted proxy setting: ${(err as Error).message}`);
+  }
+  return raw;
 }
 
 function databaseUrl(raw: string | undefined): string | undefined {
@@ -175,6 +189,7 @@ export function resolveStoreSettings(values: StoreValues, env: Environment, defa
     sweepIntervalMs: sweepIntervalMs(v.sweepInterval, env.sweepIntervalMs),
     databaseUrl: databaseUrl(v.databaseUrl ?? env.databaseUrl),
     encryptionKey: encryptionKey(v.encryptionKey ?? env.encryptionKey),
+    trustProxy: trustProxy(v.trustProxy ?? env.trustProxy),
     credentials: environmentCredentials({
       lineChannelSecret: line.secret,
       lineChannelAccessToken: line.token,

@@ -4,7 +4,7 @@
 import express from 'express';
 import type { LiveChat } from '../live-chat';
 import { requireOperator } from './auth-middleware';
-import { errorHandler } from './errors';
+import { badRequest, errorHandler } from './errors';
 import { Router, handlesRoute } from './router';
 import { authRoutes } from './routes/auth';
 import { credentialRoutes } from './routes/credentials';
@@ -14,12 +14,18 @@ import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { analyticsRoutes } from './routes/analytics';
 import { errorWithStack } from '../util/error-text';
+import { securityHeaders } from './security-headers';
+import { requireSameOrigin } from './same-origin';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
   api.use((req, _res, next) => next(handlesRoute(api, req.method, req.path) ? undefined : 'router'));
+  api.use(securityHeaders);
+  const publicUrl = () => (typeof app.options.adminUrl === 'function' ? app.options.adminUrl() : app.options.adminUrl);
+  api.use(requireSameOrigin(app.proxyTrust, publicUrl));
   api.use(express.json({ limit: '1mb' }));
-  api.use(authRoutes(app.operators));
+  api.use((req, _res, next) => next(containsNul(req.body) ? badRequest('The request body must not contain a NUL character') : undefined));
+  api.use(authRoutes(app.operators, app.proxyTrust));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
   api.use(friendRoutes(app.store));
@@ -29,4 +35,11 @@ export function createApi(app: LiveChat): express.Router {
   api.use(analyticsRoutes(app.analytics));
   api.use(errorHandler((err, req) => app.log.error(`API error on ${req.method} ${req.originalUrl.split('?')[0]}: ${errorWithStack(err)}`)));
   return api;
+}
+
+/** PostgreSQL text cannot hold a NUL: a body with one anywhere is refused before any of it is used. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (value === null || typeof value !== 'object') return false;
+  return Object.entries(value).some(([key, inner]) => key.includes('\u0000') || containsNul(inner));
 }

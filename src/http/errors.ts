@@ -21,6 +21,8 @@ export function errorHandler(log: (err: unknown, req: Request) => void): ErrorRe
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     if (err instanceof HttpError) {
+      const retryAfter = err.details?.retry_after;
+      if (typeof retryAfter === 'number') res.set('retry-after', String(retryAfter));
       res.status(err.status).json({ error: err.message, ...(err.field ? { field: err.field } : {}), ...err.details });
       return;
     }
@@ -32,6 +34,16 @@ export function errorHandler(log: (err: unknown, req: Request) => void): ErrorRe
     }
     if (status === 413) {
       res.status(413).json({ error: 'The request body is too large' });
+      return;
+    }
+    // express's own: a path parameter that is not valid percent-encoding ("%E0%A4%A")
+    if (err instanceof URIError) {
+      res.status(400).json({ error: 'The request path is not valid percent-encoding' });
+      return;
+    }
+    // other client errors raised by express or body-parser (an unsupported charset, an aborted body)
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      res.status(status).json({ error: (err as { expose?: boolean }).expose ? (err as Error).message : 'Bad request' });
       return;
     }
     log(err, req);

@@ -3,6 +3,7 @@
 // Routers mounted in it), so that the API can let a request it has no route for pass on
 // untouched (handlesRoute): the API shares Node-RED's httpNode with the user's own routes.
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { noNul } from './validation';
 
 type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
 
@@ -18,6 +19,7 @@ const declaredRoutes = new WeakMap<object, RoutePattern[]>();
 function caught(handler: Handler): RequestHandler {
   return (req, res, next) => {
     try {
+      for (const [name, value] of Object.entries(req.params ?? {})) if (typeof value === 'string') noNul(value, name);
       const result = handler(req, res, next);
       if (result instanceof Promise) result.catch(next);
     } catch (err) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
 import { staticAssets } from './static-assets';
+import { setSecurityHeaders } from './security-headers';
 
 /** The inbox's pages: one page for all (the app shows the one the path names). */
 export const INBOX_PAGES = ['/admin/login', '/admin/live-chat', '/admin/live-chat/analytics', '/admin/friends', '/admin/settings'];
@@ -39,7 +40,10 @@ export function createSite(liveChat: () => Promise<LiveChat>): express.Router {
   site.use(API_PATH, (req, res, next) => {
     liveChat().then(
       (app) => app.api()(req, res, next),
-      () => res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' }),
+      () => {
+        setSecurityHeaders(res);
+        res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' });
+      },
     );
   });
 
@@ -48,7 +52,10 @@ export function createSite(liveChat: () => Promise<LiveChat>): express.Router {
   const page: RequestHandler = (req, res, next) => {
     template ??= fs.promises.readFile(path.join(UI_DIST, 'index.html'), 'utf8');
     template.then(
-      (html) => res.set('cache-control', 'no-cache').type('html').send(inboxPage(html, req.path)),
+      (html) => {
+        setSecurityHeaders(res);
+        res.set('cache-control', 'no-cache').type('html').send(inboxPage(html, req.path));
+      },
       (err: Error) => {
         template = undefined;
         next(err);

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RequestHandler } from 'express';
+import { setSecurityHeaders } from './security-headers';
 
 /** esbuild's `[name]-[hash]` names: the hash changes whenever the content does. */
 const HASHED_NAME = /^[\w]+-[A-Z0-9]{8}\.js$/;
@@ -55,6 +56,7 @@ export function staticAssets(dir: string): RequestHandler {
       req.get('accept-encoding'),
       ENCODINGS.filter((candidate) => files!.has(name + candidate.suffix)),
     );
+    setSecurityHeaders(res);
     res.vary('Accept-Encoding');
     res.type(path.extname(name));
     if (encoding) res.set('content-encoding', encoding.name);

@@ -20,6 +20,7 @@ export function optionalString(body: Body, field: string, options: { max?: numbe
   const value = body[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw badRequest(`${field} must be a string`, field);
+  noNul(value, field);
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   if (options.min !== undefined && trimmed.length < options.min) {
@@ -52,11 +53,14 @@ export function optionalObject(body: Body, field: string): Record<string, unknow
   return value as Record<string, unknown>;
 }
 
-/** A positive whole number from a path or query parameter. */
+/** The largest id a table holds: every id column is a PostgreSQL integer (int4). */
+export const MAX_ID = 2147483647;
+
+/** A positive whole number from a path or query parameter, no larger than an id can be. */
 export function idParam(raw: string | undefined, field = 'id'): number {
   const value = Number(raw);
-  if (!raw || !/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
-    throw badRequest(`${field} must be a positive whole number`, field);
+  if (!raw || !/^\d{1,10}$/.test(raw) || value < 1 || value > MAX_ID) {
+    throw badRequest(`${field} must be a whole number from 1 to ${MAX_ID}`, field);
   }
   return value;
 }
@@ -65,6 +69,7 @@ export function idParam(raw: string | undefined, field = 'id'): number {
 export function queryString(value: unknown, field: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw badRequest(`${field} must be given once, as text`, field);
+  noNul(value, field);
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 }
@@ -76,4 +81,9 @@ export function limitParam(value: unknown, fallback: number, max: number): numbe
   const limit = idParam(text, 'limit');
   if (limit > max) throw badRequest(`limit must be at most ${max}`, 'limit');
   return limit;
+}
+
+/** PostgreSQL text cannot hold a NUL character: refused here rather than failing in the database. */
+export function noNul(value: string, field: string): void {
+  if (value.includes('\u0000')) throw badRequest(`${field} must not contain a NUL character`, field);
 }

@@ -10,6 +10,7 @@ import type { ConversationFilter } from '../store/conversations';
 import type { ContactRow } from '../store/contacts';
 import { type LineClients, lineErrorText } from '../line/line-clients';
 import { badRequest, notFound } from '../http/errors';
+import { MAX_ID } from '../http/validation';
 import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJson } from './conversation-json';
 
 export interface ListRequest {
@@ -108,8 +109,14 @@ export class Conversations {
   }
 }
 
+/** Microseconds from 1970 to the last instant of year 9999: a later cursor is not one of ours. */
+const MAX_ACTIVITY_US = 253402300799999999n;
+
 function readCursor(cursor: string): { activityUs: string; contactId: number } {
-  const match = /^(\d{1,20})_(\d{1,10})$/.exec(cursor);
-  if (!match) throw badRequest('cursor is not one this API gave out', 'cursor');
-  return { activityUs: match[1], contactId: Number(match[2]) };
+  const match = /^(\d{1,18})_(\d{1,10})$/.exec(cursor);
+  const contactId = Number(match?.[2]);
+  if (!match || BigInt(match[1]) > MAX_ACTIVITY_US || contactId < 1 || contactId > MAX_ID) {
+    throw badRequest('cursor is not one this API gave out', 'cursor');
+  }
+  return { activityUs: match[1], contactId };
 }

@@ -7,6 +7,7 @@ import type { LiveChat } from '../live-chat';
 import type { OperatorView } from '../auth/operators';
 import type { Logger } from '../logger';
 import { presentedToken, sessionCookie } from '../http/auth-middleware';
+import { type ProxyTrust, requestOrigin } from '../http/trusted-proxy';
 import type { ServerToClientEvents } from './realtime-events';
 
 export const SOCKET_PATH = '/admin/live-chat/socket.io';
@@ -61,7 +62,7 @@ export function attachSocketServer(
       const token = explicit ?? presentedToken(handshake.headers, cookie);
       // The cookie goes along on any same-site page's requests: only the inbox's own origin may use it.
       const byCookie = !explicit && !presentedToken({ authorization: handshake.headers.authorization });
-      if (!token || (byCookie && !sameOrigin(handshake.headers))) return next(new Error(REFUSED.unauthorized));
+      if (!token || (byCookie && !sameOrigin(socket.request, liveChat.proxyTrust))) return next(new Error(REFUSED.unauthorized));
       const operator = await liveChat.operators.authenticate(token);
       if (!operator) return next(new Error(REFUSED.unauthorized));
       socket.data = { liveChat, operator, token };
@@ -97,14 +98,12 @@ export function attachSocketServer(
   };
 }
 
-/** No Origin (not a browser) or the same host the request was sent to (through a proxy, its Host). */
-function sameOrigin(headers: http.IncomingHttpHeaders): boolean {
-  const origin = headers.origin;
+/** No Origin (not a browser) or the same host the request was sent to (through a trusted proxy, its X-Forwarded-Host). */
+function sameOrigin(req: http.IncomingMessage, trust: ProxyTrust): boolean {
+  const origin = req.headers.origin;
   if (!origin) return true;
-  const forwarded = headers['x-forwarded-host'];
-  const host = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0].trim() || headers.host;
   try {
-    return new URL(origin).host === host;
+    return new URL(origin).host === requestOrigin(req, trust).host;
   } catch {
     return false;
   }

@@ -7,9 +7,10 @@ import express from 'express';
 import { readEnvironment } from '../config/environment';
 import { resolveBootstrapAdmin } from '../auth/bootstrap-admin';
 import { consoleLogger } from '../logger';
-import { HttpError } from '../http/errors';
+import { parseTrustProxy } from '../http/trusted-proxy';
 import { mountHttp, servedBases } from '../../nodes/session-store/http-mount';
 import { nodeRedSettings } from './node-red-settings';
+import { EditorDoor } from './editor-door';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
@@ -46,20 +47,13 @@ async function main(): Promise<void> {
   if (installDefaultFlow(env.dataDir)) consoleLogger.info(`installed the default flow into ${env.dataDir}`);
 
   const bootstrapAdmin = resolveBootstrapAdmin({ username: env.adminUsername, password: env.adminPassword, dataDir: env.dataDir, log: consoleLogger });
-  const settings = nodeRedSettings(env, {
+  const editorDoor = new EditorDoor({
     bootstrapAdmin,
-    checkAdmin: async (username, password) => {
-      const node = servedBases.holder(ROOT_BASE);
-      if (!node) return undefined;
-      try {
-        const liveChat = await node.liveChat;
-        return await liveChat.operators.checkPassword(username, password, 'node-red-editor');
-      } catch (err) {
-        if (err instanceof HttpError) return null;
-        return undefined;
-      }
-    },
+    trust: parseTrustProxy(env.trustProxy),
+    // the store serving the root, once its database is open (a failed one leaves the bootstrap login)
+    liveChat: async () => servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined),
   });
+  const settings = nodeRedSettings(env, { editorDoor });
 
   const RED = require('node-red');
   const app = express();
@@ -67,6 +61,7 @@ async function main(): Promise<void> {
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect('/admin/live-chat'));
   RED.init(server, settings);
+  app.use(settings.httpAdminRoot, editorDoor.router());
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, RED.httpNode);
   // Mounted now, so that until the flow's store is up the API answers 503 rather than 404.

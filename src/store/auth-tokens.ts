@@ -3,19 +3,27 @@
 import type { Queryable } from '../db/sql';
 import type { OperatorRow } from './operators';
 
+/** What a token opens: the inbox's API and socket, or the Node-RED editor (the standalone product's). */
+export type TokenScope = 'inbox' | 'editor';
+
 export class AuthTokensTable {
   constructor(private readonly q: Queryable) {}
 
-  async insert(tokenHash: string, operatorId: number, expiresAt: Date): Promise<void> {
-    await this.q.exec(`INSERT INTO auth_tokens (token_hash, operator_id, expires_at) VALUES ($1, $2, $3)`, [tokenHash, operatorId, expiresAt]);
+  async insert(tokenHash: string, operatorId: number, expiresAt: Date, scope: TokenScope = 'inbox'): Promise<void> {
+    await this.q.exec(`INSERT INTO auth_tokens (token_hash, operator_id, expires_at, scope) VALUES ($1, $2, $3, $4)`, [
+      tokenHash,
+      operatorId,
+      expiresAt,
+      scope,
+    ]);
   }
 
-  /** The active operator a live token belongs to. */
-  operatorFor(tokenHash: string): Promise<OperatorRow | undefined> {
+  /** The active operator a live token of this scope belongs to. */
+  operatorFor(tokenHash: string, scope: TokenScope = 'inbox'): Promise<OperatorRow | undefined> {
     return this.q.row<OperatorRow>(
       `SELECT o.* FROM auth_tokens t JOIN operators o ON o.id = t.operator_id
-        WHERE t.token_hash = $1 AND t.expires_at > now() AND o.active`,
-      [tokenHash],
+        WHERE t.token_hash = $1 AND t.scope = $2 AND t.expires_at > now() AND o.active`,
+      [tokenHash, scope],
     );
   }
 

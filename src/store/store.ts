@@ -7,6 +7,7 @@ import { ContactsTable } from './contacts';
 import { ConversationReadsTable } from './conversation-reads';
 import { ConversationsView } from './conversations';
 import { FriendEventsTable } from './friend-events';
+import { LoginFailuresTable } from './login-failures';
 import { MessagesTable } from './messages';
 import { CredentialsTable } from './credentials';
 import { OperatorsTable } from './operators';
@@ -17,6 +18,7 @@ import { WebhookEventsTable } from './webhook-events';
 export class Store {
   readonly operators: OperatorsTable;
   readonly authTokens: AuthTokensTable;
+  readonly loginFailures: LoginFailuresTable;
   readonly settings: SettingsTable;
   readonly contacts: ContactsTable;
   readonly messages: MessagesTable;
@@ -34,6 +36,7 @@ export class Store {
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
     this.authTokens = new AuthTokensTable(sql);
+    this.loginFailures = new LoginFailuresTable(sql);
     this.settings = new SettingsTable(sql);
     this.contacts = new ContactsTable(sql);
     this.messages = new MessagesTable(sql);

@@ -11,7 +11,7 @@ import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { FakeLine } from '../support/fake-line';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { setEnvironment } from '../support/environment';
-import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
@@ -53,6 +53,7 @@ describe('inbox in the browser under httpNodeRoot and a base path', function () 
     page.setDefaultTimeout(10000);
     page.on('request', (req) => requested.push(new URL(req.url()).pathname));
     page.on('pageerror', (err) => errors.push(err.message));
+    recordPolicyViolations(page, errors);
   });
   after(async () => {
     await browser?.close();

@@ -9,7 +9,7 @@ import { CHANNEL_SECRET, followEvent, messageEvent, sign, unfollowEvent, userId,
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { eventually, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
@@ -90,10 +90,15 @@ describe('inbox in the browser: friends and analytics', function () {
     await line?.close();
   });
 
+  const blocked: string[] = [];
   beforeEach(async () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    recordPolicyViolations(page, blocked);
   });
-  afterEach(() => page.close());
+  afterEach(async () => {
+    await page.close();
+    assert.deepStrictEqual(blocked.splice(0), [], 'nothing blocked by the Content-Security-Policy');
+  });
 
   const rows = () => page.locator('llc-friend-row');
   const row = (text: string) => rows().filter({ hasText: text });

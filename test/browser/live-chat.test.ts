@@ -10,7 +10,7 @@ import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { eventually, type RunningProduct, startProduct } from '../support/product';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
-import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
@@ -87,6 +87,7 @@ describe('inbox in the browser: the live chat page', function () {
       void d.dismiss();
     });
     page.on('pageerror', (err) => errors.push(err.message));
+    recordPolicyViolations(page, errors);
   });
 
   after(async () => {

@@ -19,6 +19,7 @@ describeEachDatabase('database', (db) => {
         'conversation_reads',
         'credentials',
         'friend_events',
+        'login_failures',
         'messages',
         'operators',
         'schema_migrations',

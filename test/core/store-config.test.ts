@@ -33,6 +33,7 @@ describe('session-store settings', () => {
       sweepIntervalMs: 30_000,
       databaseUrl: undefined,
       encryptionKey: undefined,
+      trustProxy: undefined,
       credentials: {},
     });
   });
@@ -84,6 +85,7 @@ describe('session-store settings', () => {
         lineChannelAccessToken: 'node-token',
         telegramBotToken: '2:node',
         telegramChatId: '@live_chat_admins',
+        trustProxy: 'loopback',
       },
       env,
     );
@@ -94,6 +96,7 @@ describe('session-store settings', () => {
       sweepIntervalMs: 2500,
       databaseUrl: 'postgresql://node@db/node',
       encryptionKey: key,
+      trustProxy: 'loopback',
       credentials: {
         line: { channel_secret: 'node-secret', channel_access_token: 'node-token', channel_id: '1650000000' },
         telegram: { bot_token: '2:node', admin_chat_id: '@live_chat_admins' },
@@ -115,12 +118,20 @@ describe('session-store settings', () => {
     refused({ lineChannelAccessToken: 't' }, 'lineChannelSecret', 'missing');
     refused({ telegramBotToken: '1:x' }, 'telegramChatId', 'missing');
     refused({ telegramChatId: '-100' }, 'telegramBotToken', 'missing');
+    for (const proxy of ['true', 'not-an-address', '10.0.0.0/99']) refused({ trustProxy: proxy }, 'trustProxy');
+    refused({}, 'trustProxy', 'invalid', { TRUST_PROXY: 'true' });
     // a secret never shows in the error
     try {
       resolve({ databaseUrl: 'mysql://user:hunter2@db/x' });
     } catch (err) {
       assert.ok(!(err as Error).message.includes('hunter2') && !(err as StoreConfigError).value.includes('hunter2'));
     }
+  });
+
+  it("takes a trusted proxy as express's trust proxy does, from the node over TRUST_PROXY", () => {
+    assert.strictEqual(resolve({ trustProxy: 'loopback, 10.0.0.0/8' }, { TRUST_PROXY: '1' }).trustProxy, 'loopback, 10.0.0.0/8');
+    assert.strictEqual(resolve({}, { TRUST_PROXY: '2' }).trustProxy, '2');
+    assert.strictEqual(resolve({}).trustProxy, undefined);
   });
 
   it('refuses a bad ADMIN_URL when reading the environment', () => {

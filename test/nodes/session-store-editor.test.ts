@@ -89,6 +89,7 @@ describe('session-store in the editor', () => {
       'serveHttp',
       'sweepInterval',
       'telegramChatId',
+      'trustProxy',
     ]);
     assert.deepStrictEqual(Object.keys(definition.credentials).sort(), [
       'databaseUrl',

@@ -25,6 +25,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
 
+/**
+ * Notes into `into` whatever the page's Content-Security-Policy blocks (Chromium reports each as a
+ * console error), so a test can assert that the inbox runs under its policy with nothing refused.
+ */
+export function recordPolicyViolations(page: Page, into: string[]): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) into.push(message.text());
+  });
+}
+
 /** Signs in through the login page. */
 export async function signIn(page: Page, baseUrl: string, user: { username: string; password: string }, at = '/admin/live-chat'): Promise<void> {
   await page.goto(baseUrl + at);

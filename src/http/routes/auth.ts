@@ -4,19 +4,22 @@ import { Router } from '../router';
 import type { Operators } from '../../auth/operators';
 import { requireOperator, sessionCookieOf } from '../auth-middleware';
 import { asBody, requiredString } from '../validation';
+import { type ProxyTrust, requestOrigin } from '../trusted-proxy';
 
-export function authRoutes(operators: Operators): express.Router {
+export function authRoutes(operators: Operators, trust: ProxyTrust): express.Router {
   const router = Router();
 
   router.post('/auth/login', async (req, res) => {
     const body = asBody(req.body);
     const username = requiredString(body, 'username', { max: 64 });
     const password = typeof body.password === 'string' && body.password !== '' ? body.password : requiredString(body, 'password');
-    const { token, operator, expiresAt } = await operators.login(username, password, req.ip ?? 'unknown');
+    // the address and scheme as the trusted proxy (if any) reports them, not as express's app says
+    const client = requestOrigin(req, trust);
+    const { token, operator, expiresAt } = await operators.login(username, password, client.address);
     res.cookie(sessionCookieOf(req), token, {
       httpOnly: true,
       sameSite: 'lax',
-      secure: req.secure,
+      secure: client.secure,
       path: '/',
       expires: expiresAt,
     });

@@ -1,0 +1,110 @@
+// The Node-RED editor of `npm start` follows the operator table: an admin who is deactivated,
+// demoted or given a new password loses the editor at the next request, not 7 days later; and
+// no one can lock an admin out of it by failing logins under their name from elsewhere.
+import assert from 'node:assert';
+import { FakeLine } from '../support/fake-line';
+import { call, login } from '../support/api-server';
+import { tempDir } from '../support/databases';
+import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
+
+const OWNER = { username: 'owner', password: 'owner-password-1' };
+
+describe('the editor door of the product', function () {
+  this.timeout(60000);
+  let line: FakeLine;
+  let product: RunningProduct;
+  let api: string;
+  let ownerToken: string;
+
+  before(async () => {
+    line = await new FakeLine().start();
+    // behind a proxy on this machine: X-Forwarded-For names the client
+    product = await startProduct(tempDir(), { ...productEnvironment(OWNER, line), TRUST_PROXY: 'loopback' });
+    api = `${product.baseUrl}/api/v1`;
+    ownerToken = await login(api, OWNER);
+  });
+  after(async () => {
+    await product?.stop();
+    await line?.close();
+  });
+
+  const editorLogin = (username: string, password: string, forwardedFor = '198.51.100.1') =>
+    fetch(`${product.baseUrl}/red/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': forwardedFor },
+      body: new URLSearchParams({ client_id: 'node-red-editor', grant_type: 'password', scope: '*', username, password }),
+    });
+
+  async function editorToken(username: string, password: string): Promise<string> {
+    const res = await editorLogin(username, password);
+    const body = (await res.json()) as { access_token?: string };
+    assert.strictEqual(res.status, 200, JSON.stringify(body));
+    return body.access_token!;
+  }
+
+  const flows = (token: string) => fetch(`${product.baseUrl}/red/flows`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.status);
+
+  async function admin(username: string): Promise<{ id: number; password: string }> {
+    const password = `${username}-password-1`;
+    const created = await call(api, 'POST', '/admin/operators', { token: ownerToken, body: { username, password, role: 'admin' } });
+    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+    return { id: created.body.id, password };
+  }
+
+  it('ends a deactivated admin’s editor session at once', async () => {
+    const { id, password } = await admin('ploy');
+    const token = await editorToken('ploy', password);
+    assert.strictEqual(await flows(token), 200);
+    assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${id}`, { token: ownerToken })).status, 200);
+    assert.strictEqual(await flows(token), 401);
+    assert.notStrictEqual((await editorLogin('ploy', password)).status, 200);
+  });
+
+  it('ends a demoted admin’s editor session at once, and does not let an operator in', async () => {
+    const { id, password } = await admin('niran');
+    const token = await editorToken('niran', password);
+    assert.strictEqual(await flows(token), 200);
+    assert.strictEqual((await call(api, 'PUT', `/admin/operators/${id}`, { token: ownerToken, body: { role: 'operator' } })).status, 200);
+    assert.strictEqual(await flows(token), 401);
+    assert.strictEqual((await editorLogin('niran', password)).status, 403);
+  });
+
+  it('ends the editor session when the password changes; the new password opens a new one', async () => {
+    const { id, password } = await admin('kanya');
+    const token = await editorToken('kanya', password);
+    assert.strictEqual(await flows(token), 200);
+    const changed = await call(api, 'PUT', `/admin/operators/${id}`, { token: ownerToken, body: { password: 'kanya-new-password' } });
+    assert.strictEqual(changed.status, 200);
+    assert.strictEqual(await flows(token), 401);
+    assert.strictEqual((await editorLogin('kanya', password)).status, 401);
+    assert.strictEqual(await flows(await editorToken('kanya', 'kanya-new-password')), 200);
+  });
+
+  it('keeps inbox and editor tokens apart, and ends the editor token at logout', async () => {
+    assert.strictEqual(await flows(ownerToken), 401);
+    const token = await editorToken(OWNER.username, OWNER.password);
+    assert.strictEqual((await call(api, 'GET', '/auth/me', { token })).status, 401);
+    const revoked = await fetch(`${product.baseUrl}/red/auth/revoke`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ token }),
+    });
+    assert.strictEqual(revoked.status, 200);
+    assert.strictEqual(await flows(token), 401);
+  });
+
+  it('holds off failed logins from one address without locking the admin out from another', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await editorLogin(OWNER.username, `wrong-password-${i}`, '203.0.113.66');
+      assert.ok(res.status === 401 || res.status === 429, String(res.status));
+    }
+    const held = await editorLogin(OWNER.username, OWNER.password, '203.0.113.66');
+    assert.strictEqual(held.status, 429);
+    assert.ok(Number(held.headers.get('retry-after')) >= 1);
+    // the owner, elsewhere, at once; in the editor and in the inbox
+    const res = await editorLogin(OWNER.username, OWNER.password, '203.0.113.67');
+    assert.strictEqual(res.status, 200);
+    const inbox = await call(api, 'POST', '/auth/login', { body: OWNER, headers: { 'x-forwarded-for': '203.0.113.67' } });
+    assert.strictEqual(inbox.status, 200);
+  });
+});
