@@ -21,6 +21,7 @@ import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
 import { TelegramAlerts } from './telegram/telegram-alerts';
+import { Leadership } from './db/leadership';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -40,8 +41,10 @@ export interface LiveChatOptions {
   /** Waits between push attempts (tests shorten them). */
   linePushRetryDelaysMs?: number[];
   telegramApiRoot?: string;
-  /** How often idle chats are looked for to close (default 30 s; 0 = never). */
+  /** How often idle chats are looked for to close (default 30 s; 0 = never); only the leading instance looks. */
   sweepIntervalMs?: number;
+  /** How often a follower instance tries to lead, and the leader checks its lock (see db/leadership). */
+  leadershipIntervalMs?: number;
   /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */
   webhookInbox?: Partial<WebhookInboxOptions>;
   log?: Logger;
@@ -72,6 +75,8 @@ export class LiveChat {
   readonly realtime: RealtimeHub;
   /** The Telegram admin alert of a handoff, and the reminders of chats nobody claimed. */
   readonly telegram: TelegramAlerts;
+  /** Whether this instance does the work done once across instances (idle sweeps, the scheduled roll-up). */
+  readonly leadership: Leadership;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -110,6 +115,7 @@ export class LiveChat {
       apiRoot: options.telegramApiRoot,
     };
     this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
+    this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -121,17 +127,20 @@ export class LiveChat {
   /** The core on a database that is already open and migrated (closing the core closes it). */
   static async on(db: Database, options: LiveChatOptions): Promise<LiveChat> {
     const log = options.log ?? consoleLogger;
-    let app: LiveChat;
+    let app: LiveChat | undefined;
     try {
       app = new LiveChat(db, options, log);
       if (options.bootstrapAdmin && (await app.operators.ensureBootstrapAdmin(options.bootstrapAdmin.username, options.bootstrapAdmin.password))) {
         log.info(`created the first admin operator "${options.bootstrapAdmin.username}"`);
       }
       if (options.environmentCredentials) await app.credentials.seedFromEnvironment(options.environmentCredentials);
+      // A lone instance leads from its start; a second one follows until the first stops.
+      await app.leadership.start();
       app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       // Events stored but never processed (a crash, a full queue) are processed from now on.
       app.lineWebhook.start();
     } catch (err) {
+      await app?.leadership.close();
       await db.close();
       throw err;
     }
@@ -144,10 +153,14 @@ export class LiveChat {
     return this.apiRouter;
   }
 
-  /** Closes idle chats now and then (every instance may: each chat is closed once). */
+  /**
+   * Closes idle chats now and then, on the leading instance only (each chat would be closed once
+   * anyway; this keeps the other instances from reading the same chats for nothing).
+   */
   private startSweeping(intervalMs: number): void {
     if (intervalMs <= 0) return;
     this.sweepTimer = setInterval(() => {
+      if (!this.leadership.isLeader) return;
       this.sweeping ??= this.sessions
         .closeIdle()
         .then(
@@ -165,6 +178,7 @@ export class LiveChat {
    */
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.leadership.close();
     await this.lineWebhook.stop();
     await this.sweeping;
     await this.conversations.settled();

@@ -9,6 +9,8 @@ export type DatabaseTarget = { url: string } | { embeddedDir: string };
 
 export interface Database {
   kind: 'server' | 'embedded';
+  /** The server's URL (kind 'server'), for the connections of their own that leadership and live events hold. */
+  url?: string;
   sequelize: Sequelize;
   sql: Sql;
   close(): Promise<void>;
@@ -60,5 +62,5 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     await close().catch(() => undefined);
     throw err;
   }
-  return { kind: embedded ? 'embedded' : 'server', sequelize, sql: new Sql(sequelize), close };
+  return { kind: embedded ? 'embedded' : 'server', url: 'url' in target ? target.url : undefined, sequelize, sql: new Sql(sequelize), close };
 }
