@@ -20,6 +20,7 @@ import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
+import { InstanceLink } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
 import { Leadership } from './db/leadership';
 
@@ -106,7 +107,7 @@ export class LiveChat {
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
     this.analytics = new Analytics(this.store);
-    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log);
+    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log, new InstanceLink(db.kind === 'server' ? db.url : undefined, log));
     const adminUrl = options.adminUrl;
     const telegramOptions = {
       get adminUrl() {

@@ -36,7 +36,7 @@ async function answer(RED: NodeAPI, req: Request, res: Response): Promise<void> 
   if (!store) return refuse(404, 'store-not-deployed', `the session-store ${storeId} is not deployed yet: deploy it to list its credentials`);
   let credentials: CredentialView[];
   try {
-    credentials = await (await store.liveChat).credentials.list(provider);
+    credentials = await (await store.ready()).credentials.list(provider);
   } catch (err) {
     return refuse(503, 'store-unavailable', `the session-store ${storeId} is not running: ${(err as Error).message}`);
   }

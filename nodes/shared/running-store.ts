@@ -37,7 +37,7 @@ export function readyStoreNode<T>(RED: NodeAPI, node: Node, start: StoreNodeStar
 /** The store's LiveChat once its database is open, or, when it could not be opened, an error in the node's own words. */
 export async function runningLiveChat(RED: NodeAPI, node: Node, store: SessionStoreNode): Promise<LiveChat> {
   try {
-    return await store.liveChat;
+    return await store.ready();
   } catch (err) {
     throw new Error(RED._(`${node.type}.errors.storeFailed`, { error: (err as Error).message }));
   }

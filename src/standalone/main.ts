@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       const node = servedBases.holder(ROOT_BASE);
       if (!node) return undefined;
       try {
-        const liveChat = await node.liveChat;
+        const liveChat = await node.ready();
         return await liveChat.operators.checkPassword(username, password, 'node-red-editor');
       } catch (err) {
         if (err instanceof HttpError) return null;
@@ -80,8 +80,12 @@ async function main(): Promise<void> {
   });
   await RED.start();
   await flowsStarted;
-  // "ready" means the database is open and the API answers (a store that failed has said why).
-  await servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined);
+  // "ready" means the database is open and the API answers, or the store has said why not (it
+  // keeps trying its database meanwhile: readyz tells when it is up).
+  await servedBases
+    .holder(ROOT_BASE)
+    ?.ready()
+    .catch(() => undefined);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.port;
   consoleLogger.info(`ready on http://localhost:${port}: inbox /admin/live-chat, editor /red, LINE webhook /line/webhook`);
