@@ -81,7 +81,7 @@ export class InstanceLink {
     this.outgoing.push(change);
     if (this.flushing) return;
     this.flushing = true;
-    setImmediate(() => void this.flush());
+    setImmediate(() => this.flush());
   }
 
   /** Stops listening and gives `io` its in-memory adapter back (this instance's sockets are gone by then). */
@@ -93,14 +93,14 @@ export class InstanceLink {
     if (Array.isArray(changes)) this.onRemote?.(changes as RemoteChange[]);
   };
 
-  private async flush(): Promise<void> {
+  private flush(): void {
     this.flushing = false;
     const io = this.io;
     const changes = this.outgoing.splice(0);
     if (!io || changes.length === 0) return;
+    // Told even when no other instance is known: one that has just started may not have heard
+    // this one's heartbeat yet. One NOTIFY per tick's changes is the cost of being alone.
     try {
-      // Alone on the database (the adapter hears the others' heartbeats): nobody to tell.
-      if ((await io.sockets.adapter.serverCount()) <= 1) return;
       for (let i = 0; i < changes.length; i += CHANGES_PER_NOTIFY) {
         (io.sockets as unknown as { serverSideEmit(event: string, ...args: unknown[]): boolean }).serverSideEmit(
           REMOTE_CHANGES_EVENT,
