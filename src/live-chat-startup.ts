@@ -28,9 +28,19 @@ export class StoreUnavailable extends Error {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
+    /** Why the last attempt failed, for those allowed to know (the editor's admin routes), not for public answers. */
+    readonly detail?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The error's message, with why the database could not be opened when it is a StoreUnavailable:
+ * for those who may know (a flow's Catch node, the editor's signed-in users).
+ */
+export function withDetail(err: Error): string {
+  return err instanceof StoreUnavailable && err.detail ? `${err.message} (${err.detail})` : err.message;
 }
 
 export class LiveChatStartup {
@@ -74,6 +84,7 @@ export class LiveChatStartup {
       throw new StoreUnavailable(
         `Waiting for the database: ${state.attempts} attempt(s) to open it failed, the next is under way soon`,
         Math.max(1, Math.ceil((state.retryAt - Date.now()) / 1000)),
+        state.reason,
       );
     }
     throw new StoreUnavailable('The live chat store is stopping', 5);

@@ -23,6 +23,8 @@ const CHANGES_PER_NOTIFY = 40;
 /** How long a connection of the link's pool may take to open. */
 const CONNECT_DEADLINE_MS = 5_000;
 
+/** The connections' application_name in pg_stat_activity (then the process id). */
+export const LINK_APPLICATION_NAME = 'line-live-chat live events';
 /** How long closing waits for the pool's connections to end. */
 const POOL_END_WAIT_MS = 2_000;
 
@@ -52,7 +54,7 @@ export class InstanceLink {
   attach(io: Server, onRemote: (changes: RemoteChange[]) => void): void {
     if (!this.url || this.io === io) return;
     void this.detach();
-    const pool = new Pool({ connectionString: this.url, max: 3, connectionTimeoutMillis: CONNECT_DEADLINE_MS, application_name: 'line-live-chat live events' });
+    const pool = new Pool({ connectionString: this.url, max: 3, connectionTimeoutMillis: CONNECT_DEADLINE_MS, application_name: `${LINK_APPLICATION_NAME} ${process.pid}` });
     // An idle connection that breaks is the pool's to replace; the adapter reconnects its listener.
     pool.on('error', (err) => this.log.warn(`live events across instances: ${err.message}`));
     this.pool = pool;

@@ -14,6 +14,8 @@ import { call, login } from '../support/api-server';
 import { setEnvironment } from '../support/environment';
 import { eventually } from '../support/product';
 import sessionStoreNode from '../../nodes/session-store/session-store';
+import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
+import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 
 type Served = { baseUrl: string; close(): Promise<void> };
 
@@ -115,9 +117,10 @@ describe('session-store health answers and a database that comes later', functio
       url.pathname = `/${database}`;
       const dataDir = tempDir();
       await helper.load(
-        [httpProbe, sessionStoreNode],
+        [httpProbe, sessionStoreNode, lineWebhookNode],
         [
           { id: 'store', type: 'session-store', basePath: '/chat', dataDir },
+          { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [[]] },
           { id: 'probe', type: 'http-probe' },
         ],
         { store: { databaseUrl: url.toString() } },
@@ -136,6 +139,15 @@ describe('session-store health answers and a database that comes later', functio
       assert.strictEqual(refused.status, 503);
       assert.match(refused.body.error, /Waiting for the database/);
       assert.ok(Number(refused.headers.get('retry-after')) >= 1);
+      // LINE's webhook too: refused at once, so that LINE (with redelivery on) sends it again.
+      const body = webhookBody([messageEvent('สวัสดี', { userId: userId() })]);
+      const hook = await fetch(`${http.baseUrl}/line/webhook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+        body: new Uint8Array(body),
+      });
+      assert.strictEqual(hook.status, 503);
+      assert.ok(Number(hook.headers.get('retry-after')) >= 1);
       assert.ok(Date.now() - started < 2000, 'answered at once, not held until the database comes');
       assert.strictEqual((await fetch(`${http.baseUrl}/chat/healthz`)).status, 200, 'alive all along');
 
