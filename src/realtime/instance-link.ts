@@ -6,7 +6,7 @@
 // to its own rooms. Rooms stay local: an update is computed where its recipients are.
 // On the embedded database there is one instance, and socket.io keeps its in-memory adapter.
 import { createAdapter } from '@socket.io/postgres-adapter';
-import { Pool } from 'pg';
+import { Pool, type PoolClient } from 'pg';
 import type { Server } from 'socket.io';
 import type { SessionChange } from '../events';
 import type { Logger } from '../logger';
@@ -35,6 +35,7 @@ export class InstanceLink {
   private pool?: Pool;
   private previousAdapter?: AdapterConstructor;
   private ourAdapter?: AdapterConstructor;
+  private checkedOut = new Set<PoolClient>();
   /** The adapter our factory made for the namespace: closed with the link whoever replaced it. */
   private adapterMade?: { close(): void };
   private onRemote?: (changes: RemoteChange[]) => void;
@@ -54,16 +55,28 @@ export class InstanceLink {
   attach(io: Server, onRemote: (changes: RemoteChange[]) => void): void {
     if (!this.url || this.io === io) return;
     void this.detach();
-    const pool = new Pool({ connectionString: this.url, max: 3, connectionTimeoutMillis: CONNECT_DEADLINE_MS, application_name: `${LINK_APPLICATION_NAME} ${process.pid}` });
+    const pool = new Pool({
+      connectionString: this.url,
+      max: 3,
+      connectionTimeoutMillis: CONNECT_DEADLINE_MS,
+      application_name: `${LINK_APPLICATION_NAME} ${process.pid}`,
+    });
     // An idle connection that breaks is the pool's to replace; the adapter reconnects its listener.
-    pool.on('error', (err) => this.log.warn(`live events across instances: ${err.message}`));
+    // Once closed, what the closing itself makes fail (the adapter's goodbye on an ended pool) is no news.
+    const warn = (err: Error) => {
+      if (this.pool === pool) this.log.warn(`live events across instances: ${err.message}`);
+    };
+    pool.on('error', warn);
+    // The connections handed out and not given back: the adapter's LISTEN connection (see detach).
+    const checkedOut = new Set<PoolClient>();
+    pool.on('acquire', (client) => checkedOut.add(client));
+    pool.on('release', (_err, client) => checkedOut.delete(client));
+    this.checkedOut = checkedOut;
     this.pool = pool;
     this.io = io;
     this.onRemote = onRemote;
     this.previousAdapter = io.adapter();
-    const factory = createAdapter(pool, {
-      errorHandler: (err) => this.log.warn(`live events across instances: ${err.message}`),
-    });
+    const factory = createAdapter(pool, { errorHandler: warn });
     const remember = (adapter: ReturnType<typeof factory>) => {
       this.adapterMade = adapter;
       return adapter;
@@ -115,10 +128,11 @@ export class InstanceLink {
   }
 
   private async detach(): Promise<void> {
-    const { io, pool, adapterMade } = this;
+    const { io, pool, adapterMade, checkedOut } = this;
     if (!io || !pool) return;
     this.io = undefined;
     this.pool = undefined;
+    this.checkedOut = new Set();
     this.adapterMade = undefined;
     this.outgoing.length = 0;
     io.sockets.off(REMOTE_CHANGES_EVENT, this.received);
@@ -126,9 +140,20 @@ export class InstanceLink {
     if (io.adapter() === this.ourAdapter) io.adapter(this.previousAdapter!);
     // Closing it ends the LISTEN connection, the heartbeats and the cleanup timer.
     adapterMade?.close();
-    // A LISTEN connection still being opened is not handed back: the pool's end is not waited for beyond a moment.
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([pool.end().catch(() => undefined), new Promise((resolve) => (timer = setTimeout(resolve, POOL_END_WAIT_MS)))]);
-    clearTimeout(timer);
+    const ended = pool.end().catch(() => undefined);
+    if (await settlesWithin(ended, POOL_END_WAIT_MS)) return;
+    // A LISTEN connection that was still being opened when the adapter closed is kept by it:
+    // handed back now, it ends with the pool; the adapter, closed again, stops reconnecting.
+    for (const client of checkedOut) client.release();
+    await settlesWithin(ended, POOL_END_WAIT_MS);
+    adapterMade?.close();
   }
+}
+
+/** True when `promise` settles within `ms`. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = await Promise.race([promise.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
+  clearTimeout(timer);
+  return settled;
 }

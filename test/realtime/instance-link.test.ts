@@ -82,4 +82,19 @@ describe('live events across instances (postgres)', function () {
     await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
     // afterEach closes them again: closing twice is harmless.
   });
+
+  it('ends its LISTEN connection also when closed at once, while it is still being opened, and does not reconnect', async () => {
+    await a.close();
+    await b.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const without = (await dbA.sql.row<{ n: number }>(LISTENERS))!.n;
+    for (let i = 0; i < 3; i++) {
+      const quick = await startApiServer(dbA);
+      await quick.close();
+    }
+    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without, 10000);
+    // The adapter reconnects a lost listener after 1-3 s: none comes back.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.ok((await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
+  });
 });
