@@ -22,8 +22,10 @@ import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
+import { InstanceLink } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
 import { parseTrustProxy, type ProxyTrust } from './http/trusted-proxy';
+import { Leadership } from './db/leadership';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -45,13 +47,15 @@ export interface LiveChatOptions {
   /** Time limits of LINE calls: each request's, a reply's, a push's and any other call's total (see DEFAULT_LINE_DEADLINES). */
   lineDeadlines?: Partial<LineDeadlines>;
   telegramApiRoot?: string;
-  /** How often idle chats are looked for to close (default 30 s; 0 = never). */
+  /** How often idle chats are looked for to close (default 30 s; 0 = never); only the leading instance looks. */
   sweepIntervalMs?: number;
   /**
    * The reverse proxy whose X-Forwarded-For/-Proto/-Host are believed, as express's `trust proxy`
    * takes it ("loopback", "10.0.0.1", a hop count); unset = none (the headers are ignored).
    */
   trustProxy?: string;
+  /** How often a follower instance tries to lead, and the leader checks its lock (see db/leadership). */
+  leadershipIntervalMs?: number;
   /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */
   webhookInbox?: Partial<WebhookInboxOptions>;
   log?: Logger;
@@ -86,6 +90,8 @@ export class LiveChat {
   readonly telegram: TelegramAlerts;
   /** Whom X-Forwarded-* headers are believed from (LiveChatOptions.trustProxy). */
   readonly proxyTrust: ProxyTrust;
+  /** Whether this instance does the work done once across instances (idle sweeps, the scheduled roll-up). */
+  readonly leadership: Leadership;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -124,7 +130,7 @@ export class LiveChat {
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
     this.analytics = new Analytics(this.store);
-    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log);
+    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log, new InstanceLink(db.kind === 'server' ? db.url : undefined, log));
     const adminUrl = options.adminUrl;
     const telegramOptions = {
       get adminUrl() {
@@ -133,6 +139,7 @@ export class LiveChat {
       apiRoot: options.telegramApiRoot,
     };
     this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
+    this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -144,7 +151,7 @@ export class LiveChat {
   /** The core on a database that is already open and migrated (closing the core closes it). */
   static async on(db: Database, options: LiveChatOptions): Promise<LiveChat> {
     const log = options.log ?? consoleLogger;
-    let app: LiveChat;
+    let app: LiveChat | undefined;
     try {
       app = new LiveChat(db, options, log);
       if (options.bootstrapAdmin && (await app.operators.ensureBootstrapAdmin(options.bootstrapAdmin.username, options.bootstrapAdmin.password))) {
@@ -152,10 +159,13 @@ export class LiveChat {
       }
       if (options.environmentCredentials) await app.credentials.seedFromEnvironment(options.environmentCredentials);
       await app.failInterruptedSends();
+      // A lone instance leads from its start; a second one follows until the first stops.
+      await app.leadership.start();
       app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       // Events stored but never processed (a crash, a full queue) are processed from now on.
       app.lineWebhook.start();
     } catch (err) {
+      await app?.leadership.close();
       await db.close();
       throw err;
     }
@@ -180,10 +190,14 @@ export class LiveChat {
     if (failed > 0) this.log.warn(`${failed} message(s) left PENDING by a stopped process marked FAILED (Retry sends them)`);
   }
 
-  /** Closes idle chats now and then (every instance may: each chat is closed once). */
+  /**
+   * Closes idle chats now and then, on the leading instance only (each chat would be closed once
+   * anyway; this keeps the other instances from reading the same chats for nothing).
+   */
   private startSweeping(intervalMs: number): void {
     if (intervalMs <= 0) return;
     this.sweepTimer = setInterval(() => {
+      if (!this.leadership.isLeader) return;
       this.sweeping ??= this.sessions
         .closeIdle()
         .then(
@@ -201,6 +215,7 @@ export class LiveChat {
    */
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.leadership.close();
     await this.lineWebhook.stop();
     await this.sweeping;
     await this.conversations.settled();

@@ -1,5 +1,6 @@
 // analytics-aggregate: rolls one day into chat_analytics when a msg arrives (an inject node
-// fires it daily). The day is msg.payload.date, else yesterday; the work is the core's.
+// fires it daily). The day is msg.payload.date, else yesterday (then only on the leading
+// instance when several share the database); the work is the core's.
 import type { Node, NodeAPI, NodeDefinition } from '../shared/node-red';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
@@ -24,6 +25,12 @@ export = function register(RED: NodeAPI) {
       const date = payload !== null && typeof payload === 'object' ? (payload as { date?: unknown }).date : undefined;
       if (date !== undefined && typeof date !== 'string') throw new Error(RED._('analytics-aggregate.errors.badDate'));
       const liveChat = await runningLiveChat(RED, this, store);
+      // The daily run fires on every instance; one of them (the leader) rolls the day up. A day
+      // asked for by name is rolled up wherever it is asked.
+      if (date === undefined && !liveChat.leadership.isLeader) {
+        msgStatus(this).set(() => ({ fill: 'grey', shape: 'ring', text: RED._('analytics-aggregate.status.leftToLeader') }));
+        return;
+      }
       let result: Awaited<ReturnType<typeof liveChat.analytics.aggregateDay>>;
       try {
         result = await liveChat.analytics.aggregateDay(date);

@@ -64,7 +64,7 @@ export = function register(RED: NodeAPI) {
     );
 
     const handlers = lineWebhookHandlers({
-      liveChat: () => store.liveChat,
+      liveChat: () => store.ready(),
       credential,
       onEvents: emit,
       onProblem(status, reason) {

@@ -6,7 +6,7 @@
 import express, { type RequestHandler } from 'express';
 import type { LiveChat } from '../../src/live-chat';
 import { createSite } from '../../src/http/site';
-import { attachSocketServer, SOCKET_PATH } from '../../src/realtime/socket-server';
+import { attachSocketServer, SOCKET_PATH, type SocketServer } from '../../src/realtime/socket-server';
 import type { NodeAPI } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
 
@@ -91,7 +91,7 @@ class ServedBases {
   }
 
   private liveChatAt(base: string): Promise<LiveChat> {
-    return this.holder(base)?.liveChat ?? Promise.reject(new Error(`no session-store serves ${base || '/'}`));
+    return this.holder(base)?.ready() ?? Promise.reject(new Error(`no session-store serves ${base || '/'}`));
   }
 
   private sort(): void {
@@ -103,7 +103,7 @@ export const servedBases = new ServedBases();
 
 const mountedOn = new WeakSet<object>();
 const listenedTo = new WeakSet<object>();
-const socketPaths = new WeakMap<object, Set<string>>();
+const socketServers = new WeakMap<object, Map<string, SocketServer>>();
 
 /** httpNodeRoot as a path prefix ("" for "/", "/nr" for "/nr/"); null when Node-RED serves no HTTP nodes. */
 export function httpNodeRoot(RED: NodeAPI): string | null {
@@ -125,14 +125,17 @@ export function mountHttp(RED: NodeAPI): void {
   RED.httpNode.use(servedBases.dispatch);
 }
 
-/** socket.io for `base` on Node-RED's server (once per path; none without a server). */
-export function attachRealtime(RED: NodeAPI, nodeRoot: string, base: string): void {
+/** socket.io for `base` on Node-RED's server (made once per path, then kept); none without a server. */
+export function attachRealtime(RED: NodeAPI, nodeRoot: string, base: string): SocketServer | undefined {
   const server = RED.server;
-  if (!server) return;
+  if (!server) return undefined;
   const path = nodeRoot + base + SOCKET_PATH;
-  const paths = socketPaths.get(server) ?? new Set<string>();
-  socketPaths.set(server, paths);
-  if (paths.has(path)) return;
-  paths.add(path);
-  attachSocketServer(server, async () => servedBases.holder(base)?.liveChat, { path, log: RED.log });
+  const paths = socketServers.get(server) ?? new Map<string, SocketServer>();
+  socketServers.set(server, paths);
+  let sockets = paths.get(path);
+  if (!sockets) {
+    sockets = attachSocketServer(server, async () => servedBases.holder(base)?.ready(), { path, log: RED.log });
+    paths.set(path, sockets);
+  }
+  return sockets;
 }

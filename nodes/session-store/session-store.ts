@@ -7,10 +7,10 @@ import { listeningUrl } from '../../src/config/public-url';
 import { StoreConfigError, type StoreSettings } from '../../src/config/store-config';
 import { resolveBootstrapAdmin } from '../../src/auth/bootstrap-admin';
 import { resolveEncryptionKey } from '../../src/credentials/encryption-key';
-import { LiveChat } from '../../src/live-chat';
+import { LiveChatStartup, type StartupState } from '../../src/live-chat-startup';
 import type { Logger } from '../../src/logger';
 import { type ConfigMigrations, upgradeConfig } from '../shared/config-version';
-import type { Node, NodeAPI } from '../shared/node-red';
+import type { Node, NodeAPI, NodeStatus } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
 import { pagesShadowedByEditor } from './admin-collision';
 import { attachRealtime, httpNodeRoot, mountHttp, servedBases } from './http-mount';
@@ -48,13 +48,24 @@ export = function register(RED: NodeAPI) {
       node.error(problem.message);
       node.liveChat = Promise.reject(new Error(problem.message, { cause: err }));
       node.liveChat.catch(() => undefined);
+      node.ready = () => node.liveChat;
       return;
     }
 
     const nodeRoot = httpNodeRoot(RED);
     const publicUrl = () => listeningUrl(listeningAddress(RED, (nodeRoot ?? '') + settings.basePath));
-    node.liveChat = (async () =>
-      LiveChat.start({
+    // The status the store shows once its database is open (set below by what it serves).
+    let runningStatus: NodeStatus = { fill: 'green', shape: 'dot', text: t('status.database-only') };
+    const showState = (state: StartupState) => {
+      if (state.state === 'waiting') {
+        node.status({ fill: 'yellow', shape: 'ring', text: t('status.waiting-database', { attempts: state.attempts }) });
+      } else if (state.state === 'ready') {
+        node.status(runningStatus);
+      }
+    };
+    // The database is tried again and again until it answers (PostgreSQL down, not created yet).
+    const startup = new LiveChatStartup(
+      {
         database: settings.databaseUrl ? { url: settings.databaseUrl } : { embeddedDir: path.join(settings.dataDir, 'live-chat-db') },
         encryptionKey: resolveEncryptionKey({ configured: settings.encryptionKey, dataDir: settings.dataDir, log }),
         environmentCredentials: settings.credentials,
@@ -66,18 +77,21 @@ export = function register(RED: NodeAPI) {
         sweepIntervalMs: settings.sweepIntervalMs,
         trustProxy: settings.trustProxy,
         log,
-      }))();
-    // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.
-    node.liveChat.catch((err: Error) => {
-      node.status({ fill: 'red', shape: 'ring', text: t('status.database-failed') });
-      node.error(t('errors.database', { message: err.message }));
-    });
+      },
+      showState,
+    );
+    node.liveChat = startup.liveChat;
+    node.ready = () => startup.forRequest();
+    const setRunningStatus = (status: NodeStatus) => {
+      runningStatus = status;
+      if (startup.state.state !== 'waiting') node.status(status);
+    };
 
     let serving = false;
     if (config.serveHttp === false) {
-      node.status({ fill: 'green', shape: 'dot', text: t('status.database-only') });
+      setRunningStatus({ fill: 'green', shape: 'dot', text: t('status.database-only') });
     } else if (nodeRoot === null) {
-      node.status({ fill: 'yellow', shape: 'ring', text: t('status.http-off') });
+      setRunningStatus({ fill: 'yellow', shape: 'ring', text: t('status.http-off') });
       node.warn(t('warnings.http-off'));
     } else {
       serving = true;
@@ -86,8 +100,9 @@ export = function register(RED: NodeAPI) {
 
     node.on('close', (removed: boolean, done: () => void) => {
       if (serving) servedBases.release(settings.basePath, node, removed);
-      node.liveChat
-        .then((liveChat) => liveChat.close())
+      // Stops the retries of a database that never came, or closes the core that runs.
+      startup
+        .close()
         .catch((err: Error) => node.error(t('errors.close', { message: err.message })))
         .finally(done);
     });
@@ -95,13 +110,15 @@ export = function register(RED: NodeAPI) {
     function serve(root: string, base: string): void {
       const where = root + base || '/';
       const started = () => {
-        attachRealtime(RED, root, base);
+        const sockets = attachRealtime(RED, root, base);
+        // Linked to the other instances from the start, not from its first operator's connection.
+        if (sockets) startup.liveChat.then((liveChat) => sockets.serve(liveChat), nothing);
         const shadowed = pagesShadowedByEditor(RED.settings.httpAdminRoot, root + base);
         if (shadowed.length === 0) {
-          node.status({ fill: 'green', shape: 'dot', text: t('status.serving', { path: where }) });
+          setRunningStatus({ fill: 'green', shape: 'dot', text: t('status.serving', { path: where }) });
           return;
         }
-        node.status({ fill: 'yellow', shape: 'ring', text: t('status.shadowed', { paths: shadowed.join(', ') }) });
+        setRunningStatus({ fill: 'yellow', shape: 'ring', text: t('status.shadowed', { paths: shadowed.join(', ') }) });
         node.warn(
           t('warnings.editor-shadows', {
             adminRoot: String(RED.settings.httpAdminRoot),
@@ -116,7 +133,7 @@ export = function register(RED: NodeAPI) {
         started();
         return;
       }
-      node.status({ fill: 'red', shape: 'ring', text: t('status.base-taken', { path: where }) });
+      setRunningStatus({ fill: 'red', shape: 'ring', text: t('status.base-taken', { path: where }) });
       node.error(t('errors.base-taken', { path: where, other: holder.name || holder.id, otherId: holder.id }));
     }
 
@@ -141,3 +158,5 @@ export = function register(RED: NodeAPI) {
     },
   });
 };
+
+function nothing(): void {}

@@ -6,6 +6,7 @@
 import type { Request, Response } from 'express';
 import { isProvider, PROVIDERS } from '../../src/credentials/providers';
 import type { CredentialView } from '../../src/credentials/credential-service';
+import { withDetail } from '../../src/live-chat-startup';
 import type { NodeAPI } from './node-red';
 import { findSessionStore } from './session-store';
 
@@ -36,9 +37,10 @@ async function answer(RED: NodeAPI, req: Request, res: Response): Promise<void> 
   if (!store) return refuse(404, 'store-not-deployed', `the session-store ${storeId} is not deployed yet: deploy it to list its credentials`);
   let credentials: CredentialView[];
   try {
-    credentials = await (await store.liveChat).credentials.list(provider);
+    credentials = await (await store.ready()).credentials.list(provider);
   } catch (err) {
-    return refuse(503, 'store-unavailable', `the session-store ${storeId} is not running: ${(err as Error).message}`);
+    // The editor's signed-in users may see why (the public answers do not say).
+    return refuse(503, 'store-unavailable', `the session-store ${storeId} is not running: ${withDetail(err as Error)}`);
   }
   res.json({
     credentials: credentials.map(({ id, name, provider, is_default, is_active }) => ({ id, name, provider, is_default, is_active })),

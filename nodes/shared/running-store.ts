@@ -4,6 +4,7 @@
 // Catch nodes); the texts are the node's `<type>.status.noStore`, `<type>.errors.notConfigured`,
 // `<type>.errors.noStore` and `<type>.errors.storeFailed`.
 import type { LiveChat } from '../../src/live-chat';
+import { withDetail } from '../../src/live-chat-startup';
 import { type ConfigMigrations, readNodeConfig } from './config-version';
 import type { Node, NodeAPI, NodeDefinition } from './node-red';
 import { findSessionStore, type SessionStoreNode } from './session-store';
@@ -37,8 +38,8 @@ export function readyStoreNode<T>(RED: NodeAPI, node: Node, start: StoreNodeStar
 /** The store's LiveChat once its database is open, or, when it could not be opened, an error in the node's own words. */
 export async function runningLiveChat(RED: NodeAPI, node: Node, store: SessionStoreNode): Promise<LiveChat> {
   try {
-    return await store.liveChat;
+    return await store.ready();
   } catch (err) {
-    throw new Error(RED._(`${node.type}.errors.storeFailed`, { error: (err as Error).message }));
+    throw new Error(RED._(`${node.type}.errors.storeFailed`, { error: withDetail(err as Error) }));
   }
 }

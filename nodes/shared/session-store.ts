@@ -3,8 +3,14 @@ import type { LiveChat } from '../../src/live-chat';
 import type { Node, NodeAPI } from './node-red';
 
 export interface SessionStoreNode extends Node {
-  /** Settles when the database is open and migrated; rejects if it could not be. */
+  /** Settles when the database is open and migrated (tried again until it is); rejects if the store cannot start. */
   liveChat: Promise<LiveChat>;
+  /**
+   * The core for a request or a msg: waits only while the first attempt to open the database
+   * runs; while the store waits for its database it rejects at once (a StoreUnavailable, with
+   * when to ask again).
+   */
+  ready(): Promise<LiveChat>;
 }
 
 export function findSessionStore(RED: NodeAPI, id: unknown): SessionStoreNode | undefined {

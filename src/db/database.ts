@@ -5,10 +5,15 @@ import type { EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrator';
 import { Sql } from './sql';
 
+/** How long a connection to a PostgreSQL server may take to open. */
+const CONNECT_DEADLINE_MS = 10_000;
+
 export type DatabaseTarget = { url: string } | { embeddedDir: string };
 
 export interface Database {
   kind: 'server' | 'embedded';
+  /** The server's URL (kind 'server'), for the connections of their own that leadership and live events hold. */
+  url?: string;
   sequelize: Sequelize;
   sql: Sql;
   close(): Promise<void>;
@@ -30,7 +35,13 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     define: { timestamps: false },
   };
   if ('url' in target) {
-    sequelize = new Sequelize(target.url, { ...common, pool: { max: 10, min: 0, idle: 10000 } });
+    // A connection attempt has a deadline: a server that never answers (a dropped packet, a
+    // firewall) fails the attempt, and the start is tried again (live-chat-startup), not stuck.
+    sequelize = new Sequelize(target.url, {
+      ...common,
+      pool: { max: 10, min: 0, idle: 10000 },
+      dialectOptions: { connectionTimeoutMillis: CONNECT_DEADLINE_MS },
+    });
   } else {
     // Loaded only here: with a server URL, PGlite's code is never loaded (a few MB of RSS less).
     const { startEmbeddedPostgres } = await import('./embedded-postgres');
@@ -60,5 +71,5 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     await close().catch(() => undefined);
     throw err;
   }
-  return { kind: embedded ? 'embedded' : 'server', sequelize, sql: new Sql(sequelize), close };
+  return { kind: embedded ? 'embedded' : 'server', url: 'url' in target ? target.url : undefined, sequelize, sql: new Sql(sequelize), close };
 }

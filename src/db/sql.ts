@@ -107,10 +107,22 @@ export class Sql implements Queryable {
    * Runs `work` in one transaction (or inside the current one). Every query of the work must go
    * through the Sql it is given: the embedded database has a single connection, so a query on
    * the outer Sql would wait for ever behind the open transaction.
+   *
+   * A deadlock or serialization failure rolls the whole transaction back and runs `work` again
+   * (a few times, after a short random wait): `work` must only change the database, and say
+   * what it did in its answer, so that running it again is safe. The tables' lock order
+   * (src/store/store.ts) keeps such failures rare; this makes the rare one invisible.
    */
   async transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
     if (this.transactionHandle) return work(this);
-    return this.sequelize.transaction((t) => work(new Sql(this.sequelize, t)));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sequelize.transaction((t) => work(new Sql(this.sequelize, t)));
+      } catch (err) {
+        if (attempt >= TRANSACTION_ATTEMPTS || !isTransientConflict(err)) throw err;
+        await new Promise((resolve) => setTimeout(resolve, conflictWaitMs(attempt)));
+      }
+    }
   }
 
   private async run(text: string, params: SqlParam[] | undefined): Promise<PgResult | PgResult[]> {
@@ -153,6 +165,20 @@ export class Sql implements Queryable {
       return formatted as Error;
     }
   }
+}
+
+/** How many times a transaction is run when it keeps losing a deadlock or serialization conflict. */
+export const TRANSACTION_ATTEMPTS = 5;
+
+/** A random wait, growing with the attempt (5–20 ms, then 10–40 ms …), so that the two losers do not meet again. */
+function conflictWaitMs(attempt: number): number {
+  return 5 * 2 ** (attempt - 1) * (1 + Math.random() * 3);
+}
+
+/** Deadlock detected (40P01) or serialization failure (40001): the transaction may succeed if run again. */
+export function isTransientConflict(err: unknown): boolean {
+  const code = (err as { parent?: { code?: string } })?.parent?.code ?? (err as { code?: string })?.code;
+  return code === '40P01' || code === '40001';
 }
 
 /** True when `err` is PostgreSQL's unique violation, of the named constraint if one is given. */

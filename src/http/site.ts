@@ -1,11 +1,13 @@
 // Everything one store serves over HTTP, relative to its base: the inbox's pages, its bundle
-// (/admin/assets) and the REST API (/api/v1). Whoever mounts it decides the base (the
+// (/admin/assets), the REST API (/api/v1) and the health answers (/healthz, /readyz). Whoever mounts it decides the base (the
 // session-store: httpNodeRoot + its base path). Nothing here is a catch-all: a path it does not
 // serve passes on, so the user's own routes beside it keep working.
 import fs from 'node:fs';
 import path from 'node:path';
 import express, { type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
+import { StoreUnavailable } from '../live-chat-startup';
+import { healthRoutes } from './health';
 import { staticAssets } from './static-assets';
 import { setSecurityHeaders } from './security-headers';
 
@@ -32,16 +34,24 @@ export function inboxPage(html: string, pagePath: string): string {
 
 /**
  * The site of one store. `liveChat` is asked on every API request; while it rejects (no store
- * serves this base right now, or its database could not be opened) the API answers 503.
+ * serves this base right now, or its database could not be opened yet) the API answers 503, with
+ * Retry-After when the store is waiting for its database. healthz and readyz answer without a login.
  */
 export function createSite(liveChat: () => Promise<LiveChat>): express.Router {
   const site = express.Router();
 
+  site.use(healthRoutes(liveChat));
+
   site.use(API_PATH, (req, res, next) => {
     liveChat().then(
       (app) => app.api()(req, res, next),
-      () => {
+      (err: Error) => {
         setSecurityHeaders(res);
+        // Waiting for its database: ask again when the next attempt will have been made.
+        if (err instanceof StoreUnavailable) {
+          res.set('retry-after', String(err.retryAfterSeconds)).status(503).json({ error: err.message });
+          return;
+        }
         res.status(503).json({ error: 'The live chat store is not running; deploy a flow with a session-store node' });
       },
     );

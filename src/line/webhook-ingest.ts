@@ -423,7 +423,7 @@ export class LineWebhookIngest {
       }
       // A user who leaves ends their chat with a human: nobody can answer them any more.
       const open = eventType === 'UNFOLLOW' && isNewest ? await tx.chatSessions.openFor(contact.id) : undefined;
-      const closed = open && (await closeSession(tx, open.id, 'USER'));
+      const closed = open && (await closeSession(tx, open, 'USER'));
       if (closed) {
         closedSessions.push(closed);
         contact = closed.contact;

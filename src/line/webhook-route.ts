@@ -5,6 +5,7 @@
 // answer (see webhook-ingest).
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
+import { StoreUnavailable } from '../live-chat-startup';
 import type { LineEventOutput } from './webhook-ingest';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
@@ -60,7 +61,9 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
       let liveChat: LiveChat;
       try {
         liveChat = await hooks.liveChat();
-      } catch {
+      } catch (err) {
+        // Waiting for its database: LINE redelivers (when redelivery is on) what is refused now.
+        if (err instanceof StoreUnavailable) res.set('retry-after', String(err.retryAfterSeconds));
         return reject(503, 'The live chat store is not running');
       }
       let secrets: Record<string, string>;

@@ -112,7 +112,7 @@ export class ChatSessions {
       return { contact: back, session: null, changed: back !== contact };
     }
     await this.mayAct(open, by);
-    const closed = await this.closeAndAnnounce(open.id, by ? 'OPERATOR' : 'SYSTEM');
+    const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM');
     if (!closed) return { contact: (await this.store.contacts.byId(contact.id))!, session: (await this.store.chatSessions.byId(open.id))!, changed: false };
 
     const ownMessage = options.message !== undefined;
@@ -137,7 +137,7 @@ export class ChatSessions {
         return { contact: back, session: null, changed: back !== contact };
       }
       await this.mayAct(open, by);
-      const closed = await this.closeAndAnnounce(open.id, by ? 'OPERATOR' : 'SYSTEM');
+      const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM');
       return closed ? { ...closed, changed: true } : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
     }
     const opened = await this.store.transaction((tx) => openSession(tx, contact));
@@ -161,7 +161,7 @@ export class ChatSessions {
     const idle = await this.store.chatSessions.idleSince(new Date(now.getTime() - settings.auto_close_minutes * 60_000));
     const closedNow: ChatSessionRow[] = [];
     for (const session of idle) {
-      const closed = await this.closeAndAnnounce(session.id, 'SYSTEM');
+      const closed = await this.closeAndAnnounce(session, 'SYSTEM');
       if (!closed) continue;
       closedNow.push(closed.session);
       if (settings.auto_close_message) await this.sendClosing(closed.contact, closed.session, settings.auto_close_message, null);
@@ -204,8 +204,8 @@ export class ChatSessions {
     return row ? { id: row.id, username: row.username, display_name: row.display_name } : null;
   }
 
-  private async closeAndAnnounce(sessionId: number, closedBy: ClosedBy) {
-    const closed = await this.store.transaction((tx) => closeSession(tx, sessionId, closedBy));
+  private async closeAndAnnounce(open: ChatSessionRow, closedBy: ClosedBy) {
+    const closed = await this.store.transaction((tx) => closeSession(tx, open, closedBy));
     if (closed) {
       this.events.emit('contact', { contact: closed.contact });
       this.events.emit('session', { ...closed, change: 'closed' });

@@ -116,6 +116,9 @@ export class Handoff {
 
 /** Puts the user's message that was stored before its session into it, counting it once. */
 async function joinSession(tx: Store, session: ChatSessionRow, messageId: number | null): Promise<ChatSessionRow> {
-  if (!messageId || !(await tx.messages.attachToSession(messageId, session.id))) return session;
+  if (!messageId) return session;
+  // The contact first (the store's lock order), so a close of this chat waits or is waited for.
+  await tx.contacts.lock(session.contact_id);
+  if (!(await tx.messages.attachToSession(messageId, session.id))) return session;
   return (await tx.chatSessions.countMessages(session.id, 1, false)) ?? session;
 }

@@ -12,6 +12,8 @@ export interface SessionChangeResult {
 
 /** Opens a WAITING session and puts the contact in HUMAN mode; undefined if one is open already. */
 export async function openSession(tx: Store, contact: ContactRow): Promise<SessionChangeResult | undefined> {
+  // The contact first, then its session (the store's lock order).
+  await tx.contacts.lock(contact.id);
   const session = await tx.chatSessions.open(contact.id, contact.line_user_id);
   if (!session) return undefined;
   const updated = (await tx.contacts.setChatMode(contact.id, 'HUMAN')) ?? contact;
@@ -19,8 +21,10 @@ export async function openSession(tx: Store, contact: ContactRow): Promise<Sessi
 }
 
 /** Closes the session and hands the contact back to the bot; undefined if it was closed already. */
-export async function closeSession(tx: Store, sessionId: number, closedBy: ClosedBy): Promise<SessionChangeResult | undefined> {
-  const session = await tx.chatSessions.close(sessionId, closedBy);
+export async function closeSession(tx: Store, open: Pick<ChatSessionRow, 'id' | 'contact_id'>, closedBy: ClosedBy): Promise<SessionChangeResult | undefined> {
+  // The contact first, then its session (the store's lock order), as the webhook's unfollow does.
+  await tx.contacts.lock(open.contact_id);
+  const session = await tx.chatSessions.close(open.id, closedBy);
   if (!session) return undefined;
   const contact = await tx.contacts.setChatMode(session.contact_id, 'BOT');
   return { session, contact: contact! };

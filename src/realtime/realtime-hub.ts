@@ -1,6 +1,8 @@
 // One LiveChat's live inbox: the operators' connected sockets, and the core's events turned into
-// what each of them needs to update its view without fetching everything again.
-import type { Socket } from 'socket.io';
+// what each of them needs to update its view without fetching everything again. The changes of
+// the other instances on the same database arrive through the InstanceLink and are turned into
+// updates for this instance's sockets the same way (read here, batched here, sent to local rooms).
+import type { Server, Socket } from 'socket.io';
 import type { LiveChatEvents, LiveChatEventMap } from '../events';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
@@ -8,6 +10,7 @@ import type { OperatorView } from '../auth/operators';
 import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
+import type { InstanceLink, RemoteChange } from './instance-link';
 
 export type OperatorSocket = Socket<Record<string, never>, ServerToClientEvents>;
 
@@ -69,6 +72,8 @@ export class RealtimeHub {
     private readonly names: OperatorNames,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
+    /** The other instances on the database (none on the embedded one). */
+    private readonly link?: InstanceLink,
     private readonly debounceMs = CONVERSATION_DEBOUNCE_MS,
     private readonly batchMs = UPDATE_BATCH_MS,
   ) {
@@ -78,6 +83,21 @@ export class RealtimeHub {
     events.on('contact', this.onContact);
     events.on('session', this.onSession);
     events.on('read', this.onRead);
+  }
+
+  /**
+   * Serves the sockets of `io` (the socket.io server of this core's path): links it to the other
+   * instances, before any socket of it joins a room. Again for the same `io`: nothing.
+   */
+  serve(io: Server): void {
+    if (this.closed) return;
+    this.namespace = io.sockets as unknown as OperatorSocket['nsp'];
+    this.link?.attach(io, this.onRemote);
+  }
+
+  /** Stops serving `io` (closed by its owner): unlinks it from the other instances. */
+  async unserve(io: Server): Promise<void> {
+    if (this.namespace === (io.sockets as unknown)) await this.link?.close();
   }
 
   /** Takes an authenticated operator's socket: it gets every update from now on, then `hello`. */
@@ -113,6 +133,7 @@ export class RealtimeHub {
   /** Stops listening and drops every socket's transport (their clients reconnect on their own). */
   async close(): Promise<void> {
     this.closed = true;
+    await this.link?.close();
     this.events.off('message', this.onMessage);
     this.events.off('contact', this.onContact);
     this.events.off('session', this.onSession);
@@ -129,6 +150,7 @@ export class RealtimeHub {
   }
 
   private readonly onMessage: Listener<'message'> = ({ message, contact }) => {
+    this.link?.publish({ kind: 'message', messageId: message.id, contactId: contact.id, lineUserId: contact.line_user_id });
     if (!this.listening()) return;
     this.orderedUpdates.enqueue('message', async () => {
       const names = await this.names.operatorRefs([message.operator_id]);
@@ -138,10 +160,12 @@ export class RealtimeHub {
   };
 
   private readonly onContact: Listener<'contact'> = ({ contact }) => {
+    this.link?.publish({ kind: 'conversation', contactId: contact.id });
     if (this.listening()) this.conversationChanged(contact.id);
   };
 
   private readonly onSession: Listener<'session'> = ({ session, contact, change }) => {
+    this.link?.publish({ kind: 'session', sessionId: session.id, contactId: contact.id, lineUserId: contact.line_user_id, change });
     if (!this.listening()) return;
     this.orderedUpdates.enqueue('session', async () => {
       const names = await this.names.operatorRefs([session.operator_id]);
@@ -151,7 +175,35 @@ export class RealtimeHub {
   };
 
   private readonly onRead: Listener<'read'> = ({ operatorId, contact }) => {
+    this.link?.publish({ kind: 'conversation', contactId: contact.id, reader: operatorId });
     if (this.listening()) this.conversationChanged(contact.id, operatorId);
+  };
+
+  /**
+   * What changed on another instance, for this instance's sockets: the rows are read here (as
+   * they are now: a message's later state is as good as the one it was sent in), in the order
+   * the changes came.
+   */
+  private readonly onRemote = (changes: RemoteChange[]): void => {
+    if (!this.listening()) return;
+    for (const change of changes) {
+      if (change.kind === 'message') {
+        this.orderedUpdates.enqueue('message', async () => {
+          const message = await this.store.messages.byId(change.messageId);
+          if (!message) return;
+          const names = await this.names.operatorRefs([message.operator_id]);
+          this.send(['message', { line_user_id: change.lineUserId, message: messageJson(message, names.get(message.operator_id!)) }]);
+        });
+      } else if (change.kind === 'session') {
+        this.orderedUpdates.enqueue('session', async () => {
+          const session = await this.store.chatSessions.byId(change.sessionId);
+          if (!session) return;
+          const names = await this.names.operatorRefs([session.operator_id]);
+          this.send(['session', { line_user_id: change.lineUserId, change: change.change, session: sessionJson(session, names.get(session.operator_id!)) }]);
+        });
+      }
+      this.conversationChanged(change.contactId, change.kind === 'conversation' ? change.reader : undefined);
+    }
   };
 
   /** Nobody connected: nothing to compute. */
@@ -245,8 +297,10 @@ export class RealtimeHub {
     this.lastSentAt = performance.now();
     const batch = this.outgoing.splice(0);
     if (!this.namespace || batch.length === 0) return;
+    // Local: the other instances' sockets get their updates from their own hubs.
+    const local = this.namespace.local;
     if (batch.every((item) => item.operatorId === undefined)) {
-      this.namespace.to(this.everyoneRoom).emit(
+      local.to(this.everyoneRoom).emit(
         'updates',
         batch.map((item) => item.update),
       );
@@ -269,7 +323,7 @@ export class RealtimeHub {
       if (group) group.rooms.push(this.operatorRoom(operatorId));
       else groups.set(key, { rooms: [this.operatorRoom(operatorId)], updates });
     }
-    for (const { rooms, updates } of groups.values()) this.namespace.to(rooms).emit('updates', updates);
+    for (const { rooms, updates } of groups.values()) local.to(rooms).emit('updates', updates);
   }
 
   private operatorRoom(operatorId: number): string {

@@ -22,6 +22,12 @@ export interface SocketServerOptions {
 
 export interface SocketServer {
   readonly io: Server;
+  /**
+   * Has `liveChat`'s hub serve this socket.io now, before any socket connects: on a PostgreSQL
+   * server that links it to the other instances, whose changes it must hear (and tell) even
+   * while none of its own operators is connected. A connection does it too.
+   */
+  serve(liveChat: LiveChat): void;
   /** Disconnects every socket and stops serving socket.io (the HTTP server stays up). */
   close(): Promise<void>;
 }
@@ -65,6 +71,11 @@ export function attachSocketServer(
       if (!token || (byCookie && !sameOrigin(socket.request, liveChat.proxyTrust))) return next(new Error(REFUSED.unauthorized));
       const operator = await liveChat.operators.authenticate(token);
       if (!operator) return next(new Error(REFUSED.unauthorized));
+      serve(liveChat);
+      // A socket keeps the adapter of the moment it was made: one made before its core linked
+      // this socket.io to the other instances (a store just starting) would join rooms nobody
+      // sends to. Refused as unavailable, its client tries again (the inbox does, after 5 s).
+      if ((socket as unknown as { adapter: unknown }).adapter !== socket.nsp.adapter) return next(new Error(REFUSED.unavailable));
       socket.data = { liveChat, operator, token };
       next();
     })().catch((err: Error) => {
@@ -89,11 +100,26 @@ export function attachSocketServer(
     void liveChat.realtime.add(socket, operator);
   });
 
+  const served = new Set<LiveChat>();
+  function serve(liveChat: LiveChat): void {
+    served.add(liveChat);
+    liveChat.realtime.serve(io);
+  }
+  // The core there now serves it before its first socket comes (see the check above).
+  resolveLiveChat().then(
+    (liveChat) => liveChat && serve(liveChat),
+    () => undefined,
+  );
+
   return {
     io,
+    serve,
     async close() {
       io.disconnectSockets(true);
       io.engine.close();
+      // The cores stay up (their owner closes them), but no longer through this socket.io.
+      await Promise.all([...served].map((liveChat) => liveChat.realtime.unserve(io)));
+      served.clear();
     },
   };
 }

@@ -50,8 +50,13 @@ async function main(): Promise<void> {
   const editorDoor = new EditorDoor({
     bootstrapAdmin,
     trust: parseTrustProxy(env.trustProxy),
-    // the store serving the root, once its database is open (a failed one leaves the bootstrap login)
-    liveChat: async () => servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined),
+    // the store serving the root once its database is open; none yet (or still waiting for its
+    // database) leaves the bootstrap login
+    liveChat: async () =>
+      servedBases
+        .holder(ROOT_BASE)
+        ?.ready()
+        .catch(() => undefined),
   });
   const settings = nodeRedSettings(env, { editorDoor });
 
@@ -75,8 +80,12 @@ async function main(): Promise<void> {
   });
   await RED.start();
   await flowsStarted;
-  // "ready" means the database is open and the API answers (a store that failed has said why).
-  await servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined);
+  // "ready" means the database is open and the API answers, or the store has said why not (it
+  // keeps trying its database meanwhile: readyz tells when it is up).
+  await servedBases
+    .holder(ROOT_BASE)
+    ?.ready()
+    .catch(() => undefined);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.port;
   consoleLogger.info(`ready on http://localhost:${port}: inbox /admin/live-chat, editor /red, LINE webhook /line/webhook`);

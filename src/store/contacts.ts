@@ -102,6 +102,15 @@ export class ContactsTable {
     );
   }
 
+  /**
+   * Locks the contact's row for the rest of the transaction (the first lock of the store's lock
+   * order, see store.ts). FOR NO KEY UPDATE: it waits for, and holds off, other changes to the
+   * contact, but not the inserts of messages or sessions that only reference it.
+   */
+  async lock(id: number): Promise<void> {
+    await this.q.exec(`SELECT 1 FROM contacts WHERE id = $1 FOR NO KEY UPDATE`, [id]);
+  }
+
   setChatMode(id: number, mode: ChatMode): Promise<ContactRow | undefined> {
     return this.q.row<ContactRow>(`UPDATE contacts SET chat_mode = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, mode]);
   }

@@ -1,4 +1,14 @@
 // The tables, each behind the module that owns its SQL, on one connection or one transaction.
+//
+// The lock order, which every transaction follows so that two of them never wait for each other
+// (a webhook's unfollow and an operator's close of the same chat deadlocked when one took the
+// session first and the other the contact):
+//   1. contacts (several: in line_user_id order; a transaction about a session locks its
+//      contact first, ContactsTable.lock, even when it only means to change the session),
+//   2. chat_sessions (several: in id order),
+//   3. messages, then the rest (friend_events, webhook_events' claims are taken before all of
+//      these and touch only their own rows).
+// A deadlock or serialization failure that slips through anyway is retried by Sql.transaction.
 import type { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
 import { ChatSessionsTable } from './chat-sessions';

@@ -24,6 +24,8 @@ describeEachDatabase('database', (db) => {
         'operators',
         'schema_migrations',
         'settings',
+        // socket.io's PostgreSQL adapter: notifications over 8000 bytes (live events across instances)
+        'socket_io_attachments',
         'webhook_events',
       ],
     );

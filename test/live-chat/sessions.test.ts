@@ -223,6 +223,8 @@ describeEachDatabase('chat sessions', (db) => {
     });
 
     it("are closed by the core's own sweeper", async () => {
+      // Only the leading instance sweeps: this suite's own core (which never sweeps) gives the lead up.
+      await chat.app.leadership.close();
       const swept = await LiveChatHarness.start(db(), fake, { sweepIntervalMs: 20 });
       try {
         await updateSettings(swept.app.store.settings, { auto_close_minutes: 0.001, auto_close_message: '' });

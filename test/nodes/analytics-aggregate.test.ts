@@ -1,9 +1,12 @@
 import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { helper } from '../support/node-red';
+import { Client } from 'pg';
+import { helper, statusesOf } from '../support/node-red';
+import { eventually } from '../support/product';
+import { LEADERSHIP_LOCK_KEY } from '../../src/db/leadership';
 import { nodeCatalogs } from '../support/node-catalogs';
-import { freshEmbeddedDir, tempDir } from '../support/databases';
+import { freshEmbeddedDir, serverUrl, tempDir } from '../support/databases';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import analyticsAggregateNode from '../../nodes/analytics-aggregate/analytics-aggregate';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
@@ -150,5 +153,41 @@ describe('analytics-aggregate node', function () {
     assert.ok([before, bangkokDay(1)].includes(out?.payload.date), `${out?.payload.date} is yesterday in Bangkok`);
     assert.strictEqual(status?.text, `${out?.payload.date}: 1 rows`);
     assert.strictEqual((await liveChat.store.chatAnalytics.forRange(out?.payload.date, out?.payload.date)).length, 1);
+  });
+
+  it('leaves the daily run to the leading instance when several share a PostgreSQL database; a named day runs anywhere', async function () {
+    if (!serverUrl) {
+      console.log('      skipped: set TEST_DATABASE_URL to run a follower instance');
+      this.skip();
+    }
+    // Another instance leads: it holds the leadership lock.
+    const leader = new Client({ connectionString: serverUrl });
+    await leader.connect();
+    try {
+      await leader.query('SELECT pg_advisory_lock($1)', [LEADERSHIP_LOCK_KEY]);
+      await helper.load(
+        [sessionStoreNode, analyticsAggregateNode],
+        [
+          { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
+          { id: 'f1', type: 'tab' },
+          { ...aggregateNode, wires: [['out']] },
+          { id: 'out', z: 'f1', type: 'helper' },
+        ],
+        { store: { databaseUrl: serverUrl! } },
+      );
+      const liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
+      assert.strictEqual(liveChat.leadership.isLeader, false);
+      const sent: Msg[] = [];
+      helper.getNode('out').on('input', (m: Msg) => sent.push(m));
+      const aggregate = helper.getNode('aggregate');
+      aggregate.receive({ payload: Date.now() });
+      await eventually(() => statusesOf('aggregate').some((s) => s.text === 'analytics-aggregate.status.leftToLeader'));
+      assert.strictEqual(sent.length, 0);
+      aggregate.receive({ payload: { date: '2025-03-11' } });
+      await eventually(() => sent.length === 1);
+      assert.strictEqual(sent[0].payload.date, '2025-03-11');
+    } finally {
+      await leader.end();
+    }
   });
 });

@@ -1,0 +1,100 @@
+// Two cores on one PostgreSQL database, each with its socket.io, linked by socket.io's PostgreSQL
+// adapter: an operator on one sees the other's changes live, batched as usual; closing a core's
+// socket.io ends its LISTEN connection.
+import assert from 'node:assert';
+import { type ApiServer, login, startApiServer } from '../support/api-server';
+import { type Database, openDatabase } from '../../src/db/database';
+import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
+import { connectLiveSocket, type LiveSocket } from '../support/live-socket';
+import { resetTables, serverUrl } from '../support/databases';
+import { eventually } from '../support/product';
+import { LINK_APPLICATION_NAME } from '../../src/realtime/instance-link';
+
+/** This process's live-event connections. */
+const LISTENERS = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${LINK_APPLICATION_NAME} ${process.pid}' AND datname = current_database()`;
+
+describe('live events across instances (postgres)', function () {
+  this.timeout(30000);
+  let dbA: Database;
+  let dbB: Database;
+  let a: ApiServer;
+  let b: ApiServer;
+  let live: LiveSocket | undefined;
+
+  before(async function () {
+    if (!serverUrl) {
+      console.log('      skipped: set TEST_DATABASE_URL to link instances through PostgreSQL');
+      this.skip();
+    }
+    // Two pools, as two processes would have.
+    dbA = await openDatabase({ url: serverUrl });
+    dbB = await openDatabase({ url: serverUrl });
+  });
+  after(async () => {
+    await dbA?.close();
+    await dbB?.close();
+  });
+  beforeEach(async () => {
+    await resetTables(dbA);
+    a = await startApiServer(dbA);
+    b = await startApiServer(dbB, { environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: 'token' } } });
+  });
+  afterEach(async () => {
+    live?.close();
+    live = undefined;
+    await a.close();
+    await b.close();
+  });
+
+  it("sends an operator on A, in A's own batches, the message B recorded and its conversation row", async () => {
+    const token = await login(a.baseUrl);
+    live = await connectLiveSocket(a.origin, { transports: ['websocket'], auth: { token } });
+    await live.next('hello');
+    const user = userId();
+    const body = webhookBody([messageEvent('ถึง B', { userId: user }), messageEvent('อีกข้อความ', { userId: user })]);
+    assert.strictEqual((await b.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET)).outcome, 'accepted');
+    const first = await live.next('message', (p) => p.line_user_id === user && p.message.content.text === 'ถึง B', 10000);
+    assert.strictEqual(first.message.direction, 'IN');
+    await live.next('message', (p) => p.line_user_id === user && p.message.content.text === 'อีกข้อความ', 10000);
+    const row = await live.next('conversation', (p) => p.conversation.line_user_id === user, 10000);
+    assert.strictEqual(row.conversation.unread_count, 2);
+    // Both messages and the row came in `updates` packets, not one packet per update.
+    const carrying = live.batches.filter((names) => names.includes('message') || names.includes('conversation'));
+    assert.ok(carrying.length <= 3, JSON.stringify(live.batches));
+  });
+
+  it("ends a core's LISTEN connection when its socket.io closes", async () => {
+    // A and B are up; without them, as many as before (other test files' cores may have some).
+    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n >= 2);
+    await a.close();
+    await b.close();
+    const without = (await dbA.sql.row<{ n: number }>(LISTENERS))!.n;
+    a = await startApiServer(dbA);
+    b = await startApiServer(dbB);
+    const token = await login(a.baseUrl);
+    live = await connectLiveSocket(a.origin, { transports: ['websocket'], auth: { token } });
+    await live.next('hello');
+    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n >= without + 2);
+    live.close();
+    live = undefined;
+    await a.close();
+    await b.close();
+    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
+    // afterEach closes them again: closing twice is harmless.
+  });
+
+  it('ends its LISTEN connection also when closed at once, while it is still being opened, and does not reconnect', async () => {
+    await a.close();
+    await b.close();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const without = (await dbA.sql.row<{ n: number }>(LISTENERS))!.n;
+    for (let i = 0; i < 3; i++) {
+      const quick = await startApiServer(dbA);
+      await quick.close();
+    }
+    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without, 10000);
+    // The adapter reconnects a lost listener after 1-3 s: none comes back.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    assert.ok((await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
+  });
+});
