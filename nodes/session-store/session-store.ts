@@ -64,6 +64,7 @@ export = function register(RED: NodeAPI) {
         lineDataApiBaseUrl: env.lineDataApiBaseUrl,
         telegramApiRoot: env.telegramApiRoot,
         sweepIntervalMs: settings.sweepIntervalMs,
+        webhookInbox: { flowLeaseMs: env.webhookFlowLeaseMs, drainMs: env.shutdownDrainMs },
         log,
       }))();
     // Nodes that await liveChat see the failure; this keeps an unobserved one from crashing.

@@ -11,8 +11,8 @@ export interface SessionChangeResult {
 }
 
 /** Opens a WAITING session and puts the contact in HUMAN mode; undefined if one is open already. */
-export async function openSession(tx: Store, contact: ContactRow): Promise<SessionChangeResult | undefined> {
-  const session = await tx.chatSessions.open(contact.id, contact.line_user_id);
+export async function openSession(tx: Store, contact: ContactRow, triggerEventId: string | null = null): Promise<SessionChangeResult | undefined> {
+  const session = await tx.chatSessions.open(contact.id, contact.line_user_id, triggerEventId);
   if (!session) return undefined;
   const updated = (await tx.contacts.setChatMode(contact.id, 'HUMAN')) ?? contact;
   return { session, contact: updated };
