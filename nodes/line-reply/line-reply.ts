@@ -73,6 +73,17 @@ export = function register(RED: NodeAPI) {
 
 /** One answer of this node to one event: the same answer to the same event is the same send. */
 function answerKey(webhookEventId: string, nodeId: string, payload: unknown): string {
-  const digest = crypto.createHash('sha256').update(JSON.stringify(payload) ?? '').digest('base64url').slice(0, 16);
+  const digest = crypto.createHash('sha256').update(canonicalJson(payload)).digest('base64url').slice(0, 16);
   return `reply:${webhookEventId}:${nodeId}:${digest}`;
+}
+
+/** JSON with every object's keys sorted: an event read back from the database has its keys in another order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
