@@ -102,6 +102,12 @@ export class Handoff {
     return this.resumed(open, (await this.store.contacts.byId(request.contact.id)) ?? request.contact);
   }
 
+  /** Did this webhook event open the contact's open session (its handoff, run again, is to be finished)? */
+  async openedBy(contactId: number, webhookEventId: string): Promise<boolean> {
+    const open = await this.store.chatSessions.openFor(contactId);
+    return open !== undefined && open.trigger_event_id === webhookEventId;
+  }
+
   private async resumed(session: ChatSessionRow, contact: ContactRow): Promise<OpenedHandoff> {
     return { outcome: 'opened', session, contact, recentMessages: await this.store.messages.recentIncoming(contact.id, RECENT_MESSAGES), resumed: true };
   }
