@@ -102,7 +102,10 @@ export class FlowWork {
     const count = this.counts.get(webhookEventId);
     if (count === undefined || count > 0) return;
     this.counts.delete(webhookEventId);
-    if (this.frozen) return this.wakeIfIdle();
+    if (this.frozen) {
+      this.wakeIfIdle();
+      return;
+    }
     this.marking++;
     this.marks
       .submit([webhookEventId])

@@ -69,6 +69,7 @@ export function readEnvelope(raw: Buffer): EnvelopeReading {
 /** \u0000 or a \uD800–\uDFFF escape in the raw body (a pair is checked as a pair in the strings). */
 const UNSTORABLE_ESCAPE = /\\u(0000|[dD][89a-fA-F])/;
 /** NUL, and a surrogate that is not half of a pair. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what is looked for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function cleanText(text: string): string {

@@ -245,7 +245,8 @@ export class LineWebhookIngest {
     const reading = readEnvelope(rawBody);
     if (!reading.ok) return { outcome: 'bad-request', reason: reading.reason };
     const { destination, events, cleaned } = reading.envelope;
-    if (cleaned) this.log.warn(`LINE webhook event(s) ${cleaned.join(', ')} had text that cannot be stored (NUL, half a surrogate pair): stored with U+FFFD instead`);
+    if (cleaned)
+      this.log.warn(`LINE webhook event(s) ${cleaned.join(', ')} had text that cannot be stored (NUL, half a surrogate pair): stored with U+FFFD instead`);
     if (events.length === 0) return { outcome: 'accepted', events: [], duplicates: 0, processed: Promise.resolve([]) };
 
     const credential = route.credential?.trim() || null;

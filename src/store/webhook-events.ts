@@ -111,10 +111,10 @@ export class WebhookEventsTable {
 
   /** Gives up on an event that cannot be recorded (kept, with why, and not tried again). */
   async markFailed(id: number, error: string): Promise<void> {
-    await this.q.exec(
-      `UPDATE webhook_events SET processed_at = now(), flow_done_at = now(), processing_error = $2 WHERE id = $1 AND processed_at IS NULL`,
-      [id, error],
-    );
+    await this.q.exec(`UPDATE webhook_events SET processed_at = now(), flow_done_at = now(), processing_error = $2 WHERE id = $1 AND processed_at IS NULL`, [
+      id,
+      error,
+    ]);
   }
 
   /** Marks the flow's work of these events done (their msgs have all left the flow). */

@@ -125,7 +125,13 @@ describe('the flow work of webhook events (line-webhook and the nodes after it)'
     );
 
   it('marks an event done only when every node its msgs reached is done with them', async () => {
-    await deploy([{ id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['out', 'holder']] }, { id: 'holder', type: 'hold' }], ['out']);
+    await deploy(
+      [
+        { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['out', 'holder']] },
+        { id: 'holder', type: 'hold' },
+      ],
+      ['out'],
+    );
     const event = messageEvent('hello');
     await post([event]);
     await until(() => held.length === 1 && received.out.length === 1, 'the msg in both nodes');
@@ -140,7 +146,10 @@ describe('the flow work of webhook events (line-webhook and the nodes after it)'
   });
 
   it('emits again, marked msg.line.redelivery, an event whose node never calls done; gives it up after 3 emissions, with an error', async () => {
-    await deploy([{ id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['stuck']] }, { id: 'stuck', type: 'never-done' }]);
+    await deploy([
+      { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['stuck']] },
+      { id: 'stuck', type: 'never-done' },
+    ]);
     const event = messageEvent('hello');
     await post([event]);
     await until(() => neverDone.length === 1, 'the first msg');
