@@ -65,6 +65,7 @@ export = function register(RED: NodeAPI) {
         greeting: config.greeting,
         lineCredential: config.credential,
         webhookEventId: typeof line.webhookEventId === 'string' ? line.webhookEventId : undefined,
+        redelivery: line.redelivery === true,
       };
       let result: OpenResult;
       if (contact.chat_mode === 'HUMAN') {

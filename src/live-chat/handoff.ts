@@ -45,6 +45,8 @@ export interface HandoffRequest {
   lineCredential?: string;
   /** The webhook event that asked (msg.line.webhookEventId): its session is its own on a re-run. */
   webhookEventId?: string;
+  /** The event was emitted before (msg.line.redelivery): a session it opened and that closed since is not opened again. */
+  redelivery?: boolean;
 }
 
 /** A session opened for the request; `resumed`: opened earlier by the same event, run again. */
@@ -115,6 +117,11 @@ export class Handoff {
   /** HUMAN mode and a WAITING session (the greeting is greet()'s): one open session per contact. */
   async open(request: HandoffRequest, attempt = 1): Promise<OpenResult> {
     const triggerId = request.triggerMessageId ?? null;
+    if (request.redelivery && request.webhookEventId) {
+      const before = await this.store.chatSessions.openedByEvent(request.contact.line_user_id, request.webhookEventId);
+      // Handed over, then closed already: this event's handoff is behind it.
+      if (before && before.status === 'CLOSED') return { outcome: 'already-open', session: before, contact: request.contact };
+    }
     const opened = await this.store.transaction(async (tx) => {
       const result = await openSession(tx, request.contact, request.webhookEventId ?? null);
       if (!result) return undefined;

@@ -54,6 +54,11 @@ export class ChatSessionsTable {
     return this.q.row<ChatSessionRow>(`SELECT * FROM chat_sessions WHERE contact_id = $1 AND status <> 'CLOSED'`, [contactId]);
   }
 
+  /** The session a webhook event opened, open or closed (the contact's few sessions are searched). */
+  openedByEvent(lineUserId: string, webhookEventId: string): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(`SELECT * FROM chat_sessions WHERE line_user_id = $1 AND trigger_event_id = $2`, [lineUserId, webhookEventId]);
+  }
+
   /** Opens a WAITING session; undefined when the contact has an open one already. */
   open(contactId: number, lineUserId: string, triggerEventId: string | null = null): Promise<ChatSessionRow | undefined> {
     return this.q.row<ChatSessionRow>(
