@@ -600,7 +600,7 @@ export class LineWebhookIngest {
         else if (!this.unroutedLogged.has(key)) {
           this.unroutedLogged.add(key);
           this.log.warn(
-            `recorded ${outputs.length} stored LINE webhook event(s), but no line-webhook node of credential "${key || '(default)'}" is here to emit them`,
+            `recorded ${outputs.length} stored LINE webhook event(s), but no line-webhook node of credential "${key || '(default)'}" is here to emit them (the recovery pass emits them once one is)`,
           );
         }
       }
