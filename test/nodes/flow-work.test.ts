@@ -225,6 +225,28 @@ describe('the flow work of webhook events (line-webhook and the nodes after it)'
     assert.strictEqual(sessions.length, 1);
   });
 
+  it('alerts without waiting for a LINE that does not answer the greeting (msg.handoff.greeting PENDING); the event is done once LINE answers', async () => {
+    await deploy(
+      [
+        { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['handover']] },
+        { id: 'handover', type: 'handoff', store: 'store', wires: [['notify'], []] },
+        { id: 'notify', type: 'telegram-notify', store: 'store', remind: false, wires: [['alerted']] },
+      ],
+      ['alerted'],
+    );
+    const release = line.holdSends();
+    const event = messageEvent('ติดต่อเจ้าหน้าที่', { userId: userId(), replyToken: line.issueReplyToken() });
+    await post([event]);
+    await until(() => received.alerted.length === 1, 'the alert while LINE holds the greeting');
+    assert.strictEqual(received.alerted[0].handoff.greeting, 'PENDING');
+    assert.strictEqual(telegram.sent.length, 1);
+    assert.strictEqual(line.carriedOut.length, 0);
+    assert.strictEqual((await row(event.webhookEventId))!.flow_done_at, null, 'done while its greeting is still being sent');
+    release();
+    await until(async () => (await row(event.webhookEventId))!.flow_done_at !== null, 'the flow marked done');
+    assert.strictEqual(line.carriedOut.length, 1);
+  });
+
   it('completes, on a re-run, a handoff cut short after its session opened: one greeting (pushed: the token is old), one alert', async () => {
     await deploy(
       [
