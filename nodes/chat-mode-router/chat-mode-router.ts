@@ -1,6 +1,8 @@
 // chat-mode-router: BOT output or HUMAN output by the contact's chat mode as it is now, so that a
 // switch made meanwhile (an operator took over) counts (the core's CurrentContacts). A msg without a contact
-// (group and room events) goes to BOT: there is no human inbox for those.
+// (group and room events) goes to BOT: there is no human inbox for those. The event that handed
+// the chat over, emitted again (msg.line.redelivery), goes to BOT as it first did, for the
+// handoff node there to finish its handoff.
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
 import { onInput } from '../shared/input';
@@ -29,11 +31,18 @@ export = function register(RED: NodeAPI) {
       const liveChat = await runningLiveChat(RED, this, store);
       const contact = await liveChat.contacts.current(known);
       msg.contact = contact;
-      send(contact.chat_mode === 'HUMAN' ? [null, msg] : [msg, null]);
+      const line = msg.line as { redelivery?: unknown; webhookEventId?: unknown } | undefined;
+      const handingOver =
+        contact.chat_mode === 'HUMAN' &&
+        line?.redelivery === true &&
+        typeof line.webhookEventId === 'string' &&
+        (await liveChat.handoff.openedBy(contact.id, line.webhookEventId));
+      const human = contact.chat_mode === 'HUMAN' && !handingOver;
+      send(human ? [null, msg] : [msg, null]);
       msgStatus(this).set(() => ({
-        fill: contact.chat_mode === 'HUMAN' ? 'blue' : 'green',
+        fill: human ? 'blue' : 'green',
         shape: 'dot',
-        text: RED._(contact.chat_mode === 'HUMAN' ? 'chat-mode-router.status.human' : 'chat-mode-router.status.bot', {
+        text: RED._(human ? 'chat-mode-router.status.human' : 'chat-mode-router.status.bot', {
           user: contact.display_name ?? contact.line_user_id,
         }),
       }));

@@ -10,6 +10,10 @@ import type { ContactRow } from '../../src/store/contacts';
 import type { LineEventContext } from '../../src/line/webhook-ingest';
 import type { KeywordMatchMode } from '../../src/live-chat/live-chat-settings';
 import { sessionJson } from '../../src/live-chat/conversation-json';
+import type { OpenResult } from '../../src/live-chat/handoff';
+
+/** The longest the alert output waits for the greeting (msg.handoff.greeting PENDING after it). */
+const GREETING_WAIT_MS = 1000;
 
 /** Version 1: name, store, credential, keywords, matchMode, greeting. */
 const HANDOFF_CONFIG_VERSION = 1;
@@ -52,54 +56,67 @@ export = function register(RED: NodeAPI) {
       const liveChat = await runningLiveChat(RED, this, store);
       const contact = await liveChat.contacts.current(known);
       msg.contact = contact;
-      // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
-      if (contact.chat_mode === 'HUMAN') {
-        msgStatus(this).set(() => ({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.withOperator', { user: label(contact) }) }));
-        return;
-      }
-      const asked = await liveChat.handoff.isTrigger({ event: msg.payload, handoff: msg.handoff, keywords, matchMode });
-      if (!asked) {
-        send([null, msg]);
-        return;
-      }
-
       const line = (msg.line ?? {}) as Partial<LineEventContext>;
-      const triggerMessage = line.messageId ? await liveChat.store.messages.incomingByLineMessageId(line.messageId) : undefined;
-      let result: Awaited<ReturnType<typeof liveChat.handoff.start>>;
-      try {
-        result = await liveChat.handoff.start({
-          contact,
-          replyToken: line.replyToken,
-          receivedAt: line.receivedAt,
-          mode: line.mode,
-          triggerMessageId: triggerMessage?.id,
-          greeting: config.greeting,
-          lineCredential: config.credential,
-        });
-      } catch (err) {
-        throw new Error(RED._('handoff.errors.failed', { user: label(contact), error: (err as Error).message }));
+      const request = {
+        contact,
+        replyToken: line.replyToken,
+        receivedAt: line.receivedAt,
+        mode: line.mode,
+        greeting: config.greeting,
+        lineCredential: config.credential,
+        webhookEventId: typeof line.webhookEventId === 'string' ? line.webhookEventId : undefined,
+        redelivery: line.redelivery === true,
+      };
+      let result: OpenResult;
+      if (contact.chat_mode === 'HUMAN') {
+        // This event's own handoff, run again (emitted again after a crash): finish it.
+        const resumed = await liveChat.handoff.resume(request);
+        // An operator has this chat: the core stored the message and told the inbox; the bot stays quiet.
+        if (!resumed) {
+          msgStatus(this).set(() => ({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.withOperator', { user: label(contact) }) }));
+          return;
+        }
+        result = resumed;
+      } else {
+        const asked = await liveChat.handoff.isTrigger({ event: msg.payload, handoff: msg.handoff, keywords, matchMode });
+        if (!asked) {
+          send([null, msg]);
+          return;
+        }
+        const triggerMessage = line.messageId ? await liveChat.store.messages.incomingByLineMessageId(line.messageId) : undefined;
+        try {
+          result = await liveChat.handoff.open({ ...request, triggerMessageId: triggerMessage?.id });
+        } catch (err) {
+          throw new Error(RED._('handoff.errors.failed', { user: label(contact), error: (err as Error).message }));
+        }
       }
       if (result.outcome === 'already-open') {
-        msgStatus(this).set(() => ({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.alreadyOpen', { user: label(result.contact) }) }));
+        const { contact: current } = result;
+        msgStatus(this).set(() => ({ fill: 'blue', shape: 'ring', text: RED._('handoff.status.alreadyOpen', { user: label(current) }) }));
         return;
       }
+      // The alert waits for the greeting at most GREETING_WAIT_MS: a slow or hung LINE holds up
+      // nobody's alert. The msg is done (for the flow's work) once the greeting is.
+      const greeting = liveChat.handoff.greet(request, result);
+      const early = await Promise.race([greeting, delay(GREETING_WAIT_MS)]);
       msg.contact = result.contact;
       msg.session = sessionJson(result.session);
       msg.recentMessages = result.recentMessages;
       msg.handoff = {
         outcome: result.outcome,
-        greeting: result.greeting.status,
-        ...('error' in result.greeting && result.greeting.error ? { error: result.greeting.error } : {}),
+        greeting: early ? early.status : 'PENDING',
+        ...(early && 'error' in early && early.error ? { error: early.error } : {}),
+        ...(result.resumed ? { resumed: true } : {}),
       };
-      const greeting = result.greeting.status;
+      send([msg, null]);
+      const outcome = early ?? (await greeting);
       const user = label(result.contact);
       msgStatus(this).set(() => {
         const texts = { user, time: new Date().toLocaleTimeString() };
-        return greeting === 'FAILED'
+        return outcome.status === 'FAILED'
           ? { fill: 'yellow', shape: 'dot', text: RED._('handoff.status.greetingFailed', texts) }
           : { fill: 'green', shape: 'dot', text: RED._('handoff.status.handedOver', texts) };
       });
-      send([msg, null]);
     });
   }
 
@@ -108,4 +125,8 @@ export = function register(RED: NodeAPI) {
 
 function label(contact: ContactRow): string {
   return contact.display_name ?? contact.line_user_id;
+}
+
+function delay(ms: number): Promise<undefined> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }

@@ -1,5 +1,8 @@
 // line-reply: the bot's answer to the msg's contact, by reply token while it is fresh, else by
 // push; stored in the history as BOT messages. The sending rules live in the core (LineSender).
+// An answer to a webhook event is sent once: keyed by the event, this node and what it says, so
+// the same event run through the flow again (msg.line.redelivery) sends nothing new.
+import crypto from 'node:crypto';
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { readyStoreNode, runningLiveChat, startStoreNode } from '../shared/running-store';
@@ -42,6 +45,7 @@ export = function register(RED: NodeAPI) {
           mode: line.mode,
           sender: 'BOT',
           channelAccessToken: channelAccessToken ?? '',
+          sendKey: typeof line.webhookEventId === 'string' ? answerKey(line.webhookEventId, this.id, msg.payload) : undefined,
         });
       } catch (err) {
         throw new Error(RED._('line-reply.errors.failed', { user, error: (err as Error).message }));
@@ -49,6 +53,7 @@ export = function register(RED: NodeAPI) {
       msg.lineReply = {
         status: result.status,
         via: result.via,
+        ...(result.sentBefore ? { sent_before: true } : {}),
         message_ids: result.messages.map((m) => m.id),
         ...(result.error ? { error: result.error } : {}),
       };
@@ -65,3 +70,20 @@ export = function register(RED: NodeAPI) {
 
   RED.nodes.registerType('line-reply', LineReply);
 };
+
+/** One answer of this node to one event: the same answer to the same event is the same send. */
+function answerKey(webhookEventId: string, nodeId: string, payload: unknown): string {
+  const digest = crypto.createHash('sha256').update(canonicalJson(payload)).digest('base64url').slice(0, 16);
+  return `reply:${webhookEventId}:${nodeId}:${digest}`;
+}
+
+/** JSON with every object's keys sorted: an event read back from the database has its keys in another order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}

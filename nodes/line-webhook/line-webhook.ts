@@ -1,11 +1,14 @@
 // line-webhook: LINE's webhook endpoint on Node-RED's HTTP server. The core verifies, stores and
 // processes; this node mounts the route, emits one msg per new event and shows what happened.
+// The flow's work of each msg is counted through Node-RED's message hooks (flow-work-hooks): an
+// event is done when its msgs have left the flow, else the core emits it again (msg.line.redelivery).
 import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
 import { captureRawBody } from '../shared/raw-body';
 import { msgStatus } from '../shared/msg-status';
+import { installFlowWorkHooks } from '../shared/flow-work-hooks';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
 import type { LineEventOutput } from '../../src/line/webhook-ingest';
 
@@ -22,6 +25,7 @@ const LINE_WEBHOOK_CONFIG_VERSION = 1;
 
 export = function register(RED: NodeAPI) {
   serveCredentialChoices(RED);
+  installFlowWorkHooks(RED);
 
   function LineWebhook(this: Node, saved: NodeDefinition) {
     RED.nodes.createNode(this, saved);

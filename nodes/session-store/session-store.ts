@@ -76,6 +76,7 @@ export = function register(RED: NodeAPI) {
         telegramApiRoot: env.telegramApiRoot,
         sweepIntervalMs: settings.sweepIntervalMs,
         trustProxy: settings.trustProxy,
+        webhookInbox: { flowLeaseMs: env.webhookFlowLeaseMs, drainMs: env.shutdownDrainMs },
         log,
       },
       showState,

@@ -23,6 +23,10 @@ export interface Environment {
   sweepIntervalMs: number;
   /** TRUST_PROXY: the reverse proxy whose X-Forwarded-* headers are believed (express's `trust proxy`); unset = none. */
   trustProxy?: string;
+  /** How long a webhook event's flow work may take before another emission (WEBHOOK_FLOW_LEASE_SECONDS), in ms. */
+  webhookFlowLeaseMs: number;
+  /** How long a stop waits for the webhook's work in progress (SHUTDOWN_DRAIN_SECONDS), in ms. */
+  shutdownDrainMs: number;
 }
 
 function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -46,6 +50,16 @@ function sweepSeconds(env: NodeJS.ProcessEnv): number {
   const value = Number(raw);
   if (!Number.isFinite(value) || value < 0.1 || value > 3600) {
     throw new Error(`SWEEP_INTERVAL_SECONDS must be a number of seconds from 0.1 to 3600, not "${raw}"`);
+  }
+  return value;
+}
+
+function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = text(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name} must be a number of seconds from ${min} to ${max}, not "${raw}"`);
   }
   return value;
 }
@@ -79,5 +93,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     telegramApiRoot: (text(env, 'TELEGRAM_API_ROOT') ?? 'https://api.telegram.org').replace(/\/+$/, ''),
     sweepIntervalMs: Math.round(sweepSeconds(env) * 1000),
     trustProxy: text(env, 'TRUST_PROXY'),
+    webhookFlowLeaseMs: Math.round(seconds(env, 'WEBHOOK_FLOW_LEASE_SECONDS', 30, 0.5, 3600) * 1000),
+    shutdownDrainMs: Math.round(seconds(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 60) * 1000),
   };
 }

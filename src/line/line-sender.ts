@@ -10,6 +10,10 @@
 // while one insert is in flight go in the next one, in call order (so a contact's ids follow the
 // order its sends were called), and so do their SENT/FAILED marks. A batch that fails is redone
 // one send at a time, so a bad send fails alone. On a transaction's Store nothing is shared.
+//
+// A send with a sendKey (a session's greeting, a bot answer to one webhook event) happens once:
+// a second attempt finds the stored rows and sends nothing when they were SENT, else (a crash
+// mid-call left them PENDING, or they FAILED) pushes them under their own retry key.
 import crypto from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Store } from '../store/store';
@@ -53,6 +57,8 @@ export interface SendRequest {
   operatorId?: number | null;
   sessionId?: number | null;
   channelAccessToken: string;
+  /** Sent once under this key (messages.send_key), whoever tries again (see above). */
+  sendKey?: string;
 }
 
 export interface SendResult {
@@ -60,6 +66,8 @@ export interface SendResult {
   via: 'reply' | 'push' | null;
   messages: MessageRow[];
   error?: string;
+  /** A keyed send that was sent before: nothing went out this time. */
+  sentBefore?: true;
 }
 
 export interface LineSenderOptions {
@@ -75,6 +83,7 @@ export class LineSender {
   private readonly storeOutgoing: (messages: OutgoingMessage[]) => Promise<MessageRow[]>;
   /** Records delivery outcomes (shared likewise), answered in order. */
   private readonly markDelivery: (updates: DeliveryUpdate[]) => Promise<(DeliveryState | null)[]>;
+  private readonly table: MessagesTable;
 
   constructor(
     store: Store,
@@ -85,6 +94,7 @@ export class LineSender {
   ) {
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 2000];
     const table = store.messages;
+    this.table = table;
     if (store.sql.inTransaction) {
       // A transaction's statements are its own: batching would mix in other callers' rows.
       this.storeOutgoing = (messages) => table.insertOutgoing(messages);
@@ -109,19 +119,23 @@ export class LineSender {
       return { status: 'SKIPPED', via: null, messages: [], error: 'The event is in standby mode: another channel answers this chat' };
 
     const retryKey = crypto.randomUUID();
-    const stored = await this.storeOutgoing(
-      messages.map((m) => ({
-        contact_id: request.contact.id,
-        sender: request.sender,
-        operator_id: request.operatorId ?? null,
-        session_id: request.sessionId ?? null,
-        message_type: m.type,
-        content: m,
-        retry_key: retryKey,
-      })),
-    );
-    this.announce(stored, request.contact);
+    const outgoing = messages.map((m) => ({
+      contact_id: request.contact.id,
+      sender: request.sender,
+      operator_id: request.operatorId ?? null,
+      session_id: request.sessionId ?? null,
+      message_type: m.type,
+      content: m,
+      retry_key: retryKey,
+    }));
     const client = this.clients.messaging(request.channelAccessToken);
+    let stored: MessageRow[];
+    if (request.sendKey) {
+      const once = await this.table.insertOutgoingOnce(outgoing, request.sendKey);
+      if (!once.inserted) return this.sendStoredAgain(once.rows, request.contact, client);
+      stored = once.rows;
+    } else stored = await this.storeOutgoing(outgoing);
+    this.announce(stored, request.contact);
 
     if (request.replyToken && this.takeReplyToken(request.replyToken, request.receivedAt)) {
       try {
@@ -153,6 +167,17 @@ export class LineSender {
     this.announce(pending, request.contact);
     const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
     return this.push(pending, request.contact, messages, retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
+  }
+
+  /**
+   * A keyed send found stored: nothing more when it was SENT; else its outcome is unknown (a
+   * crash mid-call) or it failed, so it is pushed under its own retry key (LINE runs it at most once).
+   */
+  private async sendStoredAgain(rows: MessageRow[], contact: ContactRow, client: messagingApi.MessagingApiClient): Promise<SendResult> {
+    const retryKey = rows[0]?.retry_key;
+    if (rows.every((m) => m.delivery_status === 'SENT') || !retryKey) return { status: 'SENT', via: null, messages: rows, sentBefore: true };
+    const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
+    return this.push(rows, contact, messages, retryKey, client, Math.max(...rows.map((m) => m.delivery_attempts)));
   }
 
   /**

@@ -8,6 +8,17 @@
 // a full queue, a failed batch) are found by the recovery pass, on start and every few seconds,
 // and processed by the same code, by whichever instance claims them: each one exactly once.
 //
+// Recorded is not done: an event's msgs then run through the flow (handoff, greeting, alert, the
+// bot), and the event is done when that work is (FlowWork counts it; the host's message hooks
+// tell it). The claim starts a lease on the flow's work; an event whose lease runs out first (a
+// crash, a SIGTERM, a node that never finishes) is taken again by the recovery pass of any
+// instance with a line-webhook of its credential, and its msgs go out again, marked
+// msg.line.redelivery; after maxFlowAttempts emissions it is given up, with an error logged.
+// The nodes make their side effects once per event or session (keys in the database).
+//
+// stop() drains: new webhooks are answered 503 (LINE delivers them again), what is queued is
+// recorded, and the flow's work in progress gets up to drainMs to finish.
+//
 // Group and room events are stored in webhook_events and emitted with their source, but make no
 // contact and no message row: the inbox and its handoff are for 1:1 chats only.
 import { validateSignature } from '@line/bot-sdk';
@@ -22,6 +33,7 @@ import { closeSession, type SessionChangeResult } from '../live-chat/session-tra
 import type { Logger } from '../logger';
 import { StatementBatcher } from '../util/statement-batcher';
 import { BatchQueue } from '../util/batch-queue';
+import { FlowWork } from './flow-work';
 import { type LineClients, lineErrorText } from './line-clients';
 import { type LineSource, type LineWebhookEvent, readEnvelope } from './webhook-envelope';
 /** A profile fetched within this long is not fetched again. */
@@ -50,6 +62,12 @@ export interface WebhookInboxOptions {
   recoveryIntervalMs: number;
   /** How old an unprocessed event must be before the recovery pass takes it (the in-memory path has its chance first). */
   recoveryMinAgeMs: number;
+  /** How long an emission owns an event's flow work before the recovery pass may emit it again. */
+  flowLeaseMs: number;
+  /** Emissions of one event before its flow is given up (an error is logged). */
+  maxFlowAttempts: number;
+  /** The longest stop() waits for the queue and the flow's work in progress. */
+  drainMs: number;
 }
 
 export const DEFAULT_WEBHOOK_INBOX: WebhookInboxOptions = {
@@ -59,6 +77,9 @@ export const DEFAULT_WEBHOOK_INBOX: WebhookInboxOptions = {
   maxInsert: 500,
   recoveryIntervalMs: 5000,
   recoveryMinAgeMs: 10_000,
+  flowLeaseMs: 30_000,
+  maxFlowAttempts: 3,
+  drainMs: 5000,
 };
 /** The embedded database's batches: an inbox query waits at most one of these. */
 export const EMBEDDED_MAX_BATCH = 50;
@@ -92,7 +113,9 @@ export type AcceptResult =
       processed: Promise<LineEventOutput[]>;
     }
   | { outcome: 'bad-signature'; reason: string }
-  | { outcome: 'bad-request'; reason: string };
+  | { outcome: 'bad-request'; reason: string }
+  /** Stopping: nothing is stored (LINE delivers the body again later). */
+  | { outcome: 'unavailable'; reason: string };
 
 /** What the line-webhook node emits for one event: msg.payload, msg.contact, msg.line. */
 export interface LineEventOutput {
@@ -113,6 +136,8 @@ export interface LineEventContext {
   receivedAt: number;
   messageId?: string;
   markAsReadToken?: string;
+  /** Emitted before (the flow's work did not finish in time): its side effects may be done already. */
+  redelivery?: true;
 }
 
 /** Where a line-webhook node takes the msgs of events processed for its credential. */
@@ -148,6 +173,8 @@ export class LineWebhookIngest {
   private recoveryTimer?: NodeJS.Timeout;
   private recovering?: Promise<void>;
   private stopped = false;
+  /** The flow's work of the events emitted here (the host's message hooks count it). */
+  readonly flowWork: FlowWork;
 
   constructor(
     private readonly store: Store,
@@ -160,6 +187,7 @@ export class LineWebhookIngest {
     this.options = { ...DEFAULT_WEBHOOK_INBOX, ...options };
     this.inserts = new StatementBatcher((rows) => this.store.webhookEvents.insertNew(rows), { maxBatch: this.options.maxInsert, isolateFailures: true });
     this.queue = new BatchQueue((batch) => this.processBatch(batch), { maxQueued: this.options.maxQueued, maxBatch: this.options.maxBatch });
+    this.flowWork = new FlowWork((ids) => this.store.webhookEvents.markFlowDone(ids), log);
   }
 
   /** Starts the recovery pass: now, and every recoveryIntervalMs. */
@@ -171,12 +199,21 @@ export class LineWebhookIngest {
     }
   }
 
-  /** Stops the recovery pass and waits for what is queued here to be processed. */
-  async stop(): Promise<void> {
+  /**
+   * Stops taking webhooks (answered 503) and the recovery pass, records what is queued here and
+   * waits up to drainMs for the flow's work in progress; what is left, the recovery pass of the
+   * next start (or another instance) finishes. Answers whether everything finished.
+   */
+  async stop(): Promise<boolean> {
+    const deadline = Date.now() + this.options.drainMs;
     this.stopped = true;
     clearInterval(this.recoveryTimer);
     await this.recovering;
     await this.idle();
+    const drained = await this.flowWork.idle(Math.max(0, deadline - Date.now()));
+    if (!drained) this.log.warn(`stopping with the flow's work of ${this.flowWork.inFlight} LINE webhook event(s) unfinished: the recovery pass finishes it`);
+    this.flowWork.close();
+    return drained;
   }
 
   /** Resolves once nothing waits in memory and every processed batch's msgs are out. */
@@ -202,11 +239,14 @@ export class LineWebhookIngest {
   }
 
   async accept(rawBody: Buffer, signature: string | undefined, channelSecret: string, route: WebhookRoute = {}): Promise<AcceptResult> {
+    if (this.stopped) return { outcome: 'unavailable', reason: 'The LINE webhook is stopping' };
     if (!signature) return { outcome: 'bad-signature', reason: 'x-line-signature is missing' };
     if (!validateSignature(rawBody, channelSecret, signature)) return { outcome: 'bad-signature', reason: 'x-line-signature does not match the body' };
     const reading = readEnvelope(rawBody);
     if (!reading.ok) return { outcome: 'bad-request', reason: reading.reason };
-    const { destination, events } = reading.envelope;
+    const { destination, events, cleaned } = reading.envelope;
+    if (cleaned)
+      this.log.warn(`LINE webhook event(s) ${cleaned.join(', ')} had text that cannot be stored (NUL, half a surrogate pair): stored with U+FFFD instead`);
     if (events.length === 0) return { outcome: 'accepted', events: [], duplicates: 0, processed: Promise.resolve([]) };
 
     const credential = route.credential?.trim() || null;
@@ -238,7 +278,11 @@ export class LineWebhookIngest {
     return { outcome: 'accepted', events: accepted, duplicates: events.length - fresh.length, processed };
   }
 
-  /** Gives each event a `done` that collects its output; resolves with them all, in order. */
+  /**
+   * Gives each event a `done` that collects its output; resolves with them all, in order. The
+   * request emits them as it gets them (the host's message hooks count them from there); they
+   * stop counting as the emission's own after that.
+   */
   private collectOutputs(items: InboxEvent[]): Promise<LineEventOutput[]> {
     if (items.length === 0) return Promise.resolve([]);
     return new Promise((resolve) => {
@@ -248,7 +292,13 @@ export class LineWebhookIngest {
         item.done = (output) => {
           outputs[i] = output;
           item.done = undefined;
-          if (--remaining === 0) resolve(outputs.filter((o): o is LineEventOutput => o !== null));
+          if (--remaining === 0) {
+            const all = outputs.filter((o): o is LineEventOutput => o !== null);
+            resolve(all);
+            setImmediate(() => {
+              for (const o of all) this.flowWork.leave(o.line.webhookEventId);
+            });
+          }
         };
       }
     });
@@ -267,6 +317,11 @@ export class LineWebhookIngest {
   }
 
   private async recover(): Promise<void> {
+    await this.recoverUnprocessed();
+    await this.recoverFlows();
+  }
+
+  private async recoverUnprocessed(): Promise<void> {
     for (;;) {
       const room = this.options.maxQueued - this.queue.size;
       if (this.stopped || room <= 0) return;
@@ -282,6 +337,64 @@ export class LineWebhookIngest {
       // More may wait than fitted: once these are through, look again.
       if (rows.length < room) return;
       await this.queue.idle();
+    }
+  }
+
+  /**
+   * Emits again the events recorded for a credential with a line-webhook here whose flow did not
+   * finish within its lease; gives up those emitted maxFlowAttempts times already.
+   */
+  private async recoverFlows(): Promise<void> {
+    const { flowLeaseMs, maxFlowAttempts, maxBatch } = this.options;
+    for (;;) {
+      if (this.stopped || this.sinks.size === 0) return;
+      const rows = await this.store.webhookEvents.takeExpiredFlows([...this.sinks.keys()], flowLeaseMs, maxBatch);
+      if (rows.length === 0) return;
+      const outputs = new Map<string, LineEventOutput[]>();
+      for (const row of rows) {
+        const id = row.webhook_event_id;
+        if (row.flow_attempts > maxFlowAttempts) {
+          const why = `its flow did not finish after ${maxFlowAttempts} emission(s) of ${flowLeaseMs} ms each (a node that never calls done?)`;
+          this.log.error(`LINE webhook event ${id} given up: ${why}`);
+          this.flowWork.forget(id);
+          await this.store.webhookEvents.giveUpFlow(row.id, why);
+          continue;
+        }
+        const output = await this.storedOutput(row);
+        const key = credentialKey(row.credential_ref);
+        outputs.set(key, [...(outputs.get(key) ?? []), output]);
+      }
+      for (const [key, list] of outputs) {
+        this.log.info(`the webhook recovery pass emits ${list.length} LINE webhook event(s) again: their flow did not finish in time`);
+        this.emitTo(key, list);
+      }
+      if (rows.length < maxBatch) return;
+    }
+  }
+
+  /** A recorded event's msg as first emitted, with the contact as it is now, marked as a redelivery. */
+  private async storedOutput(row: WebhookEventRow): Promise<LineEventOutput> {
+    const item = recoveredEvent(row);
+    const contact = row.line_user_id && row.source_type === 'user' ? ((await this.store.contacts.byLineUserId(row.line_user_id)) ?? null) : null;
+    const messageId = item.event.type === 'message' ? item.event.message?.id : undefined;
+    const message = contact && messageId ? ((await this.store.messages.incomingByLineMessageId(messageId)) ?? null) : null;
+    const output = eventOutput(item, contact, message);
+    output.line.redelivery = true;
+    return output;
+  }
+
+  /**
+   * Hands msgs to the line-webhook of their credential, counted as the flow's work until the host
+   * has sent them on (its message hooks count them from there, in this same tick).
+   */
+  private emitTo(key: string, outputs: LineEventOutput[]): void {
+    const sink = this.sinks.get(key)?.[0];
+    if (!sink) return;
+    for (const output of outputs) this.flowWork.enter(output.line.webhookEventId);
+    try {
+      sink(outputs);
+    } finally {
+      for (const output of outputs) this.flowWork.leave(output.line.webhookEventId);
     }
   }
 
@@ -322,7 +435,10 @@ export class LineWebhookIngest {
   }
 
   private async record(tx: Store, batch: InboxEvent[]): Promise<RecordedBatch> {
-    const claimed = await tx.webhookEvents.claim(batch.map((i) => i.rowId));
+    const claimed = await tx.webhookEvents.claim(
+      batch.map((i) => i.rowId),
+      this.options.flowLeaseMs,
+    );
     const mine = batch.filter((i) => claimed.has(i.rowId));
     const recorded: RecordedBatch = {
       events: mine.map((item) => ({ item, contact: null, message: null })),
@@ -470,19 +586,21 @@ export class LineWebhookIngest {
       for (const { item, contact, message } of recorded.events) {
         const current = contact ? (refreshed.get(contact.line_user_id) ?? changedContacts.get(contact.id) ?? contact) : null;
         const output = eventOutput(item, current, message);
-        if (item.done) item.done(output);
-        else {
+        if (item.done) {
+          // Counted until the request has emitted it (see collectOutputs).
+          this.flowWork.enter(output.line.webhookEventId);
+          item.done(output);
+        } else {
           const key = credentialKey(item.credential);
           unrouted.set(key, [...(unrouted.get(key) ?? []), output]);
         }
       }
       for (const [key, outputs] of unrouted) {
-        const sink = this.sinks.get(key)?.[0];
-        if (sink) sink(outputs);
+        if (this.sinks.has(key)) this.emitTo(key, outputs);
         else if (!this.unroutedLogged.has(key)) {
           this.unroutedLogged.add(key);
           this.log.warn(
-            `recorded ${outputs.length} stored LINE webhook event(s), but no line-webhook node of credential "${key || '(default)'}" is here to emit them`,
+            `recorded ${outputs.length} stored LINE webhook event(s), but no line-webhook node of credential "${key || '(default)'}" is here to emit them (the recovery pass emits them once one is)`,
           );
         }
       }

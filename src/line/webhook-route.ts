@@ -1,8 +1,8 @@
 // The LINE webhook as express handlers, for whatever mounts it (the line-webhook node mounts it
 // on Node-RED's httpNode). It answers as LINE expects: 200 once the events are stored, 401 for
-// a missing or wrong signature, 400 for a body that is not a webhook, 413 over 1 MiB, and 500
-// (so that LINE redelivers) when they could not be stored. The events are processed after the
-// answer (see webhook-ingest).
+// a missing or wrong signature, 400 for a body that is not a webhook, 413 over 1 MiB, 503 while
+// stopping, and 500 (so that LINE redelivers) when they could not be stored. The events are
+// processed after the answer (see webhook-ingest).
 import express, { type ErrorRequestHandler, type Request, type RequestHandler } from 'express';
 import type { LiveChat } from '../live-chat';
 import { StoreUnavailable } from '../live-chat-startup';
@@ -87,6 +87,8 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
       }
       if (result.outcome === 'bad-signature') return reject(401, result.reason);
       if (result.outcome === 'bad-request') return reject(400, result.reason);
+      // Stopping: LINE delivers the body again, to this instance restarted or another one.
+      if (result.outcome === 'unavailable') return reject(503, result.reason);
       res.status(200).json({});
       const outputs = await result.processed;
       if (outputs.length > 0) hooks.onEvents(outputs);

@@ -2,6 +2,10 @@
 // session opens, and the greeting goes out by reply token. The database allows one open session
 // per contact, so racing triggers (two events in one webhook, two instances) open one session
 // and greet once; the losers learn that a session is open already.
+//
+// The session keeps the webhook event that opened it, so the same event run again (emitted again
+// after a crash: msg.line.redelivery) finds its own session and completes what was not done; the
+// greeting is sent once per session (its send key), whoever tries again.
 import type { Store } from '../store/store';
 import type { ContactRow } from '../store/contacts';
 import type { ChatSessionRow } from '../store/chat-sessions';
@@ -39,11 +43,24 @@ export interface HandoffRequest {
   greeting?: string;
   /** LINE credential id or name, else the default one. */
   lineCredential?: string;
+  /** The webhook event that asked (msg.line.webhookEventId): its session is its own on a re-run. */
+  webhookEventId?: string;
+  /** The event was emitted before (msg.line.redelivery): a session it opened and that closed since is not opened again. */
+  redelivery?: boolean;
 }
 
-export type HandoffResult =
-  | { outcome: 'opened'; session: ChatSessionRow; contact: ContactRow; greeting: TextOutcome; recentMessages: MessageRow[] }
-  | { outcome: 'already-open'; session: ChatSessionRow; contact: ContactRow };
+/** A session opened for the request; `resumed`: opened earlier by the same event, run again. */
+export interface OpenedHandoff {
+  outcome: 'opened';
+  session: ChatSessionRow;
+  contact: ContactRow;
+  recentMessages: MessageRow[];
+  resumed?: true;
+}
+
+export type OpenResult = OpenedHandoff | { outcome: 'already-open'; session: ChatSessionRow; contact: ContactRow };
+
+export type HandoffResult = (OpenedHandoff & { greeting: TextOutcome }) | { outcome: 'already-open'; session: ChatSessionRow; contact: ContactRow };
 
 export class Handoff {
   constructor(
@@ -69,10 +86,44 @@ export class Handoff {
     return matchesKeyword(event.message.text, keywords, input.matchMode ?? settings!.handoff_match_mode);
   }
 
-  async start(request: HandoffRequest, attempt = 1): Promise<HandoffResult> {
+  /** Opens the session and greets: open() and then greet(). */
+  async start(request: HandoffRequest): Promise<HandoffResult> {
+    const opened = await this.open(request);
+    if (opened.outcome !== 'opened') return opened;
+    return { ...opened, greeting: await this.greet(request, opened) };
+  }
+
+  /**
+   * The session this request's event opened before (a re-run of the event, the contact in HUMAN
+   * mode already), still open; undefined when there is none.
+   */
+  async resume(request: HandoffRequest): Promise<OpenedHandoff | undefined> {
+    if (!request.webhookEventId) return undefined;
+    const open = await this.store.chatSessions.openFor(request.contact.id);
+    if (!open || open.trigger_event_id !== request.webhookEventId) return undefined;
+    return this.resumed(open, (await this.store.contacts.byId(request.contact.id)) ?? request.contact);
+  }
+
+  /** Did this webhook event open the contact's open session (its handoff, run again, is to be finished)? */
+  async openedBy(contactId: number, webhookEventId: string): Promise<boolean> {
+    const open = await this.store.chatSessions.openFor(contactId);
+    return open !== undefined && open.trigger_event_id === webhookEventId;
+  }
+
+  private async resumed(session: ChatSessionRow, contact: ContactRow): Promise<OpenedHandoff> {
+    return { outcome: 'opened', session, contact, recentMessages: await this.store.messages.recentIncoming(contact.id, RECENT_MESSAGES), resumed: true };
+  }
+
+  /** HUMAN mode and a WAITING session (the greeting is greet()'s): one open session per contact. */
+  async open(request: HandoffRequest, attempt = 1): Promise<OpenResult> {
     const triggerId = request.triggerMessageId ?? null;
+    if (request.redelivery && request.webhookEventId) {
+      const before = await this.store.chatSessions.openedByEvent(request.contact.line_user_id, request.webhookEventId);
+      // Handed over, then closed already: this event's handoff is behind it.
+      if (before && before.status === 'CLOSED') return { outcome: 'already-open', session: before, contact: request.contact };
+    }
     const opened = await this.store.transaction(async (tx) => {
-      const result = await openSession(tx, request.contact);
+      const result = await openSession(tx, request.contact, request.webhookEventId ?? null);
       if (!result) return undefined;
       result.session = await joinSession(tx, result.session, triggerId);
       return result;
@@ -83,7 +134,10 @@ export class Handoff {
       // Closed again in between: there is nothing open to report, so try again.
       if (!open) {
         if (attempt >= 3) throw new Error(`the chat of ${contact.line_user_id} keeps opening and closing; handoff not started`);
-        return this.start({ ...request, contact }, attempt + 1);
+        return this.open({ ...request, contact }, attempt + 1);
+      }
+      if (request.webhookEventId && open.trigger_event_id === request.webhookEventId) {
+        return this.resumed(open, contact);
       }
       // A trigger that raced the winner (two keywords in one webhook) still belongs to the session.
       const session = await this.store.transaction((tx) => joinSession(tx, open, triggerId));
@@ -92,13 +146,16 @@ export class Handoff {
 
     this.events.emit('contact', { contact: opened.contact });
     this.events.emit('session', { ...opened, change: 'opened' });
-    const greeting = await this.greet(request, opened.contact, opened.session);
     const recentMessages = await this.store.messages.recentIncoming(opened.contact.id, RECENT_MESSAGES);
-    return { outcome: 'opened', ...opened, greeting, recentMessages };
+    return { outcome: 'opened', ...opened, recentMessages };
   }
 
-  /** The greeting, stored as a SYSTEM message; a failure is reported, never undoes the handoff. */
-  private async greet(request: HandoffRequest, contact: ContactRow, session: ChatSessionRow): Promise<TextOutcome> {
+  /**
+   * The session's greeting, stored as a SYSTEM message, once per session (a second call finds it
+   * and sends nothing, or pushes it under its retry key when its outcome was unknown); a failure
+   * is reported, never undoes the handoff.
+   */
+  async greet(request: HandoffRequest, { contact, session }: Pick<OpenedHandoff, 'contact' | 'session'>): Promise<TextOutcome> {
     const text = request.greeting?.trim() || (await readSettings(this.store.settings)).handoff_greeting;
     return sendSessionText(this.lineSender, this.credentials, this.log, {
       what: 'handoff greeting',
@@ -110,6 +167,7 @@ export class Handoff {
       mode: request.mode,
       sender: 'SYSTEM',
       sessionId: session.id,
+      sendKey: `greeting:${session.id}`,
     });
   }
 }

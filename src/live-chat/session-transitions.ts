@@ -11,10 +11,10 @@ export interface SessionChangeResult {
 }
 
 /** Opens a WAITING session and puts the contact in HUMAN mode; undefined if one is open already. */
-export async function openSession(tx: Store, contact: ContactRow): Promise<SessionChangeResult | undefined> {
+export async function openSession(tx: Store, contact: ContactRow, triggerEventId: string | null = null): Promise<SessionChangeResult | undefined> {
   // The contact first, then its session (the store's lock order).
   await tx.contacts.lock(contact.id);
-  const session = await tx.chatSessions.open(contact.id, contact.line_user_id);
+  const session = await tx.chatSessions.open(contact.id, contact.line_user_id, triggerEventId);
   if (!session) return undefined;
   const updated = (await tx.contacts.setChatMode(contact.id, 'HUMAN')) ?? contact;
   return { session, contact: updated };

@@ -96,6 +96,11 @@ async function main(): Promise<void> {
     stopping = true;
     consoleLogger.info(`${signal}: stopping`);
     try {
+      // Drained while the flow still runs: new webhooks are answered 503 (LINE delivers them
+      // again), and the work of those acknowledged gets SHUTDOWN_DRAIN_SECONDS to finish; what is
+      // left, the recovery pass finishes after the restart. Node-RED's own stop comes after.
+      const liveChat = await servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined);
+      await liveChat?.lineWebhook.stop();
       await RED.stop();
     } finally {
       server.closeAllConnections();

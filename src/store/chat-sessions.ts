@@ -29,6 +29,12 @@ export interface ChatSessionRow {
   reminded_at: Date | null;
   /** The longest wait (minutes) announced for this session while WAITING; null: none yet. */
   waiting_alerted_minutes: number | null;
+  /** The webhook event whose handoff opened it, if one did (a re-run of that event completes it). */
+  trigger_event_id: string | null;
+  /** When its Telegram handoff alert was sent (once per session). */
+  alert_sent_at: Date | null;
+  /** Until when an instance is sending that alert (a crash mid-call frees it after). */
+  alert_lease_until: Date | null;
 }
 
 /** A session taken by takeLongWaits, with the longest wait announced before this one. */
@@ -48,13 +54,42 @@ export class ChatSessionsTable {
     return this.q.row<ChatSessionRow>(`SELECT * FROM chat_sessions WHERE contact_id = $1 AND status <> 'CLOSED'`, [contactId]);
   }
 
+  /** The session a webhook event opened, open or closed (the contact's few sessions are searched). */
+  openedByEvent(lineUserId: string, webhookEventId: string): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(`SELECT * FROM chat_sessions WHERE line_user_id = $1 AND trigger_event_id = $2`, [lineUserId, webhookEventId]);
+  }
+
   /** Opens a WAITING session; undefined when the contact has an open one already. */
-  open(contactId: number, lineUserId: string): Promise<ChatSessionRow | undefined> {
+  open(contactId: number, lineUserId: string, triggerEventId: string | null = null): Promise<ChatSessionRow | undefined> {
     return this.q.row<ChatSessionRow>(
-      `INSERT INTO chat_sessions (contact_id, line_user_id, status) VALUES ($1, $2, 'WAITING')
+      `INSERT INTO chat_sessions (contact_id, line_user_id, status, trigger_event_id) VALUES ($1, $2, 'WAITING', $3)
        ON CONFLICT (contact_id) WHERE status <> 'CLOSED' DO NOTHING
        RETURNING *`,
-      [contactId, lineUserId],
+      [contactId, lineUserId, triggerEventId],
+    );
+  }
+
+  /**
+   * Takes the sending of the session's handoff alert for `leaseMs`: true when it was not sent and
+   * nobody else is sending it (a lease that ran out, a crash mid-call, is taken again).
+   */
+  async takeAlert(id: number, leaseMs: number): Promise<boolean> {
+    const row = await this.q.row<{ id: number }>(
+      `UPDATE chat_sessions SET alert_lease_until = now() + $2 * interval '1 millisecond'
+       WHERE id = $1 AND alert_sent_at IS NULL AND (alert_lease_until IS NULL OR alert_lease_until < now())
+       RETURNING id`,
+      [id, leaseMs],
+    );
+    return row !== undefined;
+  }
+
+  /** The alert taken by takeAlert() was sent (true) or gives it back for another try (false). */
+  async finishAlert(id: number, sent: boolean): Promise<void> {
+    await this.q.exec(
+      sent
+        ? `UPDATE chat_sessions SET alert_sent_at = now(), alert_lease_until = NULL WHERE id = $1`
+        : `UPDATE chat_sessions SET alert_lease_until = NULL WHERE id = $1 AND alert_sent_at IS NULL`,
+      [id],
     );
   }
 

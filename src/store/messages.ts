@@ -23,6 +23,8 @@ export interface MessageRow {
   retry_key: string | null;
   delivery_attempts: number;
   delivery_error: string | null;
+  /** The key of a send that must happen once (migration 0008), e.g. greeting:<session id>. */
+  send_key: string | null;
   created_at: Date;
 }
 
@@ -147,6 +149,30 @@ export class MessagesTable {
     );
     // The ids were drawn in the input's order; RETURNING's own order is not promised.
     return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Stores one send's PENDING rows under `sendKey` (the first row's key; the others' are
+   * `<key>#2` …), unless that send was stored already: then nothing is inserted and the stored
+   * rows are answered, `inserted: false`, for the caller to send no second time.
+   */
+  async insertOutgoingOnce(messages: OutgoingMessage[], sendKey: string): Promise<{ inserted: boolean; rows: MessageRow[] }> {
+    const keys = messages.map((_, i) => (i === 0 ? sendKey : `${sendKey}#${i + 1}`));
+    const rows = await this.q.rows<MessageRow>(
+      `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
+         delivery_status, retry_key, send_key)
+       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key
+       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text))
+         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, n)
+       ORDER BY n
+       ON CONFLICT (send_key) WHERE send_key IS NOT NULL DO NOTHING
+       RETURNING *`,
+      [messages.map((m, i) => ({ ...m, send_key: keys[i] }))],
+    );
+    if (rows.length > 0) return { inserted: true, rows: rows.sort((a, b) => a.id - b.id) };
+    const stored = await this.q.rows<MessageRow>(`SELECT * FROM messages WHERE send_key = ANY($1::text[]) ORDER BY id`, [pgTextArray(keys)]);
+    return { inserted: false, rows: stored };
   }
 
   /**

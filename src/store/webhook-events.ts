@@ -2,8 +2,11 @@
 // which is how redeliveries (and the same body reaching two instances) are recognised. A row is
 // also the event's job: stored before LINE's 200, claimed (processed_at set) by whichever
 // instance records it, in the same transaction as the record, so it is processed exactly once.
+// Its msgs then run through the flow under a lease (flow_lease_until): the flow's work done, it
+// is marked flow_done_at; a lease that ran out first (a crash, a SIGTERM) lets any instance's
+// recovery pass take it again (migration 0008).
 import type { Queryable } from '../db/sql';
-import { pgIntArray } from './pg-arrays';
+import { pgIntArray, pgTextArray } from './pg-arrays';
 
 export interface WebhookEventInsert {
   webhook_event_id: string;
@@ -26,6 +29,10 @@ export interface WebhookEventRow extends Omit<WebhookEventInsert, 'event_time'> 
   received_at: Date;
   processed_at: Date | null;
   processing_error: string | null;
+  flow_done_at: Date | null;
+  flow_lease_until: Date | null;
+  /** How often its msgs were emitted into the flow. */
+  flow_attempts: number;
 }
 
 /** A newly stored event's row id and receipt time. */
@@ -77,11 +84,13 @@ export class WebhookEventsTable {
    * transaction that records them, only the claimer records an event, once, and a rollback
    * gives the claim back. A concurrent claimer waits for the row lock and then finds it taken.
    */
-  async claim(ids: number[]): Promise<Set<number>> {
+  async claim(ids: number[], flowLeaseMs: number): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
+    // The claim is also the first emission of its msgs: the flow's lease starts here.
     const rows = await this.q.rows<{ id: number }>(
-      `UPDATE webhook_events SET processed_at = now() WHERE id = ANY($1::int[]) AND processed_at IS NULL RETURNING id`,
-      [pgIntArray([...ids].sort((a, b) => a - b))],
+      `UPDATE webhook_events SET processed_at = now(), flow_lease_until = now() + $2 * interval '1 millisecond', flow_attempts = 1
+       WHERE id = ANY($1::int[]) AND processed_at IS NULL RETURNING id`,
+      [pgIntArray([...ids].sort((a, b) => a - b)), flowLeaseMs],
     );
     return new Set(rows.map((r) => r.id));
   }
@@ -102,6 +111,43 @@ export class WebhookEventsTable {
 
   /** Gives up on an event that cannot be recorded (kept, with why, and not tried again). */
   async markFailed(id: number, error: string): Promise<void> {
-    await this.q.exec(`UPDATE webhook_events SET processed_at = now(), processing_error = $2 WHERE id = $1 AND processed_at IS NULL`, [id, error]);
+    await this.q.exec(`UPDATE webhook_events SET processed_at = now(), flow_done_at = now(), processing_error = $2 WHERE id = $1 AND processed_at IS NULL`, [
+      id,
+      error,
+    ]);
+  }
+
+  /** Marks the flow's work of these events done (their msgs have all left the flow). */
+  async markFlowDone(webhookEventIds: string[]): Promise<void> {
+    if (webhookEventIds.length === 0) return;
+    await this.q.exec(`UPDATE webhook_events SET flow_done_at = now() WHERE webhook_event_id = ANY($1::text[]) AND flow_done_at IS NULL`, [
+      pgTextArray([...new Set(webhookEventIds)].sort()),
+    ]);
+  }
+
+  /**
+   * Takes up to `limit` recorded events of these credentials ('' = the default one) whose flow is
+   * not done and whose lease ran out, for another emission: each gets a new lease and one more
+   * attempt. Rows another instance is taking are skipped (SKIP LOCKED), and the conditional
+   * UPDATE re-checks the lease, so two instances never both take one. Oldest first.
+   */
+  takeExpiredFlows(credentials: string[], leaseMs: number, limit: number): Promise<WebhookEventRow[]> {
+    if (credentials.length === 0) return Promise.resolve([]);
+    return this.q.rows<WebhookEventRow>(
+      `UPDATE webhook_events SET flow_lease_until = now() + $2 * interval '1 millisecond', flow_attempts = flow_attempts + 1
+       WHERE id IN (
+         SELECT id FROM webhook_events
+         WHERE processed_at IS NOT NULL AND flow_done_at IS NULL AND flow_lease_until < now()
+           AND COALESCE(credential_ref, '') = ANY($1::text[])
+         ORDER BY flow_lease_until, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       AND flow_done_at IS NULL AND flow_lease_until < now()
+       RETURNING *`,
+      [pgTextArray(credentials), leaseMs, limit],
+    );
+  }
+
+  /** Gives up the flow of an event emitted too often (kept, with why, and not emitted again). */
+  async giveUpFlow(id: number, error: string): Promise<void> {
+    await this.q.exec(`UPDATE webhook_events SET flow_done_at = now(), processing_error = $2 WHERE id = $1 AND flow_done_at IS NULL`, [id, error]);
   }
 }

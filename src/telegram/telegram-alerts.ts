@@ -3,6 +3,8 @@
 // TELEGRAM credential. Rate limits (429), server errors and network failures are retried a
 // little; anything else fails at once with a clear error. A timed-out request may have been
 // delivered, so a retry can repeat an alert: a repeated alert is better than a lost one.
+// A handoff alert of a known session goes once per session (chat_sessions.alert_sent_at): a
+// handoff run again (its webhook event emitted again after a crash) alerts nobody twice.
 import { Api, GrammyError, HttpError } from 'grammy';
 import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
@@ -31,8 +33,8 @@ export interface TelegramAlertsOptions {
 export interface AlertRequest {
   /** Who asked: msg.contact of the handoff (a ContactRow). */
   contact: { id?: number; line_user_id: string; display_name?: string | null };
-  /** The handoff's session, if known. */
-  session?: Pick<ChatSessionRow, 'contact_id'> | null;
+  /** The handoff's session, if known; with its id the alert goes once per session. */
+  session?: (Pick<ChatSessionRow, 'contact_id'> & { id?: number }) | null;
   /** The user's last messages, oldest first (checked: it may come from a msg); read from the store when not given. */
   recentMessages?: AlertMessage[] | null;
   /** TELEGRAM credential id or name; blank = the default one. */
@@ -43,6 +45,15 @@ export interface SentAlert {
   message_id: number;
   chat_id: number | string;
 }
+
+/** The session's alert was sent before (or is being sent by another attempt): nothing sent now. */
+export interface AlertSentBefore {
+  sent_before: true;
+  session_id: number;
+}
+
+/** How long one attempt owns a session's alert: longer than its retries and waits can take. */
+export const ALERT_LEASE_MS = 3 * 60_000;
 
 export interface ReminderRound {
   sent: number;
@@ -74,8 +85,29 @@ export class TelegramAlerts {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
-  /** Alerts the admin group that `contact` asked for a human. Throws "Telegram alert not sent: …". */
-  async sendHandoffAlert(request: AlertRequest): Promise<SentAlert> {
+  /**
+   * Alerts the admin group that `contact` asked for a human, once per session when the session's
+   * id is given. Throws "Telegram alert not sent: …" (and the session's alert can be tried again).
+   */
+  async sendHandoffAlert(request: AlertRequest): Promise<SentAlert | AlertSentBefore> {
+    const sessionId = request.session?.id;
+    if (!Number.isSafeInteger(sessionId)) return this.sendHandoffAlertNow(request);
+    const id = sessionId as number;
+    if (!(await this.store.chatSessions.takeAlert(id, ALERT_LEASE_MS))) return { sent_before: true, session_id: id };
+    let sent: SentAlert;
+    try {
+      sent = await this.sendHandoffAlertNow(request);
+    } catch (err) {
+      await this.store.chatSessions.finishAlert(id, false).catch((untakeErr: Error) => {
+        this.log.error(`the alert of chat session ${id} was not sent and could not be given back: ${untakeErr.message}`);
+      });
+      throw err;
+    }
+    await this.store.chatSessions.finishAlert(id, true);
+    return sent;
+  }
+
+  private async sendHandoffAlertNow(request: AlertRequest): Promise<SentAlert> {
     const lineUserId = request.contact?.line_user_id;
     if (typeof lineUserId !== 'string' || lineUserId.trim() === '') throw notSent('the contact has no line_user_id');
     let given: AlertMessage[] | undefined;

@@ -141,11 +141,31 @@ describeEachDatabase('LINE webhook ingest', (db) => {
   });
 
   it('answers with an error, storing nothing, when the database fails (so that LINE redelivers)', async () => {
-    // A message that the messages table refuses (a NUL character cannot be stored in text).
-    const bad = messageEvent({ ...MESSAGE_SAMPLES.text(), id: 'id\u0000nul' });
-    const body = webhookBody([messageEvent('fine'), bad]);
+    // A destination longer than its column (64) is refused by the database, for the whole body.
+    const body = webhookBody([messageEvent('fine')], `U${'x'.repeat(100)}`);
     await assert.rejects(app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET));
     await nothingStored();
+  });
+
+  it('stores an event with text PostgreSQL cannot store (NUL, half a surrogate pair) cleaned, and the others as sent', async () => {
+    const user = userId();
+    const nul = messageEvent({ ...MESSAGE_SAMPLES.text(), text: 'a\u0000b' }, { userId: user });
+    const lone = messageEvent({ ...MESSAGE_SAMPLES.text(), text: 'half \ud83d of an emoji, whole 😀' }, { userId: user });
+    const fine = messageEvent('fine', { userId: user });
+    const result = await accepted([fine, nul, lone]);
+    assert.deepStrictEqual(
+      result.outputs.map((o) => o.message?.content.text),
+      ['fine', 'a\ufffdb', 'half \ufffd of an emoji, whole 😀'],
+    );
+    const stored = await db().sql.rows<{ text: string; processed: boolean }>(
+      `SELECT payload->'message'->>'text' AS text, processed_at IS NOT NULL AS processed FROM webhook_events ORDER BY id`,
+    );
+    assert.deepStrictEqual(stored, [
+      { text: 'fine', processed: true },
+      { text: 'a\ufffdb', processed: true },
+      { text: 'half \ufffd of an emoji, whole 😀', processed: true },
+    ]);
+    assert.strictEqual(await count('messages'), 3);
   });
 
   describe('friend events', () => {

@@ -3,6 +3,7 @@ import { openDatabase, type Database } from '../../src/db/database';
 import { generateFernetKey } from '../../src/crypto/fernet';
 import { readSettings, updateSettings } from '../../src/live-chat/live-chat-settings';
 import type { HandoffResult } from '../../src/live-chat/handoff';
+import type { LineEventOutput } from '../../src/line/webhook-ingest';
 import { describeEachDatabase, serverUrl } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import { LiveChatHarness, useLiveChatHarness } from '../support/live-chat-harness';
@@ -180,6 +181,53 @@ describeEachDatabase('handoff', (db, kind) => {
       (await chat.sessionsOf(user)).map((s) => s.status),
       ['CLOSED', 'WAITING'],
     );
+  });
+
+  describe('the same event run again (emitted again after a crash: msg.line.redelivery)', () => {
+    const rerun = async (output: LineEventOutput) =>
+      chat.handoff(
+        { ...output, contact: await chat.contactOf(output.contact!.line_user_id), line: { ...output.line, redelivery: true } },
+        { webhookEventId: output.line.webhookEventId, redelivery: true },
+      );
+
+    it('finds the session its first run opened and sends no second greeting', async () => {
+      const user = userId();
+      const [output] = await chat.webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken() })]);
+      const first = opened(await chat.handoff(output, { webhookEventId: output.line.webhookEventId }));
+      const again = opened(await rerun(output));
+      assert.strictEqual(again.resumed, true);
+      assert.strictEqual(again.session.id, first.session.id);
+      assert.deepStrictEqual([again.greeting.status, 'sentBefore' in again.greeting && again.greeting.sentBefore], ['SENT', true]);
+      assert.strictEqual(fake.carriedOut.length, 1);
+      assert.strictEqual((await chat.messagesOf(user)).filter((m) => m.sender === 'SYSTEM').length, 1);
+    });
+
+    it('pushes, under its own retry key, a greeting whose outcome is unknown (stored, still PENDING)', async () => {
+      const user = userId();
+      const [output] = await chat.webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken() })]);
+      opened(await chat.handoff(output, { webhookEventId: output.line.webhookEventId }));
+      // As a crash mid-call leaves it: stored, marked PENDING, and LINE maybe or maybe not reached.
+      await db().sql.exec(`UPDATE messages SET delivery_status = 'PENDING' WHERE sender = 'SYSTEM'`);
+      const again = opened(await rerun(output));
+      assert.strictEqual(again.greeting.status, 'SENT');
+      const [push] = fake.requestsTo('POST', '/v2/bot/message/push');
+      const [greeting] = (await chat.messagesOf(user)).filter((m) => m.sender === 'SYSTEM');
+      assert.strictEqual(push.headers['x-line-retry-key'], greeting.retry_key);
+      assert.strictEqual(greeting.delivery_status, 'SENT');
+    });
+
+    it('opens nothing again once the session it opened has closed', async () => {
+      const user = userId();
+      const [output] = await chat.webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken() })]);
+      opened(await chat.handoff(output, { webhookEventId: output.line.webhookEventId }));
+      await chat.app.sessions.closeIdle(new Date(Date.now() + 24 * 60 * 60 * 1000));
+      const again = await rerun(output);
+      assert.strictEqual(again?.outcome, 'already-open');
+      assert.deepStrictEqual(
+        (await chat.sessionsOf(user)).map((s) => s.status),
+        ['CLOSED'],
+      );
+    });
   });
 
   if (kind === 'postgres') {

@@ -207,8 +207,8 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
   });
 
   it('answers 500 when the events cannot be stored, so that LINE redelivers', async () => {
-    const bad = messageEvent({ ...MESSAGE_SAMPLES.text(), id: 'nul\u0000' });
-    const res = await post(webhookBody([bad]));
+    // A destination longer than its column (64): the database refuses the body.
+    const res = await post(webhookBody([messageEvent('x')], `U${'x'.repeat(100)}`));
     assert.strictEqual(res.status, 500);
     await settle();
     assert.strictEqual(received.out.length, 0);

@@ -26,6 +26,12 @@ export type PushFailure = number | { status: number; retryAfter?: string } | 'ha
 
 export class FakeLine {
   readonly requests: RecordedRequest[] = [];
+  /**
+   * The replies and pushes LINE carried out (what the user sees): a reply whose token worked, a
+   * push whose retry key was new. A send held by holdSends() whose client went away before it
+   * was let through (a process killed) is not carried out.
+   */
+  readonly carriedOut: RecordedRequest[] = [];
   /** The channel access token it accepts. */
   accessToken = 'test-access-token';
   botInfo = { userId: 'Ubot0000000000000000000000000000', basicId: '@fakebot', displayName: 'Fake Bot', chatMode: 'chat', markAsReadMode: 'manual' };
@@ -127,6 +133,7 @@ export class FakeLine {
 
   reset(): void {
     this.requests.length = 0;
+    this.carriedOut.length = 0;
     this.replyTokens.clear();
     this.profiles.clear();
     this.acceptedRetryKeys.clear();
@@ -165,7 +172,8 @@ export class FakeLine {
       // keep the text
     }
     const path = (req.url ?? '/').split('?')[0];
-    this.requests.push({ method: req.method ?? 'GET', path, headers: req.headers, body, at });
+    const recorded = { method: req.method ?? 'GET', path, headers: req.headers, body, at };
+    this.requests.push(recorded);
     const send = (status: number, json: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', 'x-line-request-id': crypto.randomUUID(), ...headers });
       res.end(JSON.stringify(json));
@@ -175,11 +183,15 @@ export class FakeLine {
       return send(401, { message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' });
     }
     const b = body as Record<string, any> | undefined;
-    if (this.sendGate && req.method === 'POST' && (path === '/v2/bot/message/reply' || path === '/v2/bot/message/push')) await this.sendGate;
+    if (this.sendGate && req.method === 'POST' && (path === '/v2/bot/message/reply' || path === '/v2/bot/message/push')) {
+      await this.sendGate;
+      if (req.socket.destroyed) return;
+    }
 
     if (req.method === 'POST' && path === '/v2/bot/message/reply') {
       if (req.headers['x-line-retry-key']) return send(400, { message: 'The retry key is not supported on this endpoint' });
       if (!b || typeof b.replyToken !== 'string' || !this.replyTokens.delete(b.replyToken)) return send(400, { message: 'Invalid reply token' });
+      this.carriedOut.push(recorded);
       return send(200, { sentMessages: sentMessages(b.messages) });
     }
     if (req.method === 'POST' && path === '/v2/bot/message/push') {
@@ -198,6 +210,7 @@ export class FakeLine {
         return send(400, { message: 'The request body has 1 error(s)' });
       }
       if (retryKey) this.acceptedRetryKeys.set(retryKey, crypto.randomUUID());
+      this.carriedOut.push(recorded);
       if (this.lostPushAnswers > 0) {
         this.lostPushAnswers -= 1;
         return send(500, { message: 'An error occurred in the internal server.' });

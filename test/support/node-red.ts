@@ -10,6 +10,20 @@ import { STATUS_INTERVAL_MS } from '../../nodes/shared/msg-status';
 
 helper.init(require.resolve('node-red'));
 
+// The helper's RED lacks Node-RED's message hooks (RED.hooks), which the runtime it runs calls
+// all the same: its nodes get the runtime's own, as in Node-RED.
+{
+  const registryUtil = (helper as unknown as { _registryUtil?: { init(runtime: Record<string, unknown>): void } })._registryUtil;
+  const runtimeHooks = require(require.resolve('@node-red/util', { paths: [require.resolve('node-red')] })).hooks;
+  if (registryUtil) {
+    const init = registryUtil.init.bind(registryUtil);
+    registryUtil.init = (runtime) => {
+      runtime.hooks ??= runtimeHooks;
+      init(runtime);
+    };
+  }
+}
+
 export { helper };
 
 let httpNodeApp: http.RequestListener | undefined;
