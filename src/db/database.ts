@@ -4,6 +4,10 @@ import { Sequelize } from 'sequelize';
 import type { EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrator';
 import { Sql } from './sql';
+import { prioritiseUrgentWork } from './connection-priority';
+
+/** Connections to a PostgreSQL server (the embedded one has a single connection). */
+export const SERVER_POOL = 10;
 
 export type DatabaseTarget = { url: string } | { embeddedDir: string };
 
@@ -30,7 +34,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     define: { timestamps: false },
   };
   if ('url' in target) {
-    sequelize = new Sequelize(target.url, { ...common, pool: { max: 10, min: 0, idle: 10000 } });
+    sequelize = new Sequelize(target.url, { ...common, pool: { max: SERVER_POOL, min: 0, idle: 10000 } });
   } else {
     // Loaded only here: with a server URL, PGlite's code is never loaded (a few MB of RSS less).
     const { startEmbeddedPostgres } = await import('./embedded-postgres');
@@ -44,7 +48,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       pool: { max: 1, min: 0, idle: 60000 },
     });
   }
+  const gate = prioritiseUrgentWork(sequelize, embedded ? 1 : SERVER_POOL);
   const close = async () => {
+    gate.close(new Error('the database is closed'));
     try {
       await sequelize.close();
     } finally {

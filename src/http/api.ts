@@ -13,11 +13,14 @@ import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { analyticsRoutes } from './routes/analytics';
+import { urgently } from '../util/urgency';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
   api.use((req, _res, next) => next(handlesRoute(api, req.method, req.path) ? undefined : 'router'));
   api.use(express.json({ limit: '1mb' }));
+  // An operator waits for every API answer: its queries go ahead of background work.
+  api.use((_req, _res, next) => urgently(next));
   api.use(authRoutes(app.operators));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));

@@ -8,6 +8,7 @@ import type { ConversationUpdates } from '../store/conversations';
 import type { OperatorView } from '../auth/operators';
 import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
+import { inBackground } from '../util/urgency';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 
 export type OperatorSocket = Socket<Record<string, never>, ServerToClientEvents>;
@@ -299,7 +300,8 @@ class UpdateLane {
   enqueue(what: string, work: () => Promise<void>): void {
     if (this.closed) return;
     this.tasks.push({ what, work });
-    this.draining ??= this.drain();
+    // Live updates go out after what caused them: never ahead of an operator's request.
+    this.draining ??= inBackground(() => this.drain());
   }
 
   /** Drops what is queued and waits for the update being sent. */
