@@ -1,8 +1,9 @@
 // A fixed number of slots handed out first to urgent waiters, then to the others, each kind in
 // the order they came. A slot given back while others wait is handed on a moment later (after
 // the microtasks of now), so urgent work that goes on at once, such as a request's next
-// statement, takes it before background work that waited longer. A waiter gives up after its
-// deadline, so nothing waits for ever.
+// statement, takes it before background work that waited longer. Urgent work never starves the
+// rest: after `urgentInARow` urgent grants while others wait, the next slot goes to the first
+// other waiter. A waiter gives up after its deadline, so nothing waits for ever.
 
 interface Waiter {
   grant(): void;
@@ -14,10 +15,13 @@ export class PriorityGate {
   private readonly urgent: Waiter[] = [];
   private readonly normal: Waiter[] = [];
   private closedWith?: Error;
+  /** Urgent grants made in a row while other waiters waited. */
+  private urgentStreak = 0;
 
   constructor(
     readonly slots: number,
     private readonly timeoutMs: number,
+    private readonly urgentInARow = Number.POSITIVE_INFINITY,
   ) {
     this.free = slots;
   }
@@ -61,16 +65,25 @@ export class PriorityGate {
     for (const waiter of this.urgent.splice(0).concat(this.normal.splice(0))) waiter.refuse(err);
   }
 
-  /** Gives the slot back: soon to the first urgent waiter then, else the first other one. */
+  /** Gives the slot back: soon to the first urgent waiter then (within its streak), else the first other one. */
   release(): void {
     if (this.waiting === 0) {
       this.free = Math.min(this.slots, this.free + 1);
       return;
     }
-    setImmediate(() => {
-      const next = this.urgent.shift() ?? this.normal.shift();
-      if (next) next.grant();
-      else this.free = Math.min(this.slots, this.free + 1);
-    });
+    setImmediate(() => this.handOn());
+  }
+
+  private handOn(): void {
+    const othersWait = this.normal.length > 0;
+    if (this.urgent.length > 0 && !(othersWait && this.urgentStreak >= this.urgentInARow)) {
+      this.urgentStreak = othersWait ? this.urgentStreak + 1 : 0;
+      this.urgent.shift()!.grant();
+    } else if (othersWait) {
+      this.urgentStreak = 0;
+      this.normal.shift()!.grant();
+    } else {
+      this.free = Math.min(this.slots, this.free + 1);
+    }
   }
 }

@@ -61,12 +61,12 @@ describeEachDatabase('connection priority', (db) => {
     assert.deepStrictEqual(order.slice(1).sort(), ['background 1', 'background 2', 'background 3']);
   });
 
-  it("answers an operator's API request (several statements) on one freed connection before background work that waited longer", async () => {
+  it("answers an operator's API request (several statements) on one freed connection ahead of the background work that waited longer", async () => {
     server = await startApiServer(db());
     const token = await login(server.baseUrl);
     hold = await holdEveryConnection();
     const order: string[] = [];
-    const background = [1, 2, 3].map((n) => inBackground(() => db().sql.rows(`SELECT ${n} AS n`)).then(() => void order.push('background')));
+    const background = Array.from({ length: 10 }, (_, n) => inBackground(() => db().sql.rows(`SELECT ${n} AS n`)).then(() => void order.push('background')));
     await sleep(20);
     const request = call(server.baseUrl, 'GET', '/admin/live-chat/conversations', { token }).then((res) => {
       order.push('inbox');
@@ -76,9 +76,11 @@ describeEachDatabase('connection priority', (db) => {
     hold.letGo();
     const res = await request;
     assert.strictEqual(res.status, 200);
-    assert.deepStrictEqual(order, ['inbox']);
+    // First come, first served, it would come after all ten; a statement of the queue may slip
+    // in between two of the request's when its next one comes a moment late.
+    assert.ok(order.indexOf('inbox') <= 2, order.join(', '));
     await hold.letAllGo();
     await Promise.all(background);
-    assert.deepStrictEqual(order, ['inbox', 'background', 'background', 'background']);
+    assert.strictEqual(order.length, 11);
   });
 });

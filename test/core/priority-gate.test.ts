@@ -31,6 +31,20 @@ describe('PriorityGate', () => {
     await late;
   });
 
+  it('lets a waiting other waiter through after its number of urgent grants in a row, so urgent work never starves the rest', async () => {
+    const gate = new PriorityGate(1, 1000, 2);
+    const granted: string[] = [];
+    await take(gate, true, 'U0', granted);
+    const waits = [take(gate, false, 'a', granted), take(gate, false, 'b', granted)];
+    for (let i = 1; i <= 5; i++) waits.push(take(gate, true, `U${i}`, granted));
+    for (let i = 0; i < 7; i++) {
+      gate.release();
+      await settle();
+    }
+    await Promise.all(waits);
+    assert.deepStrictEqual(granted, ['U0', 'U1', 'U2', 'a', 'U3', 'U4', 'b', 'U5']);
+  });
+
   it('gives a waiter up after its deadline without losing the slot for the others', async () => {
     const gate = new PriorityGate(1, 30);
     await gate.acquire(false);
