@@ -6,14 +6,13 @@
 //   WAITING tab, a search, a page by cursor and a conversation's detail (latency p50 / p95);
 // - ingest: signed webhooks at a steady 100 and 200 events/s, one event per POST, whatever the
 //   answers (ack latency p50 / p99), and each event's arrival on every socket (fan-out p50 / p99).
-// The load and the 50 sockets run in this process: on a 2-core machine they compete with the
-// server for CPU, as do other benchmarks running at the same time.
+// The load runs in this process and the 50 sockets in a child process (bench/socket-clients.ts):
+// on a 2-core machine both compete with the server for CPU, as do other benchmarks running at the
+// same time.
 import http from 'node:http';
 import os from 'node:os';
-import { io, type Socket } from 'socket.io-client';
-import { SOCKET_PATH } from '../src/realtime/socket-server';
 import type { FakeLine } from '../test/support/fake-line';
-import { onUpdate } from '../test/support/live-socket';
+import { OperatorSockets, sharedClock } from './operator-sockets';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import { runAlone } from './context';
 import { awaitWebhookReady, BENCH_ADMIN, loginWhenReady, percentile, processCpuMs, type ServerProcess, startSeededProduct } from './servers';
@@ -129,7 +128,7 @@ function post(agent: http.Agent, url: URL, body: Buffer, signature: string): Pro
 async function ingest(
   server: ServerProcess,
   line: FakeLine,
-  sockets: Socket[],
+  sockets: OperatorSockets,
   users: string[],
   rate: number,
   seconds: number,
@@ -143,16 +142,9 @@ async function ingest(
   });
   const sentAt = new Map<string, number>();
   const fanOutMs: number[] = [];
-  const stopListening = sockets.map((socket) => {
-    const seen = new Set<string>();
-    const listener = (payload: { message?: { direction?: string; content?: { text?: string } } }) => {
-      const text = payload.message?.direction === 'IN' ? payload.message.content?.text : undefined;
-      const at = text === undefined ? undefined : sentAt.get(text);
-      if (at === undefined || seen.has(text!)) return;
-      seen.add(text!);
-      fanOutMs.push(performance.now() - at);
-    };
-    return onUpdate(socket, 'message', listener);
+  const stopListening = sockets.listen(([kind, text, , at]) => {
+    const sent = kind === 'in-text' ? sentAt.get(text) : undefined;
+    if (sent !== undefined) fanOutMs.push(at - sent);
   });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 200 });
   const url = new URL('/line/webhook', server.baseUrl);
@@ -165,7 +157,7 @@ async function ingest(
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const { text, body, signature } = posts[i];
     const t0 = performance.now();
-    sentAt.set(text, t0);
+    sentAt.set(text, sharedClock());
     pending.push(
       post(agent, url, body, signature)
         .catch(() => 0)
@@ -178,10 +170,10 @@ async function ingest(
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  const expected = count * sockets.length;
+  const expected = count * sockets.count;
   const deadline = performance.now() + 20_000;
   while (fanOutMs.length < expected && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-  for (const stop of stopListening) stop();
+  stopListening();
   return { rate, events: count, failures, acksMs, fanOutMs, missing: expected - fanOutMs.length, seconds: elapsed };
 }
 
@@ -213,25 +205,19 @@ async function measure(
   contacts: number,
 ): Promise<{ inboxAlone: Phase; alone: Phase[]; together: Phase[]; inboxFailures: number }> {
   const { server, line } = await startSeededProduct(ctx, database, contacts, 'contention');
-  const sockets: Socket[] = [];
+  let sockets: OperatorSockets | undefined;
   try {
     const token = await loginWhenReady(server, ADMIN);
     await awaitWebhookReady(server);
-    for (let i = 0; i < SOCKETS; i++) {
-      const socket = io(server.baseUrl, { path: SOCKET_PATH, forceNew: true, reconnection: false, transports: ['websocket'], auth: { token } });
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('hello', () => resolve());
-        socket.once('connect_error', reject);
-      });
-    }
+    sockets = await OperatorSockets.open(server.baseUrl, token, SOCKETS);
+    const clients = sockets;
     const users = Array.from({ length: USERS }, () => userId());
     for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `ผู้ใช้ contention ${i}` });
     const operator = new Operator(server.baseUrl, token);
     await operator.prepare();
     const seconds = ctx.quick ? 8 : 20;
     // Warm-up, not counted: every user's first event makes its contact.
-    await ingest(server, line, sockets, users, 100, USERS / 100, 'warm-up');
+    await ingest(server, line, clients, users, 100, USERS / 100, 'warm-up');
     await operator.work(sleep(2000));
     await settle(server);
 
@@ -240,7 +226,7 @@ async function measure(
     const alone: Phase[] = [];
     const together: Phase[] = [];
     for (const rate of RATES) {
-      const phase = await measured(server, async () => ({ ingest: await ingest(server, line, sockets, users, rate, seconds, `alone ${rate}`) }));
+      const phase = await measured(server, async () => ({ ingest: await ingest(server, line, clients, users, rate, seconds, `alone ${rate}`) }));
       ctx.log(`${database}: ingest alone at ${rate}/s: ${describe(phase)}`);
       alone.push(phase);
       await settle(server);
@@ -248,7 +234,7 @@ async function measure(
         let done!: () => void;
         const finished = new Promise<void>((resolve) => (done = resolve));
         const [result, inbox] = await Promise.all([
-          ingest(server, line, sockets, users, rate, seconds, `together ${rate}`).finally(done),
+          ingest(server, line, clients, users, rate, seconds, `together ${rate}`).finally(done),
           operator.work(finished),
         ]);
         return { ingest: result, inbox };
@@ -260,7 +246,7 @@ async function measure(
     if (operator.failures) ctx.log(`${database}: ${operator.failures} inbox calls failed, the first: ${String(operator.lastError)}`);
     return { inboxAlone, alone, together, inboxFailures: operator.failures };
   } finally {
-    for (const socket of sockets) socket.close();
+    await sockets?.close();
     await server.stop();
     await line.close();
   }

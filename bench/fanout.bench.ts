@@ -1,13 +1,12 @@
 // Live fan-out: 50 operator sockets (socket.io-client, as the inbox connects) on the product with
 // the default flow; signed webhooks at a fixed rate (one new user's text per POST); for every
-// event, the time from posting it to each socket's `message` event for that user. The sockets'
-// client runs in this process, so on this 2-core machine it competes with the server for CPU.
+// event, the time from posting it to each socket's `message` event for that user. The sockets run
+// in a child process of their own (bench/socket-clients.ts), timed on the clock the two share; on
+// this 2-core machine they still compete with the server for CPU.
 import fs from 'node:fs';
 import path from 'node:path';
-import { io, type Socket } from 'socket.io-client';
-import { SOCKET_PATH } from '../src/realtime/socket-server';
 import { FakeLine } from '../test/support/fake-line';
-import { onUpdate } from '../test/support/live-socket';
+import { type ArrivalKind, OperatorSockets, sharedClock } from './operator-sockets';
 import { productEnvironment } from '../test/support/product';
 import { messageEvent, sign, userId, webhookBody } from '../test/support/line-webhooks';
 import {
@@ -34,7 +33,7 @@ interface RateResult {
   /** The same to the conversation row (the list's update) for that user. */
   rowLatenciesMs: number[];
   missing: number;
-  /** CPU busy share of the server and of this process (the 50 clients), 1 = one core. */
+  /** CPU busy share of the server and of the 50 clients' process, 1 = one core. */
   serverCpu: number;
   clientCpu: number;
   /** The server's CPU time per event, until every socket had the event and its row. */
@@ -43,31 +42,16 @@ interface RateResult {
   framesPerSocketPerEvent: number;
 }
 
-async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], rate: number, seconds: number): Promise<RateResult> {
+async function atRate(server: ServerProcess, line: FakeLine, sockets: OperatorSockets, rate: number, seconds: number): Promise<RateResult> {
   const sentAt = new Map<string, number>();
   const latenciesMs: number[] = [];
   const rowLatenciesMs: number[] = [];
-  const listen = (event: 'message' | 'conversation', into: number[], userOf: (payload: any) => string) =>
-    sockets.map((socket) => {
-      const seen = new Set<string>();
-      const listener = (payload: unknown) => {
-        const user = userOf(payload);
-        const at = sentAt.get(user);
-        if (at === undefined || seen.has(user)) return;
-        seen.add(user);
-        into.push(performance.now() - at);
-      };
-      return onUpdate(socket, event, listener);
-    });
-  const stopListening = [
-    ...listen('message', latenciesMs, (p) => p.line_user_id),
-    ...listen('conversation', rowLatenciesMs, (p) => p.conversation.line_user_id),
-  ];
-  let frames = 0;
-  const countFrame = (packet: { type: string }) => {
-    if (packet.type === 'message') frames += 1;
-  };
-  for (const socket of sockets) socket.io.engine.on('packet', countFrame);
+  const into: Partial<Record<ArrivalKind, number[]>> = { 'message-user': latenciesMs, 'conversation-user': rowLatenciesMs };
+  const stopListening = sockets.listen(([kind, user, , at]) => {
+    const sent = sentAt.get(user);
+    if (sent !== undefined) into[kind]?.push(at - sent);
+  });
+  const frames0 = sockets.frames();
   const count = Math.round(rate * seconds);
   const users = Array.from({ length: count }, () => userId());
   for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `fan-out ${i}` });
@@ -77,13 +61,13 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
   });
   const started = performance.now();
   const serverCpu0 = processCpuMs(server.pid);
-  const clientCpu0 = process.cpuUsage();
+  const clientCpu0 = sockets.cpuMs();
   const posts: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const wait = started + (i * 1000) / rate - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
     const { user, body, signature } = bodies[i];
-    sentAt.set(user, performance.now());
+    sentAt.set(user, sharedClock());
     posts.push(
       fetch(new URL('/line/webhook', server.baseUrl), {
         method: 'POST',
@@ -93,16 +77,15 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
     );
   }
   await Promise.all(posts);
-  const expected = count * sockets.length;
+  const expected = count * sockets.count;
   const deadline = performance.now() + 30_000;
   while ((latenciesMs.length < expected || rowLatenciesMs.length < expected) && performance.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  for (const stop of stopListening) stop();
-  for (const socket of sockets) socket.io.engine.off('packet', countFrame);
+  stopListening();
   const elapsedMs = performance.now() - started;
   const serverCpuMs = processCpuMs(server.pid) - serverCpu0;
-  const client = process.cpuUsage(clientCpu0);
+  const clientCpuMs = sockets.cpuMs() - clientCpu0;
   return {
     rate,
     events: count,
@@ -110,9 +93,9 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: Socket[], 
     rowLatenciesMs,
     missing: expected - latenciesMs.length,
     serverCpu: serverCpuMs / elapsedMs,
-    clientCpu: (client.user + client.system) / 1000 / elapsedMs,
+    clientCpu: clientCpuMs / elapsedMs,
     serverCpuMsPerEvent: serverCpuMs / count,
-    framesPerSocketPerEvent: frames / sockets.length / count,
+    framesPerSocketPerEvent: (sockets.frames() - frames0) / sockets.count / count,
   };
 }
 
@@ -125,17 +108,10 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
     ...databaseEnvironment(database, url),
     ...productEnvironment(ADMIN, line),
   });
-  const sockets: Socket[] = [];
+  let sockets: OperatorSockets | undefined;
   try {
     const token = await loginWhenReady(server, ADMIN);
-    for (let i = 0; i < SOCKETS; i++) {
-      const socket = io(server.baseUrl, { path: SOCKET_PATH, forceNew: true, reconnection: false, transports: ['websocket'], auth: { token } });
-      sockets.push(socket);
-      await new Promise<void>((resolve, reject) => {
-        socket.once('hello', () => resolve());
-        socket.once('connect_error', reject);
-      });
-    }
+    sockets = await OperatorSockets.open(server.baseUrl, token, SOCKETS);
     const seconds = ctx.quick ? 5 : 20;
     // Warm-up at a low rate, not counted.
     await atRate(server, line, sockets, 20, 2);
@@ -150,7 +126,7 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
     }
     return results;
   } finally {
-    for (const socket of sockets) socket.close();
+    await sockets?.close();
     await server.stop();
     await line.close();
   }

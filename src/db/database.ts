@@ -4,6 +4,10 @@ import { Sequelize } from 'sequelize';
 import type { EmbeddedPostgres } from './embedded-postgres';
 import { migrate } from './migrator';
 import { Sql } from './sql';
+import { prioritiseUrgentWork } from './connection-priority';
+
+/** Connections to a PostgreSQL server (the embedded one has a single connection). */
+export const SERVER_POOL = 10;
 
 /** How long a connection to a PostgreSQL server may take to open. */
 const CONNECT_DEADLINE_MS = 10_000;
@@ -39,7 +43,7 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     // firewall) fails the attempt, and the start is tried again (live-chat-startup), not stuck.
     sequelize = new Sequelize(target.url, {
       ...common,
-      pool: { max: 10, min: 0, idle: 10000 },
+      pool: { max: SERVER_POOL, min: 0, idle: 10000 },
       dialectOptions: { connectionTimeoutMillis: CONNECT_DEADLINE_MS },
     });
   } else {
@@ -55,7 +59,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       pool: { max: 1, min: 0, idle: 60000 },
     });
   }
+  const gate = prioritiseUrgentWork(sequelize, embedded ? 1 : SERVER_POOL);
   const close = async () => {
+    gate.close(new Error('the database is closed'));
     try {
       await sequelize.close();
     } finally {

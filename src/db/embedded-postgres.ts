@@ -39,8 +39,30 @@ function limitWasmCompilationThreads(): void {
   v8.setFlagsFromString('--wasm-num-compilation-tasks=1');
 }
 
-export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+/** PGlite's WebAssembly, compiled once per process (PGlite itself caches it the same way). */
+let compiledWasm: Promise<WebAssembly.Module | undefined> | undefined;
+
+/**
+ * Starts compiling PGlite's WebAssembly (9 MB) now, on V8's background threads, so that a start
+ * that comes later (say after Node-RED has loaded its nodes) finds it compiled: a restart's
+ * second or so spent waiting for it overlaps the loading instead. Never rejects: if it fails,
+ * PGlite compiles it itself and says what is wrong.
+ */
+export function prepareEmbeddedPostgres(): Promise<WebAssembly.Module | undefined> {
   limitWasmCompilationThreads();
+  compiledWasm ??= (async () => {
+    try {
+      const wasm = await fs.promises.readFile(path.join(path.dirname(require.resolve('@electric-sql/pglite')), 'pglite.wasm'));
+      return await WebAssembly.compile(wasm);
+    } catch {
+      return undefined;
+    }
+  })();
+  return compiledWasm;
+}
+
+export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPostgres> {
+  const pgliteWasmModule = await prepareEmbeddedPostgres();
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const lock = takeDataDirLock(dataDir);
   let db: PGlite | undefined;
@@ -51,7 +73,7 @@ export async function startEmbeddedPostgres(dataDir: string): Promise<EmbeddedPo
   try {
     unpackTemplate(dataDir);
     // pg_trgm: the inbox's search by part of a name (migration 0005).
-    db = await PGlite.create(dataDir, { startParams: START_PARAMS, extensions: { pg_trgm } });
+    db = await PGlite.create(dataDir, { startParams: START_PARAMS, extensions: { pg_trgm }, ...(pgliteWasmModule ? { pgliteWasmModule } : {}) });
     server = new PGLiteSocketServer({ db, path: path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) });
     await server.start();
   } catch (err) {

@@ -16,6 +16,7 @@ import { analyticsRoutes } from './routes/analytics';
 import { errorWithStack } from '../util/error-text';
 import { securityHeaders } from './security-headers';
 import { requireSameOrigin } from './same-origin';
+import { urgently } from '../util/urgency';
 
 export function createApi(app: LiveChat): express.Router {
   const api = Router();
@@ -25,6 +26,8 @@ export function createApi(app: LiveChat): express.Router {
   api.use(requireSameOrigin(app.proxyTrust, publicUrl));
   api.use(express.json({ limit: '1mb' }));
   api.use((req, _res, next) => next(containsNul(req.body) ? badRequest('The request body must not contain a NUL character') : undefined));
+  // An operator waits for every API answer: its queries go ahead of background work.
+  api.use((_req, _res, next) => urgently(next));
   api.use(authRoutes(app.operators, app.proxyTrust));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));

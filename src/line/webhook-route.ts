@@ -7,6 +7,7 @@ import express, { type ErrorRequestHandler, type Request, type RequestHandler } 
 import type { LiveChat } from '../live-chat';
 import { StoreUnavailable } from '../live-chat-startup';
 import type { LineEventOutput } from './webhook-ingest';
+import { urgently } from '../util/urgency';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
 
@@ -78,10 +79,13 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       let result: Awaited<ReturnType<typeof liveChat.lineWebhook.accept>>;
       try {
-        result = await liveChat.lineWebhook.accept(body, req.get('x-line-signature'), secrets.channel_secret ?? '', {
-          credential: hooks.credential,
-          channelAccessToken: secrets.channel_access_token,
-        });
+        // LINE waits for the answer: storing the events goes ahead of background work.
+        result = await urgently(() =>
+          liveChat.lineWebhook.accept(body, req.get('x-line-signature'), secrets.channel_secret ?? '', {
+            credential: hooks.credential,
+            channelAccessToken: secrets.channel_access_token,
+          }),
+        );
       } catch (err) {
         return reject(500, `The events could not be stored: ${(err as Error).message}`);
       }

@@ -6,9 +6,11 @@ import type { Server, Socket } from 'socket.io';
 import type { LiveChatEvents, LiveChatEventMap } from '../events';
 import type { Logger } from '../logger';
 import type { Store } from '../store/store';
+import type { ConversationUpdates } from '../store/conversations';
 import type { OperatorView } from '../auth/operators';
 import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
+import { inBackground } from '../util/urgency';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 import type { InstanceLink, RemoteChange } from './instance-link';
 
@@ -23,8 +25,8 @@ export const CONVERSATION_DEBOUNCE_MS = 50;
 export const UPDATE_BATCH_MS = 25;
 /** A batch this long leaves without waiting for its window. */
 const UPDATE_BATCH_MAX = 500;
-/** Conversations of one flush whose rows are read at the same time. */
-const CONVERSATION_READS_AT_ONCE = 16;
+/** Conversations whose rows are read in one statement (a flush of more takes several). */
+const CONVERSATIONS_PER_READ = 200;
 
 export interface OperatorNames {
   operatorRefs(ids: (number | null)[]): Promise<Map<number, OperatorRef>>;
@@ -51,6 +53,8 @@ export class RealtimeHub {
   private readonly sockets = new Map<number, Set<OperatorSocket>>();
   private readonly pending = new Map<number, PendingConversation>();
   private flushTimer?: NodeJS.Timeout;
+  /** A flush waits in the conversations' lane: it takes whatever is pending when it starts. */
+  private flushQueued = false;
   /** Message and session updates, in the order they happened (PENDING before SENT). */
   private readonly orderedUpdates: UpdateLane;
   /**
@@ -225,57 +229,61 @@ export class RealtimeHub {
     else pending.readers.add(reader);
     this.flushTimer ??= setTimeout(() => {
       this.flushTimer = undefined;
-      const entries = [...this.pending.values()];
-      this.pending.clear();
-      this.conversationUpdates.enqueue('conversation', () => this.sendConversations(entries));
+      // While reads run, changes gather into the one flush queued behind them: under load the
+      // flushes grow, not the queue.
+      if (this.flushQueued) return;
+      this.flushQueued = true;
+      this.conversationUpdates.enqueue('conversation', () => {
+        this.flushQueued = false;
+        const entries = [...this.pending.values()];
+        this.pending.clear();
+        return this.sendConversations(entries);
+      });
     }, this.debounceMs);
   }
 
   /**
-   * The open counts once for the flush; each conversation's row and unread counts at the same
-   * time, a few conversations at once, whose rows are then queued together (one batch, not one
-   * per read that happens to finish late).
+   * Every changed conversation's row, each recipient's unread count and the open counts in one
+   * read, then their rows queued together (one batch).
    */
   private async sendConversations(entries: PendingConversation[]): Promise<void> {
-    let counts: Promise<{ waiting: number; active: number }> | undefined;
-    for (let i = 0; i < entries.length; i += CONVERSATION_READS_AT_ONCE) {
-      const read = await Promise.all(
-        entries.slice(i, i + CONVERSATION_READS_AT_ONCE).map((entry) =>
-          this.readConversation(entry, () => (counts ??= this.store.conversations.openCounts())).catch((err: Error) => {
-            this.log.error(`live inbox: sending a conversation update failed: ${err.message}`);
-            return [];
-          }),
-        ),
-      );
-      for (const rows of read) for (const { operatorId, payload } of rows) this.send(['conversation', payload], operatorId);
-    }
-  }
-
-  /** The row once and every recipient's unread count in one query, at the same time: the payload for each recipient. */
-  private async readConversation(
-    pending: PendingConversation,
-    openCounts: () => Promise<{ waiting: number; active: number }>,
-  ): Promise<{ operatorId: number; payload: ConversationPayload }[]> {
-    const recipients = pending.everyone ? [...this.sockets.keys()] : [...pending.readers].filter((id) => this.sockets.has(id));
-    if (recipients.length === 0) return [];
-    const [row, unread, counts] = await Promise.all([
-      this.store.conversations.one(pending.contactId, recipients[0]),
-      this.store.conversationReads.unreadCounts(pending.contactId, recipients),
-      openCounts(),
-    ]);
-    // A contact that never talked is not in the list either (a follow alone, say).
-    if (!row || (row.last_message_id === null && row.session_id === null)) return [];
-    // Operators with the same unread count share one payload, so their batches can be encoded once.
-    const byUnread = new Map<number, ConversationPayload>();
-    return recipients.map((operatorId) => {
-      const unreadCount = unread.get(operatorId) ?? row.unread_count;
-      let payload = byUnread.get(unreadCount);
-      if (!payload) {
-        payload = { conversation: conversationJson({ ...row, unread_count: unreadCount }), waiting_count: counts.waiting, active_count: counts.active };
-        byUnread.set(unreadCount, payload);
+    for (let i = 0; i < entries.length; i += CONVERSATIONS_PER_READ) {
+      const wanted = entries
+        .slice(i, i + CONVERSATIONS_PER_READ)
+        .map((entry) => ({
+          contactId: entry.contactId,
+          operatorIds: entry.everyone ? [...this.sockets.keys()] : [...entry.readers].filter((id) => this.sockets.has(id)),
+        }))
+        .filter((w) => w.operatorIds.length > 0);
+      if (wanted.length === 0) continue;
+      let read: ConversationUpdates;
+      try {
+        read = await this.store.conversations.forReaders(wanted);
+      } catch (err) {
+        this.log.error(`live inbox: sending conversation updates failed: ${(err as Error).message}`);
+        continue;
       }
-      return { operatorId, payload };
-    });
+      for (const { contactId, operatorIds } of wanted) {
+        const found = read.rows.get(contactId);
+        // A contact that never talked is not in the list either (a follow alone, say).
+        if (!found || (found.row.last_message_id === null && found.row.session_id === null)) continue;
+        // Operators with the same unread count share one payload, so their batches can be encoded once.
+        const byUnread = new Map<number, ConversationPayload>();
+        for (const operatorId of operatorIds) {
+          const unreadCount = found.unread.get(operatorId) ?? 0;
+          let payload = byUnread.get(unreadCount);
+          if (!payload) {
+            payload = {
+              conversation: conversationJson({ ...found.row, unread_count: unreadCount }),
+              waiting_count: read.counts.waiting,
+              active_count: read.counts.active,
+            };
+            byUnread.set(unreadCount, payload);
+          }
+          this.send(['conversation', payload], operatorId);
+        }
+      }
+    }
   }
 
   /** Queues an update for every socket, or for one operator's, for the next batch. */
@@ -346,7 +354,8 @@ class UpdateLane {
   enqueue(what: string, work: () => Promise<void>): void {
     if (this.closed) return;
     this.tasks.push({ what, work });
-    this.draining ??= this.drain();
+    // Live updates go out after what caused them: never ahead of an operator's request.
+    this.draining ??= inBackground(() => this.drain());
   }
 
   /** Drops what is queued and waits for the update being sent. */

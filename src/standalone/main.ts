@@ -1,5 +1,6 @@
 // `npm start`: Node-RED with this package's nodes and the shipped flow, on the embedded database
 // unless DATABASE_URL names a server. Every setting comes from the environment (README).
+import './compile-cache';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -42,6 +43,8 @@ function installDefaultFlow(dataDir: string): boolean {
 
 async function main(): Promise<void> {
   const env = readEnvironment();
+  // The embedded database's WebAssembly compiles on background threads while Node-RED loads.
+  if (!env.databaseUrl) void import('../db/embedded-postgres').then((embedded) => embedded.prepareEmbeddedPostgres());
   fs.mkdirSync(env.dataDir, { recursive: true });
   linkPackageInto(env.dataDir);
   if (installDefaultFlow(env.dataDir)) consoleLogger.info(`installed the default flow into ${env.dataDir}`);

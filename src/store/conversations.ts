@@ -5,6 +5,7 @@ import type { Queryable, SqlParam } from '../db/sql';
 import type { ChatMode, FriendStatus } from './contacts';
 import type { SessionStatus } from './chat-sessions';
 import type { MessageDirection, MessageSender } from './messages';
+import { pgIntArray } from './pg-arrays';
 
 export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED';
 export const CONVERSATION_FILTERS: readonly ConversationFilter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED'];
@@ -45,25 +46,39 @@ export interface ConversationQuery {
   operatorId: number;
 }
 
+/** How many of the user's messages in conversation `c` the operator `operator` (an SQL expression) has not read. */
+const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
+      WHERE u.contact_id = c.id AND u.direction = 'IN'
+        AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = ${operator} AND r.contact_id = c.id), 0)
+    )`;
+
 // A conversation's row for each contact in `contacts` (a subquery that picks and orders the
-// contacts); $1 is the reading operator. The latest session, last message (the newest that is not
-// the system's greeting or closing, which would hide what the user asked: seed appendix) and
-// activity are kept on the contact by migration 0005's triggers, so a page joins by primary key.
-const conversationRows = (contacts: string) => `
+// contacts), with `unread` for its unread count(s) ($1, the reading operator, by default). The
+// latest session, last message (the newest that is not the system's greeting or closing, which
+// would hide what the user asked: seed appendix) and activity are kept on the contact by
+// migration 0005's triggers, so a page joins by primary key.
+const conversationRows = (contacts: string, unread = `${unreadBy('$1')} AS unread_count`) => `
   SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
     s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
     s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
     lm.id AS last_message_id, lm.message_type AS last_message_type, lm.content AS last_message_content,
     lm.direction AS last_message_direction, lm.sender AS last_message_sender, lm.created_at AS last_message_at,
-    (SELECT count(*)::int FROM messages u
-      WHERE u.contact_id = c.id AND u.direction = 'IN'
-        AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = $1 AND r.contact_id = c.id), 0)
-    ) AS unread_count,
+    ${unread},
     (extract(epoch FROM c.conv_activity_at) * 1000000)::bigint::text AS activity_us
   FROM (${contacts}) c
   LEFT JOIN chat_sessions s ON s.id = c.conv_session_id
   LEFT JOIN messages lm ON lm.id = c.conv_last_message_id
   LEFT JOIN operators o ON o.id = s.operator_id`;
+
+const OPEN_COUNTS = `SELECT count(*) FILTER (WHERE status = 'WAITING')::int AS waiting, count(*) FILTER (WHERE status = 'ACTIVE')::int AS active
+  FROM chat_sessions WHERE status <> 'CLOSED'`;
+
+/** Conversations read for live updates: each row, its readers' unread counts, and the open counts once. */
+export interface ConversationUpdates {
+  /** By contact id; a contact that does not exist is missing. */
+  rows: Map<number, { row: Omit<ConversationRow, 'unread_count'>; unread: Map<number, number> }>;
+  counts: { waiting: number; active: number };
+}
 
 // Conditions on contacts, each served by an index: ALL, BOT and CLOSED walk migration 0005's
 // indexes on contacts (CLOSED: a latest session, and no open one); WAITING and ACTIVE start from
@@ -122,11 +137,34 @@ export class ConversationsView {
     return this.q.row<ConversationRow>(conversationRows('SELECT * FROM contacts WHERE id = $2'), [operatorId, contactId]);
   }
 
+  /**
+   * The rows of several conversations at once, each with the unread counts of the operators
+   * named for it, and the open counts: one statement for a whole flush of live updates.
+   */
+  async forReaders(wanted: { contactId: number; operatorIds: number[] }[]): Promise<ConversationUpdates> {
+    const contactIds = wanted.flatMap((w) => w.operatorIds.map(() => w.contactId));
+    const operatorIds = wanted.flatMap((w) => w.operatorIds);
+    if (operatorIds.length === 0) return { rows: new Map(), counts: await this.openCounts() };
+    const found = await this.q.rows<Omit<ConversationRow, 'unread_count'> & { unread: [number, number][]; waiting: number; active: number }>(
+      `WITH wanted AS (SELECT * FROM unnest($1::int[], $2::int[]) AS w(contact_id, operator_id))
+       SELECT conv.*, counts.waiting, counts.active
+       FROM (${conversationRows(
+         'SELECT * FROM contacts WHERE id IN (SELECT contact_id FROM wanted)',
+         `(SELECT json_agg(json_build_array(w.operator_id, ${unreadBy('w.operator_id')})) FROM wanted w WHERE w.contact_id = c.id) AS unread`,
+       )}) conv
+       RIGHT JOIN (${OPEN_COUNTS}) counts ON TRUE`,
+      [pgIntArray(contactIds), pgIntArray(operatorIds)],
+    );
+    const rows: ConversationUpdates['rows'] = new Map();
+    for (const { unread, waiting: _w, active: _a, ...row } of found) {
+      // The open counts' row alone (no contact found) has no contact_id.
+      if (row.contact_id !== null) rows.set(row.contact_id, { row, unread: new Map(unread) });
+    }
+    return { rows, counts: { waiting: found[0].waiting, active: found[0].active } };
+  }
+
   /** Sessions waiting and active right now. */
   async openCounts(): Promise<{ waiting: number; active: number }> {
-    return (await this.q.row<{ waiting: number; active: number }>(
-      `SELECT count(*) FILTER (WHERE status = 'WAITING')::int AS waiting, count(*) FILTER (WHERE status = 'ACTIVE')::int AS active
-       FROM chat_sessions WHERE status <> 'CLOSED'`,
-    ))!;
+    return (await this.q.row<{ waiting: number; active: number }>(OPEN_COUNTS))!;
   }
 }

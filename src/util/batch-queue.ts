@@ -3,6 +3,8 @@
 // a timer delaying a lone item. Producers that find it full wait for room for a bounded time
 // and are then told no, so memory stays bounded and the producer keeps the items elsewhere.
 
+import { inBackground } from './urgency';
+
 export interface BatchQueueOptions {
   /** The most items waiting in memory. */
   maxQueued: number;
@@ -57,7 +59,8 @@ export class BatchQueue<T> {
 
   private kick(): void {
     if (this.running) return;
-    this.running = this.drain().finally(() => {
+    // The work is done after its producers' answers, whoever they were: never urgent.
+    this.running = inBackground(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.items.length > 0) this.kick();
     });

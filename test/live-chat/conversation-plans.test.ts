@@ -1,10 +1,11 @@
 // The inbox's routes at size keep to indexes: on a seeded database (20,000 contacts, 40,000
 // sessions, 200,000 messages, then ANALYZE), every statement the list (each tab, searches of 1,
-// 2 and more characters, the next page), the counts and the detail run is EXPLAINed, and none may
-// scan contacts, messages or chat_sessions sequentially. The statements are the real ones,
-// recorded as the API runs them.
+// 2 and more characters, the next page), the counts, the detail and the live inbox's read of
+// changed conversations run is EXPLAINed, and none may scan contacts, messages or chat_sessions
+// sequentially. The statements are the real ones, recorded as the API and the hub run them.
 import assert from 'node:assert';
 import { Sql, type SqlParam } from '../../src/db/sql';
+import { Store } from '../../src/store/store';
 import { seedInbox } from '../../bench/seed';
 import { describeEachDatabase } from '../support/databases';
 import { type ApiServer, call, login, startApiServer } from '../support/api-server';
@@ -40,7 +41,7 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
   let server: ApiServer | undefined;
   afterEach(() => server?.close());
 
-  it('list (each tab, searches of 1, 2 and more characters, next page), counts and detail use no sequential scan of contacts, messages or chat_sessions', async function () {
+  it('list (each tab, searches of 1, 2 and more characters, next page), counts, detail and live updates use no sequential scan of contacts, messages or chat_sessions', async function () {
     this.timeout(180000);
     const recorder = new RecordingSql(db().sequelize);
     server = await startApiServer({ ...db(), sql: recorder });
@@ -82,6 +83,10 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
     const next = await get(`${list}?cursor=${first.next_cursor}`);
     assert.notStrictEqual(next.conversations[0].line_user_id, first.conversations[0].line_user_id);
     await get(`${list}/${waiting.conversations[0].line_user_id}`);
+    // The live inbox's read of a flush of changed conversations.
+    const operatorIds = (await db().sql.rows<{ id: number }>(`SELECT id FROM operators`)).map((o) => o.id);
+    const changed = await db().sql.rows<{ id: number }>(`SELECT id FROM contacts ORDER BY id DESC LIMIT 20`);
+    await new Store(recorder).conversations.forReaders(changed.map(({ id }) => ({ contactId: id, operatorIds })));
 
     const offending: string[] = [];
     const relevant = recorder.statements.filter((s) => /\b(contacts|messages|chat_sessions)\b/.test(s.text));
