@@ -20,6 +20,8 @@ export interface ServerProcess {
   pid: number;
   output(): string;
   signal(name: NodeJS.Signals): void;
+  /** Settles with the exit code (null after a signal) when the process has ended. */
+  exited: Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +36,7 @@ export async function spawnServer(script: string, env: Record<string, string>, n
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const baseUrl = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
     child.stdout!.on('data', () => {
@@ -54,6 +56,7 @@ export async function spawnServer(script: string, env: Record<string, string>, n
     pid: child.pid!,
     output: () => output,
     signal: (name) => child.kill(name),
+    exited,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');

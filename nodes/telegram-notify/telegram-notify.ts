@@ -42,6 +42,8 @@ export = function register(RED: NodeAPI) {
           session: msg.session as AlertRequest['session'],
           recentMessages: msg.recentMessages as AlertRequest['recentMessages'],
           credential,
+          // An event emitted again after a crash takes over an alert its first run had begun.
+          takeOver: (msg.line as { redelivery?: unknown } | undefined)?.redelivery === true,
         });
       } catch (err) {
         const reason = err instanceof TelegramAlertNotSent ? err.reason : (err as Error).message;

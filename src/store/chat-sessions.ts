@@ -71,14 +71,15 @@ export class ChatSessionsTable {
 
   /**
    * Takes the sending of the session's handoff alert for `leaseMs`: true when it was not sent and
-   * nobody else is sending it (a lease that ran out, a crash mid-call, is taken again).
+   * nobody else is sending it (a lease that ran out, a crash mid-call, is taken again). With
+   * `takeOver`, a lease still running is taken too: its holder is known to be gone.
    */
-  async takeAlert(id: number, leaseMs: number): Promise<boolean> {
+  async takeAlert(id: number, leaseMs: number, takeOver = false): Promise<boolean> {
     const row = await this.q.row<{ id: number }>(
       `UPDATE chat_sessions SET alert_lease_until = now() + $2 * interval '1 millisecond'
-       WHERE id = $1 AND alert_sent_at IS NULL AND (alert_lease_until IS NULL OR alert_lease_until < now())
+       WHERE id = $1 AND alert_sent_at IS NULL AND (alert_lease_until IS NULL OR alert_lease_until < now() OR $3)
        RETURNING id`,
-      [id, leaseMs],
+      [id, leaseMs, takeOver],
     );
     return row !== undefined;
   }

@@ -39,6 +39,14 @@ export interface AlertRequest {
   recentMessages?: AlertMessage[] | null;
   /** TELEGRAM credential id or name; blank = the default one. */
   credential?: string | number;
+  /**
+   * The handoff's event emitted again (msg.line.redelivery): the emission before ran out of its
+   * flow lease (a kill -9, a stop) and may have died holding the alert's lease, which would keep
+   * the alert from everyone for ALERT_LEASE_MS, then from no one (the event is done by then). So
+   * this attempt takes the alert over; should the earlier one still be alive, the alert may go
+   * twice, which is better than never.
+   */
+  takeOver?: boolean;
 }
 
 export interface SentAlert {
@@ -93,7 +101,7 @@ export class TelegramAlerts {
     const sessionId = request.session?.id;
     if (!Number.isSafeInteger(sessionId)) return this.sendHandoffAlertNow(request);
     const id = sessionId as number;
-    if (!(await this.store.chatSessions.takeAlert(id, ALERT_LEASE_MS))) return { sent_before: true, session_id: id };
+    if (!(await this.store.chatSessions.takeAlert(id, ALERT_LEASE_MS, request.takeOver === true))) return { sent_before: true, session_id: id };
     let sent: SentAlert;
     try {
       sent = await this.sendHandoffAlertNow(request);

@@ -6,7 +6,7 @@ import { listenLoopback } from '../support/loopback';
 import { userId } from '../support/line-webhooks';
 import type { LiveChat } from '../../src/live-chat';
 import type { ContactRow } from '../../src/store/contacts';
-import { TelegramAlerts, type TelegramAlertsOptions } from '../../src/telegram/telegram-alerts';
+import { ALERT_LEASE_MS, TelegramAlerts, type TelegramAlertsOptions } from '../../src/telegram/telegram-alerts';
 import { updateSettings } from '../../src/live-chat/live-chat-settings';
 
 const TOKEN = '123456:telegram-bot-token-XYZ9';
@@ -113,6 +113,27 @@ describeEachDatabase('Telegram alerts', (db) => {
           `🔗 เปิดแชท: ${link}`,
         ].join('\n'),
       );
+    });
+
+    it('is sent by the event emitted again when the first run died holding the alert (kill -9 mid-alert), once', async () => {
+      // Found by bench/soak.bench.ts: killed between taking the alert and sending it, the first
+      // run left a 3-minute lease; the event's re-run, seconds later, was refused the alert and
+      // finished the flow, so nobody ever sent it.
+      const result = await app.handoff.start({ contact, triggerMessageId: (await incoming('ติดต่อเจ้าหน้าที่')).id });
+      assert.strictEqual(result.outcome, 'opened');
+      if (result.outcome !== 'opened') return;
+      assert.strictEqual(await app.store.chatSessions.takeAlert(result.session.id, ALERT_LEASE_MS), true);
+      const request = { contact: result.contact, session: result.session, recentMessages: result.recentMessages };
+
+      // Not a redelivery: the lease is respected (another attempt may be sending right now).
+      assert.deepStrictEqual(await app.telegram.sendHandoffAlert(request), { sent_before: true, session_id: result.session.id });
+      assert.strictEqual(fake.sent.length, 0);
+      const sent = await app.telegram.sendHandoffAlert({ ...request, takeOver: true });
+      assert.deepStrictEqual(sent, { message_id: fake.sent[0].message_id, chat_id: -100123 });
+      assert.ok((await app.store.chatSessions.byId(result.session.id))!.alert_sent_at);
+      // Sent now: another redelivery sends nothing.
+      assert.deepStrictEqual(await app.telegram.sendHandoffAlert({ ...request, takeOver: true }), { sent_before: true, session_id: result.session.id });
+      assert.strictEqual(fake.sent.length, 1);
     });
 
     it('reads the user’s last three messages from the store when not given', async () => {
