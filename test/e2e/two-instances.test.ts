@@ -8,12 +8,12 @@ import { generateFernetKey } from '../../src/crypto/fernet';
 import { FakeLine } from '../support/fake-line';
 import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
-import { serverUrl, tempDir } from '../support/databases';
+import { scratchDatabaseName, serverUrl, tempDir } from '../support/databases';
 import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
 import { connectLiveSocket, type LiveSocket } from '../support/live-socket';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
-const DATABASE = 'llc_instances_two';
+const DATABASE = scratchDatabaseName('two_instances');
 
 describe('two instances on one PostgreSQL database', function () {
   this.timeout(90000);

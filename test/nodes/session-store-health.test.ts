@@ -9,7 +9,7 @@ import path from 'node:path';
 import express from 'express';
 import { Client } from 'pg';
 import { helper, httpProbe, mountHttpNodeIn, serveApp, serveHttpNode, statusesOf } from '../support/node-red';
-import { freshEmbeddedDir, serverUrl, tempDir } from '../support/databases';
+import { freshEmbeddedDir, scratchDatabaseName, serverUrl, tempDir } from '../support/databases';
 import { call, login } from '../support/api-server';
 import { setEnvironment } from '../support/environment';
 import { eventually } from '../support/product';
@@ -88,7 +88,7 @@ describe('session-store health answers and a database that comes later', functio
   });
 
   describe('on PostgreSQL', () => {
-    const database = 'llc_instances_heal';
+    const database = scratchDatabaseName('heal');
     let admin: Client;
     let stopProxy: (() => Promise<void>) | undefined;
 

@@ -31,6 +31,18 @@ export function tempDir(): string {
 
 export const serverUrl = process.env.TEST_DATABASE_URL;
 
+/**
+ * A database of a test's own on the server, named after the suite's database, so suites run at
+ * once on other TEST_DATABASE_URLs never drop each other's (the name stays short of 63 bytes).
+ */
+export function scratchDatabaseName(purpose: string): string {
+  const suite = decodeURIComponent(new URL(serverUrl ?? 'postgres://localhost/llc').pathname.slice(1)) || 'llc';
+  return `${suite}_${purpose}`
+    .replace(/[^a-z0-9_]/gi, '_')
+    .slice(0, 63)
+    .toLowerCase();
+}
+
 export type DatabaseKind = 'embedded' | 'postgres';
 
 async function openKind(kind: DatabaseKind): Promise<Database> {
