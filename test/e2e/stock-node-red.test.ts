@@ -11,6 +11,7 @@
 // base-URL variables.
 import assert from 'node:assert';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../src/db/database';
@@ -19,6 +20,7 @@ import { call, login } from '../support/api-server';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 import { FakeLine } from '../support/fake-line';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
+import { serverUrl } from '../support/databases';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { type PackedPackage, packedPackage } from '../support/packed-package';
 import { eventually } from '../support/product';
@@ -292,6 +294,97 @@ for (const [title, setup] of Object.entries(SETUPS)) {
         // an object with express's res.jsonp, which sets nosniff itself.)
         for (const header of ['content-security-policy', 'x-frame-options', 'referrer-policy'])
           assert.strictEqual(res.headers.get(header), null, `${header} on ${res.url}`);
+      }
+    });
+
+    it('a second session-store whose PostgreSQL is down at deploy answers 503 (readyz, its webhook), then becomes ready on its own once the database comes up', async function () {
+      if (!serverUrl) {
+        console.log('      skipped: set TEST_DATABASE_URL to run this on PostgreSQL');
+        this.skip();
+      }
+      this.timeout(120000);
+      // The database is reached through a port nothing listens on yet (refused), then a TCP proxy
+      // to the real server opened there.
+      const target = new URL(serverUrl!);
+      const proxyPort = await freePort();
+      const viaProxy = new URL(serverUrl!);
+      viaProxy.hostname = '127.0.0.1';
+      viaProxy.port = String(proxyPort);
+      const flows = async (nodes: unknown[]) => {
+        const res = await fetch(adminUrl('/flows'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'node-red-deployment-type': 'nodes' },
+          body: JSON.stringify(nodes),
+        });
+        assert.ok(res.ok, `deploy answered ${res.status}: ${await res.text()}`);
+      };
+      const current: unknown[] = await (await fetch(adminUrl('/flows'), { headers: { accept: 'application/json' } })).json();
+      const late = [
+        {
+          id: 'late-store',
+          type: 'session-store',
+          name: 'database down at deploy',
+          dataDir: '',
+          serveHttp: true,
+          basePath: '/late',
+          credentials: { databaseUrl: viaProxy.href, lineChannelSecret: CHANNEL_SECRET, lineChannelAccessToken: line.accessToken },
+        },
+        { id: 'late-tab', type: 'tab', label: 'database down at deploy' },
+        {
+          id: 'late-webhook',
+          type: 'line-webhook',
+          z: 'late-tab',
+          name: 'LINE webhook',
+          store: 'late-store',
+          url: '/late/line/webhook',
+          credential: '',
+          wires: [[]],
+        },
+      ];
+      const lateWebhook = async () => {
+        const body = webhookBody([messageEvent('สวัสดี', { userId: userId(), replyToken: line.issueReplyToken() })]);
+        const res = await fetch(nodeUrl('/late/line/webhook'), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+          body: new Uint8Array(body),
+        });
+        return res.status;
+      };
+      const proxied = new Set<net.Socket>();
+      const proxy = net.createServer((socket) => {
+        const upstream = net.connect(Number(target.port || 5432), target.hostname);
+        proxied.add(socket).add(upstream);
+        socket.pipe(upstream).pipe(socket);
+        socket.on('error', () => upstream.destroy());
+        upstream.on('error', () => socket.destroy());
+      });
+      await flows([...current, ...late]);
+      try {
+        // Node-RED answers a deploy before it has started the deployed nodes.
+        const waiting = (await eventually(async () => {
+          const res = await fetch(nodeUrl('/late/readyz'));
+          return res.status === 404 ? undefined : res;
+        }))!;
+        assert.strictEqual(waiting.status, 503);
+        assert.strictEqual((await waiting.json()).status, 'not-ready');
+        assert.ok(waiting.headers.get('retry-after'), 'Retry-After while the store waits for its database');
+        assert.strictEqual((await fetch(nodeUrl('/late/healthz'))).status, 200);
+        // LINE delivers it again later.
+        assert.strictEqual(await lateWebhook(), 503);
+
+        await new Promise<void>((resolve) => proxy.listen(proxyPort, '127.0.0.1', resolve));
+        await eventually(async () => (await fetch(nodeUrl('/late/readyz'))).status === 200, 60000);
+        assert.strictEqual(await lateWebhook(), 200);
+        // The first store went on serving all along.
+        assert.strictEqual((await fetch(storeUrl('/readyz'))).status, 200);
+      } catch (err) {
+        // The SIGTERM test below restarts Node-RED: its log so far is printed here.
+        console.log(`Node-RED's log:\n${nodeRed.output()}`);
+        throw err;
+      } finally {
+        await flows(current);
+        for (const socket of proxied) socket.destroy();
+        await new Promise((resolve) => proxy.close(resolve));
       }
     });
 
