@@ -64,6 +64,37 @@ describe('the packed package', function () {
     assert.deepStrictEqual(missing(['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md']), []);
   });
 
+  it('holds the migrations of this checkout, no more and no fewer, each as compiled from its source', async () => {
+    const sources = filesUnder('migrations').filter((file) => file.endsWith('.ts'));
+    const compiled = (file: string) => `dist/${file.replace(/\.ts$/, '.js')}`;
+    const inPackage = pkg.files.filter((file) => /^dist\/migrations\/[^/]+\.js$/.test(file)).sort();
+    assert.deepStrictEqual(inPackage, sources.map(compiled).sort());
+    for (const file of sources) {
+      // The id each one records in the migrations table: its file name, in the package as here.
+      const code = await pkg.read(compiled(file));
+      assert.ok(!isEmptyModule(code), `${compiled(file)} is empty`);
+      assert.match(code, /\bup\b/, `${compiled(file)} has its up()`);
+    }
+  });
+
+  it("holds issue 10's modules: flow work and its hooks, leadership, the instance link, LINE's deadlines, health, security headers", () => {
+    assert.deepStrictEqual(
+      missing([
+        'dist/src/line/flow-work.js',
+        'dist/nodes/shared/flow-work-hooks.js',
+        'dist/src/db/leadership.js',
+        'dist/src/realtime/instance-link.js',
+        'dist/src/line/line-deadlines.js',
+        'dist/src/http/health.js',
+        'dist/src/http/security-headers.js',
+        'dist/migrations/0008-durable-flow-work.js',
+        'dist/migrations/0010-login-failures.js',
+        'dist/migrations/0011-socket-io-attachments.js',
+      ]),
+      [],
+    );
+  });
+
   it('holds no tests, sources, source maps or dev-only code', () => {
     const unwanted = pkg.files.filter(
       (file) =>

@@ -53,8 +53,8 @@ export interface StockNodeRed {
   origin: string;
   /** Everything it printed so far. */
   output(): string;
-  /** Stops it as Ctrl-C would and waits for the exit (killed after 15 s). */
-  stop(): Promise<void>;
+  /** Stops it as Ctrl-C would (or with `signal`) and waits for the exit (killed after 20 s): its exit code, null when killed. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 /**
@@ -94,12 +94,14 @@ export async function startNodeRed(userDir: string, args: string[], env: Record<
     pid: child.pid!,
     origin: `http://127.0.0.1:${port}`,
     output: () => output,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGINT');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 15000);
+    async stop(signal = 'SIGINT') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      // Node-RED gives each node's close 15 s.
+      const killer = setTimeout(() => child.kill('SIGKILL'), 20000);
       await exited;
       clearTimeout(killer);
+      return child.exitCode;
     },
   };
 }
