@@ -5,7 +5,7 @@
 import assert from 'node:assert';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, followEvent, messageEvent, sign, unfollowEvent, userId, webhookBody } from '../support/line-webhooks';
+import { CHANNEL_SECRET, deliverWebhook, followEvent, messageEvent, unfollowEvent, userId } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { eventually, type RunningProduct, startProduct } from '../support/product';
@@ -29,13 +29,7 @@ describe('inbox in the browser: friends and analytics', function () {
   const asker = userId();
 
   async function webhook(events: Record<string, unknown>[]): Promise<void> {
-    const body = webhookBody(events);
-    const res = await fetch(`${product.baseUrl}/line/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
-      body: new Uint8Array(body),
-    });
-    assert.strictEqual(res.status, 200);
+    await deliverWebhook(`${product.baseUrl}/line/webhook`, events);
   }
   const get = async (path: string, token = owner) => {
     const res = await call(api, 'GET', path, { token });

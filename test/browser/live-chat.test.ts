@@ -5,7 +5,7 @@
 import assert from 'node:assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, MESSAGE_SAMPLES, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
+import { CHANNEL_SECRET, deliverWebhook, MESSAGE_SAMPLES, messageEvent, userId } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { eventually, type RunningProduct, startProduct } from '../support/product';
@@ -102,13 +102,7 @@ describe('inbox in the browser: the live chat page', function () {
   });
 
   async function webhook(events: Record<string, unknown>[]): Promise<void> {
-    const body = webhookBody(events);
-    const res = await fetch(`${product.baseUrl}/line/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
-      body: new Uint8Array(body),
-    });
-    assert.strictEqual(res.status, 200);
+    await deliverWebhook(`${product.baseUrl}/line/webhook`, events);
   }
   const say = (message: string | Record<string, unknown>, from = user) =>
     webhook([messageEvent(message, { userId: from, replyToken: line.issueReplyToken() })]);

@@ -6,7 +6,7 @@ import assert from 'node:assert';
 import { Client } from 'pg';
 import { generateFernetKey } from '../../src/crypto/fernet';
 import { FakeLine } from '../support/fake-line';
-import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
+import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
 import { scratchDatabaseName, serverUrl, tempDir } from '../support/databases';
 import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
@@ -26,13 +26,7 @@ describe('two instances on one PostgreSQL database', function () {
   let databaseUrl: string;
 
   async function postWebhook(product: RunningProduct, events: Record<string, unknown>[]) {
-    const body = webhookBody(events);
-    const res = await fetch(`${product.baseUrl}/line/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
-      body: new Uint8Array(body),
-    });
-    assert.strictEqual(res.status, 200);
+    await deliverWebhook(`${product.baseUrl}/line/webhook`, events);
   }
 
   before(async function () {

@@ -98,3 +98,14 @@ export function webhookBody(events: Record<string, unknown>[], destination = BOT
 export function sign(body: Buffer | string, secret = CHANNEL_SECRET): string {
   return crypto.createHmac('sha256', secret).update(body).digest('base64');
 }
+
+/** Posts signed events to a running product's webhook URL, as LINE does, and expects its 200. */
+export async function deliverWebhook(url: string, events: Record<string, unknown>[]): Promise<void> {
+  const body = webhookBody(events);
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+    body: new Uint8Array(body),
+  });
+  if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`);
+}
