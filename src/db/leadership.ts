@@ -28,6 +28,8 @@ export class Leadership {
   private timer?: NodeJS.Timeout;
   private round?: Promise<void>;
   private closed = false;
+  /** After losing the lead, this instance waits until then before asking again (see drop). */
+  private quietUntil = 0;
 
   constructor(private readonly options: LeadershipOptions) {
     this.leading = options.url === undefined;
@@ -61,6 +63,7 @@ export class Leadership {
 
   /** A follower asks for the lock; a leader checks that the connection holding it still answers. */
   private async elect(): Promise<void> {
+    if (!this.leading && Date.now() < this.quietUntil) return;
     try {
       const client = this.client ?? (await this.connect());
       if (this.closed) return;
@@ -105,6 +108,9 @@ export class Leadership {
     this.client = undefined;
     if (this.leading && this.options.url !== undefined) {
       this.leading = false;
+      // An instance whose connection just broke is the least reliable candidate: it gives the
+      // others a few rounds to take over before it asks again.
+      this.quietUntil = Date.now() + 3 * (this.options.intervalMs ?? DEFAULT_LEADERSHIP_INTERVAL_MS);
       if (!this.closed) this.options.log.warn('this instance no longer leads; another instance will take over the once-across-instances work');
     }
     await which.end().catch(() => undefined);
