@@ -219,12 +219,15 @@ describe('inbox in the browser: settings', function () {
     // deactivate and reactivate the operator
     await page.getByRole('button', { name: `ปิดใช้งาน ${OPERATOR.display_name}` }).click();
     await page.getByRole('alertdialog', { name: 'ปิดใช้งานบัญชี?' }).getByRole('button', { name: 'ปิดใช้งาน' }).click();
-    await row.getByText('ปิดใช้งาน', { exact: true }).first().waitFor();
+    // the row's own button reads ปิดใช้งาน too: wait for what only the deactivated row shows
+    await page.getByRole('button', { name: `เปิดใช้งาน ${OPERATOR.display_name} อีกครั้ง` }).waitFor();
+    await row.locator('.badge', { hasText: 'ปิดใช้งาน' }).waitFor();
     const listed = async () =>
       (await call(api, 'GET', '/admin/operators', { token })).body.operators.find((o: { username: string }) => o.username === OPERATOR.username);
     assert.strictEqual((await listed()).active, false);
     await page.getByRole('button', { name: `เปิดใช้งาน ${OPERATOR.display_name} อีกครั้ง` }).click();
     await page.getByRole('button', { name: `ปิดใช้งาน ${OPERATOR.display_name}` }).waitFor();
+    await row.locator('.badge', { hasText: 'ใช้งาน' }).filter({ hasNotText: 'ปิด' }).waitFor();
     assert.strictEqual((await listed()).active, true);
 
     // edit the display name and role
