@@ -3,6 +3,7 @@
 import assert from 'node:assert';
 import { Client } from 'pg';
 import { Leadership } from '../../src/db/leadership';
+import type { Logger } from '../../src/logger';
 import { serverUrl } from '../support/databases';
 import { eventually } from '../support/product';
 
@@ -11,7 +12,7 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 describe('leadership across instances (postgres)', function () {
   this.timeout(20000);
   const running: Leadership[] = [];
-  const instance = (log = quiet) => {
+  const instance = (log: Logger = quiet) => {
     const leadership = new Leadership({ url: serverUrl, intervalMs: 100, log });
     running.push(leadership);
     return leadership;
