@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect('/admin/live-chat'));
   RED.init(server, settings);
+  editorDoor.watchComms(server, `${settings.httpAdminRoot}/comms`);
   app.use(settings.httpAdminRoot, editorDoor.router());
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, RED.httpNode);
@@ -106,6 +107,7 @@ async function main(): Promise<void> {
       await liveChat?.lineWebhook.stop();
       await RED.stop();
     } finally {
+      editorDoor.close();
       server.closeAllConnections();
       server.close(() => process.exit(0));
     }

@@ -1,11 +1,13 @@
 // The Node-RED editor of `npm start` follows the operator table: an admin who is deactivated,
-// demoted or given a new password loses the editor at the next request, not 7 days later; and
+// demoted or given a new password loses the editor at the next request, not 7 days later (its
+// open comms websocket within seconds); and
 // no one can lock an admin out of it by failing logins under their name from elsewhere.
 import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { COMMS_CHECK_INTERVAL_MS } from '../../src/standalone/editor-door';
 
 const OWNER = { username: 'owner', password: 'owner-password-1' };
 
@@ -58,6 +60,43 @@ describe('the editor door of the product', function () {
     assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${id}`, { token: ownerToken })).status, 200);
     assert.strictEqual(await flows(token), 401);
     assert.notStrictEqual((await editorLogin('ploy', password)).status, 200);
+  });
+
+  /** The editor's comms websocket, authenticated with `token` as the editor does it. */
+  async function comms(token: string): Promise<{ socket: WebSocket; closed: Promise<void>; received: unknown[] }> {
+    const socket = new WebSocket(`${product.baseUrl.replace('http', 'ws')}/red/comms`);
+    const received: unknown[] = [];
+    const closed = new Promise<void>((resolve) => socket.addEventListener('close', () => resolve()));
+    const authed = new Promise<unknown>((resolve, reject) => {
+      socket.addEventListener('message', (event) => {
+        const message = JSON.parse(String(event.data));
+        received.push(message);
+        resolve(message);
+      });
+      socket.addEventListener('error', () => reject(new Error('the comms socket failed')));
+    });
+    await new Promise((resolve) => socket.addEventListener('open', resolve));
+    socket.send(JSON.stringify({ auth: token }));
+    assert.deepStrictEqual(await authed, { auth: 'ok' });
+    // retained notifications (the runtime's state) come to a live subscriber
+    socket.send(JSON.stringify({ subscribe: 'notification/#' }));
+    return { socket, closed, received };
+  }
+
+  it('closes a deactivated admin’s editor websocket within seconds, and leaves the others open', async () => {
+    const { id, password } = await admin('somsak');
+    const theirs = await comms(await editorToken('somsak', password));
+    const mine = await comms(await editorToken(OWNER.username, OWNER.password));
+    assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${id}`, { token: ownerToken })).status, 200);
+    const deactivated = Date.now();
+    const deadline = new Promise((_resolve, reject) => setTimeout(() => reject(new Error('still open 10 s after the deactivation')), 10000));
+    await Promise.race([theirs.closed, deadline]);
+    console.log(`      closed ${Date.now() - deactivated} ms after the deactivation`);
+    // another round of checks later, the active admin's socket is still open
+    await new Promise((resolve) => setTimeout(resolve, COMMS_CHECK_INTERVAL_MS + 1000));
+    assert.strictEqual(mine.socket.readyState, WebSocket.OPEN);
+    mine.socket.close();
+    await mine.closed;
   });
 
   it('ends a demoted admin’s editor session at once, and does not let an operator in', async () => {
