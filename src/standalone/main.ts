@@ -12,6 +12,7 @@ import { parseTrustProxy } from '../http/trusted-proxy';
 import { mountHttp, servedBases } from '../../nodes/session-store/http-mount';
 import { nodeRedSettings } from './node-red-settings';
 import { EditorDoor } from './editor-door';
+import { drainRunningStores } from '../../nodes/shared/shutdown-drain';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
@@ -103,8 +104,7 @@ async function main(): Promise<void> {
       // Drained while the flow still runs: new webhooks are answered 503 (LINE delivers them
       // again), and the work of those acknowledged gets SHUTDOWN_DRAIN_SECONDS to finish; what is
       // left, the recovery pass finishes after the restart. Node-RED's own stop comes after.
-      const liveChat = await servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined);
-      await liveChat?.lineWebhook.stop();
+      await drainRunningStores();
       await RED.stop();
     } finally {
       editorDoor.close();

@@ -4,27 +4,12 @@
 // On the embedded database and on PostgreSQL.
 import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
-import { pollWebhook, tally, type WebhookAnswer } from '../support/line-webhooks';
+import { assertNeverGone, pollWebhook, tally } from '../support/line-webhooks';
 import { openDatabase } from '../../src/db/database';
 import { resetTables, serverUrl, tempDir } from '../support/databases';
 import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
-
-/** Only 200 and 503 (with Retry-After) were answered while the server listened. */
-function neverGone(answers: WebhookAnswer[]): void {
-  const heard = answers.filter((a) => a.status !== 'refused');
-  assert.deepStrictEqual(
-    heard.filter((a) => a.status !== 200 && a.status !== 503),
-    [],
-    `answers: ${JSON.stringify(tally(answers))}`,
-  );
-  assert.deepStrictEqual(
-    heard.filter((a) => a.status === 503 && !(Number(a.retryAfter) >= 1)),
-    [],
-    'every 503 says when to come back',
-  );
-}
 
 for (const kind of ['embedded', 'postgres'] as const) {
   describe(`the LINE webhook while the product stops or redeploys (${kind})`, function () {
@@ -65,7 +50,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
       const exited = product.stop();
       const answers = await polling;
       assert.strictEqual(await exited, 0);
-      neverGone(answers);
+      assertNeverGone(answers);
       assert.strictEqual(answers.at(-1)?.status, 'refused', 'polled until the process stopped listening');
       assert.ok(
         answers.some((a) => a.status === 503),
@@ -96,7 +81,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.strictEqual(deploy.status, 204, await deploy.text());
       deployed = true;
       const seen = await polling;
-      neverGone(seen);
+      assertNeverGone(seen);
       assert.strictEqual(seen.at(-1)?.status, 200, `answers: ${JSON.stringify(tally(seen))}`);
       assert.ok(!seen.some((a) => a.status === 'refused'));
     });

@@ -1,5 +1,6 @@
 // Webhook bodies as LINE sends them: realistic events and the x-line-signature over the exact
 // bytes that go on the wire.
+import assert from 'node:assert';
 import crypto from 'node:crypto';
 
 export const CHANNEL_SECRET = 'test-channel-secret-0123456789ab';
@@ -150,4 +151,14 @@ export function tally(answers: WebhookAnswer[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const a of answers) counts[String(a.status)] = (counts[String(a.status)] ?? 0) + 1;
   return counts;
+}
+
+/** While a product stops or redeploys, its webhook answered only 200 or 503 with Retry-After: never 404. */
+export function assertNeverGone(answers: WebhookAnswer[]): void {
+  const heard = answers.filter((a) => a.status !== 'refused');
+  assert.deepStrictEqual(
+    heard.filter((a) => a.status !== 200 && !(a.status === 503 && Number(a.retryAfter) >= 1)),
+    [],
+    `answers: ${JSON.stringify(tally(answers))}`,
+  );
 }
