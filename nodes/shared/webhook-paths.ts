@@ -30,6 +30,22 @@ const listenedTo = new WeakSet<object>();
  * closes (the path then answers 503 until another node owns it or the flows have started).
  */
 export function ownWebhookPath(RED: NodeAPI, path: string, handlers: (RequestHandler | ErrorRequestHandler)[]): () => void {
+  const entry = webhookPath(RED, path);
+  const owner = express.Router();
+  owner.use(...handlers);
+  entry.owners.push(owner);
+  return () => {
+    entry.owners = entry.owners.filter((o) => o !== owner);
+  };
+}
+
+/** Answers 503 at `path` until the flows have started (npm start, before its flow is up: not 404). */
+export function expectWebhookPath(RED: NodeAPI, path: string): void {
+  webhookPath(RED, path);
+}
+
+/** The path's entry, known from now until the flows start without an owner; its route made once. */
+function webhookPath(RED: NodeAPI, path: string): WebhookPath {
   const paths = pathsOf.get(RED.httpNode) ?? new Map<string, WebhookPath>();
   pathsOf.set(RED.httpNode, paths);
   if (!listenedTo.has(RED.events)) {
@@ -39,25 +55,19 @@ export function ownWebhookPath(RED: NodeAPI, path: string, handlers: (RequestHan
     });
   }
   const key = pathKey(path);
-  let entry = paths.get(key);
-  if (!entry) {
-    const created: WebhookPath = { owners: [], known: true };
-    entry = created;
-    paths.set(key, created);
-    everyPath.add(created);
-    RED.httpNode.post(path, (req, res, next) => {
-      const owner = created.owners[0];
-      if (owner) return owner(req, res, next);
-      if (!created.known) return next();
-      res.set('retry-after', String(STOPPING_RETRY_AFTER_SECONDS)).status(503).json({ error: 'The LINE webhook is stopping or starting' });
-    });
+  const found = paths.get(key);
+  if (found) {
+    found.known = true;
+    return found;
   }
-  const owner = express.Router();
-  owner.use(...handlers);
-  entry.owners.push(owner);
-  entry.known = true;
-  const owned = entry;
-  return () => {
-    owned.owners = owned.owners.filter((o) => o !== owner);
-  };
+  const entry: WebhookPath = { owners: [], known: true };
+  paths.set(key, entry);
+  everyPath.add(entry);
+  RED.httpNode.post(path, (req, res, next) => {
+    const owner = entry.owners[0];
+    if (owner) return owner(req, res, next);
+    if (!entry.known) return next();
+    res.set('retry-after', String(STOPPING_RETRY_AFTER_SECONDS)).status(503).json({ error: 'The LINE webhook is stopping or starting' });
+  });
+  return entry;
 }

@@ -13,10 +13,13 @@ import { mountHttp, servedBases } from '../../nodes/session-store/http-mount';
 import { nodeRedSettings } from './node-red-settings';
 import { EditorDoor } from './editor-door';
 import { drainRunningStores } from '../../nodes/shared/shutdown-drain';
+import { expectWebhookPath } from '../../nodes/shared/webhook-paths';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
 const DEFAULT_FLOW = path.join(packageRoot, 'flows', 'live-chat-handoff.json');
+/** The shipped flow's LINE webhook. */
+const DEFAULT_WEBHOOK_PATH = '/line/webhook';
 /** The shipped flow's session-store serves the inbox at the root (its default base path). */
 const ROOT_BASE = '';
 
@@ -77,6 +80,8 @@ async function main(): Promise<void> {
   // Mounted now, so that until the flow's store is up the API answers 503 rather than 404.
   mountHttp(RED);
   servedBases.expect(ROOT_BASE);
+  // LINE, during a restart, gets 503 (and delivers again) rather than 404 until the flow is up.
+  expectWebhookPath(RED, DEFAULT_WEBHOOK_PATH);
   const flowsStarted = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {

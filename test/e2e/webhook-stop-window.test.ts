@@ -1,10 +1,11 @@
 // LINE redelivers a webhook answered 5xx, not one answered 404: while the running product (npm
-// start's entry point) stops on SIGTERM or redeploys its whole flow, every POST to its webhook is
-// answered 200 (stored) or 503 with Retry-After, never 404; after a redeploy it answers 200 again.
+// start's entry point) stops on SIGTERM, starts, or redeploys its whole flow, every POST to its
+// webhook is answered 200 (stored) or 503 with Retry-After, never 404; then 200 again.
 // On the embedded database and on PostgreSQL.
 import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
-import { assertNeverGone, pollWebhook, tally } from '../support/line-webhooks';
+import { assertNeverGone, pollWebhook, tally, type WebhookAnswer } from '../support/line-webhooks';
+import { freePort } from '../support/stock-node-red';
 import { openDatabase } from '../../src/db/database';
 import { resetTables, serverUrl, tempDir } from '../support/databases';
 import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
@@ -55,6 +56,28 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.ok(
         answers.some((a) => a.status === 503),
         `the stop was seen: ${JSON.stringify(tally(answers))} ${answers.at(-1)?.error}\n${product.output()}`,
+      );
+    });
+
+    it('answers 503, never 404, from the moment it listens until its flow is up (a restart)', async () => {
+      const port = await freePort();
+      const starting = startProduct(tempDir(), { ...environment(), PORT: String(port) });
+      starting.catch(() => undefined);
+      const url = `http://127.0.0.1:${port}/line/webhook`;
+      const answers: WebhookAnswer[] = [];
+      const deadline = Date.now() + 60000;
+      while (!answers.some((a) => a.status === 200) && Date.now() < deadline) {
+        answers.push(...(await pollWebhook(url, (so) => so.at(-1)?.status === 200)));
+        // not listening yet
+        if (answers.at(-1)?.status === 'refused') await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      product = await starting;
+      const heard = answers.filter((a) => a.status !== 'refused');
+      assertNeverGone(heard);
+      assert.strictEqual(heard.at(-1)?.status, 200);
+      assert.ok(
+        heard.some((a) => a.status === 503),
+        `the start was seen: ${JSON.stringify(tally(heard))}`,
       );
     });
 
