@@ -29,7 +29,7 @@ const TICKET_LIFETIME_MS = 30 * 1000;
 /** How often the comms sockets' tokens are checked again. */
 export const COMMS_CHECK_INTERVAL_MS = 2000;
 /** A comms socket that has not authenticated within this is closed (the editor does it at once). */
-const COMMS_AUTH_GRACE_MS = 10_000;
+export const COMMS_AUTH_GRACE_MS = 10_000;
 
 /** An open comms socket: when it opened, and what it authenticated with once it did. */
 interface CommsSocket {
@@ -87,8 +87,16 @@ export class EditorDoor {
       this.comms.set(socket, { opened: Date.now() });
       socket.once('close', () => this.comms.delete(socket));
       this.commsSocket.enterWith(socket);
-      // Node-RED reads the auth packet in a later 'data' event, in whatever runs after this listener.
-      socket.prependListener('data', () => this.commsSocket.enterWith(socket));
+      // Node-RED reads the auth packet in a later 'data' event: the context is entered ahead of
+      // its listener, added only as it adds its own (earlier would start the data flowing before
+      // Node-RED listens, when it checks a token header first).
+      const enter = () => this.commsSocket.enterWith(socket);
+      const follow = (event: string | symbol) => {
+        if (event !== 'data') return;
+        socket.off('newListener', follow);
+        socket.prependListener('data', enter);
+      };
+      socket.on('newListener', follow);
     });
     this.commsTimer ??= setInterval(() => void this.checkComms(), COMMS_CHECK_INTERVAL_MS);
     this.commsTimer.unref();

@@ -7,6 +7,7 @@ import { FakeLine } from '../support/fake-line';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { COMMS_AUTH_GRACE_MS, COMMS_CHECK_INTERVAL_MS } from '../../src/standalone/editor-door';
 
 const OWNER = { username: 'owner', password: 'owner-password-1' };
 
@@ -88,14 +89,16 @@ describe('the editor door of the product', function () {
     const { id, password } = await admin('somsak');
     const theirs = await comms(await editorToken('somsak', password));
     const mine = await comms(await editorToken(OWNER.username, OWNER.password));
+    const mineOpened = Date.now();
     assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${id}`, { token: ownerToken })).status, 200);
     const deactivated = Date.now();
     const within = (ms: number, what: string) => new Promise((_resolve, reject) => setTimeout(() => reject(new Error(what)), ms));
     await Promise.race([theirs.closed, within(10000, 'still open 10 s after the deactivation')]);
     console.log(`      closed ${Date.now() - deactivated} ms after the deactivation`);
-    // The socket that sent no auth packet goes after its grace (10 s); by then the active admin's
-    // socket has been checked several times, and is open.
+    // The socket that sent no auth packet goes after its grace; the active admin's, past its own
+    // grace and two more checks, is open: its token was noted and is live.
     await Promise.race([silentClosed, within(20000, 'the unauthenticated socket still open after 20 s')]);
+    await new Promise((resolve) => setTimeout(resolve, mineOpened + COMMS_AUTH_GRACE_MS + 2 * COMMS_CHECK_INTERVAL_MS - Date.now()));
     assert.strictEqual(mine.socket.readyState, WebSocket.OPEN);
     assert.ok(mine.received.length >= 2, 'the editor socket gets its notices');
     mine.socket.close();
