@@ -9,6 +9,7 @@ import { findSessionStore } from '../shared/session-store';
 import { captureRawBody } from '../shared/raw-body';
 import { msgStatus } from '../shared/msg-status';
 import { installFlowWorkHooks } from '../shared/flow-work-hooks';
+import { ownWebhookPath } from '../shared/webhook-paths';
 import { lineWebhookHandlers } from '../../src/line/webhook-route';
 import type { LineEventOutput } from '../../src/line/webhook-ingest';
 
@@ -83,21 +84,17 @@ export = function register(RED: NodeAPI) {
         else node.warn(text);
       },
     });
-    RED.httpNode.post(url, ...handlers);
+    const releasePath = ownWebhookPath(RED, url, handlers);
     const releaseRawBody = captureRawBody(RED.httpNode, url);
     node.status({ fill: 'grey', shape: 'ring', text: url });
 
-    // Routes survive a redeploy unless taken out (as Node-RED's own http in node does); only
-    // this node's route goes, so another webhook node on the same path keeps its own.
-    node.on('close', (_removed: boolean, done: () => void) => {
+    // The route itself stays (webhook-paths): closed, the path answers 503 until a node owns it
+    // again, so LINE delivers again what comes in while the flows stop or restart.
+    node.on('close', () => {
       closed = true;
       unregister?.();
       releaseRawBody();
-      const router = (RED.httpNode as unknown as { _router?: { stack: { route?: { stack: { handle: unknown }[] } }[] } })._router;
-      if (router) {
-        router.stack = router.stack.filter((layer) => !layer.route?.stack.some((l) => (handlers as unknown[]).includes(l.handle)));
-      }
-      done();
+      releasePath();
     });
   }
 

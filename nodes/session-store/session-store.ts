@@ -12,6 +12,7 @@ import type { Logger } from '../../src/logger';
 import { type ConfigMigrations, upgradeConfig } from '../shared/config-version';
 import type { Node, NodeAPI, NodeStatus } from '../shared/node-red';
 import type { SessionStoreNode } from '../shared/session-store';
+import { drainBeforeSignals, runningStore } from '../shared/shutdown-drain';
 import { pagesShadowedByEditor } from './admin-collision';
 import { attachRealtime, httpNodeRoot, mountHttp, servedBases } from './http-mount';
 import { listeningAddress, type SessionStoreConfig, type SessionStoreCredentials, storeSettings } from './store-values';
@@ -83,6 +84,9 @@ export = function register(RED: NodeAPI) {
     );
     node.liveChat = startup.liveChat;
     node.ready = () => startup.forRequest();
+    // A SIGTERM drains its webhook's work before Node-RED stops the flows (shutdown-drain).
+    const stopDraining = runningStore(startup.liveChat);
+    drainBeforeSignals(env.shutdownDrainMs, log);
     const setRunningStatus = (status: NodeStatus) => {
       runningStatus = status;
       if (startup.state.state !== 'waiting') node.status(status);
@@ -101,6 +105,7 @@ export = function register(RED: NodeAPI) {
 
     node.on('close', (removed: boolean, done: () => void) => {
       if (serving) servedBases.release(settings.basePath, node, removed);
+      stopDraining();
       // Stops the retries of a database that never came, or closes the core that runs.
       startup
         .close()

@@ -173,6 +173,7 @@ export class LineWebhookIngest {
   private recoveryTimer?: NodeJS.Timeout;
   private recovering?: Promise<void>;
   private stopped = false;
+  private stopping?: Promise<boolean>;
   /** The flow's work of the events emitted here (the host's message hooks count it). */
   readonly flowWork: FlowWork;
 
@@ -202,9 +203,15 @@ export class LineWebhookIngest {
   /**
    * Stops taking webhooks (answered 503) and the recovery pass, records what is queued here and
    * waits up to drainMs for the flow's work in progress; what is left, the recovery pass of the
-   * next start (or another instance) finishes. Answers whether everything finished.
+   * next start (or another instance) finishes. Answers whether everything finished. Called again
+   * (the host's shutdown, then the store's close), it answers the same drain.
    */
-  async stop(): Promise<boolean> {
+  stop(): Promise<boolean> {
+    this.stopping ??= this.drain();
+    return this.stopping;
+  }
+
+  private async drain(): Promise<boolean> {
     const deadline = Date.now() + this.options.drainMs;
     this.stopped = true;
     clearInterval(this.recoveryTimer);

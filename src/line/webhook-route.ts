@@ -10,6 +10,8 @@ import type { LineEventOutput } from './webhook-ingest';
 import { urgently } from '../util/urgency';
 
 export const WEBHOOK_BODY_LIMIT = '1mb';
+/** When a webhook refused while stopping (or starting) may come back: a restart takes seconds. */
+export const STOPPING_RETRY_AFTER_SECONDS = 5;
 
 /** body-parser's marks on a request whose body has been read (Node-RED's http in node reads them too). */
 interface BodyReadRequest extends Request {
@@ -64,7 +66,7 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
         liveChat = await hooks.liveChat();
       } catch (err) {
         // Waiting for its database: LINE redelivers (when redelivery is on) what is refused now.
-        if (err instanceof StoreUnavailable) res.set('retry-after', String(err.retryAfterSeconds));
+        res.set('retry-after', String(err instanceof StoreUnavailable ? err.retryAfterSeconds : STOPPING_RETRY_AFTER_SECONDS));
         return reject(503, 'The live chat store is not running');
       }
       let secrets: Record<string, string>;
@@ -92,7 +94,10 @@ export function lineWebhookHandlers(hooks: WebhookRouteHooks): (RequestHandler |
       if (result.outcome === 'bad-signature') return reject(401, result.reason);
       if (result.outcome === 'bad-request') return reject(400, result.reason);
       // Stopping: LINE delivers the body again, to this instance restarted or another one.
-      if (result.outcome === 'unavailable') return reject(503, result.reason);
+      if (result.outcome === 'unavailable') {
+        res.set('retry-after', String(STOPPING_RETRY_AFTER_SECONDS));
+        return reject(503, result.reason);
+      }
       res.status(200).json({});
       const outputs = await result.processed;
       if (outputs.length > 0) hooks.onEvents(outputs);

@@ -8,7 +8,16 @@
 // end the session at the next request. Node-RED's own per-username login limit never sees a
 // failed attempt, so it cannot be used to lock an admin out. Before any store runs, the bootstrap
 // admin's credentials open the editor through Node-RED's own tokens, which end when a store runs.
+//
+// The editor's comms websocket (<httpAdminRoot>/comms) is authenticated once, by an auth packet,
+// and Node-RED never asks again: so the door notes which token each comms socket authenticated
+// with (Node-RED asks adminAuth while it handles that socket's data, and an AsyncLocalStorage
+// entered there tells which socket it is) and checks them every few seconds, closing the socket
+// of a token no longer live (and one that never authenticated at all).
+import { AsyncLocalStorage } from 'node:async_hooks';
 import crypto from 'node:crypto';
+import type http from 'node:http';
+import type net from 'node:net';
 import express from 'express';
 import type { LiveChat } from '../live-chat';
 import { HttpError } from '../http/errors';
@@ -17,6 +26,19 @@ import { type ProxyTrust, requestOrigin } from '../http/trusted-proxy';
 export const EDITOR_TOKEN_LIFETIME_MS = 12 * 60 * 60 * 1000;
 /** A ticket only carries a checked login from our door to Node-RED's, within one request. */
 const TICKET_LIFETIME_MS = 30 * 1000;
+/** How often the comms sockets' tokens are checked again. */
+export const COMMS_CHECK_INTERVAL_MS = 2000;
+/** A comms socket that has not authenticated within this is closed (the editor does it at once). */
+export const COMMS_AUTH_GRACE_MS = 10_000;
+
+/** An open comms socket: when it opened, and what it authenticated with once it did. */
+interface CommsSocket {
+  opened: number;
+  /** An editor token of ours. */
+  token?: string;
+  /** The bootstrap admin, through Node-RED's own token (before any store ran). */
+  bootstrap?: true;
+}
 
 export interface EditorUser {
   username: string;
@@ -46,8 +68,45 @@ function refuse(res: express.Response, err: HttpError): void {
 
 export class EditorDoor {
   private readonly tickets = new Map<string, { username: string; token: string; expires: number }>();
+  private readonly comms = new Map<net.Socket, CommsSocket>();
+  /** The comms socket whose data (or upgrade) Node-RED is handling now. */
+  private readonly commsSocket = new AsyncLocalStorage<net.Socket>();
+  private commsTimer?: NodeJS.Timeout;
+  private checking = false;
 
   constructor(private readonly options: EditorDoorOptions) {}
+
+  /**
+   * Follows the editor's comms websockets on `server` (at `commsPath`, as Node-RED serves it):
+   * each is closed within COMMS_CHECK_INTERVAL_MS once its token is no longer live.
+   */
+  watchComms(server: http.Server, commsPath: string): void {
+    // First, so that Node-RED's own upgrade handling (a token in a header) runs in the socket's context.
+    server.prependListener('upgrade', (req: http.IncomingMessage, socket: net.Socket) => {
+      if (new URL(req.url ?? '/', 'http://localhost').pathname !== commsPath) return;
+      this.comms.set(socket, { opened: Date.now() });
+      socket.once('close', () => this.comms.delete(socket));
+      this.commsSocket.enterWith(socket);
+      // Node-RED reads the auth packet in a later 'data' event: the context is entered ahead of
+      // its listener, added only as it adds its own (earlier would start the data flowing before
+      // Node-RED listens, when it checks a token header first).
+      const enter = () => this.commsSocket.enterWith(socket);
+      const follow = (event: string | symbol) => {
+        if (event !== 'data') return;
+        socket.off('newListener', follow);
+        socket.prependListener('data', enter);
+      };
+      socket.on('newListener', follow);
+    });
+    this.commsTimer ??= setInterval(() => void this.checkComms(), COMMS_CHECK_INTERVAL_MS);
+    this.commsTimer.unref();
+  }
+
+  /** Stops following the comms sockets (the process stops). */
+  close(): void {
+    clearInterval(this.commsTimer);
+    this.commsTimer = undefined;
+  }
 
   /** Mounted at httpAdminRoot before Node-RED's editor: its login and logout. */
   router(): express.Router {
@@ -66,6 +125,7 @@ export class EditorDoor {
         const app = await this.options.liveChat();
         if (!app || !(await app.operators.authenticate(token, 'editor'))) return next();
         await app.operators.logout(token);
+        this.endComms((comms) => comms.token === token);
         res.status(200).end();
       })().catch(next);
     });
@@ -79,8 +139,18 @@ export class EditorDoor {
       // Node-RED's own tokens (the bootstrap admin's, before any store ran): for 12 hours, and
       // only while still no store runs.
       sessionExpiryTime: EDITOR_TOKEN_LIFETIME_MS / 1000,
-      users: async (username: string): Promise<EditorUser | null> => ((await this.options.liveChat()) ? null : this.bootstrapUser(username)),
-      tokens: (token: string) => this.userOfToken(token),
+      users: async (username: string): Promise<EditorUser | null> => {
+        const socket = this.commsSocket.getStore();
+        const user = (await this.options.liveChat()) ? null : this.bootstrapUser(username);
+        if (user) this.noteComms(socket, { bootstrap: true });
+        return user;
+      },
+      tokens: async (token: string): Promise<EditorUser | null> => {
+        const socket = this.commsSocket.getStore();
+        const user = await this.userOfToken(token);
+        if (user) this.noteComms(socket, { token });
+        return user;
+      },
       tokenHeader: 'authorization',
       authenticate: async (username: string, password: string): Promise<EditorUser | null> => {
         const ticket = this.takeTicket(password);
@@ -100,6 +170,46 @@ export class EditorDoor {
     if (!app) return null;
     const operator = await app.operators.authenticate(token.replace(/^Bearer\s+/i, ''), 'editor');
     return operator?.role === 'admin' ? { username: operator.username, permissions: '*' } : null;
+  }
+
+  /** What a comms socket (if that is who asks) authenticated with. */
+  private noteComms(socket: net.Socket | undefined, credential: Pick<CommsSocket, 'token' | 'bootstrap'>): void {
+    const comms = socket && this.comms.get(socket);
+    if (comms) Object.assign(comms, credential);
+  }
+
+  /** Closes the comms sockets whose credential is no longer live (one check at a time). */
+  private async checkComms(): Promise<void> {
+    if (this.checking || this.comms.size === 0) return;
+    this.checking = true;
+    try {
+      const storeRuns = (await this.options.liveChat()) !== undefined;
+      const live = new Map<string, boolean>();
+      for (const [socket, comms] of this.comms) {
+        let keep: boolean;
+        if (comms.token) {
+          if (!live.has(comms.token)) live.set(comms.token, (await this.userOfToken(comms.token)) !== null);
+          keep = live.get(comms.token)!;
+        } else if (comms.bootstrap) {
+          keep = !storeRuns;
+        } else {
+          keep = Date.now() - comms.opened < COMMS_AUTH_GRACE_MS;
+        }
+        if (!keep) this.endComms((c) => c === comms, socket);
+      }
+    } catch {
+      // the database is away: the next round checks again
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private endComms(which: (comms: CommsSocket) => boolean, only?: net.Socket): void {
+    for (const [socket, comms] of this.comms) {
+      if ((only && socket !== only) || !which(comms)) continue;
+      this.comms.delete(socket);
+      socket.destroy();
+    }
   }
 
   /** Answers a password grant itself when it fails; true when it did. */

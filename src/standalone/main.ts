@@ -12,10 +12,14 @@ import { parseTrustProxy } from '../http/trusted-proxy';
 import { mountHttp, servedBases } from '../../nodes/session-store/http-mount';
 import { nodeRedSettings } from './node-red-settings';
 import { EditorDoor } from './editor-door';
+import { drainRunningStores } from '../../nodes/shared/shutdown-drain';
+import { expectWebhookPath } from '../../nodes/shared/webhook-paths';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
 const DEFAULT_FLOW = path.join(packageRoot, 'flows', 'live-chat-handoff.json');
+/** The shipped flow's LINE webhook. */
+const DEFAULT_WEBHOOK_PATH = '/line/webhook';
 /** The shipped flow's session-store serves the inbox at the root (its default base path). */
 const ROOT_BASE = '';
 
@@ -69,12 +73,15 @@ async function main(): Promise<void> {
   app.disable('x-powered-by');
   app.get('/', (_req, res) => res.redirect('/admin/live-chat'));
   RED.init(server, settings);
+  editorDoor.watchComms(server, `${settings.httpAdminRoot}/comms`);
   app.use(settings.httpAdminRoot, editorDoor.router());
   app.use(settings.httpAdminRoot, RED.httpAdmin);
   app.use(settings.httpNodeRoot, RED.httpNode);
   // Mounted now, so that until the flow's store is up the API answers 503 rather than 404.
   mountHttp(RED);
   servedBases.expect(ROOT_BASE);
+  // LINE, during a restart, gets 503 (and delivers again) rather than 404 until the flow is up.
+  expectWebhookPath(RED, DEFAULT_WEBHOOK_PATH);
   const flowsStarted = new Promise<void>((resolve) => RED.events.once('flows:started', () => resolve()));
 
   await new Promise<void>((resolve, reject) => {
@@ -102,10 +109,10 @@ async function main(): Promise<void> {
       // Drained while the flow still runs: new webhooks are answered 503 (LINE delivers them
       // again), and the work of those acknowledged gets SHUTDOWN_DRAIN_SECONDS to finish; what is
       // left, the recovery pass finishes after the restart. Node-RED's own stop comes after.
-      const liveChat = await servedBases.holder(ROOT_BASE)?.liveChat.catch(() => undefined);
-      await liveChat?.lineWebhook.stop();
+      await drainRunningStores();
       await RED.stop();
     } finally {
+      editorDoor.close();
       server.closeAllConnections();
       server.close(() => process.exit(0));
     }

@@ -87,12 +87,12 @@ describe('the edit dialogs in the Node-RED editor', function () {
 
   let answeredUpdates = false;
   /** A page signed in to the editor, in `locale`, once the shipped flow is loaded. */
-  async function openEditor(locale: string): Promise<Page> {
+  async function openEditor(locale: string, user = ADMIN): Promise<Page> {
     const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
     await page.goto(`${product.baseUrl}/red/`);
-    await page.locator('#node-dialog-login-username').fill(ADMIN.username);
-    await page.locator('#node-dialog-login-password').fill(ADMIN.password);
+    await page.locator('#node-dialog-login-username').fill(user.username);
+    await page.locator('#node-dialog-login-password').fill(user.password);
     await page.locator('#node-dialog-login-submit').click();
     await page.waitForFunction(() => (window as { RED?: any }).RED?.nodes?.node('llc-line-webhook'), undefined, { timeout: 30000 });
     // Node-RED asks once, on a fresh install, whether to check for updates: a second or so after
@@ -217,6 +217,21 @@ describe('the edit dialogs in the Node-RED editor', function () {
     await tip(page).filter({ hasText: 'ที่เก็บข้อมูลนี้ยังไม่ได้ deploy' }).waitFor();
     assert.strictEqual(await page.locator('#node-input-credential-choices option').count(), 0);
     await shoot(page, 'editor-store-not-deployed-th');
+    await page.context().close();
+  });
+
+  it('asks an admin deactivated while the editor is open to log in again, within seconds', async () => {
+    const api = `${product.baseUrl}/api/v1`;
+    const token = await login(api, ADMIN);
+    const dao = { username: 'dao', password: 'dao-password-1' };
+    const created = await call(api, 'POST', '/admin/operators', { token, body: { ...dao, role: 'admin' } });
+    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+    const page = await openEditor('en-US', dao);
+    const loginForm = page.locator('#node-dialog-login-username');
+    assert.strictEqual(await loginForm.isVisible(), false);
+    assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${created.body.id}`, { token })).status, 200);
+    // Its editor websocket is closed; reconnecting, its token is refused and the editor asks for a login.
+    await loginForm.waitFor({ state: 'visible', timeout: 20000 });
     await page.context().close();
   });
 });

@@ -12,7 +12,7 @@ const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () 
 describe('leadership across instances (postgres)', function () {
   this.timeout(20000);
   const running: Leadership[] = [];
-  const instance = (log = quiet) => {
+  const instance = (log: Logger = quiet) => {
     const leadership = new Leadership({ url: serverUrl, intervalMs: 100, log });
     running.push(leadership);
     return leadership;

@@ -1,11 +1,13 @@
 // The Node-RED editor of `npm start` follows the operator table: an admin who is deactivated,
-// demoted or given a new password loses the editor at the next request, not 7 days later; and
+// demoted or given a new password loses the editor at the next request, not 7 days later (its
+// open comms websocket within seconds); and
 // no one can lock an admin out of it by failing logins under their name from elsewhere.
 import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
 import { call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
 import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { COMMS_AUTH_GRACE_MS, COMMS_CHECK_INTERVAL_MS } from '../../src/standalone/editor-door';
 
 const OWNER = { username: 'owner', password: 'owner-password-1' };
 
@@ -58,6 +60,49 @@ describe('the editor door of the product', function () {
     assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${id}`, { token: ownerToken })).status, 200);
     assert.strictEqual(await flows(token), 401);
     assert.notStrictEqual((await editorLogin('ploy', password)).status, 200);
+  });
+
+  /** The editor's comms websocket, authenticated with `token` as the editor does it. */
+  async function comms(token: string): Promise<{ socket: WebSocket; closed: Promise<void>; received: unknown[] }> {
+    const socket = new WebSocket(`${product.baseUrl.replace('http', 'ws')}/red/comms`);
+    const received: unknown[] = [];
+    const closed = new Promise<void>((resolve) => socket.addEventListener('close', () => resolve()));
+    const authed = new Promise<unknown>((resolve, reject) => {
+      socket.addEventListener('message', (event) => {
+        const message = JSON.parse(String(event.data));
+        received.push(message);
+        resolve(message);
+      });
+      socket.addEventListener('error', () => reject(new Error('the comms socket failed')));
+    });
+    await new Promise((resolve) => socket.addEventListener('open', resolve));
+    socket.send(JSON.stringify({ auth: token }));
+    assert.deepStrictEqual(await authed, { auth: 'ok' });
+    // retained notifications (the runtime's state) come to a live subscriber
+    socket.send(JSON.stringify({ subscribe: 'notification/#' }));
+    return { socket, closed, received };
+  }
+
+  it('closes a deactivated admin’s editor websocket within seconds, and one that never authenticates, and leaves the others open', async () => {
+    const silent = new WebSocket(`${product.baseUrl.replace('http', 'ws')}/red/comms`);
+    const silentClosed = new Promise<void>((resolve) => silent.addEventListener('close', () => resolve()));
+    const { id, password } = await admin('somsak');
+    const theirs = await comms(await editorToken('somsak', password));
+    const mine = await comms(await editorToken(OWNER.username, OWNER.password));
+    const mineOpened = Date.now();
+    assert.strictEqual((await call(api, 'DELETE', `/admin/operators/${id}`, { token: ownerToken })).status, 200);
+    const deactivated = Date.now();
+    const within = (ms: number, what: string) => new Promise((_resolve, reject) => setTimeout(() => reject(new Error(what)), ms));
+    await Promise.race([theirs.closed, within(10000, 'still open 10 s after the deactivation')]);
+    console.log(`      closed ${Date.now() - deactivated} ms after the deactivation`);
+    // The socket that sent no auth packet goes after its grace; the active admin's, past its own
+    // grace and two more checks, is open: its token was noted and is live.
+    await Promise.race([silentClosed, within(20000, 'the unauthenticated socket still open after 20 s')]);
+    await new Promise((resolve) => setTimeout(resolve, mineOpened + COMMS_AUTH_GRACE_MS + 2 * COMMS_CHECK_INTERVAL_MS - Date.now()));
+    assert.strictEqual(mine.socket.readyState, WebSocket.OPEN);
+    assert.ok(mine.received.length >= 2, 'the editor socket gets its notices');
+    mine.socket.close();
+    await mine.closed;
   });
 
   it('ends a demoted admin’s editor session at once, and does not let an operator in', async () => {

@@ -21,7 +21,7 @@ import { launchBrowser, screenshot, signIn } from '../support/browser';
 import { FakeLine } from '../support/fake-line';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 import { serverUrl } from '../support/databases';
-import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
+import { CHANNEL_SECRET, messageEvent, assertNeverGone, pollWebhook, sign, tally, userId, webhookBody } from '../support/line-webhooks';
 import { type PackedPackage, packedPackage } from '../support/packed-package';
 import { eventually } from '../support/product';
 import { editSettings, freePort, type StockNodeRed, startNodeRed, userDirWith } from '../support/stock-node-red';
@@ -388,7 +388,24 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       }
     });
 
-    it("SIGTERM right after a handoff's 200, LINE holding the greeting: restarted, it greets once and alerts once, and every event's flow work is done", async function () {
+    it('answers its webhook 200 or 503 (with Retry-After), never 404, through a full redeploy, and 200 after it', async () => {
+      const current: unknown[] = await (await fetch(adminUrl('/flows'), { headers: { accept: 'application/json' } })).json();
+      let deployed = false;
+      // Node-RED answers the deploy before the new flow is up: the poller goes on until a 200 after it.
+      const polling = pollWebhook(nodeUrl('/line/webhook'), (so) => deployed && so.at(-1)?.status === 200);
+      const res = await fetch(adminUrl('/flows'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'node-red-deployment-type': 'full' },
+        body: JSON.stringify(current),
+      });
+      assert.ok(res.ok, `deploy answered ${res.status}`);
+      deployed = true;
+      const answers = await polling;
+      assertNeverGone(answers);
+      assert.strictEqual(answers.at(-1)?.status, 200, JSON.stringify(tally(answers)));
+    });
+
+    it("SIGTERM right after a handoff's 200, LINE holding the greeting: drained before the exit (greeting and alert sent, the webhook 503 meanwhile, never 404); restarted, nothing twice, and every event's flow work is done", async function () {
       this.timeout(180000);
       const other = userId();
       line.setProfile(other, { displayName: 'สมชาย หยุดกลางคัน' });
@@ -404,13 +421,26 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       assert.strictEqual(status, 200);
       await eventually(() => line.requestsTo('POST', '/v2/bot/message/').some((r) => r.body.replyToken === replyToken || r.body.to === other));
       const stopping = Date.now();
-      const exitCode = await nodeRed.stop('SIGTERM');
-      const took = Date.now() - stopping;
+      const exited = nodeRed.stop('SIGTERM');
+      // LINE answers the greeting 1.5 s into the stop; the webhook is polled until nothing listens.
+      const polling = pollWebhook(nodeUrl('/line/webhook'), () => false);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
       release();
-      // What stock Node-RED managed before it exited (its nodes close all at once): for the README.
-      console.log(`      SIGTERM: exited ${exitCode} after ${took} ms; before the exit: ${greetings().length} greeting(s), ${alerts().length} alert(s)`);
+      const exitCode = await exited;
+      const took = Date.now() - stopping;
+      const answers = await polling;
+      console.log(
+        `      SIGTERM: exited ${exitCode} after ${took} ms; before the exit: ${greetings().length} greeting(s), ${alerts().length} alert(s); webhook answers meanwhile ${JSON.stringify(tally(answers))}`,
+      );
       assert.strictEqual(exitCode, 0);
       assert.ok(took < 15000, `stopped in ${took} ms`);
+      // Drained: the handoff was finished before the exit.
+      assert.deepStrictEqual([greetings().length, alerts().length], [1, 1]);
+      assertNeverGone(answers);
+      assert.ok(
+        answers.some((a) => a.status === 503),
+        JSON.stringify(tally(answers)),
+      );
 
       nodeRed = await startNodeRed(userDir, setup.args, environment());
       await eventually(() => greetings().length >= 1 && alerts().length >= 1, 60000);

@@ -311,7 +311,7 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     }
   });
 
-  it('takes its route away on close, so a redeploy does not answer twice', async () => {
+  it('hands its path to the next deploy, so a redeploy does not answer twice; stopped, the path answers 503 until flows start without it', async () => {
     await http!.close();
     http = undefined;
     await helper.unload();
@@ -323,6 +323,12 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
     await settle();
     assert.strictEqual(received.out.length, 1);
     await helper.unload();
+    // Stopped (a shutdown, or a deploy under way): LINE is told to deliver it again.
+    const stopped = await fetch(`${http!.baseUrl}/line/webhook`, { method: 'POST', body: '{}' });
+    assert.strictEqual(stopped.status, 503);
+    assert.strictEqual(stopped.headers.get('retry-after'), '5');
+    // Flows started without a webhook on the path: it is gone.
+    await helper.load([nodeCatalogs, httpProbe, sessionStoreNode, lineWebhookNode], [{ id: 'probe', type: 'http-probe' }]);
     assert.strictEqual((await post(webhookBody([messageEvent('nobody')]))).status, 404);
   });
 });

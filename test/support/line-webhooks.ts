@@ -1,5 +1,6 @@
 // Webhook bodies as LINE sends them: realistic events and the x-line-signature over the exact
 // bytes that go on the wire.
+import assert from 'node:assert';
 import crypto from 'node:crypto';
 
 export const CHANNEL_SECRET = 'test-channel-secret-0123456789ab';
@@ -108,4 +109,56 @@ export async function deliverWebhook(url: string, events: Record<string, unknown
     body: new Uint8Array(body),
   });
   if (res.status !== 200) throw new Error(`the webhook answered ${res.status}: ${await res.text()}`);
+}
+
+/** One answer of the webhook while it was polled; `refused` when nothing listened any more. */
+export interface WebhookAnswer {
+  status: number | 'refused';
+  retryAfter: string | null;
+  /** Why nothing was answered. */
+  error?: string;
+}
+
+/**
+ * Posts a signed text message (in standby mode) to `url` again and again, one at a time, until
+ * `done(the answers so far)` says so or
+ * the server stops listening (or `maxMs` passes), and answers every reply seen.
+ */
+export async function pollWebhook(url: string, done: (answers: WebhookAnswer[]) => boolean, maxMs = 60000): Promise<WebhookAnswer[]> {
+  const answers: WebhookAnswer[] = [];
+  const deadline = Date.now() + maxMs;
+  while (!done(answers) && Date.now() < deadline) {
+    // standby: stored and run through the flow, but nothing is sent to LINE for it
+    const body = webhookBody([messageEvent('สวัสดี', { userId: userId(), mode: 'standby' })]);
+    try {
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+        body: new Uint8Array(body),
+      });
+      await res.arrayBuffer();
+      answers.push({ status: res.status, retryAfter: res.headers.get('retry-after') });
+    } catch (err) {
+      answers.push({ status: 'refused', retryAfter: null, error: String((err as Error).cause ?? err) });
+      break;
+    }
+  }
+  return answers;
+}
+
+/** How many times each status was answered, for assertion messages. */
+export function tally(answers: WebhookAnswer[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of answers) counts[String(a.status)] = (counts[String(a.status)] ?? 0) + 1;
+  return counts;
+}
+
+/** While a product stops or redeploys, its webhook answered only 200 or 503 with Retry-After: never 404. */
+export function assertNeverGone(answers: WebhookAnswer[]): void {
+  const heard = answers.filter((a) => a.status !== 'refused');
+  assert.deepStrictEqual(
+    heard.filter((a) => a.status !== 200 && !(a.status === 503 && Number(a.retryAfter) >= 1)),
+    [],
+    `answers: ${JSON.stringify(tally(answers))}`,
+  );
 }
