@@ -76,8 +76,18 @@ interface Target {
 }
 
 export const MAX_ATTEMPTS = 3;
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_BUDGET_MS = 30_000;
+
+/** A Telegram alert's time limits (TELEGRAM_TIMEOUT_SECONDS, TELEGRAM_BUDGET_SECONDS). */
+export interface TelegramDeadlines {
+  /** Each request's (default 10 s). */
+  attemptMs: number;
+  /** All attempts and waits of one alert together (default 30 s). */
+  budgetMs: number;
+}
+
+export const DEFAULT_TELEGRAM_DEADLINES: TelegramDeadlines = { attemptMs: 10_000, budgetMs: 30_000 };
+const DEFAULT_TIMEOUT_MS = DEFAULT_TELEGRAM_DEADLINES.attemptMs;
+const DEFAULT_BUDGET_MS = DEFAULT_TELEGRAM_DEADLINES.budgetMs;
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 3_000];
 const DEFAULT_MAX_RETRY_AFTER_SECONDS = 30;
 
