@@ -146,7 +146,7 @@ export class LineSender {
     this.announce(stored, request.contact);
 
     // The token is this send's only when the database gave it the claim (no other send used it).
-    if (replyToken && stored[0]?.reply_token_hash === tokenHash) return this.replyElsePush(stored, request.contact, messages, replyToken, client, 0, false);
+    if (replyToken && stored[0]?.reply_token_hash === tokenHash) return this.replyElsePush(stored, request.contact, messages, replyToken, client, false);
     return this.push(stored, request.contact, messages, retryKey, client, 0);
   }
 
@@ -179,7 +179,7 @@ export class LineSender {
     // A reply cut short (no attempt recorded as over) with the token this run has too, still fresh.
     const token = request.replyToken;
     if (token && attemptsBefore === 0 && rows[0].reply_token_hash === hashReplyToken(token) && isFresh(request.receivedAt)) {
-      return this.replyElsePush(pending, request.contact, messages, token, client, 0, true);
+      return this.replyElsePush(pending, request.contact, messages, token, client, true);
     }
     return this.push(pending, request.contact, messages, retryKey, client, attemptsBefore);
   }
@@ -207,13 +207,13 @@ export class LineSender {
     messages: messagingApi.Message[],
     replyToken: string,
     client: messagingApi.MessagingApiClient,
-    attemptsBefore: number,
     claimedBefore: boolean,
   ): Promise<SendResult> {
-    const attempts = attemptsBefore + 1;
+    // The reply is the rows' first attempt (a run with one over before pushes).
+    const attempts = 1;
+    let sent: { sentMessages?: { id: string }[] } | undefined;
     try {
-      const answer = await withAttemptLimit(this.clients.deadlines.replyMs, () => client.replyMessage({ replyToken, messages }));
-      return await this.finish(rows, contact, 'reply', { status: 'SENT', attempts, lineMessageIds: sentIds(answer.sentMessages) });
+      sent = await withAttemptLimit(this.clients.deadlines.replyMs, () => client.replyMessage({ replyToken, messages }));
     } catch (err) {
       if (claimedBefore && isSpentReplyToken(err)) {
         this.log.info(`the reply to ${contact.line_user_id} cut short by a stop had reached LINE (its token is spent): not sent again`);
@@ -221,6 +221,8 @@ export class LineSender {
       }
       this.log.warn(`reply to ${contact.line_user_id} failed, pushing instead: ${lineErrorText(err)}`);
     }
+    // Outside the try: a failure to record the delivery is not a failed reply (pushing would send it twice).
+    if (sent) return this.finish(rows, contact, 'reply', { status: 'SENT', attempts, lineMessageIds: sentIds(sent.sentMessages) });
     const pending = await this.markPendingAgain(rows, contact, attempts);
     return this.push(pending, contact, messages, rows[0].retry_key!, client, attempts);
   }

@@ -1,6 +1,5 @@
 // SQL for the messages table: every message in and out of a 1:1 chat, with its delivery state.
-import type { Queryable } from '../db/sql';
-import { isUniqueViolation } from '../db/sql';
+import { isUniqueViolation, type Queryable } from '../db/sql';
 import { pgIntArray, pgTextArray } from './pg-arrays';
 
 export type MessageDirection = 'IN' | 'OUT';
