@@ -12,7 +12,7 @@ import { type Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
 import { CurrentContacts } from './live-chat/current-contacts';
 import { LineClients } from './line/line-clients';
-import { type LineDeadlines, longestSendMs } from './line/line-deadlines';
+import { type LineDeadlines, longestSendMs, type TelegramDeadlines } from './config/deadlines';
 import { errorText } from './util/error-text';
 import type { ContactRow } from './store/contacts';
 import { EMBEDDED_MAX_BATCH, LineWebhookIngest, type WebhookInboxOptions } from './line/webhook-ingest';
@@ -24,7 +24,7 @@ import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
 import { InstanceLink } from './realtime/instance-link';
-import { TelegramAlerts, type TelegramDeadlines } from './telegram/telegram-alerts';
+import { TelegramAlerts } from './telegram/telegram-alerts';
 import { parseTrustProxy, type ProxyTrust } from './http/trusted-proxy';
 import { Leadership } from './db/leadership';
 

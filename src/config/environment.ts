@@ -1,8 +1,7 @@
 // Every environment variable the product reads, with its default, in one place.
 import path from 'node:path';
 import { checkPublicUrl } from './public-url';
-import { DEFAULT_LINE_DEADLINES, type LineDeadlines } from '../line/line-deadlines';
-import { DEFAULT_TELEGRAM_DEADLINES, type TelegramDeadlines } from '../telegram/telegram-alerts';
+import { DEFAULT_LINE_DEADLINES, DEFAULT_TELEGRAM_DEADLINES, type LineDeadlines, type TelegramDeadlines } from './deadlines';
 
 export interface Environment {
   port: number;

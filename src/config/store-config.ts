@@ -6,8 +6,7 @@ import { environmentCredentials, type EnvironmentCredentials } from '../credenti
 import { validateMetadata } from '../credentials/providers';
 import { checkFernetKey } from '../crypto/fernet';
 import type { Environment } from './environment';
-import type { LineDeadlines } from '../line/line-deadlines';
-import type { TelegramDeadlines } from '../telegram/telegram-alerts';
+import type { LineDeadlines, TelegramDeadlines } from './deadlines';
 import { checkPublicUrl } from './public-url';
 import { parseTrustProxy } from '../http/trusted-proxy';
 

@@ -6,6 +6,7 @@
 // A handoff alert of a known session goes once per session (chat_sessions.alert_sent_at): a
 // handoff run again (its webhook event emitted again after a crash) alerts nobody twice.
 import { Api, GrammyError, HttpError } from 'grammy';
+import { DEFAULT_TELEGRAM_DEADLINES } from '../config/deadlines';
 import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
 import type { Credentials, ResolvedCredential } from '../credentials/credential-service';
@@ -76,16 +77,6 @@ interface Target {
 }
 
 export const MAX_ATTEMPTS = 3;
-
-/** A Telegram alert's time limits (TELEGRAM_TIMEOUT_SECONDS, TELEGRAM_BUDGET_SECONDS). */
-export interface TelegramDeadlines {
-  /** Each request's (default 10 s). */
-  attemptMs: number;
-  /** All attempts and waits of one alert together (default 30 s). */
-  budgetMs: number;
-}
-
-export const DEFAULT_TELEGRAM_DEADLINES: TelegramDeadlines = { attemptMs: 10_000, budgetMs: 30_000 };
 const DEFAULT_TIMEOUT_MS = DEFAULT_TELEGRAM_DEADLINES.attemptMs;
 const DEFAULT_BUDGET_MS = DEFAULT_TELEGRAM_DEADLINES.budgetMs;
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 3_000];
