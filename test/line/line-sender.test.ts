@@ -1,5 +1,6 @@
 import assert from 'node:assert';
-import { describeEachDatabase } from '../support/databases';
+import { Client } from 'pg';
+import { describeEachDatabase, serverUrl } from '../support/databases';
 import { type ApiServer, startApiServer } from '../support/api-server';
 import { FakeLine } from '../support/fake-line';
 import { userId } from '../support/line-webhooks';
@@ -13,7 +14,7 @@ import { eventually } from '../support/product';
 const isOutgoingInsert = (s: string) => s.startsWith('INSERT INTO messages (contact_id, direction, sender');
 const isDeliveryMark = (s: string) => s.startsWith('UPDATE messages AS m SET delivery_status');
 
-describeEachDatabase('LINE sender', (db) => {
+describeEachDatabase('LINE sender', (db, kind) => {
   let fake: FakeLine;
   let server: ApiServer;
   let app: LiveChat;
@@ -286,6 +287,36 @@ describeEachDatabase('LINE sender', (db) => {
         ['/v2/bot/message/reply', '/v2/bot/message/push'],
       );
     });
+  });
+
+  it('lets one of two sends claiming one reply token at the same moment have it, the other pushing (two instances, PostgreSQL)', async function () {
+    if (kind !== 'postgres') this.skip();
+    const replyToken = fake.issueReplyToken();
+    // Another instance's send has claimed the token in a transaction not yet committed.
+    const other = new Client({ connectionString: serverUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO messages (contact_id, direction, sender, message_type, content, delivery_status, retry_key, reply_token_hash, attempt_started_at)
+         VALUES ($1, 'OUT', 'BOT', 'text', '{"type":"text","text":"x"}', 'PENDING', gen_random_uuid(), $2, now())`,
+        [contact.id, hashReplyToken(replyToken)],
+      );
+      const sending = send({ replyToken, receivedAt: Date.now(), sendKey: 'greeting:race' });
+      // This send's insert waits on the token's unique index, then fails when the other commits, and is run again.
+      await eventually(async () => {
+        const waiting = await other.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO messages%' AND datname = current_database()`,
+        );
+        return waiting.rowCount === 1;
+      });
+      await other.query('COMMIT');
+      const sent = await sending;
+      assert.deepStrictEqual([sent.status, sent.via, sent.messages[0].reply_token_hash], ['SENT', 'push', null]);
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 0);
+    } finally {
+      await other.end();
+    }
   });
 
   it('falls back to push when LINE refuses the reply token', async () => {
