@@ -12,8 +12,9 @@ import { type Logger, consoleLogger } from './logger';
 import { LiveChatEvents } from './events';
 import { CurrentContacts } from './live-chat/current-contacts';
 import { LineClients } from './line/line-clients';
-import { type LineDeadlines, longestSendMs } from './line/line-deadlines';
+import { type LineDeadlines, longestSendMs, type TelegramDeadlines } from './config/deadlines';
 import { errorText } from './util/error-text';
+import type { ContactRow } from './store/contacts';
 import { EMBEDDED_MAX_BATCH, LineWebhookIngest, type WebhookInboxOptions } from './line/webhook-ingest';
 import { LineSender } from './line/line-sender';
 import { Handoff } from './live-chat/handoff';
@@ -47,7 +48,12 @@ export interface LiveChatOptions {
   /** Time limits of LINE calls: each request's, a reply's, a push's and any other call's total (see DEFAULT_LINE_DEADLINES). */
   lineDeadlines?: Partial<LineDeadlines>;
   telegramApiRoot?: string;
-  /** How often idle chats are looked for to close (default 30 s; 0 = never); only the leading instance looks. */
+  /** Time limits of a Telegram alert: each request's and all attempts' together (see DEFAULT_TELEGRAM_DEADLINES). */
+  telegramDeadlines?: Partial<TelegramDeadlines>;
+  /**
+   * How often idle chats are looked for to close, by the leading instance only, and sends a
+   * stopped process left PENDING, by every instance (default 30 s; 0 = never, sends on start only).
+   */
   sweepIntervalMs?: number;
   /**
    * The reverse proxy whose X-Forwarded-For/-Proto/-Host are believed, as express's `trust proxy`
@@ -137,6 +143,8 @@ export class LiveChat {
         return typeof adminUrl === 'function' ? adminUrl() : adminUrl;
       },
       apiRoot: options.telegramApiRoot,
+      timeoutMs: options.telegramDeadlines?.attemptMs,
+      budgetMs: options.telegramDeadlines?.budgetMs,
     };
     this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
     this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
@@ -181,29 +189,41 @@ export class LiveChat {
   /**
    * Messages still PENDING long after any send would have ended were being sent when a process
    * stopped (a crash, kill -9): they become FAILED, so the inbox offers Retry (under their retry
-   * key: LINE drops a push it already took). One conditional UPDATE, so with several instances
-   * starting each message is marked once.
+   * key: LINE drops a push it already took), and a keyed send run again sends them once (see
+   * LineSender). One conditional UPDATE, so with several instances each message is marked once.
+   * Run on start and with every sweep.
    */
   private async failInterruptedSends(): Promise<void> {
     const olderThanMs = longestSendMs(this.lineClients.deadlines) + INTERRUPTED_SEND_MARGIN_MS;
-    const failed = await this.store.messages.failInterruptedSends(olderThanMs, 'Interrupted by a restart before LINE answered; Retry sends it again');
-    if (failed > 0) this.log.warn(`${failed} message(s) left PENDING by a stopped process marked FAILED (Retry sends them)`);
+    const failed = await this.store.messages.failInterruptedSends(
+      olderThanMs,
+      'Interrupted: the process sending it stopped before LINE answered; Retry sends it again',
+    );
+    if (failed.length === 0) return;
+    this.log.warn(`${failed.length} message(s) left PENDING by a stopped process marked FAILED (Retry sends them)`);
+    const contacts = new Map<number, ContactRow | undefined>();
+    for (const message of failed) {
+      if (!contacts.has(message.contact_id)) contacts.set(message.contact_id, await this.store.contacts.byId(message.contact_id));
+      const contact = contacts.get(message.contact_id);
+      if (contact) this.events.emit('message', { message, contact });
+    }
   }
 
   /**
    * Closes idle chats now and then, on the leading instance only (each chat would be closed once
-   * anyway; this keeps the other instances from reading the same chats for nothing).
+   * anyway; this keeps the other instances from reading the same chats for nothing), and fails
+   * the sends a stopped process left PENDING, on every instance (each row is claimed once).
    */
   private startSweeping(intervalMs: number): void {
     if (intervalMs <= 0) return;
     this.sweepTimer = setInterval(() => {
-      if (!this.leadership.isLeader) return;
-      this.sweeping ??= this.sessions
-        .closeIdle()
-        .then(
-          () => undefined,
-          (err: unknown) => this.log.error(`closing idle chats failed: ${errorText(err)}`),
-        )
+      this.sweeping ??= Promise.all([
+        this.leadership.isLeader
+          ? this.sessions.closeIdle().catch((err: unknown) => this.log.error(`closing idle chats failed: ${errorText(err)}`))
+          : undefined,
+        this.failInterruptedSends().catch((err: unknown) => this.log.error(`marking interrupted sends failed: ${errorText(err)}`)),
+      ])
+        .then(() => undefined)
         .finally(() => (this.sweeping = undefined));
     }, intervalMs);
     this.sweepTimer.unref();

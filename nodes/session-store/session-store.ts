@@ -75,6 +75,8 @@ export = function register(RED: NodeAPI) {
         lineApiBaseUrl: env.lineApiBaseUrl,
         lineDataApiBaseUrl: env.lineDataApiBaseUrl,
         telegramApiRoot: env.telegramApiRoot,
+        lineDeadlines: settings.lineDeadlines,
+        telegramDeadlines: settings.telegramDeadlines,
         sweepIntervalMs: settings.sweepIntervalMs,
         trustProxy: settings.trustProxy,
         webhookInbox: { flowLeaseMs: env.webhookFlowLeaseMs, drainMs: env.shutdownDrainMs },

@@ -20,6 +20,8 @@ export interface SessionStoreConfig extends NodeDefinition {
   publicUrl?: string;
   dataDir?: string;
   sweepInterval?: string;
+  lineSendBudget?: string;
+  telegramBudget?: string;
   telegramChatId?: string;
   trustProxy?: string;
   serveHttp?: boolean;
@@ -34,6 +36,8 @@ export function storeSettings(RED: NodeAPI, node: Node<SessionStoreCredentials>,
     publicUrl: config.publicUrl,
     dataDir: config.dataDir,
     sweepInterval: config.sweepInterval,
+    lineSendBudget: config.lineSendBudget,
+    telegramBudget: config.telegramBudget,
     telegramChatId: config.telegramChatId,
     trustProxy: config.trustProxy,
     databaseUrl: credentials.databaseUrl,

@@ -1,6 +1,7 @@
 // Every environment variable the product reads, with its default, in one place.
 import path from 'node:path';
 import { checkPublicUrl } from './public-url';
+import { DEFAULT_LINE_DEADLINES, DEFAULT_TELEGRAM_DEADLINES, type LineDeadlines, type TelegramDeadlines } from './deadlines';
 
 export interface Environment {
   port: number;
@@ -27,6 +28,10 @@ export interface Environment {
   webhookFlowLeaseMs: number;
   /** How long a stop waits for the webhook's work in progress (SHUTDOWN_DRAIN_SECONDS), in ms. */
   shutdownDrainMs: number;
+  /** LINE_TIMEOUT_SECONDS, LINE_REPLY_TIMEOUT_SECONDS, LINE_PUSH_BUDGET_SECONDS, LINE_CALL_BUDGET_SECONDS. */
+  lineDeadlines: LineDeadlines;
+  /** TELEGRAM_TIMEOUT_SECONDS, TELEGRAM_BUDGET_SECONDS. */
+  telegramDeadlines: TelegramDeadlines;
 }
 
 function text(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -64,6 +69,40 @@ function seconds(env: NodeJS.ProcessEnv, name: string, fallback: number, min: nu
   return value;
 }
 
+/** `ms` of the env var `name` in seconds (decimals allowed), from `min` to `max` s; `fallbackMs` when unset. */
+function milliseconds(env: NodeJS.ProcessEnv, name: string, fallbackMs: number, min: number, max: number): number {
+  return Math.round(seconds(env, name, fallbackMs / 1000, min, max) * 1000);
+}
+
+/** A total budget shorter than one attempt's limit would never try again: refused, naming both. */
+function atLeast(budget: [string, number], attempt: [string, number]): void {
+  if (budget[1] < attempt[1]) {
+    throw new Error(`${budget[0]} (${budget[1] / 1000} s) must be at least ${attempt[0]} (${attempt[1] / 1000} s): it holds all the attempts`);
+  }
+}
+
+/** The time limits of LINE calls (see line-deadlines and the README's Deadlines). */
+function lineDeadlines(env: NodeJS.ProcessEnv): LineDeadlines {
+  const d = DEFAULT_LINE_DEADLINES;
+  const attemptMs = milliseconds(env, 'LINE_TIMEOUT_SECONDS', d.attemptMs, 0.1, 120);
+  // A reply token lasts about a minute: a reply cannot usefully wait longer than half of it.
+  const replyMs = milliseconds(env, 'LINE_REPLY_TIMEOUT_SECONDS', d.replyMs, 0.1, 30);
+  const pushBudgetMs = milliseconds(env, 'LINE_PUSH_BUDGET_SECONDS', d.pushBudgetMs, 0.1, 600);
+  const callBudgetMs = milliseconds(env, 'LINE_CALL_BUDGET_SECONDS', d.callBudgetMs, 0.1, 120);
+  atLeast(['LINE_PUSH_BUDGET_SECONDS', pushBudgetMs], ['LINE_TIMEOUT_SECONDS', attemptMs]);
+  atLeast(['LINE_CALL_BUDGET_SECONDS', callBudgetMs], ['LINE_TIMEOUT_SECONDS', attemptMs]);
+  return { attemptMs, replyMs, pushBudgetMs, callBudgetMs };
+}
+
+/** The time limits of a Telegram alert. */
+function telegramDeadlines(env: NodeJS.ProcessEnv): TelegramDeadlines {
+  const d = DEFAULT_TELEGRAM_DEADLINES;
+  const attemptMs = milliseconds(env, 'TELEGRAM_TIMEOUT_SECONDS', d.attemptMs, 0.1, 120);
+  const budgetMs = milliseconds(env, 'TELEGRAM_BUDGET_SECONDS', d.budgetMs, 0.1, 600);
+  atLeast(['TELEGRAM_BUDGET_SECONDS', budgetMs], ['TELEGRAM_TIMEOUT_SECONDS', attemptMs]);
+  return { attemptMs, budgetMs };
+}
+
 function adminUrl(env: NodeJS.ProcessEnv): string | undefined {
   const raw = text(env, 'ADMIN_URL');
   if (raw === undefined) return undefined;
@@ -95,5 +134,7 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     trustProxy: text(env, 'TRUST_PROXY'),
     webhookFlowLeaseMs: Math.round(seconds(env, 'WEBHOOK_FLOW_LEASE_SECONDS', 30, 0.5, 3600) * 1000),
     shutdownDrainMs: Math.round(seconds(env, 'SHUTDOWN_DRAIN_SECONDS', 5, 0, 60) * 1000),
+    lineDeadlines: lineDeadlines(env),
+    telegramDeadlines: telegramDeadlines(env),
   };
 }

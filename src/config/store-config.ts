@@ -6,6 +6,7 @@ import { environmentCredentials, type EnvironmentCredentials } from '../credenti
 import { validateMetadata } from '../credentials/providers';
 import { checkFernetKey } from '../crypto/fernet';
 import type { Environment } from './environment';
+import type { LineDeadlines, TelegramDeadlines } from './deadlines';
 import { checkPublicUrl } from './public-url';
 import { parseTrustProxy } from '../http/trusted-proxy';
 
@@ -16,6 +17,10 @@ export interface StoreValues {
   dataDir?: string;
   /** Seconds. */
   sweepInterval?: string | number;
+  /** Seconds: all attempts of one LINE push together (LINE_PUSH_BUDGET_SECONDS). */
+  lineSendBudget?: string | number;
+  /** Seconds: all attempts of one Telegram alert together (TELEGRAM_BUDGET_SECONDS). */
+  telegramBudget?: string | number;
   databaseUrl?: string;
   encryptionKey?: string;
   lineChannelSecret?: string;
@@ -34,6 +39,10 @@ export interface StoreSettings {
   publicUrl?: string;
   dataDir: string;
   sweepIntervalMs: number;
+  /** The time limits of LINE calls: the environment's, the push budget the node's when it has one. */
+  lineDeadlines: LineDeadlines;
+  /** The time limits of a Telegram alert, likewise. */
+  telegramDeadlines: TelegramDeadlines;
   databaseUrl?: string;
   encryptionKey?: string;
   /** The reverse proxy whose X-Forwarded-* headers are believed (LiveChatOptions.trustProxy). */
@@ -83,6 +92,16 @@ function sweepIntervalMs(raw: string | undefined, fallbackMs: number): number {
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 3600) {
     throw new StoreConfigError('sweepInterval', 'invalid', raw, 'must be a number of seconds from 0.1 to 3600');
+  }
+  return Math.round(seconds * 1000);
+}
+
+/** A budget in seconds (0.1 to 600) from the node, no shorter than one attempt's limit; `fallbackMs` when unset. */
+function budgetMs(field: 'lineSendBudget' | 'telegramBudget', raw: string | undefined, fallbackMs: number, attemptMs: number): number {
+  if (raw === undefined) return fallbackMs;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0.1 || seconds > 600 || seconds * 1000 < attemptMs) {
+    throw new StoreConfigError(field, 'invalid', raw, `must be a number of seconds from ${Math.max(0.1, attemptMs / 1000)} (one attempt's limit) to 600`);
   }
   return Math.round(seconds * 1000);
 }
@@ -187,6 +206,14 @@ export function resolveStoreSettings(values: StoreValues, env: Environment, defa
     publicUrl,
     dataDir: path.resolve(v.dataDir ?? defaults.dataDir),
     sweepIntervalMs: sweepIntervalMs(v.sweepInterval, env.sweepIntervalMs),
+    lineDeadlines: {
+      ...env.lineDeadlines,
+      pushBudgetMs: budgetMs('lineSendBudget', v.lineSendBudget, env.lineDeadlines.pushBudgetMs, env.lineDeadlines.attemptMs),
+    },
+    telegramDeadlines: {
+      ...env.telegramDeadlines,
+      budgetMs: budgetMs('telegramBudget', v.telegramBudget, env.telegramDeadlines.budgetMs, env.telegramDeadlines.attemptMs),
+    },
     databaseUrl: databaseUrl(v.databaseUrl ?? env.databaseUrl),
     encryptionKey: encryptionKey(v.encryptionKey ?? env.encryptionKey),
     trustProxy: trustProxy(v.trustProxy ?? env.trustProxy),

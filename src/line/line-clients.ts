@@ -2,7 +2,8 @@
 // them at a loopback stand-in for LINE), every request with a time limit (line-deadlines).
 // Clients are kept per access token.
 import { messagingApi } from '@line/bot-sdk';
-import { DEFAULT_LINE_DEADLINES, type LineDeadlines, type BudgetOutcome, installDeadlines, withinBudget } from './line-deadlines';
+import { DEFAULT_LINE_DEADLINES, type LineDeadlines } from '../config/deadlines';
+import { type BudgetOutcome, installDeadlines, withinBudget } from './line-deadlines';
 
 export interface LineEndpoints {
   /** Defaults to https://api.line.me */

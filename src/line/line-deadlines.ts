@@ -3,28 +3,10 @@
 // undici's 300 s (three push attempts: 905 s). Each SDK client's transport is replaced here
 // (installDeadlines) by one that sends the same requests with a time limit; the limit of the
 // attempt running is carried to it by withAttemptLimit. Retrying within a total budget, with
-// LINE's Retry-After honoured, is withinBudget's.
+// LINE's Retry-After honoured, is withinBudget's. The limits themselves are in config/deadlines.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { HTTPFetchError } from '@line/bot-sdk';
 import { errorText } from '../util/error-text';
-
-export interface LineDeadlines {
-  /** One request's time limit (default 10 s). */
-  attemptMs: number;
-  /** A send by reply token: one attempt this long, then the push (default 5 s; the token is short-lived). */
-  replyMs: number;
-  /** All attempts of one push together, waits included (default 30 s). */
-  pushBudgetMs: number;
-  /** All attempts of any other call (profile, mark-as-read, content, loading) together (default 10 s). */
-  callBudgetMs: number;
-}
-
-export const DEFAULT_LINE_DEADLINES: LineDeadlines = { attemptMs: 10_000, replyMs: 5_000, pushBudgetMs: 30_000, callBudgetMs: 10_000 };
-
-/** The longest a send keeps its messages PENDING: the reply's attempt, then the push's budget. */
-export function longestSendMs(deadlines: LineDeadlines): number {
-  return deadlines.replyMs + deadlines.pushBudgetMs;
-}
 
 /** A request LINE did not answer in time (it may still have been carried out). */
 export class LineTimeoutError extends Error {

@@ -11,9 +11,16 @@
 // order its sends were called), and so do their SENT/FAILED marks. A batch that fails is redone
 // one send at a time, so a bad send fails alone. On a transaction's Store nothing is shared.
 //
-// A send with a sendKey (a session's greeting, a bot answer to one webhook event) happens once:
-// a second attempt finds the stored rows and sends nothing when they were SENT, else (a crash
-// mid-call left them PENDING, or they FAILED) pushes them under their own retry key.
+// Each attempt is on the rows before LINE is called: the retry key of a push, and for a reply
+// its token (hashed, on the send's first row, claimed by one send only: the unique index of
+// messages.reply_token_hash) and its time. So a send with a sendKey (a session's greeting, a bot
+// answer to one webhook event) happens once, even when a crash cut it short after LINE carried
+// it out: its second attempt finds the stored rows and sends nothing when they were SENT; else,
+// when they had claimed the very reply token it comes with (the same event run again) and that
+// token is still fresh, it replies with it again, and LINE's "Invalid reply token" then means this
+// send spent it: delivered. Otherwise it pushes under the rows' own retry key (LINE answers 409
+// to one it took). What is left: a reply carried out by a process that died, whose re-run comes
+// after the token's 50 s, is pushed again (LINE keeps no record of replies to ask).
 import crypto from 'node:crypto';
 import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
 import type { Store } from '../store/store';
@@ -76,8 +83,6 @@ export interface LineSenderOptions {
 }
 
 export class LineSender {
-  /** Reply tokens already spent, until they would have expired anyway. */
-  private readonly spentReplyTokens = new Map<string, number>();
   private readonly retryDelaysMs: number[];
   /** Stores PENDING rows (shared with concurrent sends on the pool), answered in order. */
   private readonly storeOutgoing: (messages: OutgoingMessage[]) => Promise<MessageRow[]>;
@@ -119,7 +124,9 @@ export class LineSender {
       return { status: 'SKIPPED', via: null, messages: [], error: 'The event is in standby mode: another channel answers this chat' };
 
     const retryKey = crypto.randomUUID();
-    const outgoing = messages.map((m) => ({
+    const replyToken = request.replyToken && isFresh(request.receivedAt) ? request.replyToken : null;
+    const tokenHash = replyToken ? hashReplyToken(replyToken) : null;
+    const outgoing = messages.map((m, i) => ({
       contact_id: request.contact.id,
       sender: request.sender,
       operator_id: request.operatorId ?? null,
@@ -127,25 +134,19 @@ export class LineSender {
       message_type: m.type,
       content: m,
       retry_key: retryKey,
+      reply_token_hash: i === 0 ? tokenHash : null,
     }));
     const client = this.clients.messaging(request.channelAccessToken);
     let stored: MessageRow[];
     if (request.sendKey) {
       const once = await this.table.insertOutgoingOnce(outgoing, request.sendKey);
-      if (!once.inserted) return this.sendStoredAgain(once.rows, request.contact, client);
+      if (!once.inserted) return this.sendStoredAgain(once.rows, request, client);
       stored = once.rows;
     } else stored = await this.storeOutgoing(outgoing);
     this.announce(stored, request.contact);
 
-    if (request.replyToken && this.takeReplyToken(request.replyToken, request.receivedAt)) {
-      try {
-        const answer = await withAttemptLimit(this.clients.deadlines.replyMs, () => client.replyMessage({ replyToken: request.replyToken!, messages }));
-        return this.finish(stored, request.contact, 'reply', { status: 'SENT', attempts: 1, lineMessageIds: sentIds(answer.sentMessages) });
-      } catch (err) {
-        this.log.warn(`reply to ${request.contact.line_user_id} failed, pushing instead: ${lineErrorText(err)}`);
-      }
-    }
-
+    // The token is this send's only when the database gave it the claim (no other send used it).
+    if (replyToken && stored[0]?.reply_token_hash === tokenHash) return this.replyElsePush(stored, request.contact, messages, replyToken, client, false);
     return this.push(stored, request.contact, messages, retryKey, client, 0);
   }
 
@@ -160,24 +161,70 @@ export class LineSender {
       throw new Error('Only messages that failed, sent together under one retry key, can be sent again');
     }
     const previousAttempts = Math.max(...rows.map((m) => m.delivery_attempts));
-    const pending = withDelivery(
-      rows,
-      await this.markDelivery(rows.map((m) => ({ id: m.id, status: 'PENDING', attempts: previousAttempts, error: null, line_message_id: null }))),
-    );
-    this.announce(pending, request.contact);
-    const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
-    return this.push(pending, request.contact, messages, retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
+    const pending = await this.markPendingAgain(rows, request.contact, previousAttempts);
+    return this.push(pending, request.contact, storedContent(rows), retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
   }
 
   /**
-   * A keyed send found stored: nothing more when it was SENT; else its outcome is unknown (a
-   * crash mid-call) or it failed, so it is pushed under its own retry key (LINE runs it at most once).
+   * A keyed send found stored: nothing more when it was SENT. Else its outcome is unknown (a
+   * crash mid-call, or the sweep of interrupted sends made it FAILED) or it failed: sent again
+   * by the way that cannot deliver it twice (see the top of this file).
    */
-  private async sendStoredAgain(rows: MessageRow[], contact: ContactRow, client: messagingApi.MessagingApiClient): Promise<SendResult> {
+  private async sendStoredAgain(rows: MessageRow[], request: SendRequest, client: messagingApi.MessagingApiClient): Promise<SendResult> {
     const retryKey = rows[0]?.retry_key;
     if (rows.every((m) => m.delivery_status === 'SENT') || !retryKey) return { status: 'SENT', via: null, messages: rows, sentBefore: true };
-    const messages = rows.map((m) => m.content as unknown as messagingApi.Message);
-    return this.push(rows, contact, messages, retryKey, client, Math.max(...rows.map((m) => m.delivery_attempts)));
+    const attemptsBefore = Math.max(...rows.map((m) => m.delivery_attempts));
+    const pending = await this.markPendingAgain(rows, request.contact, attemptsBefore);
+    const messages = storedContent(rows);
+    // A reply cut short (no attempt recorded as over) with the token this run has too, still fresh.
+    const token = request.replyToken;
+    if (token && attemptsBefore === 0 && rows[0].reply_token_hash === hashReplyToken(token) && isFresh(request.receivedAt)) {
+      return this.replyElsePush(pending, request.contact, messages, token, client, true);
+    }
+    return this.push(pending, request.contact, messages, retryKey, client, attemptsBefore);
+  }
+
+  /** The rows PENDING again, their new attempt starting now (the sweep of interrupted sends leaves them alone meanwhile). */
+  private async markPendingAgain(rows: MessageRow[], contact: ContactRow, attempts: number): Promise<MessageRow[]> {
+    const pending = withDelivery(
+      rows,
+      await this.markDelivery(rows.map((m) => ({ id: m.id, status: 'PENDING', attempts, error: null, line_message_id: null }))),
+    );
+    this.announce(pending, contact);
+    return pending;
+  }
+
+  /**
+   * One attempt by reply token (it is single-use: never tried twice in one run), else the push.
+   * `claimedBefore`: these rows claimed this token in an earlier run whose reply was cut short,
+   * so LINE's "Invalid reply token" means that run spent it on them: delivered. A reply that
+   * failed is counted as an attempt on the rows before the push, so that a run after a crash
+   * mid-push pushes (under the key) rather than replying again.
+   */
+  private async replyElsePush(
+    rows: MessageRow[],
+    contact: ContactRow,
+    messages: messagingApi.Message[],
+    replyToken: string,
+    client: messagingApi.MessagingApiClient,
+    claimedBefore: boolean,
+  ): Promise<SendResult> {
+    // The reply is the rows' first attempt (a run with one over before pushes).
+    const attempts = 1;
+    let sent: { sentMessages?: { id: string }[] } | undefined;
+    try {
+      sent = await withAttemptLimit(this.clients.deadlines.replyMs, () => client.replyMessage({ replyToken, messages }));
+    } catch (err) {
+      if (claimedBefore && isSpentReplyToken(err)) {
+        this.log.info(`the reply to ${contact.line_user_id} cut short by a stop had reached LINE (its token is spent): not sent again`);
+        return this.finish(rows, contact, 'reply', { status: 'SENT', attempts });
+      }
+      this.log.warn(`reply to ${contact.line_user_id} failed, pushing instead: ${lineErrorText(err)}`);
+    }
+    // Outside the try: a failure to record the delivery is not a failed reply (pushing would send it twice).
+    if (sent) return this.finish(rows, contact, 'reply', { status: 'SENT', attempts, lineMessageIds: sentIds(sent.sentMessages) });
+    const pending = await this.markPendingAgain(rows, contact, attempts);
+    return this.push(pending, contact, messages, rows[0].retry_key!, client, attempts);
   }
 
   /**
@@ -210,20 +257,6 @@ export class LineSender {
     return this.finish(rows, contact, 'push', { status: 'FAILED', attempts: total, error });
   }
 
-  /** True when the token is fresh enough and unused; it is spent from here on. */
-  private takeReplyToken(token: string, receivedAt: number | undefined): boolean {
-    const now = Date.now();
-    // Kept in the order they were spent, all with the same lifetime: the expired ones are first.
-    for (const [t, expiry] of this.spentReplyTokens) {
-      if (expiry >= now) break;
-      this.spentReplyTokens.delete(t);
-    }
-    if (receivedAt !== undefined && now - receivedAt > REPLY_TOKEN_MAX_AGE_MS) return false;
-    if (this.spentReplyTokens.has(token)) return false;
-    this.spentReplyTokens.set(token, now + 2 * 60_000);
-    return true;
-  }
-
   private async finish(
     stored: MessageRow[],
     contact: ContactRow,
@@ -250,6 +283,31 @@ export class LineSender {
   private announce(rows: MessageRow[], contact: ContactRow): void {
     for (const message of rows) this.events.emit('message', { message, contact });
   }
+}
+
+/** A reply token is used only this soon after its event was received (no time known: fresh). */
+function isFresh(receivedAt: number | undefined): boolean {
+  return receivedAt === undefined || Date.now() - receivedAt <= REPLY_TOKEN_MAX_AGE_MS;
+}
+
+/** What messages.reply_token_hash holds of a token (the token itself is a credential of sorts: not stored). */
+export function hashReplyToken(token: string): string {
+  return crypto.createHash('sha256').update(token).digest('base64url');
+}
+
+/** LINE's answer to a reply token already used (or expired): 400 "Invalid reply token". */
+function isSpentReplyToken(err: unknown): boolean {
+  if (!(err instanceof HTTPFetchError) || err.status !== 400) return false;
+  try {
+    return /invalid reply token/i.test(String((JSON.parse(err.body) as { message?: unknown }).message));
+  } catch {
+    return false;
+  }
+}
+
+/** What stored rows say, as LINE messages (a send's second attempt sends what the first stored). */
+function storedContent(rows: MessageRow[]): messagingApi.Message[] {
+  return rows.map((m) => m.content as unknown as messagingApi.Message);
 }
 
 /** Checks and normalises what to send: strings become text messages. */

@@ -1,5 +1,5 @@
 // SQL for the messages table: every message in and out of a 1:1 chat, with its delivery state.
-import type { Queryable } from '../db/sql';
+import { isUniqueViolation, type Queryable } from '../db/sql';
 import { pgIntArray, pgTextArray } from './pg-arrays';
 
 export type MessageDirection = 'IN' | 'OUT';
@@ -25,6 +25,10 @@ export interface MessageRow {
   delivery_error: string | null;
   /** The key of a send that must happen once (migration 0008), e.g. greeting:<session id>. */
   send_key: string | null;
+  /** When the latest attempt to deliver it began (migration 0012); null for incoming messages. */
+  attempt_started_at: Date | null;
+  /** On the first row of a send that replied: the SHA-256 of its reply token, claimed by this send alone (0012). */
+  reply_token_hash: string | null;
   created_at: Date;
 }
 
@@ -70,7 +74,33 @@ export interface OutgoingMessage {
   message_type: string;
   content: Record<string, unknown>;
   retry_key: string;
+  /**
+   * The send's reply token (hashed), on its first message: stored only when no other send has
+   * claimed it (answered null otherwise), so the send may use the token only when it comes back.
+   */
+  reply_token_hash?: string | null;
 }
+
+/**
+ * The rows of outgoing messages as they are inserted: PENDING, their attempt starting now, and a
+ * reply token's claim kept only for its first claimant (in this statement, and before it: the
+ * unique index settles two statements at once, the second failing).
+ */
+const OUTGOING_ROWS = `
+  SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key, now(),
+    CASE WHEN m.reply_token_hash IS NOT NULL
+          AND row_number() OVER (PARTITION BY m.reply_token_hash ORDER BY m.n) = 1
+          AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.reply_token_hash = m.reply_token_hash)
+         THEN m.reply_token_hash END
+  FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+    AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text,
+        reply_token_hash text))
+    WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, reply_token_hash, n)
+  ORDER BY n`;
+const OUTGOING_COLUMNS = `contact_id, direction, sender, operator_id, session_id, message_type, content,
+  delivery_status, retry_key, send_key, attempt_started_at, reply_token_hash`;
+/** Two sends claimed one reply token at the same moment: the statement of the second is run again, and finds it taken. */
+const REPLY_TOKEN_CLAIM = 'messages_reply_token_key';
 
 export class MessagesTable {
   constructor(private readonly q: Queryable) {}
@@ -136,17 +166,7 @@ export class MessagesTable {
    */
   async insertOutgoing(messages: OutgoingMessage[]): Promise<MessageRow[]> {
     if (messages.length === 0) return [];
-    const rows = await this.q.rows<MessageRow>(
-      `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
-         delivery_status, retry_key)
-       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid))
-         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, n)
-       ORDER BY n
-       RETURNING *`,
-      [messages],
-    );
+    const rows = await this.q.rows<MessageRow>(`INSERT INTO messages (${OUTGOING_COLUMNS}) ${OUTGOING_ROWS} RETURNING *`, [messages]);
     // The ids were drawn in the input's order; RETURNING's own order is not promised.
     return rows.sort((a, b) => a.id - b.id);
   }
@@ -158,18 +178,18 @@ export class MessagesTable {
    */
   async insertOutgoingOnce(messages: OutgoingMessage[], sendKey: string): Promise<{ inserted: boolean; rows: MessageRow[] }> {
     const keys = messages.map((_, i) => (i === 0 ? sendKey : `${sendKey}#${i + 1}`));
-    const rows = await this.q.rows<MessageRow>(
-      `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
-         delivery_status, retry_key, send_key)
-       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text))
-         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, n)
-       ORDER BY n
-       ON CONFLICT (send_key) WHERE send_key IS NOT NULL DO NOTHING
-       RETURNING *`,
-      [messages.map((m, i) => ({ ...m, send_key: keys[i] }))],
-    );
+    const insert = () =>
+      this.q.rows<MessageRow>(
+        `INSERT INTO messages (${OUTGOING_COLUMNS}) ${OUTGOING_ROWS} ON CONFLICT (send_key) WHERE send_key IS NOT NULL DO NOTHING RETURNING *`,
+        [messages.map((m, i) => ({ ...m, send_key: keys[i] }))],
+      );
+    let rows: MessageRow[];
+    try {
+      rows = await insert();
+    } catch (err) {
+      if (!isUniqueViolation(err, REPLY_TOKEN_CLAIM)) throw err;
+      rows = await insert();
+    }
     if (rows.length > 0) return { inserted: true, rows: rows.sort((a, b) => a.id - b.id) };
     const stored = await this.q.rows<MessageRow>(`SELECT * FROM messages WHERE send_key = ANY($1::text[]) ORDER BY id`, [pgTextArray(keys)]);
     return { inserted: false, rows: stored };
@@ -185,7 +205,8 @@ export class MessagesTable {
     if (updates.length === 0) return [];
     const rows = await this.q.rows<DeliveryState>(
       `UPDATE messages AS m SET delivery_status = u.status, delivery_attempts = u.attempts, delivery_error = u.error,
-         line_message_id = COALESCE(u.line_message_id, m.line_message_id)
+         line_message_id = COALESCE(u.line_message_id, m.line_message_id),
+         attempt_started_at = CASE WHEN u.status = 'PENDING' THEN now() ELSE m.attempt_started_at END
        FROM unnest($1::int[], $2::text[], $3::int[], $4::text[], $5::text[]) AS u(id, status, attempts, error, line_message_id)
        WHERE m.id = u.id
        RETURNING m.id, m.delivery_status, m.delivery_attempts, m.delivery_error, m.line_message_id`,
@@ -202,18 +223,19 @@ export class MessagesTable {
   }
 
   /**
-   * Outgoing messages PENDING for longer than `olderThanMs` become FAILED with `error`; answers
-   * how many. The WHERE makes each a single claim however many instances run it; the partial
-   * index on undelivered messages (0001) finds the PENDING ones without reading the rest.
+   * Outgoing messages whose attempt has been PENDING for longer than `olderThanMs` become FAILED
+   * with `error`; answers them. The WHERE makes each a single claim however many instances run
+   * it; the partial index on undelivered messages (0001) finds the PENDING ones without reading
+   * the rest.
    */
-  async failInterruptedSends(olderThanMs: number, error: string): Promise<number> {
-    const rows = await this.q.rows<{ id: number }>(
+  failInterruptedSends(olderThanMs: number, error: string): Promise<MessageRow[]> {
+    return this.q.rows<MessageRow>(
       `UPDATE messages SET delivery_status = 'FAILED', delivery_error = $2
-       WHERE delivery_status = 'PENDING' AND direction = 'OUT' AND created_at < now() - make_interval(secs => $1::double precision / 1000)
-       RETURNING id`,
+       WHERE delivery_status = 'PENDING' AND direction = 'OUT'
+         AND COALESCE(attempt_started_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
+       RETURNING *`,
       [olderThanMs, error],
     );
-    return rows.length;
   }
 
   /** The user's message LINE gave this id. */

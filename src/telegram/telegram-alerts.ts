@@ -6,6 +6,7 @@
 // A handoff alert of a known session goes once per session (chat_sessions.alert_sent_at): a
 // handoff run again (its webhook event emitted again after a crash) alerts nobody twice.
 import { Api, GrammyError, HttpError } from 'grammy';
+import { DEFAULT_TELEGRAM_DEADLINES } from '../config/deadlines';
 import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
 import type { Credentials, ResolvedCredential } from '../credentials/credential-service';
@@ -76,8 +77,8 @@ interface Target {
 }
 
 export const MAX_ATTEMPTS = 3;
-const DEFAULT_TIMEOUT_MS = 10_000;
-const DEFAULT_BUDGET_MS = 30_000;
+const DEFAULT_TIMEOUT_MS = DEFAULT_TELEGRAM_DEADLINES.attemptMs;
+const DEFAULT_BUDGET_MS = DEFAULT_TELEGRAM_DEADLINES.budgetMs;
 const DEFAULT_RETRY_DELAYS_MS = [1_000, 3_000];
 const DEFAULT_MAX_RETRY_AFTER_SECONDS = 30;
 

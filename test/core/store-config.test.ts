@@ -31,11 +31,51 @@ describe('session-store settings', () => {
       publicUrl: undefined,
       dataDir: '/srv/node-red',
       sweepIntervalMs: 30_000,
+      lineDeadlines: { attemptMs: 10_000, replyMs: 5_000, pushBudgetMs: 30_000, callBudgetMs: 10_000 },
+      telegramDeadlines: { attemptMs: 10_000, budgetMs: 30_000 },
       databaseUrl: undefined,
       encryptionKey: undefined,
       trustProxy: undefined,
       credentials: {},
     });
+  });
+
+  it('takes the LINE and Telegram time limits from the environment, the two budgets from the node over it', () => {
+    const env = {
+      LINE_TIMEOUT_SECONDS: '4',
+      LINE_REPLY_TIMEOUT_SECONDS: '2.5',
+      LINE_PUSH_BUDGET_SECONDS: '20',
+      LINE_CALL_BUDGET_SECONDS: '8',
+      TELEGRAM_TIMEOUT_SECONDS: '6',
+      TELEGRAM_BUDGET_SECONDS: '12',
+    };
+    const fromEnv = resolve({}, env);
+    assert.deepStrictEqual(fromEnv.lineDeadlines, { attemptMs: 4000, replyMs: 2500, pushBudgetMs: 20_000, callBudgetMs: 8000 });
+    assert.deepStrictEqual(fromEnv.telegramDeadlines, { attemptMs: 6000, budgetMs: 12_000 });
+    const fromNode = resolve({ lineSendBudget: '45', telegramBudget: '90' }, env);
+    assert.deepStrictEqual(fromNode.lineDeadlines, { attemptMs: 4000, replyMs: 2500, pushBudgetMs: 45_000, callBudgetMs: 8000 });
+    assert.deepStrictEqual(fromNode.telegramDeadlines, { attemptMs: 6000, budgetMs: 90_000 });
+    // blank is unset
+    assert.strictEqual(resolve({ lineSendBudget: ' ' }, env).lineDeadlines.pushBudgetMs, 20_000);
+  });
+
+  it('refuses a time limit out of range, or a budget shorter than one attempt, naming it', () => {
+    for (const budget of ['0', '-5', 'soon', '601']) refused({ lineSendBudget: budget }, 'lineSendBudget');
+    for (const budget of ['0', '601', 'x']) refused({ telegramBudget: budget }, 'telegramBudget');
+    // shorter than one attempt's limit (10 s by default, or what the environment says)
+    refused({ lineSendBudget: '5' }, 'lineSendBudget');
+    refused({ telegramBudget: '3' }, 'telegramBudget', 'invalid', { TELEGRAM_TIMEOUT_SECONDS: '4' });
+    assert.strictEqual(resolve({ telegramBudget: '3' }, { TELEGRAM_TIMEOUT_SECONDS: '2' }).telegramDeadlines.budgetMs, 3000);
+    for (const [name, value, reason] of [
+      ['LINE_TIMEOUT_SECONDS', '0', /LINE_TIMEOUT_SECONDS must be a number of seconds from 0.1 to 120, not "0"/],
+      ['LINE_REPLY_TIMEOUT_SECONDS', '45', /LINE_REPLY_TIMEOUT_SECONDS must be a number of seconds from 0.1 to 30/],
+      ['LINE_PUSH_BUDGET_SECONDS', 'half a minute', /LINE_PUSH_BUDGET_SECONDS must be a number of seconds/],
+      ['LINE_CALL_BUDGET_SECONDS', '5', /LINE_CALL_BUDGET_SECONDS \(5 s\) must be at least LINE_TIMEOUT_SECONDS \(10 s\)/],
+      ['TELEGRAM_TIMEOUT_SECONDS', '121', /TELEGRAM_TIMEOUT_SECONDS must be a number of seconds from 0.1 to 120/],
+      ['TELEGRAM_BUDGET_SECONDS', '9', /TELEGRAM_BUDGET_SECONDS \(9 s\) must be at least TELEGRAM_TIMEOUT_SECONDS \(10 s\)/],
+    ] as const) {
+      assert.throws(() => readEnvironment({ [name]: value }), reason, `${name}=${value}`);
+    }
   });
 
   it('normalises the base path, and refuses one that is not a plain path', () => {
@@ -94,6 +134,8 @@ describe('session-store settings', () => {
       publicUrl: 'https://chat.example.com/nr/chat',
       dataDir: '/data/chat',
       sweepIntervalMs: 2500,
+      lineDeadlines: { attemptMs: 10_000, replyMs: 5_000, pushBudgetMs: 30_000, callBudgetMs: 10_000 },
+      telegramDeadlines: { attemptMs: 10_000, budgetMs: 30_000 },
       databaseUrl: 'postgresql://node@db/node',
       encryptionKey: key,
       trustProxy: 'loopback',

@@ -1,7 +1,8 @@
 // What the webhook's 200 promises survives a stop: the running product (npm start's entry point)
 // is killed (SIGKILL) or stopped (SIGTERM) right after it acknowledged a handoff, then started
 // again on the same data; the user's session opens, the greeting reaches LINE once and the alert
-// reaches Telegram once. On the embedded database and on PostgreSQL.
+// reaches Telegram once, also when the kill lands after LINE carried a send out and before the
+// product recorded it (the stand-in holds its answer). On the embedded database and on PostgreSQL.
 import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
 import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
@@ -14,6 +15,8 @@ import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const BOT_TOKEN = '7000002:durable-token';
 const GREETING = 'เจ้าหน้าที่จะติดต่อกลับในไม่ช้า กรุณารอสักครู่';
+/** What the shipped flow's bot answers a plain message with. */
+const BOT_ANSWER = 'ได้รับข้อความแล้วครับ';
 const DRAIN_SECONDS = 3;
 
 for (const kind of ['embedded', 'postgres'] as const) {
@@ -59,8 +62,8 @@ for (const kind of ['embedded', 'postgres'] as const) {
       ...(kind === 'postgres' ? { DATABASE_URL: serverUrl! } : {}),
     });
 
-    async function askForHuman(running: RunningProduct, user: string): Promise<void> {
-      const body = webhookBody([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: line.issueReplyToken() })]);
+    async function askForHuman(running: RunningProduct, user: string, text = 'ติดต่อเจ้าหน้าที่'): Promise<void> {
+      const body = webhookBody([messageEvent(text, { userId: user, replyToken: line.issueReplyToken() })]);
       const res = await fetch(`${running.baseUrl}/line/webhook`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
@@ -69,7 +72,19 @@ for (const kind of ['embedded', 'postgres'] as const) {
       assert.strictEqual(res.status, 200);
     }
 
-    const greetings = () => line.carriedOut.filter((r) => (r.body as { messages?: { text?: string }[] }).messages?.[0]?.text === GREETING);
+    const saying = (text: string) => line.carriedOut.filter((r) => ((r.body as { messages?: { text?: string }[] }).messages?.[0]?.text ?? '').startsWith(text));
+    const greetings = () => saying(GREETING);
+
+    /** The user's messages from the product as the inbox shows them (sender, delivery status). */
+    async function outgoingOf(running: RunningProduct, user: string): Promise<[string, string][]> {
+      const api = `${running.baseUrl}/api/v1`;
+      const token = await login(api, ADMIN);
+      const res = await call(api, 'GET', `/admin/live-chat/conversations/${user}`, { token });
+      assert.strictEqual(res.status, 200, JSON.stringify(res.body));
+      return res.body.messages
+        .filter((m: { direction: string }) => m.direction === 'OUT')
+        .map((m: { sender: string; delivery_status: string }) => [m.sender, m.delivery_status]);
+    }
 
     /** After the restart: the session waits in the inbox, one greeting reached LINE, one alert Telegram, and no more come. */
     async function handedOverOnce(running: RunningProduct, user: string): Promise<void> {
@@ -107,6 +122,53 @@ for (const kind of ['embedded', 'postgres'] as const) {
       product = await startProduct(dataDir, environment());
       try {
         await handedOverOnce(product, user);
+      } catch (err) {
+        console.log(`the restarted product said:\n${product.output()}\nLINE got: ${JSON.stringify(line.requests.map((r) => [r.path, r.body]))}`);
+        throw err;
+      }
+    });
+
+    it('kill -9 after LINE carried out the greeting, before the product recorded it: restarted, the greeting is not sent again', async () => {
+      const dataDir = tempDir();
+      product = await startProduct(dataDir, environment());
+      const user = userId();
+      // LINE carries the greeting out (the user has it) and its answer never reaches the product.
+      const release = line.holdAnswers();
+      await askForHuman(product, user);
+      await eventually(() => greetings().length === 1);
+      process.kill(product.pid, 'SIGKILL');
+      await product.stop();
+      release();
+
+      product = await startProduct(dataDir, environment());
+      try {
+        await handedOverOnce(product, user);
+        assert.deepStrictEqual(await outgoingOf(product, user), [['SYSTEM', 'SENT']]);
+      } catch (err) {
+        console.log(`the restarted product said:\n${product.output()}\nLINE got: ${JSON.stringify(line.requests.map((r) => [r.path, r.body]))}`);
+        throw err;
+      }
+    });
+
+    it("kill -9 after LINE carried out the bot's answer, before the product recorded it: restarted, the answer is not sent again", async () => {
+      const dataDir = tempDir();
+      product = await startProduct(dataDir, environment());
+      const user = userId();
+      const release = line.holdAnswers();
+      await askForHuman(product, user, 'สวัสดีครับ');
+      await eventually(() => saying(BOT_ANSWER).length === 1);
+      process.kill(product.pid, 'SIGKILL');
+      await product.stop();
+      release();
+
+      product = await startProduct(dataDir, environment());
+      const running = product;
+      try {
+        // The event's flow is run again after the lease; its answer is then recorded as sent, once.
+        await eventually(async () => JSON.stringify(await outgoingOf(running, user)) === JSON.stringify([['BOT', 'SENT']]), 40000);
+        await new Promise((resolve) => setTimeout(resolve, 4000));
+        assert.strictEqual(saying(BOT_ANSWER).length, 1, JSON.stringify(line.carriedOut.map((r) => r.body)));
+        assert.deepStrictEqual(await outgoingOf(running, user), [['BOT', 'SENT']]);
       } catch (err) {
         console.log(`the restarted product said:\n${product.output()}\nLINE got: ${JSON.stringify(line.requests.map((r) => [r.path, r.body]))}`);
         throw err;

@@ -103,9 +103,11 @@ describeEachDatabase('LINE deadlines', (db) => {
           retry_key: retryKey,
         },
       ]);
-    // As a process killed mid-send leaves it: PENDING, ten minutes ago.
+    // As a process killed mid-send leaves it: PENDING, its attempt begun ten minutes ago.
     const [interrupted] = await insert('6f0a3e0c-8f53-4c39-9f5e-1c2b3a4d5e6f');
-    await db().sql.exec(`UPDATE messages SET created_at = now() - interval '10 minutes' WHERE id = $1`, [interrupted.id]);
+    await db().sql.exec(`UPDATE messages SET created_at = now() - interval '10 minutes', attempt_started_at = now() - interval '10 minutes' WHERE id = $1`, [
+      interrupted.id,
+    ]);
     // A send still in flight on another instance.
     const [inFlight] = await insert('0d9e8f7a-6b5c-4d3e-8f1a-2b3c4d5e6f70');
 
@@ -114,7 +116,7 @@ describeEachDatabase('LINE deadlines', (db) => {
       const byId = async (id: number) => (await chat.messagesOf(user)).find((m) => m.id === id);
       const failed = await byId(interrupted.id);
       assert.strictEqual(failed.delivery_status, 'FAILED');
-      assert.match(failed.delivery_error, /Interrupted by a restart/);
+      assert.match(failed.delivery_error, /Interrupted: the process sending it stopped before LINE answered/);
       assert.strictEqual((await byId(inFlight.id)).delivery_status, 'PENDING');
       assert.ok(warnings.some((w) => /1 message\(s\) left PENDING/.test(w)));
 
@@ -130,6 +132,55 @@ describeEachDatabase('LINE deadlines', (db) => {
       assert.ok(!warnings.some((w) => /left PENDING/.test(w)));
     } finally {
       await restarted.close();
+    }
+  });
+
+  it('keeps sweeping while it runs: a send left PENDING by a stopped process becomes FAILED once across instances; a message retried now is left alone', async () => {
+    const user = await chat.activeChat(somchai);
+    const contact = await chat.contactOf(user);
+    const [session] = await chat.sessionsOf(user);
+    // Two instances sweeping every 50 ms, both started before the send was interrupted.
+    const sweepers = [
+      await LiveChatHarness.start(db(), fake, { lineDeadlines: DEADLINES, log, sweepIntervalMs: 50 }),
+      await LiveChatHarness.start(db(), fake, { lineDeadlines: DEADLINES, log, sweepIntervalMs: 50 }),
+    ];
+    const live: MessageRow[] = [];
+    // Whichever of them marks it tells its inbox.
+    for (const sweeper of sweepers) sweeper.app.events.on('message', ({ message }) => live.push(message));
+    try {
+      warnings.length = 0;
+      const outgoing = {
+        contact_id: contact.id,
+        sender: 'OPERATOR' as const,
+        operator_id: somchai.id,
+        session_id: session.id,
+        message_type: 'text',
+        content: { type: 'text', text: 'ค้างอยู่' },
+      };
+      const [interrupted, retried] = await chat.app.store.messages.insertOutgoing([
+        { ...outgoing, retry_key: '1b7e0a56-3c1d-4f0e-9a2b-6c5d4e3f2a10' },
+        { ...outgoing, retry_key: '2c8f1b67-4d2e-4a1f-8b3c-7d6e5f4a3b21' },
+      ]);
+      // Both stored ten minutes ago; the first one's attempt began then (its process was killed),
+      // the second is being sent again now (Retry made it PENDING with a new attempt).
+      await db().sql.exec(`UPDATE messages SET created_at = now() - interval '10 minutes' WHERE id = ANY($1::int[])`, [`{${interrupted.id},${retried.id}}`]);
+      await db().sql.exec(`UPDATE messages SET attempt_started_at = now() - interval '10 minutes' WHERE id = $1`, [interrupted.id]);
+      await chat.app.store.messages.markDelivery([{ id: retried.id, status: 'PENDING', attempts: 1, error: null, line_message_id: null }]);
+
+      const byId = async (id: number) => (await chat.messagesOf(user)).find((m) => m.id === id);
+      await eventually(async () => (await byId(interrupted.id)).delivery_status === 'FAILED', 10000);
+      // A few more rounds of both sweepers.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.match((await byId(interrupted.id)).delivery_error, /Interrupted/);
+      assert.strictEqual((await byId(retried.id)).delivery_status, 'PENDING');
+      assert.deepStrictEqual(
+        warnings.filter((w) => /left PENDING/.test(w)),
+        ['1 message(s) left PENDING by a stopped process marked FAILED (Retry sends them)'],
+      );
+      // The inbox is told live.
+      assert.ok(live.some((m) => m.id === interrupted.id && m.delivery_status === 'FAILED'));
+    } finally {
+      for (const sweeper of sweepers) await sweeper.close();
     }
   });
 

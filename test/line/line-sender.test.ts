@@ -1,19 +1,20 @@
 import assert from 'node:assert';
-import { describeEachDatabase } from '../support/databases';
+import { Client } from 'pg';
+import { describeEachDatabase, serverUrl } from '../support/databases';
 import { type ApiServer, startApiServer } from '../support/api-server';
 import { FakeLine } from '../support/fake-line';
 import { userId } from '../support/line-webhooks';
 import type { LiveChat } from '../../src/live-chat';
 import type { ContactRow } from '../../src/store/contacts';
 import { HttpError } from '../../src/http/errors';
-import { LineSender } from '../../src/line/line-sender';
+import { LineSender, hashReplyToken } from '../../src/line/line-sender';
 import { countStatements } from '../support/count-statements';
 import { eventually } from '../support/product';
 
 const isOutgoingInsert = (s: string) => s.startsWith('INSERT INTO messages (contact_id, direction, sender');
 const isDeliveryMark = (s: string) => s.startsWith('UPDATE messages AS m SET delivery_status');
 
-describeEachDatabase('LINE sender', (db) => {
+describeEachDatabase('LINE sender', (db, kind) => {
   let fake: FakeLine;
   let server: ApiServer;
   let app: LiveChat;
@@ -80,6 +81,242 @@ describeEachDatabase('LINE sender', (db) => {
     assert.notStrictEqual(pushes[0].headers['x-line-retry-key'], pushes[1].headers['x-line-retry-key']);
     const rows = await outgoing();
     assert.strictEqual(rows[0].retry_key, pushes[0].headers['x-line-retry-key']);
+  });
+
+  describe('a keyed send run again (its first run stopped or overtaken)', () => {
+    const greeting = (extra: Partial<Parameters<LiveChat['lineSender']['sendToContact']>[0]> = {}) =>
+      send({ messages: 'เจ้าหน้าที่จะติดต่อกลับ', sender: 'SYSTEM', sendKey: 'greeting:test', ...extra });
+    const carriedOutReplies = () => fake.carriedOut.filter((r) => r.path === '/v2/bot/message/reply');
+
+    it('is not sent again when LINE carried out its reply but the first run never recorded it: the same token comes back spent', async () => {
+      const replyToken = fake.issueReplyToken();
+      const receivedAt = Date.now();
+      // The first run: LINE takes the reply, and its answer never comes back (as to a process killed).
+      const releaseAnswers = fake.holdAnswers();
+      const first = greeting({ replyToken, receivedAt });
+      await eventually(() => carriedOutReplies().length === 1);
+      const [row] = await outgoing();
+      assert.deepStrictEqual([row.delivery_status, row.reply_token_hash !== null, row.attempt_started_at !== null], ['PENDING', true, true]);
+
+      // The event run again (another instance, past the first one's lease): the same send, the same token.
+      const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+      try {
+        const again = await second.app.lineSender.sendToContact({
+          contact,
+          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
+          sender: 'SYSTEM',
+          sendKey: 'greeting:test',
+          replyToken,
+          receivedAt,
+          channelAccessToken: fake.accessToken,
+        });
+        assert.deepStrictEqual([again.status, again.via], ['SENT', 'reply']);
+        // The first run's answer comes at last (had it lived): it agrees.
+        releaseAnswers();
+        assert.strictEqual((await first).status, 'SENT');
+      } finally {
+        await second.close();
+      }
+      // LINE was asked twice with the token and carried it out once; nothing was pushed.
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 2);
+      assert.strictEqual(fake.carriedOut.length, 1);
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 0);
+      assert.deepStrictEqual(
+        (await outgoing()).map((r) => r.delivery_status),
+        ['SENT'],
+      );
+    });
+
+    it('replies with its token when the first run stopped before calling LINE', async () => {
+      const replyToken = fake.issueReplyToken();
+      const receivedAt = Date.now();
+      // What a run killed between storing its rows and calling LINE leaves: PENDING rows holding the token's claim.
+      const { inserted } = await app.store.messages.insertOutgoingOnce(
+        [
+          {
+            contact_id: contact.id,
+            sender: 'SYSTEM',
+            operator_id: null,
+            session_id: null,
+            message_type: 'text',
+            content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
+            retry_key: '3d9a2c78-5e3f-4b20-9c4d-8e7f6a5b4c32',
+            reply_token_hash: hashReplyToken(replyToken),
+          },
+        ],
+        'greeting:test',
+      );
+      assert.ok(inserted);
+      const again = await greeting({ replyToken, receivedAt });
+      assert.deepStrictEqual([again.status, again.via], ['SENT', 'reply']);
+      assert.strictEqual(carriedOutReplies().length, 1);
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 0);
+      assert.ok(/^\d+$/.test((await outgoing())[0].line_message_id));
+    });
+
+    it('pushes under its stored retry key when its token is too old by now; LINE takes the key once', async () => {
+      const receivedAt = Date.now() - 45_000;
+      const replyToken = fake.issueReplyToken();
+      // The first run: stopped before calling LINE, the rows holding the token's claim.
+      await app.store.messages.insertOutgoingOnce(
+        [
+          {
+            contact_id: contact.id,
+            sender: 'SYSTEM',
+            operator_id: null,
+            session_id: null,
+            message_type: 'text',
+            content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
+            retry_key: '4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43',
+            reply_token_hash: hashReplyToken(replyToken),
+          },
+        ],
+        'greeting:test',
+      );
+      // Run again 10 s later: the token is past 50 s, so no reply; the push goes under the stored key (its answer lost once: 409 on the retry).
+      fake.loseNextPushAnswers(1);
+      const again = await greeting({ replyToken, receivedAt: receivedAt - 10_000 });
+      assert.deepStrictEqual([again.status, again.via], ['SENT', 'push']);
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 0);
+      const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+      assert.deepStrictEqual(
+        pushes.map((p) => p.headers['x-line-retry-key']),
+        ['4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43', '4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43'],
+      );
+      assert.strictEqual(fake.carriedOut.length, 1);
+    });
+
+    it('pushes under its key, never counting the spent token as delivered, when the first run had its reply refused and was stopped before its push', async () => {
+      const receivedAt = Date.now();
+      // LINE refuses the first run's reply (a token it does not take); its push waits at LINE, not carried out.
+      const releaseSends = fake.holdSends('pushes');
+      const first = greeting({ replyToken: 'refused-token', receivedAt });
+      await eventually(() => fake.requestsTo('POST', '/v2/bot/message/push').length === 1);
+      const [row] = await outgoing();
+      assert.deepStrictEqual([row.delivery_status, row.delivery_attempts], ['PENDING', 1]);
+
+      // Run again elsewhere meanwhile, with the same token: "Invalid reply token" would prove nothing, so it pushes.
+      const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+      let again: Awaited<ReturnType<typeof send>>;
+      try {
+        const sending = second.app.lineSender.sendToContact({
+          contact,
+          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
+          sender: 'SYSTEM',
+          sendKey: 'greeting:test',
+          replyToken: 'refused-token',
+          receivedAt,
+          channelAccessToken: fake.accessToken,
+        });
+        await eventually(() => fake.requestsTo('POST', '/v2/bot/message/push').length === 2);
+        releaseSends();
+        again = await sending;
+      } finally {
+        await second.close();
+      }
+      assert.deepStrictEqual([again.status, again.via], ['SENT', 'push']);
+      assert.strictEqual((await first).status, 'SENT');
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1);
+      // Both pushes under the one key: the user has the greeting once.
+      assert.strictEqual(new Set(fake.requestsTo('POST', '/v2/bot/message/push').map((p) => p.headers['x-line-retry-key'])).size, 1);
+      assert.strictEqual(fake.carriedOut.length, 1);
+    });
+
+    it('counts a push LINE accepted before the first run could record it as delivered (409), pushing nothing new', async () => {
+      const releaseAnswers = fake.holdAnswers();
+      const first = greeting();
+      await eventually(() => fake.carriedOut.length === 1);
+      const again = await (async () => {
+        const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+        try {
+          return await second.app.lineSender.sendToContact({
+            contact,
+            messages: 'เจ้าหน้าที่จะติดต่อกลับ',
+            sender: 'SYSTEM',
+            sendKey: 'greeting:test',
+            channelAccessToken: fake.accessToken,
+          });
+        } finally {
+          releaseAnswers();
+          await second.close();
+        }
+      })();
+      assert.deepStrictEqual([again.status, again.via, (await first).status], ['SENT', 'push', 'SENT']);
+      const pushes = fake.requestsTo('POST', '/v2/bot/message/push');
+      assert.strictEqual(pushes.length, 2);
+      assert.strictEqual(pushes[0].headers['x-line-retry-key'], pushes[1].headers['x-line-retry-key']);
+      assert.strictEqual(fake.carriedOut.length, 1);
+    });
+
+    it('never counts a spent token as its own delivery when another send claimed it: it pushes', async () => {
+      const replyToken = fake.issueReplyToken();
+      const receivedAt = Date.now();
+      const bot = await send({ replyToken, receivedAt, messages: 'คำตอบของบอท' });
+      assert.deepStrictEqual([bot.status, bot.via], ['SENT', 'reply']);
+      // Another instance (nothing of the first one in its memory) greets with the same token.
+      const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+      try {
+        const greeted = await second.app.lineSender.sendToContact({
+          contact,
+          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
+          sender: 'SYSTEM',
+          sendKey: 'greeting:test',
+          replyToken,
+          receivedAt,
+          channelAccessToken: fake.accessToken,
+        });
+        assert.deepStrictEqual([greeted.status, greeted.via], ['SENT', 'push']);
+        // Run again: still not its token, still nothing but its own push (409 now).
+        const again = await second.app.lineSender.sendToContact({
+          contact,
+          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
+          sender: 'SYSTEM',
+          sendKey: 'greeting:test',
+          replyToken,
+          receivedAt,
+          channelAccessToken: fake.accessToken,
+        });
+        assert.deepStrictEqual([again.status, again.sentBefore], ['SENT', true]);
+      } finally {
+        await second.close();
+      }
+      // The token went to LINE once, by the send that claimed it.
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 1);
+      assert.deepStrictEqual(
+        fake.carriedOut.map((r) => r.path),
+        ['/v2/bot/message/reply', '/v2/bot/message/push'],
+      );
+    });
+  });
+
+  it('lets one of two sends claiming one reply token at the same moment have it, the other pushing (two instances, PostgreSQL)', async function () {
+    if (kind !== 'postgres') this.skip();
+    const replyToken = fake.issueReplyToken();
+    // Another instance's send has claimed the token in a transaction not yet committed.
+    const other = new Client({ connectionString: serverUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query(
+        `INSERT INTO messages (contact_id, direction, sender, message_type, content, delivery_status, retry_key, reply_token_hash, attempt_started_at)
+         VALUES ($1, 'OUT', 'BOT', 'text', '{"type":"text","text":"x"}', 'PENDING', gen_random_uuid(), $2, now())`,
+        [contact.id, hashReplyToken(replyToken)],
+      );
+      const sending = send({ replyToken, receivedAt: Date.now(), sendKey: 'greeting:race' });
+      // This send's insert waits on the token's unique index, then fails when the other commits, and is run again.
+      await eventually(async () => {
+        const waiting = await other.query(
+          `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO messages%' AND datname = current_database()`,
+        );
+        return waiting.rowCount === 1;
+      });
+      await other.query('COMMIT');
+      const sent = await sending;
+      assert.deepStrictEqual([sent.status, sent.via, sent.messages[0].reply_token_hash], ['SENT', 'push', null]);
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/reply').length, 0);
+    } finally {
+      await other.end();
+    }
   });
 
   it('falls back to push when LINE refuses the reply token', async () => {

@@ -135,7 +135,8 @@ describeEachDatabase('handoff', (db, kind) => {
     assert.strictEqual((await chat.contactOf(user)).chat_mode, 'HUMAN');
     assert.strictEqual((await chat.sessionsOf(user))[0].status, 'WAITING');
     const greeting = (await chat.messagesOf(user)).find((m) => m.sender === 'SYSTEM');
-    assert.deepStrictEqual([greeting.delivery_status, greeting.delivery_attempts], ['FAILED', 3]);
+    // The refused reply and three pushes.
+    assert.deepStrictEqual([greeting.delivery_status, greeting.delivery_attempts], ['FAILED', 4]);
   });
 
   it('opens one session and greets once when two handoffs for one contact run at once', async () => {

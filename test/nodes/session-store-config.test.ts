@@ -124,6 +124,8 @@ describe('session-store configuration', function () {
       [{ configVersion: 2, basePath: '/live chat' }, {}, 'invalid-basePath'],
       [{ configVersion: 2, publicUrl: 'chat.example.com' }, {}, 'invalid-publicUrl'],
       [{ configVersion: 2, sweepInterval: '0' }, {}, 'invalid-sweepInterval'],
+      [{ configVersion: 2, lineSendBudget: '5' }, {}, 'invalid-lineSendBudget'],
+      [{ configVersion: 2, telegramBudget: '700' }, {}, 'invalid-telegramBudget'],
       [{ configVersion: 2 }, { databaseUrl: 'mysql://db/x' }, 'invalid-databaseUrl'],
       [{ configVersion: 2 }, { lineChannelSecret: 'only the secret' }, 'missing-lineChannelAccessToken'],
     ] as const) {
@@ -162,6 +164,29 @@ describe('session-store configuration', function () {
     try {
       const node = await deploy({ configVersion: 2, telegramChatId: '-100' }, { telegramBotToken: BOT_TOKEN });
       assert.strictEqual(await chatLinkOf(await node.liveChat), 'https://inbox.example.com/admin/live-chat?user=Uabc');
+    } finally {
+      restore();
+    }
+  });
+
+  it('gives its LINE sends and Telegram alerts the budgets it sets (${ENV} allowed), each attempt the limit of the environment', async () => {
+    const restore = setEnvironment({ LINE_TIMEOUT_SECONDS: '0.4', TELEGRAM_TIMEOUT_SECONDS: '0.3', LLC_TEST_BUDGET: '0.9' });
+    try {
+      const node = await deploy(
+        { configVersion: 2, lineSendBudget: ref('LLC_TEST_BUDGET'), telegramBudget: '0.7', telegramChatId: '-1001234567890' },
+        { telegramBotToken: BOT_TOKEN },
+      );
+      const liveChat = await node.liveChat;
+      assert.deepStrictEqual(liveChat.lineClients.deadlines, { attemptMs: 400, replyMs: 5000, pushBudgetMs: 900, callBudgetMs: 10_000 });
+      // A Telegram that never answers: an attempt ends at 0.3 s, and the wait before another would end past the 0.7 s budget.
+      telegram.failNext('hang', 'hang', 'hang');
+      const started = Date.now();
+      await assert.rejects(
+        liveChat.telegram.sendHandoffAlert({ contact: { line_user_id: 'Uabc' }, recentMessages: [] }),
+        /Telegram alert not sent: .*no time left for another attempt within 700 ms/,
+      );
+      const took = Date.now() - started;
+      assert.ok(took >= 250 && took < 1500, `gave up after ${took} ms`);
     } finally {
       restore();
     }

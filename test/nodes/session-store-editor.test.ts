@@ -84,10 +84,12 @@ describe('session-store in the editor', () => {
       'basePath',
       'configVersion',
       'dataDir',
+      'lineSendBudget',
       'name',
       'publicUrl',
       'serveHttp',
       'sweepInterval',
+      'telegramBudget',
       'telegramChatId',
       'trustProxy',
     ]);
@@ -125,6 +127,10 @@ describe('session-store in the editor', () => {
     assert.ok(!valid('publicUrl', 'chat.example.com'));
     for (const ok of ['', '0.5', '3600']) assert.ok(valid('sweepInterval', ok), ok);
     for (const bad of ['0', 'soon', '3601']) assert.ok(!valid('sweepInterval', bad), bad);
+    for (const field of ['lineSendBudget', 'telegramBudget']) {
+      for (const ok of ['', '0.5', '45', '600', `\${BUDGET}`]) assert.ok(valid(field, ok), `${field} ${ok}`);
+      for (const bad of ['0', 'soon', '601']) assert.ok(!valid(field, bad), `${field} ${bad}`);
+    }
     for (const ok of ['', '-1001234567890', '@live_admins']) assert.ok(valid('telegramChatId', ok), ok);
     assert.ok(!valid('telegramChatId', 'admins'));
     assert.strictEqual(definition.label.call({ basePath: '/live-chat' }), 'live chat store /live-chat');

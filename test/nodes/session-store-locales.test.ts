@@ -12,6 +12,8 @@ const FIELDS = [
   'publicUrl',
   'dataDir',
   'sweepInterval',
+  'lineSendBudget',
+  'telegramBudget',
   'databaseUrl',
   'encryptionKey',
   'lineChannelSecret',
@@ -41,7 +43,9 @@ describe('session-store texts', () => {
     assert.ok(literal.length >= 10, 'found the keys in the source');
     // built keys: errors.<kind>-<field> for every StoreConfigError, label.<field> for the status
     const built = [
-      ...['basePath', 'publicUrl', 'sweepInterval', 'databaseUrl', 'encryptionKey', 'telegramChatId'].map((f) => `session-store.errors.invalid-${f}`),
+      ...['basePath', 'publicUrl', 'sweepInterval', 'lineSendBudget', 'telegramBudget', 'databaseUrl', 'encryptionKey', 'telegramChatId'].map(
+        (f) => `session-store.errors.invalid-${f}`,
+      ),
       ...['lineChannelSecret', 'lineChannelAccessToken', 'telegramBotToken', 'telegramChatId'].map((f) => `session-store.errors.missing-${f}`),
       ...FIELDS.map((f) => `session-store.label.${f}`),
     ];

@@ -53,6 +53,10 @@ export class FakeLine {
   /** While set, replies and pushes wait for it before answering. */
   private sendGate?: Promise<void>;
   private releaseSends?: () => void;
+  private holdingReplies = true;
+  /** While set, replies and pushes are carried out at once, and wait for it before answering. */
+  private answerGate?: Promise<void>;
+  private releaseAnswers?: () => void;
   private server?: http.Server;
   baseUrl = '';
 
@@ -112,10 +116,11 @@ export class FakeLine {
   }
 
   /**
-   * Replies and pushes are received (and recorded) but wait unanswered until the function
-   * returned is called; then all are answered at once, as a LINE answering a burst.
+   * Replies and pushes (or pushes only) are received (and recorded) but wait unanswered until the
+   * function returned is called; then all are answered at once, as a LINE answering a burst.
    */
-  holdSends(): () => void {
+  holdSends(which: 'replies and pushes' | 'pushes' = 'replies and pushes'): () => void {
+    this.holdingReplies = which === 'replies and pushes';
     this.releaseSends?.();
     this.sendGate = new Promise<void>((resolve) => {
       this.releaseSends = resolve;
@@ -124,6 +129,23 @@ export class FakeLine {
       this.sendGate = undefined;
       this.releaseSends?.();
       this.releaseSends = undefined;
+    };
+  }
+
+  /**
+   * Replies and pushes are carried out as they come (the reply token is spent, the retry key
+   * taken, the user has them) but their answers wait until the function returned is called: a
+   * client that goes away meanwhile (a process killed) never learns that LINE took them.
+   */
+  holdAnswers(): () => void {
+    this.releaseAnswers?.();
+    this.answerGate = new Promise<void>((resolve) => {
+      this.releaseAnswers = resolve;
+    });
+    return () => {
+      this.answerGate = undefined;
+      this.releaseAnswers?.();
+      this.releaseAnswers = undefined;
     };
   }
 
@@ -147,6 +169,9 @@ export class FakeLine {
     this.sendGate = undefined;
     this.releaseSends?.();
     this.releaseSends = undefined;
+    this.answerGate = undefined;
+    this.releaseAnswers?.();
+    this.releaseAnswers = undefined;
   }
 
   private endHung(): void {
@@ -158,6 +183,12 @@ export class FakeLine {
   private hang(res: http.ServerResponse): void {
     this.hung.add(res);
     res.on('close', () => this.hung.delete(res));
+  }
+
+  /** Waits while answers are held (holdAnswers); false when the client went away meanwhile. */
+  private async answerLater(req: http.IncomingMessage): Promise<boolean> {
+    if (this.answerGate) await this.answerGate;
+    return !req.socket.destroyed;
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -183,7 +214,7 @@ export class FakeLine {
       return send(401, { message: 'Authentication failed. Confirm that the access token in the authorization header is valid.' });
     }
     const b = body as Record<string, any> | undefined;
-    if (this.sendGate && req.method === 'POST' && (path === '/v2/bot/message/reply' || path === '/v2/bot/message/push')) {
+    if (this.sendGate && req.method === 'POST' && ((this.holdingReplies && path === '/v2/bot/message/reply') || path === '/v2/bot/message/push')) {
       await this.sendGate;
       if (req.socket.destroyed) return;
     }
@@ -192,6 +223,7 @@ export class FakeLine {
       if (req.headers['x-line-retry-key']) return send(400, { message: 'The retry key is not supported on this endpoint' });
       if (!b || typeof b.replyToken !== 'string' || !this.replyTokens.delete(b.replyToken)) return send(400, { message: 'Invalid reply token' });
       this.carriedOut.push(recorded);
+      if (!(await this.answerLater(req))) return;
       return send(200, { sentMessages: sentMessages(b.messages) });
     }
     if (req.method === 'POST' && path === '/v2/bot/message/push') {
@@ -211,6 +243,7 @@ export class FakeLine {
       }
       if (retryKey) this.acceptedRetryKeys.set(retryKey, crypto.randomUUID());
       this.carriedOut.push(recorded);
+      if (!(await this.answerLater(req))) return;
       if (this.lostPushAnswers > 0) {
         this.lostPushAnswers -= 1;
         return send(500, { message: 'An error occurred in the internal server.' });
