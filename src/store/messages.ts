@@ -25,7 +25,20 @@ export interface MessageRow {
   delivery_error: string | null;
   /** The key of a send that must happen once (migration 0008), e.g. greeting:<session id>. */
   send_key: string | null;
+  /** What the inbox shows of the message's image, video, audio or file (migration 0016); null until fetched. */
+  media: MessageMedia | null;
   created_at: Date;
+}
+
+/** The media of a message, as the inbox gets it: the key names it at …/live-chat/media/<key>. */
+export interface MessageMedia {
+  key: string;
+  status: 'STORED' | 'GONE' | 'TOO_LARGE' | 'FAILED';
+  content_type: string | null;
+  byte_size: number | null;
+  file_name: string | null;
+  /** A small JPEG at …/media/<key>/preview (images). */
+  preview: boolean;
 }
 
 /** What a delivery attempt changes of a message. */
@@ -214,6 +227,11 @@ export class MessagesTable {
       [olderThanMs, error],
     );
     return rows.length;
+  }
+
+  /** Sets what the inbox shows of the message's media; the row as it is now. */
+  setMedia(id: number, media: MessageMedia): Promise<MessageRow | undefined> {
+    return this.q.row<MessageRow>(`UPDATE messages SET media = $2 WHERE id = $1 RETURNING *`, [id, media]);
   }
 
   /** The user's message LINE gave this id. */
