@@ -151,7 +151,7 @@ export class LiveChat {
     this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
     this.mediaOptions = { ...DEFAULT_MEDIA, ...options.media };
     this.incomingMedia = new IncomingMedia(this.store, this.lineClients, this.credentials, this.events, log, this.mediaOptions);
-    this.outgoingMedia = new OutgoingMedia(this.store, this.sessions, this.operatorMessages, this.events, this.mediaOptions, () => telegramOptions.adminUrl);
+    this.outgoingMedia = new OutgoingMedia(this.store, this.sessions, this.operatorMessages, this.mediaOptions, () => telegramOptions.adminUrl);
     this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
   }
 

@@ -22,6 +22,7 @@ import {
   type DeliveryState,
   type DeliveryUpdate,
   type MessageRow,
+  type MessageMedia,
   type MessageSender,
   type MessagesTable,
   type OutgoingMessage,
@@ -59,6 +60,8 @@ export interface SendRequest {
   channelAccessToken: string;
   /** Sent once under this key (messages.send_key), whoever tries again (see above). */
   sendKey?: string;
+  /** The stored image or file the (single) message carries (an operator's upload), for the inbox. */
+  media?: MessageMedia;
 }
 
 export interface SendResult {
@@ -127,6 +130,7 @@ export class LineSender {
       message_type: m.type,
       content: m,
       retry_key: retryKey,
+      media: request.media ?? null,
     }));
     const client = this.clients.messaging(request.channelAccessToken);
     let stored: MessageRow[];

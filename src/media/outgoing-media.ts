@@ -6,9 +6,7 @@
 // Both are served without a login at an unguessable public link under the public base URL, for
 // publicLinkMs; LINE fetches only over HTTPS, so the public base must be https.
 import type { Store } from '../store/store';
-import type { MediaRow } from '../store/media';
 import type { OperatorView } from '../auth/operators';
-import type { LiveChatEvents } from '../events';
 import type { SendResult } from '../line/line-sender';
 import { badRequest, conflict } from '../http/errors';
 import type { OperatorMessages } from '../live-chat/operator-messages';
@@ -32,7 +30,6 @@ export class OutgoingMedia {
     private readonly store: Store,
     private readonly sessions: ChatSessions,
     private readonly operatorMessages: OperatorMessages,
-    private readonly events: LiveChatEvents,
     private readonly options: MediaOptions,
     /** The inbox's public base URL (where LINE reaches the API). */
     private readonly publicBase: () => string,
@@ -60,13 +57,14 @@ export class OutgoingMedia {
       : { type: 'text', text: `📎 ${file.fileName} (${sizeText(file.data.length)})\n${url}` };
     let result: SendResult;
     try {
-      result = await this.operatorMessages.send(lineUserId, operator, [message]);
+      result = await this.operatorMessages.send(lineUserId, operator, [message], { media: messageMedia(media) });
     } catch (err) {
       // Not sent (the chat is not this operator's to answer …): nothing refers to the upload.
       await this.store.media.deleteUnsent(media.media_key);
       throw err;
     }
-    return { ...result, messages: await Promise.all(result.messages.map((m) => this.attach(media, m.id).then((row) => row ?? m))) };
+    for (const sent of result.messages) await this.store.media.attachToMessage(media.media_key, sent.id);
+    return result;
   }
 
   /** LINE's limits, before anything is stored: the type to store and the preview of an image. */
@@ -91,15 +89,6 @@ export class OutgoingMedia {
       throw badRequest(`The file is ${sizeText(file.data.length)}; files of at most ${sizeText(this.options.maxBytes)} are sent`, 'file');
     }
     return { contentType: /^[\w.+-]+\/[\w.+-]+$/.test(type) ? type : 'application/octet-stream', preview: null };
-  }
-
-  /** The sent message carries its media (for the inbox); told live. */
-  private async attach(media: MediaRow, messageId: number) {
-    await this.store.media.attachToMessage(media.media_key, messageId);
-    const row = await this.store.messages.setMedia(messageId, messageMedia(media));
-    const contact = row && (await this.store.contacts.byId(row.contact_id));
-    if (row && contact) this.events.emit('message', { message: row, contact });
-    return row;
   }
 }
 

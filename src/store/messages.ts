@@ -83,6 +83,8 @@ export interface OutgoingMessage {
   message_type: string;
   content: Record<string, unknown>;
   retry_key: string;
+  /** An operator's upload the message carries (migration 0016). */
+  media?: MessageMedia | null;
 }
 
 export class MessagesTable {
@@ -151,11 +153,11 @@ export class MessagesTable {
     if (messages.length === 0) return [];
     const rows = await this.q.rows<MessageRow>(
       `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
-         delivery_status, retry_key)
-       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key
+         delivery_status, retry_key, media)
+       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.media
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid))
-         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, n)
+         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, media jsonb))
+         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, media, n)
        ORDER BY n
        RETURNING *`,
       [messages],
