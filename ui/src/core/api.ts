@@ -34,7 +34,12 @@ export async function request<T = unknown>(method: string, path: string, body?: 
 /** POSTs a file as the request body, with its type (JSON types as bytes: the API would parse them). */
 export async function upload<T = unknown>(path: string, file: Blob): Promise<T> {
   const type = file.type && !/json/i.test(file.type) ? file.type : 'application/octet-stream';
-  const res = await fetch(API + path, { method: 'POST', credentials: 'same-origin', headers: { accept: 'application/json', 'content-type': type }, body: file });
+  const res = await fetch(API + path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': type },
+    body: file,
+  });
   return answer<T>(res, path);
 }
 

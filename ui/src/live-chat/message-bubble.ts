@@ -66,7 +66,8 @@ export class MessageBubble extends LitElement {
     const kind = MEDIA_TYPES.has(m.message_type) ? m.message_type : 'file';
     const label = html`<div class="kind">${icon(KIND_ICONS[kind] ?? 'file')} ${t(`lc.type.${kind}`)}</div>`;
     if (!media) {
-      const fromLine = m.direction === 'IN' && MEDIA_TYPES.has(m.message_type) && str((c.contentProvider as Record<string, unknown>)?.type || 'line') === 'line';
+      const fromLine =
+        m.direction === 'IN' && MEDIA_TYPES.has(m.message_type) && str((c.contentProvider as Record<string, unknown>)?.type || 'line') === 'line';
       return fromLine ? html`${label}<div class="small placeholder" role="status">${t('lc.media.loading')}</div>` : undefined;
     }
     const name = media.file_name ?? str(c.fileName);
