@@ -5,6 +5,7 @@ import type { FakeLine } from '../support/fake-line';
 import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { MESSAGE_SAMPLES, messageEvent, userId } from '../support/line-webhooks';
 import { eventually } from '../support/product';
+import { openLiveSocket } from '../support/live-socket';
 
 const PUBLIC_BASE = 'https://inbox.example';
 
@@ -90,6 +91,34 @@ describeEachDatabase('media, both ways', (db) => {
       `attachment; filename="__________.pdf"; filename*=UTF-8''${encodeURIComponent('ใบเสนอราคา.pdf')}`,
     );
     assert.ok(Buffer.from(await file.arrayBuffer()).equals(pdf));
+  });
+
+  it('tells connected operators live when the media is in', async () => {
+    const live = openLiveSocket(chat.server.origin, { auth: { token: somchai.token } });
+    try {
+      await live.connected;
+      const message = MESSAGE_SAMPLES.image();
+      fake.setContent(message.id as string, { contentType: 'image/png', data: await image(32, 32, 'png') });
+      const user = userId();
+      await chat.webhook([messageEvent(message, { userId: user })]);
+      const update = await live.next('message', (p) => p.line_user_id === user && p.message.media?.status === 'STORED', 15000);
+      assert.strictEqual(update.message.media.key, (await mediaOf(user)).key);
+    } finally {
+      live.close();
+    }
+  });
+
+  it('keeps nothing larger than the bound (the user still has it in LINE)', async () => {
+    const message = MESSAGE_SAMPLES.video();
+    delete message.contentProvider;
+    fake.setContent(message.id as string, { contentType: 'video/mp4', data: Buffer.alloc(12 * 1024 * 1024 + 1) });
+    const user = userId();
+    await chat.webhook([messageEvent(message, { userId: user })]);
+    const media = await eventually(async () => (await mediaOf(user))?.status === 'TOO_LARGE' && mediaOf(user));
+    assert.strictEqual(media.byte_size, 12 * 1024 * 1024 + 1);
+    const [row] = await chat.app.db.sql.rows<any>(`SELECT data IS NULL AS empty FROM media`);
+    assert.strictEqual(row.empty, true);
+    assert.strictEqual((await raw(`/admin/live-chat/media/${media.key}`, bearer(somchai))).status, 404);
   });
 
   it('marks content LINE no longer holds GONE, answered 410', async () => {
