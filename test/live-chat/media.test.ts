@@ -80,6 +80,8 @@ describeEachDatabase('media, both ways', (db) => {
     const media = await eventually(async () => (await mediaOf(user))?.status === 'STORED' && mediaOf(user));
     assert.strictEqual(media.file_name, 'ใบเสนอราคา.pdf');
     assert.strictEqual((await raw(`/admin/live-chat/media/${media.key}`)).status, 401);
+    const anonymous = await fetch(`${chat.server.baseUrl}/admin/live-chat/conversations/${user}/media?name=x.pdf`, { method: 'POST', body: 'x' });
+    assert.strictEqual(anonymous.status, 401, 'uploading needs the login too');
     assert.strictEqual((await raw(`/admin/live-chat/media/${media.key}`, { cookie: 'llc_session=not-a-token' })).status, 401);
     assert.strictEqual((await raw(`/admin/live-chat/media/${media.key.replace(/.$/, (c: string) => (c === '0' ? '1' : '0'))}`, bearer(somchai))).status, 404);
     assert.strictEqual((await raw(`/api/v1/media/public/${media.key}`)).status, 404, "an operator's key is no public link");
@@ -151,6 +153,32 @@ describeEachDatabase('media, both ways', (db) => {
     await chat.app.db.sql.exec(`UPDATE media SET lease_until = now() - interval '1 second'`);
     await chat.app.incomingMedia.recoverNow();
     assert.strictEqual((await mediaOf(user))?.status, 'STORED');
+  });
+
+  it('a fetch whose instance died mid-way (its lease held, never finished) is done by another once the lease runs out', async () => {
+    const message = MESSAGE_SAMPLES.image();
+    fake.setContent(message.id as string, { contentType: 'image/png', data: await image(40, 30, 'png') });
+    const { contact } = await chat.app.store.contacts.ensure(userId(), new Date());
+    // Stored as the webhook stores it, but its live event never came: the process died.
+    const stored = (await chat.app.store.messages.insertIncoming({
+      contact_id: contact.id,
+      session_id: null,
+      message_type: 'image',
+      content: message,
+      line_message_id: message.id as string,
+      webhook_event_id: 'dead-instance-event',
+      mark_as_read_token: null,
+      created_at: new Date(),
+    }))!;
+    const [taken] = await chat.app.store.media.claimForMessages([stored.id], 60_000);
+    assert.strictEqual(taken.status, 'PENDING');
+    await chat.app.incomingMedia.recoverNow();
+    assert.strictEqual(fake.requestsTo('GET', `/v2/bot/message/${message.id}/content`).length, 0, 'its lease still holds');
+    await chat.app.db.sql.exec(`UPDATE media SET lease_until = now() - interval '1 second'`);
+    await chat.app.incomingMedia.recoverNow();
+    const [row] = await chat.app.db.sql.rows<any>(`SELECT status, attempts FROM media`);
+    assert.deepStrictEqual([row.status, row.attempts], ['STORED', 2]);
+    assert.strictEqual((await chat.app.store.messages.byId(stored.id))?.media?.status, 'STORED');
   });
 
   it("sends an operator's JPEG as a LINE image message whose public URLs LINE can fetch, until they expire", async () => {
