@@ -27,6 +27,9 @@ import { InstanceLink } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
 import { parseTrustProxy, type ProxyTrust } from './http/trusted-proxy';
 import { Leadership } from './db/leadership';
+import { DEFAULT_MEDIA, type MediaOptions } from './media/media-options';
+import { IncomingMedia } from './media/incoming-media';
+import { OutgoingMedia } from './media/outgoing-media';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -64,6 +67,8 @@ export interface LiveChatOptions {
   leadershipIntervalMs?: number;
   /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */
   webhookInbox?: Partial<WebhookInboxOptions>;
+  /** Media size limits, fetch retries and how long public links last (see DEFAULT_MEDIA). */
+  media?: Partial<MediaOptions>;
   log?: Logger;
 }
 
@@ -98,6 +103,11 @@ export class LiveChat {
   readonly proxyTrust: ProxyTrust;
   /** Whether this instance does the work done once across instances (idle sweeps, the scheduled roll-up). */
   readonly leadership: Leadership;
+  readonly mediaOptions: MediaOptions;
+  /** Users' images, videos, audio and files, fetched from LINE after the webhook's 200. */
+  readonly incomingMedia: IncomingMedia;
+  /** Images and files operators send from their computer. */
+  readonly outgoingMedia: OutgoingMedia;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -147,6 +157,9 @@ export class LiveChat {
       budgetMs: options.telegramDeadlines?.budgetMs,
     };
     this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
+    this.mediaOptions = { ...DEFAULT_MEDIA, ...options.media };
+    this.incomingMedia = new IncomingMedia(this.store, this.lineClients, this.credentials, this.events, log, this.mediaOptions);
+    this.outgoingMedia = new OutgoingMedia(this.store, this.sessions, this.operatorMessages, this.mediaOptions, () => telegramOptions.adminUrl);
     this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
   }
 
@@ -172,6 +185,7 @@ export class LiveChat {
       app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       // Events stored but never processed (a crash, a full queue) are processed from now on.
       app.lineWebhook.start();
+      app.incomingMedia.start();
     } catch (err) {
       await app?.leadership.close();
       await db.close();
@@ -237,6 +251,7 @@ export class LiveChat {
     clearInterval(this.sweepTimer);
     await this.leadership.close();
     await this.lineWebhook.stop();
+    await this.incomingMedia.stop();
     await this.sweeping;
     await this.conversations.settled();
   }

@@ -55,8 +55,9 @@ function toValues(params: SqlParam[] | undefined): unknown[] | undefined {
     if (typeof p === 'string') {
       // PostgreSQL refuses NUL in text; sequelize sent it as the two characters \0, and so do we.
       values[i] = p.includes('\0') ? p.replace(/\0/g, '\\0') : p;
-    } else if (p !== null && typeof p === 'object' && !(p instanceof Date)) {
-      // pg sends plain objects as JSON only when they are strings; JSONB values are serialised here.
+    } else if (p !== null && typeof p === 'object' && !(p instanceof Date) && !Buffer.isBuffer(p)) {
+      // pg sends plain objects as JSON only when they are strings; JSONB values are serialised here
+      // (a Buffer is a BYTEA value, which pg sends as it is).
       values[i] = JSON.stringify(p);
     } else {
       values[i] = p;

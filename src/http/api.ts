@@ -13,6 +13,7 @@ import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { analyticsRoutes } from './routes/analytics';
+import { mediaRoutes, publicMediaRoutes } from './routes/media';
 import { errorWithStack } from '../util/error-text';
 import { securityHeaders } from './security-headers';
 import { requireSameOrigin } from './same-origin';
@@ -29,6 +30,8 @@ export function createApi(app: LiveChat): express.Router {
   // An operator waits for every API answer: its queries go ahead of background work.
   api.use((_req, _res, next) => urgently(next));
   api.use(authRoutes(app.operators, app.proxyTrust));
+  // LINE fetches an operator's upload without a login (an unguessable, expiring link).
+  api.use(publicMediaRoutes(app));
   api.use(requireOperator(app.operators));
   api.use(operatorRoutes(app.operators));
   api.use(friendRoutes(app.store));
@@ -36,6 +39,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(liveChatRoutes(app));
   api.use(liveChatSettingsRoutes(app.store));
   api.use(analyticsRoutes(app.analytics));
+  api.use(mediaRoutes(app));
   api.use(errorHandler((err, req) => app.log.error(`API error on ${req.method} ${req.originalUrl.split('?')[0]}: ${errorWithStack(err)}`)));
   return api;
 }

@@ -29,6 +29,7 @@ import {
   type DeliveryState,
   type DeliveryUpdate,
   type MessageRow,
+  type MessageMedia,
   type MessageSender,
   type MessagesTable,
   type OutgoingMessage,
@@ -66,6 +67,8 @@ export interface SendRequest {
   channelAccessToken: string;
   /** Sent once under this key (messages.send_key), whoever tries again (see above). */
   sendKey?: string;
+  /** The stored image or file the (single) message carries (an operator's upload), for the inbox. */
+  media?: MessageMedia;
 }
 
 export interface SendResult {
@@ -135,6 +138,7 @@ export class LineSender {
       content: m,
       retry_key: retryKey,
       reply_token_hash: i === 0 ? tokenHash : null,
+      media: request.media ?? null,
     }));
     const client = this.clients.messaging(request.channelAccessToken);
     let stored: MessageRow[];

@@ -56,6 +56,7 @@ export function messageJson(row: MessageRow, operator?: OperatorRef | null) {
     delivery_attempts: row.delivery_attempts,
     delivery_error: row.delivery_error,
     created_at: row.created_at,
+    ...(row.media ? { media: row.media } : {}),
   };
 }
 

@@ -3,6 +3,7 @@
 // finally fails stays in the history as FAILED and can be sent again under the same key.
 import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
+import type { MessageMedia } from '../store/messages';
 import type { OperatorView } from '../auth/operators';
 import type { LiveChatEvents } from '../events';
 import type { Credentials } from '../credentials/credential-service';
@@ -13,6 +14,8 @@ import type { Actor, ChatSessions } from './chat-sessions';
 export interface SendOptions {
   /** LINE credential id or name; the default one when absent. */
   credential?: string;
+  /** The stored upload the (single) message carries (OutgoingMedia). */
+  media?: MessageMedia;
 }
 
 export class OperatorMessages {
@@ -52,6 +55,7 @@ export class OperatorMessages {
       operatorId: operator.id,
       sessionId: session.id,
       channelAccessToken: token,
+      media: options.media,
     });
   }
 

@@ -29,7 +29,20 @@ export interface MessageRow {
   attempt_started_at: Date | null;
   /** On the first row of a send that replied: the SHA-256 of its reply token, claimed by this send alone (0012). */
   reply_token_hash: string | null;
+  /** What the inbox shows of the message's image, video, audio or file (migration 0016); null until fetched. */
+  media: MessageMedia | null;
   created_at: Date;
+}
+
+/** The media of a message, as the inbox gets it: the key names it at …/live-chat/media/<key>. */
+export interface MessageMedia {
+  key: string;
+  status: 'STORED' | 'GONE' | 'TOO_LARGE' | 'FAILED';
+  content_type: string | null;
+  byte_size: number | null;
+  file_name: string | null;
+  /** A small JPEG at …/media/<key>/preview (images). */
+  preview: boolean;
 }
 
 /** What a delivery attempt changes of a message. */
@@ -79,6 +92,8 @@ export interface OutgoingMessage {
    * claimed it (answered null otherwise), so the send may use the token only when it comes back.
    */
   reply_token_hash?: string | null;
+  /** An operator's upload the message carries (migration 0016). */
+  media?: MessageMedia | null;
 }
 
 /**
@@ -87,18 +102,18 @@ export interface OutgoingMessage {
  * unique index settles two statements at once, the second failing).
  */
 const OUTGOING_ROWS = `
-  SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key, now(),
+  SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key, m.media, now(),
     CASE WHEN m.reply_token_hash IS NOT NULL
           AND row_number() OVER (PARTITION BY m.reply_token_hash ORDER BY m.n) = 1
           AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.reply_token_hash = m.reply_token_hash)
          THEN m.reply_token_hash END
   FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
     AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text,
-        reply_token_hash text))
-    WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, reply_token_hash, n)
+        media jsonb, reply_token_hash text))
+    WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, media, reply_token_hash, n)
   ORDER BY n`;
 const OUTGOING_COLUMNS = `contact_id, direction, sender, operator_id, session_id, message_type, content,
-  delivery_status, retry_key, send_key, attempt_started_at, reply_token_hash`;
+  delivery_status, retry_key, send_key, media, attempt_started_at, reply_token_hash`;
 /** Two sends claimed one reply token at the same moment: the statement of the second is run again, and finds it taken. */
 const REPLY_TOKEN_CLAIM = 'messages_reply_token_key';
 
@@ -236,6 +251,11 @@ export class MessagesTable {
        RETURNING *`,
       [olderThanMs, error],
     );
+  }
+
+  /** Sets what the inbox shows of the message's media; the row as it is now. */
+  setMedia(id: number, media: MessageMedia): Promise<MessageRow | undefined> {
+    return this.q.row<MessageRow>(`UPDATE messages SET media = $2 WHERE id = $1 RETURNING *`, [id, media]);
   }
 
   /** The user's message LINE gave this id. */

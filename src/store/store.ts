@@ -19,6 +19,7 @@ import { ConversationsView } from './conversations';
 import { FriendEventsTable } from './friend-events';
 import { LoginFailuresTable } from './login-failures';
 import { MessagesTable } from './messages';
+import { MediaTable } from './media';
 import { CredentialsTable } from './credentials';
 import { OperatorsTable } from './operators';
 import { SessionAnalyticsQueries } from './session-analytics';
@@ -32,6 +33,8 @@ export class Store {
   readonly settings: SettingsTable;
   readonly contacts: ContactsTable;
   readonly messages: MessagesTable;
+  /** The bytes of media messages both ways (migration 0016). */
+  readonly media: MediaTable;
   readonly friendEvents: FriendEventsTable;
   readonly webhookEvents: WebhookEventsTable;
   readonly credentials: CredentialsTable;
@@ -50,6 +53,7 @@ export class Store {
     this.settings = new SettingsTable(sql);
     this.contacts = new ContactsTable(sql);
     this.messages = new MessagesTable(sql);
+    this.media = new MediaTable(sql);
     this.friendEvents = new FriendEventsTable(sql);
     this.webhookEvents = new WebhookEventsTable(sql);
     this.credentials = new CredentialsTable(sql);

@@ -21,7 +21,8 @@ import { launchBrowser, screenshot, signIn } from '../support/browser';
 import { FakeLine } from '../support/fake-line';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 import { serverUrl } from '../support/databases';
-import { CHANNEL_SECRET, messageEvent, assertNeverGone, pollWebhook, sign, tally, userId, webhookBody } from '../support/line-webhooks';
+import sharp from 'sharp';
+import { CHANNEL_SECRET, MESSAGE_SAMPLES, messageEvent, assertNeverGone, pollWebhook, sign, tally, userId, webhookBody } from '../support/line-webhooks';
 import { type PackedPackage, packedPackage } from '../support/packed-package';
 import { eventually } from '../support/product';
 import { editSettings, freePort, type StockNodeRed, startNodeRed, userDirWith } from '../support/stock-node-red';
@@ -259,6 +260,33 @@ for (const [title, setup] of Object.entries(SETUPS)) {
       const detail = await call(storeUrl('/api/v1'), 'GET', `/admin/live-chat/conversations/${user}`, { token });
       assert.strictEqual(detail.status, 200);
       assert.strictEqual(detail.body.session?.status, 'WAITING');
+    });
+
+    it("fetches a user's image from LINE and makes its preview with the sharp the package installed", async () => {
+      const image = MESSAGE_SAMPLES.image();
+      line.setContent(image.id as string, {
+        contentType: 'image/png',
+        data: await sharp({ create: { width: 960, height: 640, channels: 3, background: '#22c55e' } })
+          .png()
+          .toBuffer(),
+      });
+      const body = webhookBody([messageEvent(image, { userId: user })]);
+      const res = await fetch(nodeUrl('/line/webhook'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
+        body: new Uint8Array(body),
+      });
+      assert.strictEqual(res.status, 200);
+      const token = await login(storeUrl('/api/v1'), admin());
+      const media = await eventually(async () => {
+        const detail = await call(storeUrl('/api/v1'), 'GET', `/admin/live-chat/conversations/${user}`, { token });
+        return detail.body.messages.find((m: { media?: { status: string } }) => m.media?.status === 'STORED')?.media;
+      });
+      assert.strictEqual(media.preview, true);
+      const preview = await fetch(storeUrl(`/api/v1/admin/live-chat/media/${media.key}/preview`), { headers: { authorization: `Bearer ${token}` } });
+      assert.strictEqual(preview.status, 200);
+      const meta = await sharp(Buffer.from(await preview.arrayBuffer())).metadata();
+      assert.deepStrictEqual([meta.format, meta.width, meta.height], ['jpeg', 480, 320]);
     });
 
     it('answers healthz and readyz under httpNodeRoot and its base path, without a login', async () => {

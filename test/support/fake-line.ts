@@ -21,6 +21,9 @@ export interface FakeProfile {
   language?: string;
 }
 
+/** What GET …/message/{id}/content answers: the bytes with their type, or an error status (404/410: LINE no longer holds it). */
+export type FakeContent = { contentType: string; data: Buffer } | number;
+
 /** How a scripted push goes wrong: an error status (429 may carry a Retry-After), or no answer at all. */
 export type PushFailure = number | { status: number; retryAfter?: string } | 'hang';
 
@@ -48,6 +51,8 @@ export class FakeLine {
   /** How long profile look-ups take to answer (a slow LINE). */
   private profileDelayMs = 0;
   private markAsReadFailures: number[] = [];
+  /** Users' media on the content API (api-data.line.me), by message id. */
+  private readonly contents = new Map<string, FakeContent>();
   /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
   private lostPushAnswers = 0;
   /** While set, replies and pushes wait for it before answering. */
@@ -111,6 +116,11 @@ export class FakeLine {
     this.profileDelayMs = ms;
   }
 
+  /** The content of a user's message on the content API. */
+  setContent(messageId: string, content: FakeContent): void {
+    this.contents.set(messageId, content);
+  }
+
   failNextMarkAsRead(...statuses: number[]): void {
     this.markAsReadFailures.push(...statuses);
   }
@@ -158,6 +168,7 @@ export class FakeLine {
     this.carriedOut.length = 0;
     this.replyTokens.clear();
     this.profiles.clear();
+    this.contents.clear();
     this.acceptedRetryKeys.clear();
     this.pushFailures = [];
     this.profileFailures = [];
@@ -265,6 +276,16 @@ export class FakeLine {
       const found = this.profiles.get(decodeURIComponent(profile[1]));
       if (!found) return send(404, { message: 'Not found' });
       return send(200, { userId: decodeURIComponent(profile[1]), ...found });
+    }
+    const content = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(path);
+    if (req.method === 'GET' && content) {
+      const found = this.contents.get(decodeURIComponent(content[1]));
+      if (found === undefined) return send(404, { message: 'Not found' });
+      if (typeof found === 'number')
+        return send(found, { message: found === 404 || found === 410 ? 'Not found' : 'An error occurred in the internal server.' });
+      res.writeHead(200, { 'content-type': found.contentType, 'content-length': String(found.data.length), 'x-line-request-id': crypto.randomUUID() });
+      res.end(found.data);
+      return;
     }
     if (req.method === 'GET' && path === '/v2/bot/info') return send(200, this.botInfo);
     send(404, { message: 'Not found' });

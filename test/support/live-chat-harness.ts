@@ -27,6 +27,8 @@ export class LiveChatHarness {
   static async start(db: Database, fake: FakeLine, options: Partial<LiveChatOptions> = {}): Promise<LiveChatHarness> {
     const server = await startApiServer(db, {
       lineApiBaseUrl: fake.baseUrl,
+      // LINE's content API (api-data.line.me) is the same stand-in.
+      lineDataApiBaseUrl: fake.baseUrl,
       linePushRetryDelaysMs: [5, 5],
       environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: fake.accessToken } },
       ...options,

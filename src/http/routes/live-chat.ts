@@ -91,7 +91,7 @@ function outgoing(raw: unknown): OutgoingContent[] {
 }
 
 /** 200 with the stored messages when LINE took them; 502 with them (FAILED, retryable) when not. */
-async function sendResult(app: LiveChat, res: express.Response, result: SendResult): Promise<void> {
+export async function sendResult(app: LiveChat, res: express.Response, result: SendResult): Promise<void> {
   const operators = await app.conversations.operatorRefs(result.messages.map((m) => m.operator_id));
   const body = {
     status: result.status,

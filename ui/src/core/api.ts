@@ -28,6 +28,22 @@ export async function request<T = unknown>(method: string, path: string, body?: 
     headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  return answer<T>(res, path);
+}
+
+/** POSTs a file as the request body, with its type (JSON types as bytes: the API would parse them). */
+export async function upload<T = unknown>(path: string, file: Blob): Promise<T> {
+  const type = file.type && !/json/i.test(file.type) ? file.type : 'application/octet-stream';
+  const res = await fetch(API + path, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', 'content-type': type },
+    body: file,
+  });
+  return answer<T>(res, path);
+}
+
+async function answer<T>(res: Response, path: string): Promise<T> {
   const text = await res.text();
   let parsed: { error?: string; field?: string } | undefined;
   try {
@@ -44,6 +60,7 @@ export async function request<T = unknown>(method: string, path: string, body?: 
 
 export const api = {
   get: <T = unknown>(path: string) => request<T>('GET', path),
+  upload,
   post: <T = unknown>(path: string, body: unknown = {}) => request<T>('POST', path, body),
   put: <T = unknown>(path: string, body: unknown) => request<T>('PUT', path, body),
   delete: <T = unknown>(path: string) => request<T>('DELETE', path),

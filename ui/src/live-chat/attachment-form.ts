@@ -1,6 +1,6 @@
-// Sending an image or a file, as LINE allows it: an image must be a public https link (LINE
-// fetches it; there is no upload storage here), and a file can only go as a link in a text.
-// Fires 'send' with the LINE messages, or 'cancel'.
+// Sending an image or a file that is already online, as LINE allows it: an image must be a public
+// https link (LINE fetches it), and a file can only go as a link in a text. (One from this
+// computer is uploaded by the composer instead.) Fires 'send' with the LINE messages, or 'cancel'.
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';

@@ -19,6 +19,31 @@ export interface SendRequest {
   settle(ok: boolean): void;
 }
 
+/** 'send-file': an image or a file from this computer, within LINE's limits (the server checks again). */
+export interface SendFileRequest {
+  file: File;
+  settle(ok: boolean): void;
+}
+
+/** LINE's image message: JPEG or PNG of at most 10 MB; other files go as a link (the server's limit, 20 MB by default). */
+const IMAGE_TYPES = ['image/jpeg', 'image/png'];
+const IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+export const FILE_MAX_BYTES = 20 * 1024 * 1024;
+
+function sizeText(bytes: number): string {
+  return bytes < 1024 ? `${bytes} B` : bytes < 1048576 ? `${(bytes / 1024).toFixed(1)} KB` : `${(bytes / 1048576).toFixed(1)} MB`;
+}
+
+/** Why LINE (or this inbox) would not take the file, in the operator's language; '' when it would. */
+export function uploadProblem(file: File): string {
+  const name = file.name || 'file';
+  if (file.size === 0) return t('lc.upload.empty', { name });
+  if (IMAGE_TYPES.includes(file.type)) {
+    return file.size > IMAGE_MAX_BYTES ? t('lc.upload.image.large', { name, size: sizeText(file.size) }) : '';
+  }
+  return file.size > FILE_MAX_BYTES ? t('lc.upload.file.large', { name, size: sizeText(file.size), max: sizeText(FILE_MAX_BYTES) }) : '';
+}
+
 export class Composer extends LitElement {
   static properties = {
     conversationId: {},
@@ -29,6 +54,8 @@ export class Composer extends LitElement {
     menu: { state: true },
     attaching: { state: true },
     picking: { state: true },
+    uploadError: { state: true },
+    dropping: { state: true },
   };
   conversationId = '';
   /** No answering here (the bot has the chat, or another operator); `reason` says why. */
@@ -39,11 +66,17 @@ export class Composer extends LitElement {
   menu = false;
   attaching: AttachmentKind | null = null;
   picking = false;
+  uploadError = '';
+  dropping = false;
   private readonly drafts = new Map<string, string>();
 
   constructor() {
     super();
     new LanguageController(this);
+    // The whole composer takes a dropped file.
+    this.addEventListener('dragover', (e) => this.dragOver(e));
+    this.addEventListener('dragleave', () => (this.dropping = false));
+    this.addEventListener('drop', (e) => this.drop(e));
   }
 
   willUpdate(changed: PropertyValues<this>): void {
@@ -54,7 +87,49 @@ export class Composer extends LitElement {
       this.menu = false;
       this.attaching = null;
       this.picking = false;
+      this.uploadError = '';
     }
+  }
+
+  /** Sends a file from the button, a drop or a paste, if LINE would take it; else says why. */
+  private sendFile(file: File): void {
+    this.menu = false;
+    if (this.disabled) return;
+    const problem = uploadProblem(file);
+    this.uploadError = problem;
+    if (problem) return;
+    const request: SendFileRequest = { file, settle: () => undefined };
+    this.dispatchEvent(new CustomEvent<SendFileRequest>('send-file', { detail: request, bubbles: true, composed: true }));
+  }
+
+  private pickFile(): void {
+    this.menu = false;
+    this.renderRoot.querySelector<HTMLInputElement>('input[type=file]')?.click();
+  }
+
+  private filesOf(data: DataTransfer | null): File[] {
+    return data ? [...data.files] : [];
+  }
+
+  private paste(e: ClipboardEvent): void {
+    const [file] = this.filesOf(e.clipboardData);
+    if (!file) return;
+    e.preventDefault();
+    this.sendFile(file);
+  }
+
+  private dragOver(e: DragEvent): void {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    this.dropping = true;
+  }
+
+  private drop(e: DragEvent): void {
+    this.dropping = false;
+    const [file] = this.filesOf(e.dataTransfer);
+    if (!file) return;
+    e.preventDefault();
+    this.sendFile(file);
   }
 
   private get box(): HTMLTextAreaElement | null {
@@ -112,6 +187,14 @@ export class Composer extends LitElement {
   render() {
     if (this.disabled) return html`<p class="closed muted" role="status">${this.reason}</p>`;
     return html`
+      <input type="file" hidden @change=${(e: Event) => {
+        const input = e.target as HTMLInputElement;
+        const [file] = input.files ?? [];
+        input.value = '';
+        if (file) this.sendFile(file);
+      }}>
+      ${this.dropping ? html`<p class="drop" aria-hidden="true">${t('lc.attach.drop')}</p>` : nothing}
+      ${this.uploadError ? html`<p class="error upload-error" role="alert">${this.uploadError}</p>` : nothing}
       ${
         this.attaching
           ? html`<llc-attachment-form .kind=${this.attaching} @send=${(e: CustomEvent<LineMessage[]>) => {
@@ -133,7 +216,7 @@ export class Composer extends LitElement {
       <div class="row">
         <label class="visually-hidden" for="box">${t('lc.composer')}</label>
         <textarea id="box" rows="1" .value=${this.text} placeholder=${t('lc.composer')} title=${t('lc.composer.hint')} maxlength="5000"
-          @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)} @keydown=${this.keydown}></textarea>
+          @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)} @keydown=${this.keydown} @paste=${this.paste}></textarea>
       </div>
       <div class="row tools">
         <span class="menu-wrap">
@@ -146,6 +229,7 @@ export class Composer extends LitElement {
               ? html`<span class="menu" @keydown=${(e: KeyboardEvent) => {
                   if (e.key === 'Escape') this.menu = false;
                 }}>
+            <button class="from-computer" title=${t('lc.attach.file.note', { max: sizeText(FILE_MAX_BYTES) })} @click=${this.pickFile}>${icon('attach')} ${t('lc.attach.file')}</button>
             <button @click=${() => this.attach('image')}>${icon('image')} ${t('lc.attach.image')}</button>
             <button @click=${() => this.attach('link')}>${icon('link')} ${t('lc.attach.link')}</button>
           </span>`
@@ -179,6 +263,8 @@ export class Composer extends LitElement {
     .menu button { border: none; text-align: left; }
     .menu button:hover { background: #f1f5f9; }
     .closed { margin: 0; text-align: center; padding: 0.5rem; }
+    .upload-error { margin: 0; }
+    .drop { margin: 0; padding: 1rem; text-align: center; border: 2px dashed var(--llc-accent, #6366f1); border-radius: var(--llc-radius); }
     @media (max-width: 719.98px) { .tools .hint { visibility: hidden; } }
   `,
   ];

@@ -303,11 +303,20 @@ export class LiveChatStore extends EventTarget {
   }
 
   /** Sends text or LINE message objects; a message LINE refused stays, FAILED, with a retry. */
-  async send(content: string | LineMessage[]): Promise<SendAnswer> {
+  send(content: string | LineMessage[]): Promise<SendAnswer> {
     const body = typeof content === 'string' ? { text: content } : { messages: content };
+    return this.sent(() => api.post<SendAnswer>(`${this.base()}/messages`, body));
+  }
+
+  /** Sends an image or a file from this computer (stored by the server, which LINE fetches it from). */
+  sendFile(file: File): Promise<SendAnswer> {
+    return this.sent(() => api.upload<SendAnswer>(`${this.base()}/media${query({ name: file.name || 'file' })}`, file));
+  }
+
+  private async sent(post: () => Promise<SendAnswer>): Promise<SendAnswer> {
     return (await this.act(async () => {
       try {
-        const answer = await api.post<SendAnswer>(`${this.base()}/messages`, body);
+        const answer = await post();
         this.mergeMessages(answer.messages);
         return answer;
       } catch (err) {

@@ -8,9 +8,10 @@ import { dateTime, timeOfDay } from '../core/format';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
-import type { Message } from './types';
+import type { Message, MessageMedia } from './types';
 import './strings';
 import { icon } from './icons';
+import { under } from '../core/base';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '');
 /** Only https links are followed; anything else is shown, not linked. */
@@ -34,6 +35,14 @@ function fileSize(bytes: unknown): string {
   return n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`;
 }
 
+/** Where the inbox loads a message's stored media (the login cookie goes with it). */
+function mediaUrl(media: MessageMedia, part: 'original' | 'preview' = 'original'): string {
+  return under(`/api/v1/admin/live-chat/media/${encodeURIComponent(media.key)}${part === 'preview' ? '/preview' : ''}`);
+}
+
+const MEDIA_TYPES = new Set(['image', 'video', 'audio', 'file']);
+const KIND_ICONS: Record<string, Parameters<typeof icon>[0]> = { image: 'image', video: 'video', audio: 'audio', file: 'file' };
+
 export class MessageBubble extends LitElement {
   static properties = { message: { attribute: false }, busy: { type: Boolean }, stickerFailed: { state: true } };
   message!: Message;
@@ -45,7 +54,60 @@ export class MessageBubble extends LitElement {
     new LanguageController(this);
   }
 
+  /**
+   * A message whose media is stored here (or is still being fetched from LINE, or could not be):
+   * images as a thumbnail opening the full-size viewer, video and audio as players, anything
+   * else as a download with its name and size. Undefined for other messages.
+   */
+  private media() {
+    const m = this.message;
+    const c = m.content ?? {};
+    const media = m.media;
+    const kind = MEDIA_TYPES.has(m.message_type) ? m.message_type : 'file';
+    const label = html`<div class="kind">${icon(KIND_ICONS[kind] ?? 'file')} ${t(`lc.type.${kind}`)}</div>`;
+    if (!media) {
+      const fromLine =
+        m.direction === 'IN' && MEDIA_TYPES.has(m.message_type) && str((c.contentProvider as Record<string, unknown>)?.type || 'line') === 'line';
+      return fromLine ? html`${label}<div class="small placeholder" role="status">${t('lc.media.loading')}</div>` : undefined;
+    }
+    const name = media.file_name ?? str(c.fileName);
+    if (media.status !== 'STORED') {
+      const why =
+        media.status === 'GONE'
+          ? t('lc.media.gone')
+          : media.status === 'TOO_LARGE'
+            ? t('lc.media.large', { size: media.byte_size ? ` (${fileSize(media.byte_size)})` : '' })
+            : t('lc.media.failed');
+      return html`${label}${name ? html`<div class="text">${name}</div>` : nothing}<div class="small placeholder" data-media=${media.status}>${why}</div>`;
+    }
+    const url = mediaUrl(media);
+    if (kind === 'image' && media.content_type?.startsWith('image/')) {
+      return html`<button class="thumb" aria-label=${t('lc.media.view')} title=${t('lc.media.view')} @click=${this.openViewer}>
+          <img src=${media.preview ? mediaUrl(media, 'preview') : url} alt=${name || t('lc.type.image')} loading="lazy"></button>
+        <dialog class="viewer" aria-label=${t('lc.media.view')} @click=${(e: Event) => e.target === e.currentTarget && this.closeViewer()}>
+          <img src=${url} alt=${name || t('lc.type.image')}>
+          <button class="close" @click=${this.closeViewer}>${t('lc.media.close')}</button>
+        </dialog>`;
+    }
+    if (kind === 'video') return html`<video class="player" controls preload="metadata" src=${url}></video>`;
+    if (kind === 'audio') return html`<audio class="player" controls preload="metadata" src=${url}></audio>`;
+    const shown = name || t('lc.type.file');
+    return html`<a class="file" href=${url} download=${shown} aria-label=${t('lc.media.download', { name: shown })}>
+      ${icon('file', 20)}<span><span class="text">${shown}</span>${media.byte_size !== null ? html`<span class="small"> · ${fileSize(media.byte_size)}</span>` : nothing}</span></a>`;
+  }
+
+  private openViewer(): void {
+    // A modal <dialog>: Escape closes it, focus stays in it while open.
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.viewer')?.showModal();
+  }
+
+  private closeViewer(): void {
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog.viewer')?.close();
+  }
+
   private content() {
+    const media = this.media();
+    if (media) return media;
     const m = this.message;
     const c = m.content ?? {};
     switch (m.message_type) {
@@ -152,6 +214,16 @@ export class MessageBubble extends LitElement {
     .failed { color: #b91c1c; font-weight: 600; }
     .why { font-weight: 400; }
     .retry { font-size: 0.75rem; padding: 0.1rem 0.5rem; border-color: #b91c1c; color: #b91c1c; }
+    .placeholder { font-style: italic; }
+    .thumb { display: block; padding: 0; border: none; background: none; cursor: zoom-in; border-radius: 0.5rem; overflow: hidden; }
+    .thumb img { display: block; max-width: min(240px, 60vw); max-height: 240px; object-fit: contain; }
+    .viewer { padding: 0; border: none; background: transparent; max-width: 100vw; max-height: 100vh; }
+    .viewer::backdrop { background: rgb(15 23 42 / 0.85); }
+    .viewer img { display: block; max-width: 96vw; max-height: 88vh; object-fit: contain; margin: auto; }
+    .viewer .close { display: block; margin: 0.5rem auto 0; background: #fff; }
+    .player { display: block; max-width: min(320px, 65vw); }
+    video.player { max-height: 240px; }
+    .file { display: flex; align-items: center; gap: 0.4rem; color: inherit; }
   `,
   ];
 }

@@ -60,6 +60,18 @@ export interface Message {
   delivery_attempts: number;
   delivery_error: string | null;
   created_at: string;
+  /** The image, video, audio or file (stored here), once fetched from LINE or uploaded. */
+  media?: MessageMedia;
+}
+
+/** Served at api/v1/admin/live-chat/media/<key> (and …/preview, a small JPEG, when `preview`). */
+export interface MessageMedia {
+  key: string;
+  status: 'STORED' | 'GONE' | 'TOO_LARGE' | 'FAILED';
+  content_type: string | null;
+  byte_size: number | null;
+  file_name: string | null;
+  preview: boolean;
 }
 
 export interface Contact {

@@ -14,7 +14,7 @@ import { chatTokens } from '../live-chat/chat-styles';
 import { LanguageController } from '../core/language-controller';
 import { LiveChatStore } from '../live-chat/live-chat-store';
 import { alertsOn, beep, notify, unlockSound } from '../live-chat/new-chat-alerts';
-import type { SendRequest } from '../live-chat/composer';
+import type { SendFileRequest, SendRequest } from '../live-chat/composer';
 import type { ConversationList } from '../live-chat/conversation-list';
 import type { ChatMode, Filter } from '../live-chat/types';
 import '../live-chat/strings';
@@ -155,6 +155,10 @@ export class LiveChatPage extends LitElement {
     void this.run('send', () => this.store.send(request.content)).then((ok) => request.settle(ok));
   }
 
+  private sendFile(request: SendFileRequest): void {
+    void this.run('send', () => this.store.sendFile(request.file)).then((ok) => request.settle(ok));
+  }
+
   private stats(e: Event): void {
     e.preventDefault();
     navigate(pathOf('analytics'));
@@ -195,7 +199,8 @@ export class LiveChatPage extends LitElement {
         @load-older=${() => this.store.loadOlder()}
         @retry=${(e: CustomEvent<number>) => this.run('retry', () => this.store.retry(e.detail))}></llc-message-list>
       <llc-composer .conversationId=${st.selected} .disabled=${composer.disabled} .reason=${composer.reason} .busy=${st.busy}
-        @send=${(e: CustomEvent<SendRequest>) => this.send(e.detail)}></llc-composer>
+        @send=${(e: CustomEvent<SendRequest>) => this.send(e.detail)}
+        @send-file=${(e: CustomEvent<SendFileRequest>) => this.sendFile(e.detail)}></llc-composer>
     `;
   }
 
