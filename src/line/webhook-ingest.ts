@@ -3,10 +3,11 @@
 // 200 means "stored". The stores of concurrent requests share statements (a StatementBatcher).
 // The events then go to an in-memory queue worked one batch at a time after the answer: one
 // transaction per batch claims the rows and records what they mean (contacts, friend events,
-// messages), set-based for plain messages; after the commit come the live events, the profile
-// look-ups and the msgs for the line-webhook node. Events stored but never processed (a crash,
-// a full queue, a failed batch) are found by the recovery pass, on start and every few seconds,
-// and processed by the same code, by whichever instance claims them: each one exactly once.
+// messages), set-based for plain messages; right after the commit come the live events, then
+// (one batch after the other) the profile look-ups and the msgs for the line-webhook node.
+// Events stored but never processed (a crash, a full queue, a failed batch) are found by the
+// recovery pass, on start and every few seconds, and processed by the same code, by whichever
+// instance claims them: each one exactly once.
 //
 // Recorded is not done: an event's msgs then run through the flow (handoff, greeting, alert, the
 // bot), and the event is done when that work is (FlowWork counts it; the host's message hooks
@@ -402,6 +403,9 @@ export class LineWebhookIngest {
   private async processBatch(batch: InboxEvent[]): Promise<void> {
     const recorded = await this.recordBatch(batch);
     for (const item of batch) this.inMemory.delete(item.rowId);
+    // The live inbox hears of the batch at once: not after the previous batch's profile look-ups
+    // and msgs (its after-commit work), which held every live update up by a round of them.
+    this.emitLive(recorded);
     const previous = this.afterCommits;
     this.afterCommits = previous.then(() => this.afterCommit(recorded));
     // At most one batch's after-commit work runs beside the next batch's transaction.
@@ -566,20 +570,30 @@ export class LineWebhookIngest {
     return { contact, message };
   }
 
-  /**
-   * After a batch's commit: the live events, missing or stale profiles filled (waiting at most
-   * PROFILE_WAIT_MS; a failing profile API is logged and never drops an event), and the msgs,
-   * to the requests that brought the events or to the sink of their credential. Never rejects.
-   */
-  private async afterCommit(recorded: RecordedBatch): Promise<void> {
+  /** Right after a batch's commit: the live events of what it recorded. */
+  private emitLive(recorded: RecordedBatch): void {
     try {
-      for (const item of recorded.skipped) item.done?.(null);
       const { changedContacts } = recorded;
       for (const contact of changedContacts.values()) this.events.emit('contact', { contact });
       for (const closed of recorded.closedSessions) this.events.emit('session', { ...closed, change: 'closed' });
       for (const { message, contact } of recorded.events) {
         if (message && contact) this.events.emit('message', { message, contact: changedContacts.get(contact.id) ?? contact });
       }
+    } catch (err) {
+      this.log.error(`telling the live inbox of recorded LINE webhook events failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * After a batch's commit and its live events (emitLive), in the order of the batches: missing
+   * or stale profiles filled (waiting at most PROFILE_WAIT_MS; a failing profile API is logged
+   * and never drops an event), and the msgs, to the requests that brought the events or to the
+   * sink of their credential. Never rejects.
+   */
+  private async afterCommit(recorded: RecordedBatch): Promise<void> {
+    try {
+      for (const item of recorded.skipped) item.done?.(null);
+      const { changedContacts } = recorded;
       const refreshed = await this.refreshProfiles(recorded);
 
       const unrouted = new Map<string, LineEventOutput[]>();
