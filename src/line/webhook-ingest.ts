@@ -24,7 +24,7 @@
 // contact and no message row: the inbox and its handoff are for 1:1 chats only.
 import { validateSignature } from '@line/bot-sdk';
 import type { Store } from '../store/store';
-import type { ContactRow, FriendStatus } from '../store/contacts';
+import type { ContactProfile, ContactRow, FriendStatus } from '../store/contacts';
 import type { MessageRow } from '../store/messages';
 import type { FriendEventType } from '../store/friend-events';
 import type { WebhookEventInsert, WebhookEventRow } from '../store/webhook-events';
@@ -165,6 +165,8 @@ interface RecordedBatch {
 export class LineWebhookIngest {
   private readonly options: WebhookInboxOptions;
   private readonly inserts: StatementBatcher<WebhookEventInsert, { id: number; received_at: Date } | null>;
+  /** Fetched profiles recorded together: a batch of new users' look-ups end at about the same time. */
+  private readonly profileUpdates: StatementBatcher<{ id: number; profile: ContactProfile }, ContactRow | undefined>;
   private readonly queue: BatchQueue<InboxEvent>;
   /** Row ids queued or in a batch here, which the recovery pass leaves alone. */
   private readonly inMemory = new Set<number>();
@@ -187,6 +189,10 @@ export class LineWebhookIngest {
   ) {
     this.options = { ...DEFAULT_WEBHOOK_INBOX, ...options };
     this.inserts = new StatementBatcher((rows) => this.store.webhookEvents.insertNew(rows), { maxBatch: this.options.maxInsert, isolateFailures: true });
+    this.profileUpdates = new StatementBatcher((updates) => this.store.contacts.setProfiles(updates), {
+      maxBatch: this.options.maxInsert,
+      isolateFailures: true,
+    });
     this.queue = new BatchQueue((batch) => this.processBatch(batch), { maxQueued: this.options.maxQueued, maxBatch: this.options.maxBatch });
     this.flowWork = new FlowWork((ids) => this.store.webhookEvents.markFlowDone(ids), log);
   }
@@ -662,12 +668,17 @@ export class LineWebhookIngest {
       const outcome = await this.clients.call(() => client.getProfile(contact.line_user_id));
       if (!outcome.ok) throw outcome.error;
       const profile = outcome.value;
-      const updated = await this.store.contacts.setProfile(contact.id, {
-        display_name: profile.displayName ?? null,
-        picture_url: profile.pictureUrl ?? null,
-        status_message: profile.statusMessage ?? null,
-        language: profile.language ?? null,
-      });
+      const [updated] = await this.profileUpdates.submit([
+        {
+          id: contact.id,
+          profile: {
+            display_name: profile.displayName ?? null,
+            picture_url: profile.pictureUrl ?? null,
+            status_message: profile.statusMessage ?? null,
+            language: profile.language ?? null,
+          },
+        },
+      ]);
       if (updated) this.events.emit('contact', { contact: updated });
       return updated;
     } catch (err) {
