@@ -3,10 +3,11 @@
 // 200 means "stored". The stores of concurrent requests share statements (a StatementBatcher).
 // The events then go to an in-memory queue worked one batch at a time after the answer: one
 // transaction per batch claims the rows and records what they mean (contacts, friend events,
-// messages), set-based for plain messages; after the commit come the live events, the profile
-// look-ups and the msgs for the line-webhook node. Events stored but never processed (a crash,
-// a full queue, a failed batch) are found by the recovery pass, on start and every few seconds,
-// and processed by the same code, by whichever instance claims them: each one exactly once.
+// messages), set-based for plain messages; right after the commit come the live events, then
+// (one batch after the other) the profile look-ups and the msgs for the line-webhook node.
+// Events stored but never processed (a crash, a full queue, a failed batch) are found by the
+// recovery pass, on start and every few seconds, and processed by the same code, by whichever
+// instance claims them: each one exactly once.
 //
 // Recorded is not done: an event's msgs then run through the flow (handoff, greeting, alert, the
 // bot), and the event is done when that work is (FlowWork counts it; the host's message hooks
@@ -23,7 +24,7 @@
 // contact and no message row: the inbox and its handoff are for 1:1 chats only.
 import { validateSignature } from '@line/bot-sdk';
 import type { Store } from '../store/store';
-import type { ContactRow, FriendStatus } from '../store/contacts';
+import type { ContactProfile, ContactRow, FriendStatus } from '../store/contacts';
 import type { MessageRow } from '../store/messages';
 import type { FriendEventType } from '../store/friend-events';
 import type { WebhookEventInsert, WebhookEventRow } from '../store/webhook-events';
@@ -164,6 +165,8 @@ interface RecordedBatch {
 export class LineWebhookIngest {
   private readonly options: WebhookInboxOptions;
   private readonly inserts: StatementBatcher<WebhookEventInsert, { id: number; received_at: Date } | null>;
+  /** Fetched profiles recorded together: a batch of new users' look-ups end at about the same time. */
+  private readonly profileUpdates: StatementBatcher<{ id: number; profile: ContactProfile }, ContactRow | undefined>;
   private readonly queue: BatchQueue<InboxEvent>;
   /** Row ids queued or in a batch here, which the recovery pass leaves alone. */
   private readonly inMemory = new Set<number>();
@@ -187,6 +190,10 @@ export class LineWebhookIngest {
   ) {
     this.options = { ...DEFAULT_WEBHOOK_INBOX, ...options };
     this.inserts = new StatementBatcher((rows) => this.store.webhookEvents.insertNew(rows), { maxBatch: this.options.maxInsert, isolateFailures: true });
+    this.profileUpdates = new StatementBatcher((updates) => this.store.contacts.setProfiles(updates), {
+      maxBatch: this.options.maxInsert,
+      isolateFailures: true,
+    });
     this.queue = new BatchQueue((batch) => this.processBatch(batch), { maxQueued: this.options.maxQueued, maxBatch: this.options.maxBatch });
     this.flowWork = new FlowWork((ids) => this.store.webhookEvents.markFlowDone(ids), log);
   }
@@ -409,6 +416,9 @@ export class LineWebhookIngest {
   private async processBatch(batch: InboxEvent[]): Promise<void> {
     const recorded = await this.recordBatch(batch);
     for (const item of batch) this.inMemory.delete(item.rowId);
+    // The live inbox hears of the batch at once: not after the previous batch's profile look-ups
+    // and msgs (its after-commit work), which held every live update up by a round of them.
+    this.emitLive(recorded);
     const previous = this.afterCommits;
     this.afterCommits = previous.then(() => this.afterCommit(recorded));
     // At most one batch's after-commit work runs beside the next batch's transaction.
@@ -573,20 +583,30 @@ export class LineWebhookIngest {
     return { contact, message };
   }
 
-  /**
-   * After a batch's commit: the live events, missing or stale profiles filled (waiting at most
-   * PROFILE_WAIT_MS; a failing profile API is logged and never drops an event), and the msgs,
-   * to the requests that brought the events or to the sink of their credential. Never rejects.
-   */
-  private async afterCommit(recorded: RecordedBatch): Promise<void> {
+  /** Right after a batch's commit: the live events of what it recorded. */
+  private emitLive(recorded: RecordedBatch): void {
     try {
-      for (const item of recorded.skipped) item.done?.(null);
       const { changedContacts } = recorded;
       for (const contact of changedContacts.values()) this.events.emit('contact', { contact });
       for (const closed of recorded.closedSessions) this.events.emit('session', { ...closed, change: 'closed' });
       for (const { message, contact } of recorded.events) {
         if (message && contact) this.events.emit('message', { message, contact: changedContacts.get(contact.id) ?? contact });
       }
+    } catch (err) {
+      this.log.error(`telling the live inbox of recorded LINE webhook events failed: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * After a batch's commit and its live events (emitLive), in the order of the batches: missing
+   * or stale profiles filled (waiting at most PROFILE_WAIT_MS; a failing profile API is logged
+   * and never drops an event), and the msgs, to the requests that brought the events or to the
+   * sink of their credential. Never rejects.
+   */
+  private async afterCommit(recorded: RecordedBatch): Promise<void> {
+    try {
+      for (const item of recorded.skipped) item.done?.(null);
+      const { changedContacts } = recorded;
       const refreshed = await this.refreshProfiles(recorded);
 
       const unrouted = new Map<string, LineEventOutput[]>();
@@ -655,12 +675,17 @@ export class LineWebhookIngest {
       const outcome = await this.clients.call(() => client.getProfile(contact.line_user_id));
       if (!outcome.ok) throw outcome.error;
       const profile = outcome.value;
-      const updated = await this.store.contacts.setProfile(contact.id, {
-        display_name: profile.displayName ?? null,
-        picture_url: profile.pictureUrl ?? null,
-        status_message: profile.statusMessage ?? null,
-        language: profile.language ?? null,
-      });
+      const [updated] = await this.profileUpdates.submit([
+        {
+          id: contact.id,
+          profile: {
+            display_name: profile.displayName ?? null,
+            picture_url: profile.pictureUrl ?? null,
+            status_message: profile.statusMessage ?? null,
+            language: profile.language ?? null,
+          },
+        },
+      ]);
       if (updated) this.events.emit('contact', { contact: updated });
       return updated;
     } catch (err) {

@@ -115,13 +115,33 @@ export class ContactsTable {
     return this.q.row<ContactRow>(`UPDATE contacts SET chat_mode = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, mode]);
   }
 
-  setProfile(id: number, profile: ContactProfile): Promise<ContactRow | undefined> {
-    return this.q.row<ContactRow>(
-      `UPDATE contacts SET display_name = $2, picture_url = $3, status_message = $4, language = $5,
+  async setProfile(id: number, profile: ContactProfile): Promise<ContactRow | undefined> {
+    return (await this.setProfiles([{ id, profile }]))[0];
+  }
+
+  /**
+   * Records fetched profiles, several contacts in one statement (their rows locked in
+   * line_user_id order, the store's lock order); answers each one's row, in the order given
+   * (undefined: no such contact any more).
+   */
+  async setProfiles(updates: { id: number; profile: ContactProfile }[]): Promise<(ContactRow | undefined)[]> {
+    if (updates.length === 0) return [];
+    const rows = await this.q.rows<ContactRow>(
+      `WITH u AS (
+         SELECT DISTINCT ON (id) * FROM jsonb_to_recordset($1::jsonb)
+           AS u(id int, display_name text, picture_url text, status_message text, language text)
+       ), locked AS (
+         SELECT c.id FROM contacts c WHERE c.id IN (SELECT id FROM u) ORDER BY c.line_user_id FOR NO KEY UPDATE
+       )
+       UPDATE contacts AS c SET display_name = u.display_name, picture_url = u.picture_url,
+         status_message = u.status_message, language = u.language,
          profile_fetched_at = now(), updated_at = now()
-       WHERE id = $1 RETURNING *`,
-      [id, profile.display_name, profile.picture_url, profile.status_message, profile.language],
+       FROM u WHERE c.id = u.id AND c.id IN (SELECT id FROM locked)
+       RETURNING c.*`,
+      [updates.map(({ id, profile }) => ({ id, ...profile }))],
     );
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    return updates.map(({ id }) => byId.get(id));
   }
 
   /** Newest contacts first, `limit` of them, by keyset on id. */

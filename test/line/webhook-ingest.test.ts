@@ -248,6 +248,24 @@ describeEachDatabase('LINE webhook ingest', (db) => {
       assert.strictEqual(fake.requestsTo('GET', '/v2/bot/profile/')[0].headers.authorization, `Bearer ${token()}`);
     });
 
+    it("records the profiles of a webhook's new users, each on its own contact (several in one statement)", async () => {
+      const users = Array.from({ length: 6 }, () => userId());
+      for (const [i, user] of users.entries()) fake.setProfile(user, { displayName: `user ${i}`, language: i % 2 ? 'th' : 'en' });
+      const result = await accepted(users.map((user, i) => messageEvent(`hello ${i}`, { userId: user })));
+      assert.deepStrictEqual(
+        result.outputs.map((o) => [o.contact!.line_user_id, o.contact!.display_name, o.contact!.language]),
+        users.map((user, i) => [user, `user ${i}`, i % 2 ? 'th' : 'en']),
+      );
+      const stored = await db().sql.rows<{ line_user_id: string; display_name: string; fetched: boolean }>(
+        `SELECT line_user_id, display_name, profile_fetched_at IS NOT NULL AS fetched FROM contacts`,
+      );
+      const byUser = new Map(stored.map((c) => [c.line_user_id, [c.display_name, c.fetched]]));
+      assert.deepStrictEqual(
+        users.map((user) => byUser.get(user)),
+        users.map((_, i) => [`user ${i}`, true]),
+      );
+    });
+
     it('still hands the event on when the profile API fails, and tries again next time', async () => {
       const user = userId();
       fake.setProfile(user, { displayName: 'Somchai' });
