@@ -91,7 +91,8 @@ export function checkLineMessage(value: unknown): Record<string, unknown> {
       break;
     case 'template':
       text(m.altText, 'message.altText', TEMPLATE_ALT_TEXT_MAX);
-      if (!TEMPLATES.includes(String(object(m.template, 'message.template').type))) throw refuse(`message.template.type must be one of ${TEMPLATES.join(', ')}`);
+      if (!TEMPLATES.includes(String(object(m.template, 'message.template').type)))
+        throw refuse(`message.template.type must be one of ${TEMPLATES.join(', ')}`);
       break;
     case 'imagemap':
       https(m.baseUrl, 'message.baseUrl');
@@ -143,7 +144,8 @@ export class CannedResponses {
   }
 
   async create(values: CannedResponseValues, admin: OperatorView) {
-    if ((await this.store.cannedResponses.count()) >= MAX_CANNED_RESPONSES) throw conflict(`There are ${MAX_CANNED_RESPONSES} canned responses already; remove some first`);
+    if ((await this.store.cannedResponses.count()) >= MAX_CANNED_RESPONSES)
+      throw conflict(`There are ${MAX_CANNED_RESPONSES} canned responses already; remove some first`);
     const row = await this.store.cannedResponses.insert(values, admin.id);
     if (!row) throw shortcutTaken(values.shortcut);
     return cannedResponseJson(row);

@@ -48,10 +48,12 @@ export class CannedResponsesTable {
 
   /** undefined when there is no such row; a shortcut taken by another row fails with the unique violation (23505). */
   update(id: number, values: CannedResponseValues): Promise<CannedResponseRow | undefined> {
-    return this.q.row<CannedResponseRow>(
-      `UPDATE canned_responses SET title = $2, shortcut = $3, message = $4, updated_at = now() WHERE id = $1 RETURNING *`,
-      [id, values.title, values.shortcut, values.message],
-    );
+    return this.q.row<CannedResponseRow>(`UPDATE canned_responses SET title = $2, shortcut = $3, message = $4, updated_at = now() WHERE id = $1 RETURNING *`, [
+      id,
+      values.title,
+      values.shortcut,
+      values.message,
+    ]);
   }
 
   async delete(id: number): Promise<boolean> {

@@ -76,7 +76,10 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
         assert.strictEqual((await chat.api(method, path, somchai, { title: 'b', shortcut: 'b', text: 'b' })).status, 403, `${method} ${path}`);
       }
       assert.strictEqual((await chat.api('GET', CANNED, null)).status, 401);
-      assert.deepStrictEqual((await chat.api('GET', CANNED, somchai)).body.canned_responses.map((c: any) => c.text ?? c.message.text), ['a']);
+      assert.deepStrictEqual(
+        (await chat.api('GET', CANNED, somchai)).body.canned_responses.map((c: any) => c.text ?? c.message.text),
+        ['a'],
+      );
     });
 
     for (const [name, body, field] of [
@@ -89,8 +92,16 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
       ['a type LINE does not know', { title: 'x', shortcut: 'x', message: { type: 'banner', text: 'x' } }, 'message'],
       ['Flex without altText', { title: 'x', shortcut: 'x', message: { ...FLEX, altText: undefined } }, 'message'],
       ['Flex whose contents are not a bubble or carousel', { title: 'x', shortcut: 'x', message: { ...FLEX, contents: { type: 'box' } } }, 'message'],
-      ['quick reply items that are not actions', { title: 'x', shortcut: 'x', message: { type: 'text', text: 'x', quickReply: { items: [{ label: 'x' }] } } }, 'message'],
-      ['an image over http', { title: 'x', shortcut: 'x', message: { type: 'image', originalContentUrl: 'http://x.example/a.jpg', previewImageUrl: 'https://x.example/a.jpg' } }, 'message'],
+      [
+        'quick reply items that are not actions',
+        { title: 'x', shortcut: 'x', message: { type: 'text', text: 'x', quickReply: { items: [{ label: 'x' }] } } },
+        'message',
+      ],
+      [
+        'an image over http',
+        { title: 'x', shortcut: 'x', message: { type: 'image', originalContentUrl: 'http://x.example/a.jpg', previewImageUrl: 'https://x.example/a.jpg' } },
+        'message',
+      ],
     ] as const) {
       it(`refuses ${name} with {error, field: ${field}}`, async () => {
         const res = await chat.api('POST', CANNED, chat.admin, body);
@@ -111,7 +122,7 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
       assert.strictEqual(first.status, 201);
     });
 
-    it("fills {displayName} and {operatorName} for the chat and the operator, in every string of the message, and it sends as filled", async () => {
+    it('fills {displayName} and {operatorName} for the chat and the operator, in every string of the message, and it sends as filled', async () => {
       const flex = await chat.api('POST', CANNED, chat.admin, { title: 'ราคา', shortcut: 'price', message: FLEX });
       const user = userId();
       await chat.webhook([messageEvent('สวัสดี', { userId: user })]);
@@ -144,7 +155,10 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
       const session = await maleeLive.next('session', (p) => p.line_user_id === user && p.change === 'reassigned');
       assert.deepStrictEqual(session.session.operator, ref(malee));
       const told = await maleeLive.next('timeline', (p) => p.line_user_id === user && p.entry.kind === 'reassigned');
-      assert.deepStrictEqual([told.entry.operator, told.entry.from_operator, told.entry.to_operator, told.entry.text], [ref(somchai), ref(somchai), ref(malee), 'ลูกค้ารอใบเสนอราคา']);
+      assert.deepStrictEqual(
+        [told.entry.operator, told.entry.from_operator, told.entry.to_operator, told.entry.text],
+        [ref(somchai), ref(somchai), ref(malee), 'ลูกค้ารอใบเสนอราคา'],
+      );
 
       const entries = await timeline(user, malee);
       assert.deepStrictEqual(
@@ -170,7 +184,10 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
       const assigned = await chat.api('POST', `${chatPath(waiting)}/transfer`, chat.admin, { operator_id: malee.id, note: 'ของคุณนะ' });
       assert.deepStrictEqual([assigned.status, assigned.body.session.status, assigned.body.session.operator.id], [200, 'ACTIVE', malee.id]);
       const [entry] = await timeline(waiting, malee);
-      assert.deepStrictEqual([entry.kind, entry.operator.id, entry.from_operator, entry.to_operator.id, entry.text], ['reassigned', chat.admin.id, null, malee.id, 'ของคุณนะ']);
+      assert.deepStrictEqual(
+        [entry.kind, entry.operator.id, entry.from_operator, entry.to_operator.id, entry.text],
+        ['reassigned', chat.admin.id, null, malee.id, 'ของคุณนะ'],
+      );
     });
 
     it('refuses an operator who does not hold the chat (409 naming the holder), an inactive or unknown target and bad bodies (400)', async () => {
@@ -187,7 +204,10 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
       await chat.webhook([messageEvent('hi', { userId: bot })]);
       assert.strictEqual((await chat.api('POST', `${chatPath(bot)}/transfer`, chat.admin, { operator_id: somchai.id })).status, 409);
       assert.strictEqual((await chat.sessionsOf(user))[0].operator_id, somchai.id);
-      assert.deepStrictEqual((await timeline(user, somchai)).map((e: any) => e.kind), ['claimed']);
+      assert.deepStrictEqual(
+        (await timeline(user, somchai)).map((e: any) => e.kind),
+        ['claimed'],
+      );
     });
 
     it('of two transfers at once, one wins and the other gets 409; the timeline has the winner only', async () => {
@@ -204,7 +224,10 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
         assert.strictEqual(loser.body.operator.id, winner);
         assert.strictEqual((await chat.sessionsOf(user))[0].operator_id, winner);
         const reassigned = (await timeline(user, somchai)).filter((e: any) => e.kind === 'reassigned');
-        assert.deepStrictEqual(reassigned.map((e: any) => e.to_operator.id), [winner]);
+        assert.deepStrictEqual(
+          reassigned.map((e: any) => e.to_operator.id),
+          [winner],
+        );
       }
     });
 
@@ -241,15 +264,21 @@ describeEachDatabase('team inbox: canned responses, transfer, notes', (db) => {
       assert.strictEqual((await chat.api('POST', `${chatPath(userId())}/notes`, malee, { text: 'x' })).status, 404);
     });
 
-    it("pages the timeline with the messages: an older page carries the entries of its own span", async () => {
+    it('pages the timeline with the messages: an older page carries the entries of its own span', async () => {
       const user = await chat.activeChat(somchai);
       await chat.api('POST', `${chatPath(user)}/notes`, somchai, { text: 'แรก' });
       for (let i = 0; i < 3; i++) await chat.api('POST', `${chatPath(user)}/messages`, somchai, { text: `ข้อความ ${i}` });
       await chat.api('POST', `${chatPath(user)}/notes`, somchai, { text: 'หลัง' });
       const newest = (await chat.api('GET', `${chatPath(user)}?limit=2`, somchai)).body;
-      assert.deepStrictEqual(newest.timeline.map((e: any) => e.text), ['หลัง']);
+      assert.deepStrictEqual(
+        newest.timeline.map((e: any) => e.text),
+        ['หลัง'],
+      );
       const older = (await chat.api('GET', `${chatPath(user)}?limit=50&cursor=${newest.next_cursor}`, somchai)).body;
-      assert.deepStrictEqual(older.timeline.map((e: any) => e.text ?? e.kind), ['claimed', 'แรก']);
+      assert.deepStrictEqual(
+        older.timeline.map((e: any) => e.text ?? e.kind),
+        ['claimed', 'แรก'],
+      );
     });
   });
 });

@@ -1,6 +1,8 @@
 // Ready-made replies: quick replies (canned texts, put in the message box to edit), LINE stickers
-// (package 446, sent at once) and saved Flex/Template messages. Saved ones live in this browser's
-// localStorage only, and say so. Fires 'insert-text' with a text, 'send' with LINE messages.
+// (package 446, sent at once) and the Flex/Template messages saved in this browser before the
+// team's shared replies came (issue 11: `/` in the composer, kept on the server). Those are still
+// listed and sent from here until an admin imports them (Settings › Team replies), which clears
+// them from this browser. Fires 'insert-text' with a text, 'send' with LINE messages.
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
@@ -32,6 +34,12 @@ export function loadSaved(): SavedReply[] {
   }
 }
 
+/** Forgets the replies of these names in this browser (they were imported to the team's). */
+export function forgetSaved(names: string[]): void {
+  if (names.length === 0) return;
+  storeSaved(loadSaved().filter((r) => !names.includes(r.name)));
+}
+
 function storeSaved(list: SavedReply[]): void {
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(list));
@@ -40,42 +48,10 @@ function storeSaved(list: SavedReply[]): void {
   }
 }
 
-/** A LINE message object worth saving: a type; Flex and Template also need their altText. */
-export function checkMessage(value: unknown): value is LineMessage {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const m = value as Record<string, unknown>;
-  if (typeof m.type !== 'string' || !m.type) return false;
-  if (m.type === 'flex') return typeof m.altText === 'string' && m.altText.length > 0 && m.altText.length <= 1500 && typeof m.contents === 'object';
-  if (m.type === 'template') return typeof m.altText === 'string' && m.altText.length > 0 && m.altText.length <= 400 && typeof m.template === 'object';
-  if (m.type === 'text') return typeof m.text === 'string' && m.text.trim().length > 0;
-  return true;
-}
-
-const EXAMPLE = JSON.stringify(
-  {
-    type: 'flex',
-    altText: 'ช่องทางติดต่อ',
-    contents: {
-      type: 'bubble',
-      body: {
-        type: 'box',
-        layout: 'vertical',
-        contents: [
-          { type: 'text', text: 'ช่องทางติดต่อ', weight: 'bold', size: 'lg' },
-          { type: 'text', text: 'โทร 02-000-0000 (จ.–ศ. 9:00–18:00)', wrap: true },
-        ],
-      },
-    },
-  },
-  null,
-  2,
-);
-
 export class ReplyPicker extends LitElement {
-  static properties = { tab: { state: true }, saved: { state: true }, error: { state: true } };
+  static properties = { tab: { state: true }, saved: { state: true } };
   tab: Tab = 'quick';
   saved: SavedReply[] = loadSaved();
-  error = '';
 
   constructor() {
     super();
@@ -88,28 +64,6 @@ export class ReplyPicker extends LitElement {
 
   private send(messages: LineMessage[]): void {
     this.dispatchEvent(new CustomEvent('send', { detail: messages, bubbles: true, composed: true }));
-  }
-
-  private add(e: Event): void {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    const name = String(data.get('name') ?? '').trim();
-    let message: unknown;
-    try {
-      message = JSON.parse(String(data.get('json') ?? ''));
-    } catch (err) {
-      this.error = t('lc.replies.saved.badjson', { error: (err as Error).message });
-      return;
-    }
-    if (!name || !checkMessage(message)) {
-      this.error = t('lc.replies.saved.badtype');
-      return;
-    }
-    this.error = '';
-    this.saved = [...this.saved.filter((r) => r.name !== name), { name, message }];
-    storeSaved(this.saved);
-    form.reset();
   }
 
   private forget(name: string): void {
@@ -141,7 +95,7 @@ export class ReplyPicker extends LitElement {
         </button></li>`,
       )}</ul>`;
     }
-    return html`<p class="note saved-note" role="note">${icon('save', 14)} ${t('lc.replies.saved.note')}</p>
+    return html`<p class="note saved-note" role="note">${icon('save', 14)} ${t('lc.replies.saved.note')} ${t('lc.replies.saved.moved')}</p>
       ${this.saved.length === 0 ? html`<p class="muted">${t('lc.replies.saved.none')}</p>` : nothing}
       <ul class="saved">${this.saved.map(
         (r) => html`<li>
@@ -149,13 +103,7 @@ export class ReplyPicker extends LitElement {
         <button class="send" @click=${() => this.send([r.message])}>${t('lc.replies.saved.send')}</button>
         <button class="icon" aria-label=${t('lc.replies.saved.delete', { name: r.name })} @click=${() => this.forget(r.name)}>${icon('trash', 16)}</button>
       </li>`,
-      )}</ul>
-      <form @submit=${this.add}>
-        <label>${t('lc.replies.saved.name')}<input name="name" required maxlength="60"></label>
-        <label>${t('lc.replies.saved.json')}<textarea name="json" rows="5" required spellcheck="false" placeholder=${EXAMPLE}></textarea></label>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <button type="submit">${t('lc.replies.saved.add')}</button>
-      </form>`;
+      )}</ul>`;
   }
 
   render() {
@@ -190,9 +138,6 @@ export class ReplyPicker extends LitElement {
     .saved li { display: flex; align-items: center; gap: 0.4rem; padding: 0.25rem 0; border-bottom: 1px solid var(--llc-border); }
     .saved .name { font-weight: 600; }
     .saved .type { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 0.8rem; }
-    form { display: grid; gap: 0.4rem; margin-top: 0.5rem; }
-    label { display: grid; gap: 0.2rem; font-size: 0.85rem; }
-    textarea { font-family: ui-monospace, monospace; font-size: 0.8rem; }
   `,
   ];
 }
