@@ -20,6 +20,7 @@ export function handOverText(e: TimelineEntry): string {
   if (e.kind === 'claimed') return t('lc.timeline.claimed', names);
   if (!e.from_operator) return t('lc.timeline.assigned', names);
   if (e.operator && e.operator.id === e.to_operator?.id) return t('lc.timeline.takeover', names);
+  if (e.operator && e.operator.id === e.from_operator.id) return t('lc.timeline.handed', names);
   return t('lc.timeline.transferred', names);
 }
 
@@ -37,7 +38,7 @@ export class TimelineEntryView extends LitElement {
     const time = html`<time datetime=${e.created_at}>${timeOfDay(e.created_at)}</time>`;
     if (e.kind === 'note') {
       return html`<aside class="note" data-kind="note" aria-label=${t('lc.note.badge')}>
-        <div class="head"><span class="badge">${t('lc.note.badge')}</span><span class="muted">${t('lc.note.by', { name: nameOf(e.operator) })} · ${time}</span></div>
+        <div class="head"><span class="label">${t('lc.note.badge')}</span><span class="muted">${t('lc.note.by', { name: nameOf(e.operator) })} · ${time}</span></div>
         <p>${e.text}</p>
       </aside>`;
     }
@@ -54,7 +55,7 @@ export class TimelineEntryView extends LitElement {
     :host { display: block; margin: 0.5rem 0; }
     .note { margin: 0 auto; max-width: min(34rem, 92%); background: #fef9c3; border: 1px dashed #ca8a04; border-radius: var(--llc-radius); padding: 0.4rem 0.65rem; color: #422006; }
     .head { display: flex; flex-wrap: wrap; gap: 0.1rem 0.5rem; align-items: baseline; font-size: 0.75rem; }
-    .badge { font-weight: 700; color: #854d0e; }
+    .label { font-weight: 700; color: #854d0e; }
     .note p { margin: 0.2rem 0 0; white-space: pre-wrap; overflow-wrap: anywhere; }
     .change { display: grid; justify-items: center; gap: 0.15rem; text-align: center; color: var(--lc-muted); font-size: 0.78rem; }
     q { font-style: italic; color: #334155; overflow-wrap: anywhere; }

@@ -72,7 +72,7 @@ export class LiveChatPage extends LitElement {
     const detail = (e as CustomEvent).detail as { line_user_id: string; entry: TimelineEntry } | undefined;
     const entry = detail?.entry;
     const me = currentOperator();
-    if (entry?.kind !== 'reassigned' || !me || entry.to_operator?.id !== me.id || entry.operator?.id === me.id) return;
+    if (!detail || entry?.kind !== 'reassigned' || !me || entry.to_operator?.id !== me.id || entry.operator?.id === me.id) return;
     const name = this.store.names.get(detail.line_user_id) ?? detail.line_user_id;
     const by = entry.operator?.display_name ?? entry.operator?.username ?? t('lc.timeline.flow');
     const text = t('lc.handed.body', { by, name }) + (entry.text ? `: “${entry.text}”` : '');

@@ -27,7 +27,7 @@ registerStrings({
     'canned.field.title': 'ชื่อ',
     'canned.field.shortcut': 'คีย์ลัด (หลัง /)',
     'canned.field.kind': 'ชนิด',
-    'canned.kind.text': 'ข้อความ',
+    'canned.kind.text': 'ข้อความธรรมดา',
     'canned.kind.json': 'LINE message object (JSON)',
     'canned.field.text': 'ข้อความ',
     'canned.field.message': 'LINE message object (JSON) เช่น Flex หรือข้อความพร้อม quick reply',
@@ -58,7 +58,7 @@ registerStrings({
     'canned.field.title': 'Title',
     'canned.field.shortcut': 'Shortcut (after /)',
     'canned.field.kind': 'Kind',
-    'canned.kind.text': 'Text',
+    'canned.kind.text': 'Plain text',
     'canned.kind.json': 'LINE message object (JSON)',
     'canned.field.text': 'Text',
     'canned.field.message': 'LINE message object (JSON), e.g. Flex or a text with quick replies',
@@ -262,11 +262,11 @@ export class CannedPanel extends LitElement {
           (c) => html`<li data-shortcut=${c.shortcut}>
             <span class="shortcut">/${c.shortcut}</span>
             <strong class="title">${c.title}</strong>
-            <span class="preview">${cannedPreview(c.message)}</span>
             <span class="row-actions">
               <button @click=${() => this.edit(c)}>${t('canned.edit')}</button>
               <button class="danger" @click=${() => this.removeReply(c)}>${t('canned.delete')}</button>
             </span>
+            <span class="preview">${cannedPreview(c.message)}</span>
           </li>`,
         )}
       </ul>`
@@ -298,7 +298,7 @@ export class CannedPanel extends LitElement {
     .row-actions { display: flex; gap: 0.4rem; }
     @media (max-width: 640px) {
       .cards li { grid-template-columns: 1fr; }
-      .row-actions { justify-content: flex-end; }
+      .row-actions { order: 1; justify-content: flex-end; }
     }
   `,
   ];
