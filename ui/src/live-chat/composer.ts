@@ -254,7 +254,7 @@ export class Composer extends LitElement {
           @blur=${() => setTimeout(() => (this.slash = null), 150)}></textarea>
       </div>
       <div class="row tools">
-        <span class="menu-wrap">
+        <span class="menu-wrap" ?hidden=${this.noting}>
           <button class="icon" aria-label=${t('lc.attach')} title=${t('lc.attach')} aria-expanded=${this.menu ? 'true' : 'false'}
             @click=${() => {
               this.menu = !this.menu;
@@ -270,7 +270,7 @@ export class Composer extends LitElement {
               : nothing
           }
         </span>
-        <button class="icon" aria-label=${t('lc.replies')} title=${t('lc.replies')} aria-expanded=${this.picking ? 'true' : 'false'}
+        <button class="icon" ?hidden=${this.noting} aria-label=${t('lc.replies')} title=${t('lc.replies')} aria-expanded=${this.picking ? 'true' : 'false'}
           @click=${() => {
             this.picking = !this.picking;
             this.attaching = null;
@@ -294,6 +294,7 @@ export class Composer extends LitElement {
     .icon { display: inline-grid; place-items: center; }
     .menu button { display: flex; align-items: center; gap: 0.4rem; }
     .menu-wrap { position: relative; }
+    [hidden] { display: none !important; }
     .menu { position: absolute; bottom: 100%; left: 0; z-index: 2; display: grid; min-width: 15rem; background: #fff; border: 1px solid var(--llc-border); border-radius: var(--llc-radius); box-shadow: 0 6px 16px rgb(0 0 0 / 0.12); padding: 0.25rem; }
     .menu button { border: none; text-align: left; }
     .menu button:hover { background: #f1f5f9; }
