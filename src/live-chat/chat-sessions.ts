@@ -1,7 +1,8 @@
 // The actions on a conversation (seed §4.2 LiveChatService), from the inbox or from a flow
-// (live-chat-action): claim, assign and transfer (on the chat's timeline), close and the manual BOT/HUMAN switch, with who may do what,
-// and the system's own closing of idle chats and announcing of long waits. Every change is one
-// conditional UPDATE in the database, so racing operators (or instances) get one winner.
+// (live-chat-action): claim, assign and transfer (written on the chat's timeline), close and the
+// manual BOT/HUMAN switch, with who may do what, and the system's own closing of idle chats and
+// announcing of long waits. Every change is one conditional UPDATE in the database, so racing
+// operators (or instances) get one winner.
 import type { Store } from '../store/store';
 import type { ContactRow, ChatMode } from '../store/contacts';
 import type { ChatSessionRow, ClosedBy } from '../store/chat-sessions';

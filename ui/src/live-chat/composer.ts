@@ -100,10 +100,7 @@ export class Composer extends LitElement {
       this.dispatchEvent(new CustomEvent<SendRequest>('note', { detail: request, bubbles: true, composed: true }));
       return;
     }
-    this.emit(text, () => {
-      if (this.conversationId === id && !this.text) this.text = text;
-      else if (!this.drafts.get(id)) this.drafts.set(id, text);
-    });
+    this.emit(text, restore);
   }
 
   private sendMessages(messages: LineMessage[]): void {
@@ -122,8 +119,10 @@ export class Composer extends LitElement {
     this.text = box.value;
     const before = this.text.slice(0, box.selectionStart);
     const match = this.noting ? null : /(^|\s)\/([^\s/]*)$/.exec(before);
+    const opening = !this.slash;
     this.slash = match ? { start: before.length - match[2].length - 1, query: match[2] } : null;
-    if (this.slash && !this.canned) void this.loadCanned();
+    // Fetched again each time it opens (an admin may have changed them); the last list shows meanwhile.
+    if (this.slash && opening) void this.loadCanned();
   }
 
   private async loadCanned(): Promise<void> {

@@ -1,6 +1,6 @@
 // /admin/settings (admins only; the shell hides it from operators): four tabs, Credentials,
-// Operators, General and Team replies (issue 11), each a panel of its own (ui/src/settings/). The open tab is kept in
-// the address (?tab=), so a reload or a shared link opens it again.
+// Operators, General and Team replies (issue 11), each a panel of its own (ui/src/settings/).
+// The open tab is kept in the address (?tab=), so a reload or a shared link opens it again.
 import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
