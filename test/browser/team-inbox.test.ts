@@ -196,7 +196,10 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     await theirs.getByText('สมศรี เขียนโน้ต', { exact: false }).waitFor();
     await screenshot(somsri, 'team-3-note');
     // Nothing went to LINE for it, and it is not a message bubble.
-    assert.deepStrictEqual(line.requests.slice(before).filter((r) => r.path.startsWith('/v2/bot/message')), []);
+    assert.deepStrictEqual(
+      line.requests.slice(before).filter((r) => r.path.startsWith('/v2/bot/message')),
+      [],
+    );
     assert.strictEqual(await bubble(somsri, 'รอตรวจสลิป').count(), 0);
     await somsri.getByRole('button', { name: 'โน้ตภายใน' }).click();
   });
@@ -213,7 +216,9 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     await admin.locator('llc-timeline-entry').filter({ hasText: 'สมศรี โอนแชทให้ Administrator' }).filter({ hasText: 'ลูกค้าขอใบกำกับภาษี' }).waitFor();
     await admin.locator('.handed').filter({ hasText: 'สมศรี โอนแชทของ คุณนก ใจดี ให้คุณ' }).waitFor();
     const notes = await eventually(() =>
-      admin.evaluate(() => (window as unknown as { __notes: { title: string; body?: string }[] }).__notes).then((n) => n.find((x) => x.title === 'คุณได้รับแชทที่โอนมา')),
+      admin
+        .evaluate(() => (window as unknown as { __notes: { title: string; body?: string }[] }).__notes)
+        .then((n) => n.find((x) => x.title === 'คุณได้รับแชทที่โอนมา')),
     );
     assert.ok(notes!.body?.includes('ลูกค้าขอใบกำกับภาษี'), JSON.stringify(notes));
     await screenshot(admin, 'team-4-handed-over');
