@@ -341,6 +341,7 @@ describe('inbox in the browser: the live chat page', function () {
     await page.getByTestId('holder').filter({ hasText: 'คุณกำลังดูแลแชทนี้' }).waitFor();
     const replies = page.getByRole('button', { name: 'ข้อความสำเร็จรูป' });
     await replies.click();
+    await page.getByRole('tab', { name: 'ข้อความด่วน' }).click();
     await page.getByRole('button', { name: 'รอสักครู่นะคะ กำลังตรวจสอบให้ค่ะ' }).click();
     const box = page.getByRole('textbox', { name: 'พิมพ์ข้อความ' });
     assert.strictEqual(await box.inputValue(), 'รอสักครู่นะคะ กำลังตรวจสอบให้ค่ะ');

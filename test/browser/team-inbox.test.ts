@@ -179,6 +179,13 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     assert.strictEqual(flex!.body.messages[0].altText, 'ใบราคาสำหรับ คุณนก ใจดี');
     await bubble(somsri, 'ใบราคาสำหรับ คุณนก ใจดี').waitFor();
     assert.strictEqual(await box.inputValue(), '');
+
+    // With the mouse: Ready replies opens at the team's.
+    await somsri.getByRole('button', { name: 'ข้อความสำเร็จรูป' }).click();
+    await somsri.getByRole('tab', { name: 'ของทีม', selected: true }).waitFor();
+    await somsri.locator('llc-reply-picker button[data-shortcut="hello"]').click();
+    await eventually(async () => (await box.inputValue()) === 'สวัสดีค่ะคุณ คุณนก ใจดี ดิฉัน สมศรี ยินดีให้บริการค่ะ');
+    await box.fill('');
   });
 
   it('keeps an internal note in the timeline, live to the admin, never sent to LINE', async () => {

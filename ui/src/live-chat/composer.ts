@@ -238,6 +238,10 @@ export class Composer extends LitElement {
       ${
         this.picking
           ? html`<llc-reply-picker @insert-text=${(e: CustomEvent<string>) => this.insert(e.detail)}
+        @use-canned=${(e: CustomEvent<CannedResponse>) => {
+          this.picking = false;
+          void this.useCanned(e.detail);
+        }}
         @send=${(e: CustomEvent<LineMessage[]>) => {
           e.stopPropagation();
           this.sendMessages(e.detail);

@@ -2,19 +2,21 @@
 // (package 446, sent at once) and the Flex/Template messages saved in this browser before the
 // team's shared replies came (issue 11: `/` in the composer, kept on the server). Those are still
 // listed and sent from here until an admin imports them (Settings › Team replies), which clears
-// them from this browser. Fires 'insert-text' with a text, 'send' with LINE messages.
+// them from this browser. The Team tab lists the team's replies for the mouse (the same as `/`).
+// Fires 'insert-text' with a text, 'send' with LINE messages, 'use-canned' with a CannedResponse.
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
 import { stickerImageUrl } from './message-bubble';
-import type { LineMessage } from './types';
+import type { CannedResponse, LineMessage } from './types';
+import { cannedPreview, listCanned } from './canned-api';
 import './strings';
 import { icon } from './icons';
 
-type Tab = 'quick' | 'stickers' | 'saved';
-const TABS: Tab[] = ['quick', 'stickers', 'saved'];
+type Tab = 'team' | 'quick' | 'stickers' | 'saved';
+const TABS: Tab[] = ['team', 'quick', 'stickers', 'saved'];
 const QUICK = ['lc.q1', 'lc.q2', 'lc.q3', 'lc.q4'];
 /** From the stickers LINE lets bots send: package 446, sticker ids 1988–2027. */
 const STICKERS = Array.from({ length: 12 }, (_, i) => String(1988 + i));
@@ -49,13 +51,24 @@ function storeSaved(list: SavedReply[]): void {
 }
 
 export class ReplyPicker extends LitElement {
-  static properties = { tab: { state: true }, saved: { state: true } };
-  tab: Tab = 'quick';
+  static properties = { tab: { state: true }, saved: { state: true }, team: { state: true }, teamError: { state: true } };
+  tab: Tab = 'team';
+  /** The team's replies, null until loaded. */
+  team: CannedResponse[] | null = null;
+  teamError = '';
   saved: SavedReply[] = loadSaved();
 
   constructor() {
     super();
     new LanguageController(this);
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    listCanned().then(
+      (list) => (this.team = list),
+      (err: Error) => (this.teamError = t('lc.refused.canned', { error: err.message })),
+    );
   }
 
   private insert(text: string): void {
@@ -81,6 +94,18 @@ export class ReplyPicker extends LitElement {
   }
 
   private panel() {
+    if (this.tab === 'team') {
+      if (this.teamError) return html`<p class="error" role="alert">${this.teamError}</p>`;
+      if (!this.team) return html`<p class="muted" role="status">${t('lc.canned.loading')}</p>`;
+      return html`<p class="note muted">${t('lc.canned.hint')}</p>
+        ${this.team.length === 0 ? html`<p class="muted">${t('lc.canned.none')}</p>` : nothing}
+        <ul class="team">${this.team.map(
+          (c) => html`<li><button data-shortcut=${c.shortcut}
+            @click=${() => this.dispatchEvent(new CustomEvent<CannedResponse>('use-canned', { detail: c, bubbles: true, composed: true }))}>
+            <span class="shortcut">/${c.shortcut}</span> <strong>${c.title}</strong>
+            <span class="muted preview">${cannedPreview(c.message)}</span></button></li>`,
+        )}</ul>`;
+    }
     if (this.tab === 'quick') {
       return html`<p class="note muted">${t('lc.replies.quick.note')}</p>
         <ul class="quick">${QUICK.map((k) => html`<li><button @click=${() => this.insert(t(k))}>${t(k)}</button></li>`)}</ul>`;
@@ -131,6 +156,11 @@ export class ReplyPicker extends LitElement {
     .note { margin: 0 0 0.4rem; font-size: 0.8rem; }
     .saved-note { display: flex; align-items: center; gap: 0.35rem; background: #fef9c3; color: #854d0e; padding: 0.3rem 0.5rem; border-radius: var(--llc-radius); }
     .quick { display: flex; flex-wrap: wrap; gap: 0.35rem; }
+    .team { display: grid; gap: 0.25rem; }
+    .team button { display: grid; grid-template-columns: auto 1fr; gap: 0 0.4rem; width: 100%; text-align: left; }
+    .team .shortcut { font-family: ui-monospace, monospace; color: var(--lc-primary); }
+    .team .preview { grid-column: 1 / -1; font-size: 0.8rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .error { color: #b91c1c; }
     .quick button { border-radius: 999px; font-size: 0.85rem; }
     .stickers { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.5rem, 1fr)); gap: 0.35rem; }
     .stickers button { display: grid; justify-items: center; gap: 0.1rem; width: 100%; padding: 0.25rem; font-size: 0.7rem; color: var(--lc-muted); }
