@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events';
 import type { ContactRow } from './store/contacts';
 import type { MessageRow } from './store/messages';
 import type { ChatSessionRow } from './store/chat-sessions';
+import type { TimelineRow } from './store/chat-timeline';
 
 export type SessionChange = 'opened' | 'claimed' | 'reassigned' | 'closed';
 
@@ -15,6 +16,8 @@ export interface LiveChatEventMap {
   contact: [{ contact: ContactRow }];
   /** A session opened, was claimed or handed over, or closed. */
   session: [{ session: ChatSessionRow; contact: ContactRow; change: SessionChange }];
+  /** A chat's timeline got an entry: an internal note, or the chat claimed or handed over. */
+  timeline: [{ entry: TimelineRow; contact: ContactRow }];
   /** An operator read a conversation up to its newest message. */
   read: [{ operatorId: number; contact: ContactRow }];
   /**

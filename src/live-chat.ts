@@ -21,6 +21,8 @@ import { Handoff } from './live-chat/handoff';
 import { ChatSessions } from './live-chat/chat-sessions';
 import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
+import { ChatTimeline } from './live-chat/chat-timeline';
+import { CannedResponses } from './live-chat/canned-responses';
 import { Analytics } from './analytics/analytics-service';
 import { RealtimeHub } from './realtime/realtime-hub';
 import { InstanceLink } from './realtime/instance-link';
@@ -94,6 +96,10 @@ export class LiveChat {
   readonly operatorMessages: OperatorMessages;
   /** The inbox's reads: the conversation list and one conversation's history. */
   readonly conversations: Conversations;
+  /** Internal notes, and the chat's changes of hands, beside its messages. */
+  readonly timeline: ChatTimeline;
+  /** The replies the admins keep for every operator. */
+  readonly cannedResponses: CannedResponses;
   readonly analytics: Analytics;
   /** The operators' live sockets and the updates they get (see realtime/socket-server). */
   readonly realtime: RealtimeHub;
@@ -143,8 +149,10 @@ export class LiveChat {
     this.contacts = new CurrentContacts(this.store, this.events);
     this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log);
     this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
-    this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
-    this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
+    this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials);
+    this.timeline = new ChatTimeline(this.store, this.events);
+    this.cannedResponses = new CannedResponses(this.store);
+    this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log, this.timeline);
     this.analytics = new Analytics(this.store);
     this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log, new InstanceLink(db.kind === 'server' ? db.url : undefined, log));
     const adminUrl = options.adminUrl;

@@ -12,6 +12,7 @@ import { operatorRoutes } from './routes/operators';
 import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
+import { cannedResponseRoutes } from './routes/canned-responses';
 import { analyticsRoutes } from './routes/analytics';
 import { mediaRoutes, publicMediaRoutes } from './routes/media';
 import { errorWithStack } from '../util/error-text';
@@ -38,6 +39,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(credentialRoutes(app.credentials));
   api.use(liveChatRoutes(app));
   api.use(liveChatSettingsRoutes(app.store));
+  api.use(cannedResponseRoutes(app.cannedResponses));
   api.use(analyticsRoutes(app.analytics));
   api.use(mediaRoutes(app));
   api.use(errorHandler((err, req) => app.log.error(`API error on ${req.method} ${req.originalUrl.split('?')[0]}: ${errorWithStack(err)}`)));

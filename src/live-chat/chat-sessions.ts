@@ -1,7 +1,8 @@
 // The actions on a conversation (seed §4.2 LiveChatService), from the inbox or from a flow
-// (live-chat-action): claim, assign, close and the manual BOT/HUMAN switch, with who may do what,
-// and the system's own closing of idle chats and announcing of long waits. Every change is one
-// conditional UPDATE in the database, so racing operators (or instances) get one winner.
+// (live-chat-action): claim, assign and transfer (written on the chat's timeline), close and the
+// manual BOT/HUMAN switch, with who may do what, and the system's own closing of idle chats and
+// announcing of long waits. Every change is one conditional UPDATE in the database, so racing
+// operators (or instances) get one winner.
 import type { Store } from '../store/store';
 import type { ContactRow, ChatMode } from '../store/contacts';
 import type { ChatSessionRow, ClosedBy } from '../store/chat-sessions';
@@ -11,9 +12,9 @@ import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
 import type { LineSender } from '../line/line-sender';
 import { operatorView } from '../auth/operators';
-import { HttpError, conflict, notFound } from '../http/errors';
+import { HttpError, badRequest, conflict, notFound } from '../http/errors';
 import { readSettings } from './live-chat-settings';
-import { closeSession, openSession } from './session-transitions';
+import { closeSession, handOver, openSession } from './session-transitions';
 import { sendSessionText, type TextOutcome } from './session-text';
 import type { OperatorRef } from './conversation-json';
 
@@ -58,11 +59,8 @@ export class ChatSessions {
     const contact = await this.contact(lineUserId);
     const open = await this.store.chatSessions.openFor(contact.id);
     if (!open) throw conflict('This chat has no open session to claim; switch it to HUMAN first');
-    const claimed = open.status === 'WAITING' ? await this.store.chatSessions.claim(open.id, operator.id) : undefined;
-    if (claimed) {
-      this.events.emit('session', { session: claimed, contact, change: 'claimed' });
-      return { contact, session: claimed, changed: true };
-    }
+    const claimed = open.status === 'WAITING' ? await this.handOver(contact, open, operator.id, operator.id) : undefined;
+    if (claimed) return { contact, session: claimed, changed: true };
     const now = await this.store.chatSessions.byId(open.id);
     if (now?.status === 'ACTIVE' && now.operator_id === operator.id) return { contact, session: now, changed: false };
     if (now?.status === 'ACTIVE') throw await this.heldBy(now);
@@ -82,14 +80,43 @@ export class ChatSessions {
       const open = await this.store.chatSessions.openFor(contact.id);
       if (!open) throw conflict('This chat has no open session to assign; switch it to HUMAN first');
       if (open.status === 'ACTIVE' && open.operator_id === operator.id) return { contact, session: open, changed: false };
-      const waiting = open.status === 'WAITING';
-      const taken = waiting ? await this.store.chatSessions.claim(open.id, operator.id) : await this.store.chatSessions.reassign(open.id, operator.id);
-      if (taken) {
-        this.events.emit('session', { session: taken, contact, change: waiting ? 'claimed' : 'reassigned' });
-        return { contact, session: taken, changed: true };
-      }
+      const taken = await this.handOver(contact, open, operator.id, null);
+      if (taken) return { contact, session: taken, changed: true };
     }
     throw conflict('This chat kept changing while it was being assigned; try again');
+  }
+
+  /**
+   * The inbox's transfer: the holder of the chat (or an admin, or anyone while it is WAITING)
+   * hands it to another active operator, with an optional note on the timeline; an admin naming
+   * themselves takes it over. Of two transfers at once one wins: the other gets 409, as does
+   * one from an operator who no longer holds the chat.
+   */
+  async transfer(lineUserId: string, by: OperatorView, toOperatorId: number, note: string | null): Promise<SessionActionResult> {
+    const target = await this.store.operators.byId(toOperatorId);
+    if (!target?.active) throw badRequest('operator_id must be an active operator', 'operator_id');
+    const contact = await this.contact(lineUserId);
+    const open = await this.store.chatSessions.openFor(contact.id);
+    if (!open) throw conflict('This chat has no open session to transfer; switch it to HUMAN first');
+    if (open.status === 'ACTIVE' && open.operator_id === toOperatorId) throw await this.heldBy(open);
+    if (open.status === 'ACTIVE' && open.operator_id !== by.id && by.role !== 'admin') throw await this.heldBy(open);
+    const taken = await this.handOver(contact, open, toOperatorId, by.id, note);
+    if (taken) return { contact, session: taken, changed: true };
+    const now = await this.store.chatSessions.byId(open.id);
+    if (now?.status === 'ACTIVE') throw await this.heldBy(now);
+    throw conflict('This chat was closed meanwhile');
+  }
+
+  /**
+   * Gives the open session to an operator (claimed while WAITING, else moved from its holder),
+   * written on the timeline and announced; undefined when it changed meanwhile.
+   */
+  async handOver(contact: ContactRow, open: ChatSessionRow, toOperatorId: number, byOperatorId: number | null, note: string | null = null) {
+    const done = await this.store.transaction((tx) => handOver(tx, open, toOperatorId, byOperatorId, note));
+    if (!done) return undefined;
+    this.events.emit('session', { session: done.session, contact, change: open.status === 'WAITING' ? 'claimed' : 'reassigned' });
+    this.events.emit('timeline', { entry: done.entry, contact });
+    return done.session;
   }
 
   /** The operator a flow names, by id or username; 404 when there is none. */

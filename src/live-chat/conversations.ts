@@ -11,6 +11,7 @@ import type { ContactRow } from '../store/contacts';
 import { type LineClients, lineErrorText } from '../line/line-clients';
 import { badRequest, notFound } from '../http/errors';
 import { MAX_ID } from '../http/validation';
+import { type ChatTimeline, timelineJson, timelineOperatorIds } from './chat-timeline';
 import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJson } from './conversation-json';
 
 export interface ListRequest {
@@ -30,6 +31,7 @@ export class Conversations {
     private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
+    private readonly timeline: ChatTimeline,
   ) {}
 
   async list(request: ListRequest, operator: OperatorView) {
@@ -52,7 +54,7 @@ export class Conversations {
     };
   }
 
-  /** The contact, its open session and a page of messages (newest first); marks them read. */
+  /** The contact, its open session, a page of messages (newest first) and the timeline beside it; marks them read. */
   async detail(lineUserId: string, operator: OperatorView, page: { limit: number; before?: number }) {
     const contact = await this.store.contacts.byLineUserId(lineUserId);
     if (!contact) throw notFound('Conversation');
@@ -61,13 +63,16 @@ export class Conversations {
       this.store.chatSessions.openFor(contact.id),
     ]);
     const messages = rows.slice(0, page.limit);
-    const operators = await this.operatorRefs([...messages.map((m) => m.operator_id), session?.operator_id ?? null]);
+    const timeline = await this.timeline.forPage(contact.id, messages, rows.length > page.limit, page.before);
+    const operators = await this.operatorRefs([...messages.map((m) => m.operator_id), session?.operator_id ?? null, ...timeline.flatMap(timelineOperatorIds)]);
     if (page.before === undefined) await this.markRead(contact, operator);
     return {
       contact: contactJson(contact),
       session: session ? sessionJson(session, operators.get(session.operator_id!)) : null,
       messages: messages.map((m) => messageJson(m, operators.get(m.operator_id!))),
       next_cursor: rows.length > page.limit ? String(messages[messages.length - 1].id) : null,
+      /** Notes and changes of hands in the same span as the messages, oldest first. */
+      timeline: timeline.map((entry) => timelineJson(entry, operators)),
     };
   }
 

@@ -5,7 +5,6 @@ import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
 import type { MessageMedia } from '../store/messages';
 import type { OperatorView } from '../auth/operators';
-import type { LiveChatEvents } from '../events';
 import type { Credentials } from '../credentials/credential-service';
 import { type LineSender, type OutgoingContent, type SendResult, toLineMessages } from '../line/line-sender';
 import { conflict, notFound } from '../http/errors';
@@ -24,7 +23,6 @@ export class OperatorMessages {
     private readonly sessions: ChatSessions,
     private readonly lineSender: LineSender,
     private readonly credentials: Credentials,
-    private readonly events: LiveChatEvents,
   ) {}
 
   /**
@@ -77,12 +75,9 @@ export class OperatorMessages {
     if (!open) throw conflict('This chat is with the bot; switch it to HUMAN before answering');
     if (open.status === 'WAITING') {
       // Answering claims the chat; if someone else claimed it first, the rules below apply.
-      const claimed = await this.store.chatSessions.claim(open.id, operator.id);
-      if (claimed) {
-        const contact = (await this.store.contacts.byId(contactId))!;
-        this.events.emit('session', { session: claimed, contact, change: 'claimed' });
-        return claimed;
-      }
+      const contact = (await this.store.contacts.byId(contactId))!;
+      const claimed = await this.sessions.handOver(contact, open, operator.id, operator.id);
+      if (claimed) return claimed;
       const now = await this.store.chatSessions.byId(open.id);
       if (now?.status !== 'ACTIVE') throw conflict('This chat was closed meanwhile');
       if (now.operator_id !== operator.id && operator.role !== 'admin') throw await this.sessions.heldBy(now);

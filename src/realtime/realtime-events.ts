@@ -3,6 +3,7 @@
 // it fetched.
 import type { SessionChange } from '../events';
 import type { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
+import type { timelineJson } from '../live-chat/chat-timeline';
 import type { OperatorRole } from '../store/operators';
 
 export interface HelloPayload {
@@ -30,11 +31,18 @@ export interface SessionPayload {
   session: ReturnType<typeof sessionJson>;
 }
 
+/** A chat's timeline got an entry (a note, a claim or handover; issue 11). */
+export interface TimelinePayload {
+  line_user_id: string;
+  entry: ReturnType<typeof timelineJson>;
+}
+
 /** The updates an operator's socket gets, by name. */
 export interface UpdatePayloads {
   message: MessagePayload;
   conversation: ConversationPayload;
   session: SessionPayload;
+  timeline: TimelinePayload;
 }
 
 /** One update: its name and payload. */

@@ -10,6 +10,7 @@ import type { ConversationUpdates } from '../store/conversations';
 import type { OperatorView } from '../auth/operators';
 import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
+import { timelineJson, timelineOperatorIds } from '../live-chat/chat-timeline';
 import { inBackground } from '../util/urgency';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 import type { InstanceLink, RemoteChange } from './instance-link';
@@ -87,6 +88,7 @@ export class RealtimeHub {
     events.on('contact', this.onContact);
     events.on('session', this.onSession);
     events.on('read', this.onRead);
+    events.on('timeline', this.onTimeline);
   }
 
   /**
@@ -142,6 +144,7 @@ export class RealtimeHub {
     this.events.off('contact', this.onContact);
     this.events.off('session', this.onSession);
     this.events.off('read', this.onRead);
+    this.events.off('timeline', this.onTimeline);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending.clear();
@@ -178,6 +181,16 @@ export class RealtimeHub {
     this.conversationChanged(contact.id);
   };
 
+  /** A note or a change of hands: in order with the messages and sessions; the list row does not change. */
+  private readonly onTimeline: Listener<'timeline'> = ({ entry, contact }) => {
+    this.link?.publish({ kind: 'timeline', entryId: entry.id, contactId: contact.id, lineUserId: contact.line_user_id });
+    if (!this.listening()) return;
+    this.orderedUpdates.enqueue('timeline', async () => {
+      const names = await this.names.operatorRefs(timelineOperatorIds(entry));
+      this.send(['timeline', { line_user_id: contact.line_user_id, entry: timelineJson(entry, names) }]);
+    });
+  };
+
   private readonly onRead: Listener<'read'> = ({ operatorId, contact }) => {
     this.link?.publish({ kind: 'conversation', contactId: contact.id, reader: operatorId });
     if (this.listening()) this.conversationChanged(contact.id, operatorId);
@@ -205,6 +218,14 @@ export class RealtimeHub {
           const names = await this.names.operatorRefs([session.operator_id]);
           this.send(['session', { line_user_id: change.lineUserId, change: change.change, session: sessionJson(session, names.get(session.operator_id!)) }]);
         });
+      } else if (change.kind === 'timeline') {
+        this.orderedUpdates.enqueue('timeline', async () => {
+          const entry = await this.store.chatTimeline.byId(change.entryId);
+          if (!entry) return;
+          const names = await this.names.operatorRefs(timelineOperatorIds(entry));
+          this.send(['timeline', { line_user_id: change.lineUserId, entry: timelineJson(entry, names) }]);
+        });
+        continue;
       }
       this.conversationChanged(change.contactId, change.kind === 'conversation' ? change.reader : undefined);
     }

@@ -103,11 +103,15 @@ export class ChatSessionsTable {
     );
   }
 
-  /** Hands an ACTIVE session to another operator; undefined when it is not ACTIVE or theirs already. */
-  reassign(id: number, operatorId: number): Promise<ChatSessionRow | undefined> {
+  /**
+   * Hands an ACTIVE session held by `fromOperatorId` to `toOperatorId`; undefined when it is not
+   * ACTIVE, no longer held by `fromOperatorId` (another handover won), or theirs already.
+   */
+  reassign(id: number, fromOperatorId: number | null, toOperatorId: number): Promise<ChatSessionRow | undefined> {
     return this.q.row<ChatSessionRow>(
-      `UPDATE chat_sessions SET operator_id = $2 WHERE id = $1 AND status = 'ACTIVE' AND operator_id IS DISTINCT FROM $2 RETURNING *`,
-      [id, operatorId],
+      `UPDATE chat_sessions SET operator_id = $3
+       WHERE id = $1 AND status = 'ACTIVE' AND operator_id IS NOT DISTINCT FROM $2 AND operator_id IS DISTINCT FROM $3 RETURNING *`,
+      [id, fromOperatorId, toOperatorId],
     );
   }
 

@@ -11,6 +11,8 @@
 // A deadlock or serialization failure that slips through anyway is retried by Sql.transaction.
 import type { Sql } from '../db/sql';
 import { AuthTokensTable } from './auth-tokens';
+import { CannedResponsesTable } from './canned-responses';
+import { ChatTimelineTable } from './chat-timeline';
 import { ChatSessionsTable } from './chat-sessions';
 import { ChatAnalyticsTable } from './chat-analytics';
 import { ContactsTable } from './contacts';
@@ -45,6 +47,8 @@ export class Store {
   readonly chatAnalytics: ChatAnalyticsTable;
   /** Read-only analytics over sessions, messages and operators. */
   readonly sessionAnalytics: SessionAnalyticsQueries;
+  readonly cannedResponses: CannedResponsesTable;
+  readonly chatTimeline: ChatTimelineTable;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -62,6 +66,8 @@ export class Store {
     this.conversations = new ConversationsView(sql);
     this.chatAnalytics = new ChatAnalyticsTable(sql);
     this.sessionAnalytics = new SessionAnalyticsQueries(sql);
+    this.cannedResponses = new CannedResponsesTable(sql);
+    this.chatTimeline = new ChatTimelineTable(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */

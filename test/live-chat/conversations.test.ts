@@ -168,7 +168,7 @@ describeEachDatabase('conversations', (db) => {
 
       const res = await chat.api('GET', `${LIST}/${user}?limit=3`, somchai);
       assert.strictEqual(res.status, 200);
-      assert.deepStrictEqual(Object.keys(res.body).sort(), ['contact', 'messages', 'next_cursor', 'session']);
+      assert.deepStrictEqual(Object.keys(res.body).sort(), ['contact', 'messages', 'next_cursor', 'session', 'timeline']);
       assert.deepStrictEqual([res.body.contact.line_user_id, res.body.contact.chat_mode], [user, 'HUMAN']);
       assert.deepStrictEqual(
         [res.body.session.id, res.body.session.status, res.body.session.message_count, res.body.session.operator],

@@ -63,6 +63,24 @@ describe('live events across instances (postgres)', function () {
     assert.ok(carrying.length <= 3, JSON.stringify(live.batches));
   });
 
+  it('sends an operator on A the note written and the handover made on B (issue 11)', async () => {
+    const token = await login(a.baseUrl);
+    live = await connectLiveSocket(a.origin, { transports: ['websocket'], auth: { token } });
+    await live.next('hello');
+    const user = userId();
+    const body = webhookBody([messageEvent('ขอคุยกับคน', { userId: user })]);
+    assert.strictEqual((await b.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET)).outcome, 'accepted');
+    await eventually(() => b.app.store.contacts.byLineUserId(user));
+    const admin = await b.app.sessions.operator('admin');
+    await b.app.sessions.switchMode(user, 'HUMAN', null);
+    await b.app.sessions.transfer(user, admin, admin.id, null);
+    const note = await b.app.timeline.note(user, admin, 'โน้ตจาก B');
+    const claimed = await live.next('timeline', (p) => p.line_user_id === user && p.entry.kind === 'claimed', 10000);
+    assert.strictEqual(claimed.entry.to_operator.id, admin.id);
+    const seen = await live.next('timeline', (p) => p.line_user_id === user && p.entry.kind === 'note', 10000);
+    assert.deepStrictEqual([seen.entry.id, seen.entry.text, seen.entry.operator.username], [note.id, 'โน้ตจาก B', 'admin']);
+  });
+
   it("ends a core's LISTEN connection when its socket.io closes", async () => {
     // A and B are up; without them, as many as before (other test files' cores may have some).
     await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n >= 2);

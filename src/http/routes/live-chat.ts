@@ -7,6 +7,7 @@ import { MAX_TEXT_LENGTH, type OutgoingContent, type SendResult } from '../../li
 import { conversationJson, messageJson, sessionJson } from '../../live-chat/conversation-json';
 import type { SessionActionResult } from '../../live-chat/chat-sessions';
 import type { OperatorView } from '../../auth/operators';
+import { noteText, timelineJson, timelineOperatorIds } from '../../live-chat/chat-timeline';
 import { Router } from '../router';
 import { badRequest } from '../errors';
 import { asBody, idParam, limitParam, oneOf, queryString } from '../validation';
@@ -72,6 +73,31 @@ export function liveChatRoutes(app: LiveChat): express.Router {
   router.post(`${base}/:line_user_id/mode`, async (req, res) => {
     const mode = oneOf(asBody(req.body).mode, ['BOT', 'HUMAN'] as const, 'mode');
     res.json(await actionJson(app, await app.sessions.switchMode(req.params.line_user_id, mode, req.operator!), req.operator!));
+  });
+
+  // Issue 11: handing a chat over, notes beside the messages, a canned response filled for the chat.
+  router.post(`${base}/:line_user_id/transfer`, async (req, res) => {
+    const body = asBody(req.body);
+    const to = typeof body.operator_id === 'number' ? String(body.operator_id) : undefined;
+    const note = noteText(body.note, 'note', false);
+    const result = await app.sessions.transfer(req.params.line_user_id, req.operator!, idParam(to, 'operator_id'), note);
+    res.json(await actionJson(app, result, req.operator!));
+  });
+
+  router.post(`${base}/:line_user_id/notes`, async (req, res) => {
+    const entry = await app.timeline.note(req.params.line_user_id, req.operator!, noteText(asBody(req.body).text, 'text', true)!);
+    const operators = await app.conversations.operatorRefs(timelineOperatorIds(entry));
+    res.status(201).json({ entry: timelineJson(entry, operators) });
+  });
+
+  router.get(`${base}/:line_user_id/canned-responses/:id`, async (req, res) => {
+    res.json({ message: await app.cannedResponses.filled(idParam(req.params.id), req.params.line_user_id, req.operator!) });
+  });
+
+  // Whom a chat can be handed to: every operator may see the active ones (names only).
+  router.get('/admin/live-chat/operators', async (_req, res) => {
+    const rows = await app.store.operators.list();
+    res.json({ operators: rows.filter((o) => o.active).map((o) => ({ id: o.id, username: o.username, display_name: o.display_name, role: o.role })) });
   });
 
   return router;

@@ -1,6 +1,8 @@
 // The user card above a chat: picture, name, LINE ID, friend status and since when, the chat's
 // state and who holds it, the BOT | HUMAN switch, Claim and Close. On a phone it starts with a
-// back button to the list. Fires 'back', 'claim', 'close-chat' (confirmed) and 'mode-change'.
+// back button to the list. Fires 'back', 'claim', 'close-chat' (confirmed) and 'mode-change';
+// and 'transfer' {operatorId, note} (issue 11: Transfer for the holder or an admin, Take over for
+// an admin in a chat someone else holds).
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { shortDate } from '../core/format';
@@ -14,6 +16,8 @@ import './user-avatar';
 import './status-badge';
 import './mode-toggle';
 import './chat-confirm-dialog';
+import './transfer-dialog';
+import type { TransferRequest } from './transfer-dialog';
 import { icon } from './icons';
 
 export class ChatHeader extends LitElement {
@@ -24,6 +28,7 @@ export class ChatHeader extends LitElement {
     busy: { type: Boolean },
     narrow: { type: Boolean },
     confirmingClose: { state: true },
+    transferring: { state: true },
   };
   contact!: Contact;
   session: Session | null = null;
@@ -31,6 +36,7 @@ export class ChatHeader extends LitElement {
   busy = false;
   narrow = false;
   confirmingClose = false;
+  transferring = false;
 
   constructor() {
     super();
@@ -44,6 +50,11 @@ export class ChatHeader extends LitElement {
 
   private fire(name: string): void {
     this.dispatchEvent(new CustomEvent(name, { bubbles: true, composed: true }));
+  }
+
+  private handOver(request: TransferRequest): void {
+    this.transferring = false;
+    this.dispatchEvent(new CustomEvent<TransferRequest>('transfer', { detail: request, bubbles: true, composed: true }));
   }
 
   private holder() {
@@ -82,6 +93,12 @@ export class ChatHeader extends LitElement {
           <llc-mode-toggle .mode=${c.chat_mode} ?disabled=${this.busy || othersChat}></llc-mode-toggle>
           <div class="buttons">
             ${s?.status === 'WAITING' ? html`<button class="send" ?disabled=${this.busy} @click=${() => this.fire('claim')}>${t('lc.claim')}</button>` : nothing}
+            ${s && !othersChat ? html`<button ?disabled=${this.busy} @click=${() => (this.transferring = true)}>${t('lc.transfer')}</button>` : nothing}
+            ${
+              s?.status === 'ACTIVE' && s.operator && s.operator.id !== this.me?.id && this.me?.role === 'admin'
+                ? html`<button ?disabled=${this.busy} @click=${() => this.handOver({ operatorId: this.me!.id, note: '' })}>${t('lc.takeover')}</button>`
+                : nothing
+            }
             ${s && !othersChat ? html`<button ?disabled=${this.busy} @click=${() => (this.confirmingClose = true)}>${t('lc.close')}</button>` : nothing}
           </div>
         </div>
@@ -91,6 +108,11 @@ export class ChatHeader extends LitElement {
           this.confirmingClose = false;
           this.fire('close-chat');
         }} @cancel=${() => (this.confirmingClose = false)}></llc-chat-confirm-dialog>
+      <llc-transfer-dialog .open=${this.transferring} .holderId=${s?.status === 'ACTIVE' ? (s.operator?.id ?? null) : null}
+        @transfer=${(e: CustomEvent<TransferRequest>) => {
+          e.stopPropagation();
+          this.handOver(e.detail);
+        }} @cancel=${() => (this.transferring = false)}></llc-transfer-dialog>
     `;
   }
 
@@ -110,7 +132,7 @@ export class ChatHeader extends LitElement {
     .mine { color: #047857; font-weight: 600; }
     .other { color: #0e7490; font-weight: 600; }
     .actions { display: flex; flex-direction: column; align-items: flex-end; gap: 0.5rem; }
-    .buttons { display: flex; gap: 0.4rem; }
+    .buttons { display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 0.4rem; }
     @media (max-width: 719.98px) {
       header { flex-wrap: wrap; padding: 0.5rem 0.75rem; }
       .actions { flex-direction: row; align-items: center; width: 100%; justify-content: space-between; }

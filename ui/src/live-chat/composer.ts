@@ -2,16 +2,22 @@
 // only confirms the word), the Send button, attaching an image or a file link, and ready replies.
 // Fires 'send' with {content, settle}: the page calls settle(false) when the message was refused,
 // and the text comes back into the box. Each conversation keeps its own draft.
+// Issue 11: `/` opens the team's canned responses (canned-picker), and the note switch turns the
+// box into an internal note for the team (fires 'note' with {content, settle}; never sent to the
+// user), which is open even where the operator may not answer.
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
-import type { LineMessage } from './types';
+import type { CannedResponse, LineMessage } from './types';
 import type { AttachmentKind } from './attachment-form';
+import type { CannedPicker } from './canned-picker';
+import { fillCanned, listCanned } from './canned-api';
 import './strings';
 import './attachment-form';
 import './reply-picker';
+import './canned-picker';
 import { icon } from './icons';
 
 export interface SendRequest {
@@ -56,6 +62,10 @@ export class Composer extends LitElement {
     picking: { state: true },
     uploadError: { state: true },
     dropping: { state: true },
+    slash: { state: true },
+    canned: { state: true },
+    cannedError: { state: true },
+    noting: { state: true },
   };
   conversationId = '';
   /** No answering here (the bot has the chat, or another operator); `reason` says why. */
@@ -68,6 +78,13 @@ export class Composer extends LitElement {
   picking = false;
   uploadError = '';
   dropping = false;
+  /** `/` typed: where it is in the box, and what follows it (the picker's search). */
+  slash: { start: number; query: string } | null = null;
+  /** The team's canned responses (null until loaded for the picker). */
+  canned: CannedResponse[] | null = null;
+  cannedError = '';
+  /** Writing an internal note instead of a message. */
+  noting = false;
   private readonly drafts = new Map<string, string>();
 
   constructor() {
@@ -88,6 +105,8 @@ export class Composer extends LitElement {
       this.attaching = null;
       this.picking = false;
       this.uploadError = '';
+      this.slash = null;
+      this.noting = false;
     }
   }
 
@@ -143,14 +162,20 @@ export class Composer extends LitElement {
 
   private sendText(): void {
     const text = this.text;
-    if (!text.trim() || this.disabled || this.busy) return;
+    if (!text.trim() || (this.disabled && !this.noting) || this.busy) return;
     const id = this.conversationId;
     this.text = '';
     this.drafts.delete(id);
-    this.emit(text, () => {
+    const restore = () => {
       if (this.conversationId === id && !this.text) this.text = text;
       else if (!this.drafts.get(id)) this.drafts.set(id, text);
-    });
+    };
+    if (this.noting) {
+      const request: SendRequest = { content: text, settle: (ok) => (ok ? undefined : restore()) };
+      this.dispatchEvent(new CustomEvent<SendRequest>('note', { detail: request, bubbles: true, composed: true }));
+      return;
+    }
+    this.emit(text, restore);
   }
 
   private sendMessages(messages: LineMessage[]): void {
@@ -160,7 +185,78 @@ export class Composer extends LitElement {
     this.picking = false;
   }
 
+  private get picker(): CannedPicker | null {
+    return this.renderRoot.querySelector<CannedPicker>('llc-canned-picker');
+  }
+
+  /** The box changed: a `/word` just before the caret (at the start or after a space) opens the picker. */
+  private typed(box: HTMLTextAreaElement): void {
+    this.text = box.value;
+    const before = this.text.slice(0, box.selectionStart);
+    const match = this.noting ? null : /(^|\s)\/([^\s/]*)$/.exec(before);
+    const opening = !this.slash;
+    this.slash = match ? { start: before.length - match[2].length - 1, query: match[2] } : null;
+    // Fetched again each time it opens (an admin may have changed them); the last list shows meanwhile.
+    if (this.slash && opening) void this.loadCanned();
+  }
+
+  private async loadCanned(): Promise<void> {
+    this.cannedError = '';
+    try {
+      this.canned = await listCanned();
+    } catch (err) {
+      this.cannedError = t('lc.refused.canned', { error: (err as Error).message });
+    }
+  }
+
+  /** A canned response chosen: a text replaces the `/word` (to edit before sending); anything else is sent as it is. */
+  private async useCanned(chosen: CannedResponse): Promise<void> {
+    const slash = this.slash;
+    const id = this.conversationId;
+    this.slash = null;
+    let message: LineMessage;
+    try {
+      message = await fillCanned(id, chosen.id);
+    } catch (err) {
+      this.cannedError = t('lc.refused.canned', { error: (err as Error).message });
+      this.slash = slash;
+      return;
+    }
+    if (this.conversationId !== id) return;
+    if (message.type === 'text' && typeof message.text === 'string') {
+      const start = slash?.start ?? this.text.length;
+      const end = slash ? start + 1 + slash.query.length : start;
+      const text = message.text;
+      this.text = this.text.slice(0, start) + text + this.text.slice(end);
+      void this.updateComplete.then(() => {
+        this.box?.focus();
+        this.box?.setSelectionRange(start + text.length, start + text.length);
+      });
+      return;
+    }
+    if (slash) this.text = this.text.slice(0, slash.start) + this.text.slice(slash.start + 1 + slash.query.length);
+    this.sendMessages([message]);
+  }
+
   private keydown(e: KeyboardEvent): void {
+    if (this.slash && !e.isComposing) {
+      const picker = this.picker;
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        picker?.move(e.key === 'ArrowDown' ? 1 : -1);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        this.slash = null;
+        return;
+      }
+      if (e.key === 'Enter' && !e.shiftKey && picker?.choose()) {
+        e.preventDefault();
+        return;
+      }
+    }
     if (e.key !== 'Enter' || e.shiftKey || e.isComposing || e.keyCode === 229) return;
     e.preventDefault();
     this.sendText();
@@ -184,8 +280,19 @@ export class Composer extends LitElement {
     this.attaching = kind;
   }
 
+  private toggleNote(): void {
+    this.noting = !this.noting;
+    this.slash = null;
+    this.picking = false;
+    this.attaching = null;
+    void this.updateComplete.then(() => this.box?.focus());
+  }
+
   render() {
-    if (this.disabled) return html`<p class="closed muted" role="status">${this.reason}</p>`;
+    if (this.disabled && !this.noting) {
+      return html`<p class="closed muted" role="status">${this.reason}</p>
+        <button class="write-note" @click=${this.toggleNote}>${t('lc.note.write')}</button>`;
+    }
     return html`
       <input type="file" hidden @change=${(e: Event) => {
         const input = e.target as HTMLInputElement;
@@ -195,6 +302,13 @@ export class Composer extends LitElement {
       }}>
       ${this.dropping ? html`<p class="drop" aria-hidden="true">${t('lc.attach.drop')}</p>` : nothing}
       ${this.uploadError ? html`<p class="error upload-error" role="alert">${this.uploadError}</p>` : nothing}
+      ${
+        this.slash
+          ? html`<llc-canned-picker .responses=${this.canned} .query=${this.slash.query} .error=${this.cannedError}
+        @pick=${(e: CustomEvent<CannedResponse>) => void this.useCanned(e.detail)}></llc-canned-picker>`
+          : nothing
+      }
+      ${this.noting ? html`<p class="note-on" role="status">${t('lc.note.mode.on')}</p>` : nothing}
       ${
         this.attaching
           ? html`<llc-attachment-form .kind=${this.attaching} @send=${(e: CustomEvent<LineMessage[]>) => {
@@ -207,6 +321,10 @@ export class Composer extends LitElement {
       ${
         this.picking
           ? html`<llc-reply-picker @insert-text=${(e: CustomEvent<string>) => this.insert(e.detail)}
+        @use-canned=${(e: CustomEvent<CannedResponse>) => {
+          this.picking = false;
+          void this.useCanned(e.detail);
+        }}
         @send=${(e: CustomEvent<LineMessage[]>) => {
           e.stopPropagation();
           this.sendMessages(e.detail);
@@ -215,11 +333,14 @@ export class Composer extends LitElement {
       }
       <div class="row">
         <label class="visually-hidden" for="box">${t('lc.composer')}</label>
-        <textarea id="box" rows="1" .value=${this.text} placeholder=${t('lc.composer')} title=${t('lc.composer.hint')} maxlength="5000"
-          @input=${(e: Event) => (this.text = (e.target as HTMLTextAreaElement).value)} @keydown=${this.keydown} @paste=${this.paste}></textarea>
+        <textarea id="box" rows="1" class=${this.noting ? 'noting' : ''} .value=${this.text} placeholder=${this.noting ? t('lc.note.placeholder') : t('lc.composer')}
+          title=${t('lc.composer.hint')} maxlength=${this.noting ? 2000 : 5000} aria-label=${this.noting ? t('lc.note.mode') : t('lc.composer')}
+          aria-controls=${this.slash ? 'canned-list' : nothing} aria-expanded=${this.slash ? 'true' : 'false'} aria-autocomplete="list"
+          @input=${(e: Event) => this.typed(e.target as HTMLTextAreaElement)} @keydown=${this.keydown} @paste=${this.paste}
+          @blur=${() => setTimeout(() => (this.slash = null), 150)}></textarea>
       </div>
       <div class="row tools">
-        <span class="menu-wrap">
+        <span class="menu-wrap" ?hidden=${this.noting}>
           <button class="icon" aria-label=${t('lc.attach')} title=${t('lc.attach')} aria-expanded=${this.menu ? 'true' : 'false'}
             @click=${() => {
               this.menu = !this.menu;
@@ -236,14 +357,15 @@ export class Composer extends LitElement {
               : nothing
           }
         </span>
-        <button class="icon" aria-label=${t('lc.replies')} title=${t('lc.replies')} aria-expanded=${this.picking ? 'true' : 'false'}
+        <button class="icon" ?hidden=${this.noting} aria-label=${t('lc.replies')} title=${t('lc.replies')} aria-expanded=${this.picking ? 'true' : 'false'}
           @click=${() => {
             this.picking = !this.picking;
             this.attaching = null;
             this.menu = false;
           }}>${icon('replies', 20)}</button>
-        <span class="hint muted">${t('lc.composer.hint')}</span>
-        <button class="send" ?disabled=${this.busy || !this.text.trim()} @click=${this.sendText}>${t('lc.send')}</button>
+        <button class="note-toggle" aria-pressed=${this.noting ? 'true' : 'false'} title=${t('lc.note.mode')} @click=${this.toggleNote}>${t('lc.note.mode')}</button>
+        <span class="hint muted">${t('lc.composer.hint')}${this.noting ? '' : ` · ${t('lc.canned.hint')}`}</span>
+        <button class=${this.noting ? 'save-note' : 'send'} ?disabled=${this.busy || !this.text.trim()} @click=${this.sendText}>${this.noting ? t('lc.note.save') : t('lc.send')}</button>
       </div>
     `;
   }
@@ -259,12 +381,19 @@ export class Composer extends LitElement {
     .icon { display: inline-grid; place-items: center; }
     .menu button { display: flex; align-items: center; gap: 0.4rem; }
     .menu-wrap { position: relative; }
+    [hidden] { display: none !important; }
     .menu { position: absolute; bottom: 100%; left: 0; z-index: 2; display: grid; min-width: 15rem; background: #fff; border: 1px solid var(--llc-border); border-radius: var(--llc-radius); box-shadow: 0 6px 16px rgb(0 0 0 / 0.12); padding: 0.25rem; }
     .menu button { border: none; text-align: left; }
     .menu button:hover { background: #f1f5f9; }
     .closed { margin: 0; text-align: center; padding: 0.5rem; }
     .upload-error { margin: 0; }
     .drop { margin: 0; padding: 1rem; text-align: center; border: 2px dashed var(--llc-accent, #6366f1); border-radius: var(--llc-radius); }
+    .write-note { justify-self: center; font-size: 0.85rem; }
+    textarea.noting { background: #fef9c3; border-color: #ca8a04; }
+    .note-on { margin: 0; font-size: 0.8rem; color: #854d0e; font-weight: 600; }
+    .note-toggle { font-size: 0.8rem; white-space: nowrap; }
+    .note-toggle[aria-pressed='true'] { background: #fef9c3; border-color: #ca8a04; color: #854d0e; }
+    .save-note { background: #ca8a04; border-color: #ca8a04; color: #fff; }
     @media (max-width: 719.98px) { .tools .hint { visibility: hidden; } }
   `,
   ];

@@ -16,6 +16,7 @@ import type {
   Message,
   SendAnswer,
   Session,
+  TimelineEntry,
 } from './types';
 
 const LIST_PAGE = 50;
@@ -65,6 +66,8 @@ export class LiveChatStore extends EventTarget {
   session: Session | null = null;
   /** Oldest first. */
   messages: Message[] = [];
+  /** Notes and changes of hands beside the messages, oldest first. */
+  timeline: TimelineEntry[] = [];
   olderCursor: string | null = null;
   chatLoading = false;
   loadingOlder = false;
@@ -86,6 +89,7 @@ export class LiveChatStore extends EventTarget {
     ['conversation', (e) => this.onConversation((e as CustomEvent).detail)],
     ['message', (e) => this.onMessage((e as CustomEvent).detail)],
     ['session', (e) => this.onSession((e as CustomEvent).detail)],
+    ['timeline', (e) => this.onTimeline((e as CustomEvent).detail)],
   ];
 
   start(): void {
@@ -202,6 +206,7 @@ export class LiveChatStore extends EventTarget {
     this.contact = null;
     this.session = null;
     this.messages = [];
+    this.timeline = [];
     this.olderCursor = null;
     this.chatError = '';
     this.chatLoading = true;
@@ -212,6 +217,7 @@ export class LiveChatStore extends EventTarget {
       this.contact = detail.contact;
       this.session = detail.session;
       this.messages = [...detail.messages].sort(byTime);
+      this.timeline = detail.timeline ?? [];
       this.olderCursor = detail.next_cursor;
       if (detail.contact.display_name) this.names.set(lineUserId, detail.contact.display_name);
     } catch (err) {
@@ -230,6 +236,7 @@ export class LiveChatStore extends EventTarget {
     this.contact = null;
     this.session = null;
     this.messages = [];
+    this.timeline = [];
     this.olderCursor = null;
     this.chatError = '';
     this.chatLoading = false;
@@ -248,6 +255,7 @@ export class LiveChatStore extends EventTarget {
       );
       if (seq !== this.chatSeq) return;
       this.mergeMessages(detail.messages);
+      this.mergeTimeline(detail.timeline ?? []);
       this.olderCursor = detail.next_cursor;
     } catch (err) {
       if (seq === this.chatSeq) this.chatError = (err as Error).message;
@@ -270,6 +278,7 @@ export class LiveChatStore extends EventTarget {
       this.contact = detail.contact;
       this.session = detail.session;
       this.mergeMessages(detail.messages);
+      this.mergeTimeline(detail.timeline ?? []);
       this.changed();
     } catch {
       // the next hello tries again
@@ -283,6 +292,12 @@ export class LiveChatStore extends EventTarget {
       if (!existing || newer(m, existing)) byId.set(m.id, m);
     }
     this.messages = [...byId.values()].sort(byTime);
+  }
+
+  private mergeTimeline(incoming: TimelineEntry[]): void {
+    const byId = new Map(this.timeline.map((e) => [e.id, e]));
+    for (const e of incoming) byId.set(e.id, e);
+    this.timeline = [...byId.values()].sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
   }
 
   // ---- actions ----
@@ -357,6 +372,19 @@ export class LiveChatStore extends EventTarget {
     return this.act(async () => this.applyAction(await api.post<ActionResult>(`${this.base()}/mode`, { mode })));
   }
 
+  /** An internal note in the open chat: shown to the team, never sent to the user. */
+  async note(text: string): Promise<void> {
+    await this.act(async () => {
+      const answer = await api.post<{ entry: TimelineEntry }>(`${this.base()}/notes`, { text });
+      this.mergeTimeline([answer.entry]);
+    });
+  }
+
+  /** Hands the open chat to `operatorId` (an admin naming themselves takes it over), with an optional note. */
+  transfer(operatorId: number, note: string): Promise<unknown> {
+    return this.act(async () => this.applyAction(await api.post<ActionResult>(`${this.base()}/transfer`, { operator_id: operatorId, note })));
+  }
+
   private applyAction(result: ActionResult): void {
     if (result.conversation) {
       this.upsert(result.conversation);
@@ -404,6 +432,12 @@ export class LiveChatStore extends EventTarget {
     // An older session's news does not replace the open one.
     if (this.session && detail.session.id < this.session.id) return;
     this.session = detail.session.status === 'CLOSED' ? null : detail.session;
+    this.changed();
+  }
+
+  private onTimeline(detail: { line_user_id: string; entry: TimelineEntry }): void {
+    if (!detail?.entry || detail.line_user_id !== this.selected || !this.contact) return;
+    this.mergeTimeline([detail.entry]);
     this.changed();
   }
 

@@ -8,9 +8,10 @@ import { shortDate } from '../core/format';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
-import type { Message } from './types';
+import type { Message, TimelineEntry } from './types';
 import './strings';
 import './message-bubble';
+import './timeline-entry';
 
 /** Where the view was before an update: to follow new messages, or stay put when older ones come. */
 interface Anchor {
@@ -25,12 +26,15 @@ interface Anchor {
 export class MessageList extends LitElement {
   static properties = {
     messages: { attribute: false },
+    timeline: { attribute: false },
     conversationId: {},
     more: { type: Boolean },
     loadingOlder: { type: Boolean },
     busy: { type: Boolean },
   };
   messages: Message[] = [];
+  /** Notes and changes of hands, shown between the messages by time. */
+  timeline: TimelineEntry[] = [];
   conversationId = '';
   /** Older messages exist. */
   more = false;
@@ -48,7 +52,7 @@ export class MessageList extends LitElement {
   }
 
   willUpdate(changed: PropertyValues<this>): void {
-    if (!changed.has('messages') && !changed.has('conversationId')) return;
+    if (!changed.has('messages') && !changed.has('conversationId') && !changed.has('timeline')) return;
     const el = this.scroller;
     const before = (changed.get('messages') as Message[] | undefined) ?? this.messages;
     this.anchor = {
@@ -91,6 +95,22 @@ export class MessageList extends LitElement {
     this.dispatchEvent(new CustomEvent('load-older', { bubbles: true, composed: true }));
   }
 
+  /** The messages and the timeline's entries by time (an entry after a message of the same instant). */
+  private items(): (Message | TimelineEntry)[] {
+    if (this.timeline.length === 0) return this.messages;
+    // Entries older than the oldest message loaded belong to a page not shown yet.
+    const oldest = this.messages[0] && this.more ? Date.parse(this.messages[0].created_at) : Number.NEGATIVE_INFINITY;
+    const entries = this.timeline.filter((e) => Date.parse(e.created_at) >= oldest);
+    const items: (Message | TimelineEntry)[] = [];
+    let i = 0;
+    for (const m of this.messages) {
+      const at = Date.parse(m.created_at);
+      while (i < entries.length && Date.parse(entries[i].created_at) < at) items.push(entries[i++]);
+      items.push(m);
+    }
+    return items.concat(entries.slice(i));
+  }
+
   render() {
     let day = '';
     return html`
@@ -105,13 +125,14 @@ export class MessageList extends LitElement {
           }
         </div>
         ${repeat(
-          this.messages,
-          (m) => m.id,
-          (m) => {
-            const d = shortDate(m.created_at);
+          this.items(),
+          (item) => ('kind' in item ? `t${item.id}` : item.id),
+          (item) => {
+            const d = shortDate(item.created_at);
             const line = d !== day ? html`<div class="day" role="separator"><span>${d}</span></div>` : nothing;
             day = d;
-            return html`${line}<llc-message-bubble .message=${m} .busy=${this.busy}></llc-message-bubble>`;
+            if ('kind' in item) return html`${line}<llc-timeline-entry .entry=${item}></llc-timeline-entry>`;
+            return html`${line}<llc-message-bubble .message=${item} .busy=${this.busy}></llc-message-bubble>`;
           },
         )}
       </div>

@@ -1,18 +1,22 @@
 // Ready-made replies: quick replies (canned texts, put in the message box to edit), LINE stickers
-// (package 446, sent at once) and saved Flex/Template messages. Saved ones live in this browser's
-// localStorage only, and say so. Fires 'insert-text' with a text, 'send' with LINE messages.
+// (package 446, sent at once) and the Flex/Template messages saved in this browser before the
+// team's shared replies came (issue 11: `/` in the composer, kept on the server). Those are still
+// listed and sent from here until an admin imports them (Settings › Team replies), which clears
+// them from this browser. The Team tab lists the team's replies for the mouse (the same as `/`).
+// Fires 'insert-text' with a text, 'send' with LINE messages, 'use-canned' with a CannedResponse.
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
 import { stickerImageUrl } from './message-bubble';
-import type { LineMessage } from './types';
+import type { CannedResponse, LineMessage } from './types';
+import { cannedPreview, listCanned } from './canned-api';
 import './strings';
 import { icon } from './icons';
 
-type Tab = 'quick' | 'stickers' | 'saved';
-const TABS: Tab[] = ['quick', 'stickers', 'saved'];
+type Tab = 'team' | 'quick' | 'stickers' | 'saved';
+const TABS: Tab[] = ['team', 'quick', 'stickers', 'saved'];
 const QUICK = ['lc.q1', 'lc.q2', 'lc.q3', 'lc.q4'];
 /** From the stickers LINE lets bots send: package 446, sticker ids 1988–2027. */
 const STICKERS = Array.from({ length: 12 }, (_, i) => String(1988 + i));
@@ -32,6 +36,12 @@ export function loadSaved(): SavedReply[] {
   }
 }
 
+/** Forgets the replies of these names in this browser (they were imported to the team's). */
+export function forgetSaved(names: string[]): void {
+  if (names.length === 0) return;
+  storeSaved(loadSaved().filter((r) => !names.includes(r.name)));
+}
+
 function storeSaved(list: SavedReply[]): void {
   try {
     localStorage.setItem(STORAGE_KEY, JSON.stringify(list));
@@ -40,46 +50,25 @@ function storeSaved(list: SavedReply[]): void {
   }
 }
 
-/** A LINE message object worth saving: a type; Flex and Template also need their altText. */
-export function checkMessage(value: unknown): value is LineMessage {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
-  const m = value as Record<string, unknown>;
-  if (typeof m.type !== 'string' || !m.type) return false;
-  if (m.type === 'flex') return typeof m.altText === 'string' && m.altText.length > 0 && m.altText.length <= 1500 && typeof m.contents === 'object';
-  if (m.type === 'template') return typeof m.altText === 'string' && m.altText.length > 0 && m.altText.length <= 400 && typeof m.template === 'object';
-  if (m.type === 'text') return typeof m.text === 'string' && m.text.trim().length > 0;
-  return true;
-}
-
-const EXAMPLE = JSON.stringify(
-  {
-    type: 'flex',
-    altText: 'ช่องทางติดต่อ',
-    contents: {
-      type: 'bubble',
-      body: {
-        type: 'box',
-        layout: 'vertical',
-        contents: [
-          { type: 'text', text: 'ช่องทางติดต่อ', weight: 'bold', size: 'lg' },
-          { type: 'text', text: 'โทร 02-000-0000 (จ.–ศ. 9:00–18:00)', wrap: true },
-        ],
-      },
-    },
-  },
-  null,
-  2,
-);
-
 export class ReplyPicker extends LitElement {
-  static properties = { tab: { state: true }, saved: { state: true }, error: { state: true } };
-  tab: Tab = 'quick';
+  static properties = { tab: { state: true }, saved: { state: true }, team: { state: true }, teamError: { state: true } };
+  tab: Tab = 'team';
+  /** The team's replies, null until loaded. */
+  team: CannedResponse[] | null = null;
+  teamError = '';
   saved: SavedReply[] = loadSaved();
-  error = '';
 
   constructor() {
     super();
     new LanguageController(this);
+  }
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    listCanned().then(
+      (list) => (this.team = list),
+      (err: Error) => (this.teamError = t('lc.refused.canned', { error: err.message })),
+    );
   }
 
   private insert(text: string): void {
@@ -88,28 +77,6 @@ export class ReplyPicker extends LitElement {
 
   private send(messages: LineMessage[]): void {
     this.dispatchEvent(new CustomEvent('send', { detail: messages, bubbles: true, composed: true }));
-  }
-
-  private add(e: Event): void {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const data = new FormData(form);
-    const name = String(data.get('name') ?? '').trim();
-    let message: unknown;
-    try {
-      message = JSON.parse(String(data.get('json') ?? ''));
-    } catch (err) {
-      this.error = t('lc.replies.saved.badjson', { error: (err as Error).message });
-      return;
-    }
-    if (!name || !checkMessage(message)) {
-      this.error = t('lc.replies.saved.badtype');
-      return;
-    }
-    this.error = '';
-    this.saved = [...this.saved.filter((r) => r.name !== name), { name, message }];
-    storeSaved(this.saved);
-    form.reset();
   }
 
   private forget(name: string): void {
@@ -127,6 +94,18 @@ export class ReplyPicker extends LitElement {
   }
 
   private panel() {
+    if (this.tab === 'team') {
+      if (this.teamError) return html`<p class="error" role="alert">${this.teamError}</p>`;
+      if (!this.team) return html`<p class="muted" role="status">${t('lc.canned.loading')}</p>`;
+      return html`<p class="note muted">${t('lc.canned.hint')}</p>
+        ${this.team.length === 0 ? html`<p class="muted">${t('lc.canned.none')}</p>` : nothing}
+        <ul class="team">${this.team.map(
+          (c) => html`<li><button data-shortcut=${c.shortcut}
+            @click=${() => this.dispatchEvent(new CustomEvent<CannedResponse>('use-canned', { detail: c, bubbles: true, composed: true }))}>
+            <span class="shortcut">/${c.shortcut}</span> <strong>${c.title}</strong>
+            <span class="muted preview">${cannedPreview(c.message)}</span></button></li>`,
+        )}</ul>`;
+    }
     if (this.tab === 'quick') {
       return html`<p class="note muted">${t('lc.replies.quick.note')}</p>
         <ul class="quick">${QUICK.map((k) => html`<li><button @click=${() => this.insert(t(k))}>${t(k)}</button></li>`)}</ul>`;
@@ -141,7 +120,7 @@ export class ReplyPicker extends LitElement {
         </button></li>`,
       )}</ul>`;
     }
-    return html`<p class="note saved-note" role="note">${icon('save', 14)} ${t('lc.replies.saved.note')}</p>
+    return html`<p class="note saved-note" role="note">${icon('save', 14)} ${t('lc.replies.saved.note')} ${t('lc.replies.saved.moved')}</p>
       ${this.saved.length === 0 ? html`<p class="muted">${t('lc.replies.saved.none')}</p>` : nothing}
       <ul class="saved">${this.saved.map(
         (r) => html`<li>
@@ -149,13 +128,7 @@ export class ReplyPicker extends LitElement {
         <button class="send" @click=${() => this.send([r.message])}>${t('lc.replies.saved.send')}</button>
         <button class="icon" aria-label=${t('lc.replies.saved.delete', { name: r.name })} @click=${() => this.forget(r.name)}>${icon('trash', 16)}</button>
       </li>`,
-      )}</ul>
-      <form @submit=${this.add}>
-        <label>${t('lc.replies.saved.name')}<input name="name" required maxlength="60"></label>
-        <label>${t('lc.replies.saved.json')}<textarea name="json" rows="5" required spellcheck="false" placeholder=${EXAMPLE}></textarea></label>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-        <button type="submit">${t('lc.replies.saved.add')}</button>
-      </form>`;
+      )}</ul>`;
   }
 
   render() {
@@ -183,6 +156,11 @@ export class ReplyPicker extends LitElement {
     .note { margin: 0 0 0.4rem; font-size: 0.8rem; }
     .saved-note { display: flex; align-items: center; gap: 0.35rem; background: #fef9c3; color: #854d0e; padding: 0.3rem 0.5rem; border-radius: var(--llc-radius); }
     .quick { display: flex; flex-wrap: wrap; gap: 0.35rem; }
+    .team { display: grid; gap: 0.25rem; }
+    .team button { display: grid; grid-template-columns: auto 1fr; gap: 0 0.4rem; width: 100%; text-align: left; }
+    .team .shortcut { font-family: ui-monospace, monospace; color: var(--lc-primary); }
+    .team .preview { grid-column: 1 / -1; font-size: 0.8rem; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+    .error { color: #b91c1c; }
     .quick button { border-radius: 999px; font-size: 0.85rem; }
     .stickers { display: grid; grid-template-columns: repeat(auto-fill, minmax(4.5rem, 1fr)); gap: 0.35rem; }
     .stickers button { display: grid; justify-items: center; gap: 0.1rem; width: 100%; padding: 0.25rem; font-size: 0.7rem; color: var(--lc-muted); }
@@ -190,9 +168,6 @@ export class ReplyPicker extends LitElement {
     .saved li { display: flex; align-items: center; gap: 0.4rem; padding: 0.25rem 0; border-bottom: 1px solid var(--llc-border); }
     .saved .name { font-weight: 600; }
     .saved .type { flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; font-size: 0.8rem; }
-    form { display: grid; gap: 0.4rem; margin-top: 0.5rem; }
-    label { display: grid; gap: 0.2rem; font-size: 0.85rem; }
-    textarea { font-family: ui-monospace, monospace; font-size: 0.8rem; }
   `,
   ];
 }

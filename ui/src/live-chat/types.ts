@@ -101,6 +101,8 @@ export interface ConversationDetail {
   /** Newest first. */
   messages: Message[];
   next_cursor: string | null;
+  /** Notes and changes of hands in the span of these messages, oldest first. */
+  timeline?: TimelineEntry[];
 }
 
 export interface ActionResult {
@@ -118,3 +120,34 @@ export interface SendAnswer {
 
 /** A LINE message object to send ({type: 'text', text}, a sticker, a Flex message…). */
 export type LineMessage = { type: string } & Record<string, unknown>;
+
+/** A chat's timeline entry besides its messages (issue 11): an internal note, or the chat claimed or handed over. */
+export interface TimelineEntry {
+  id: number;
+  kind: 'note' | 'claimed' | 'reassigned';
+  session_id: number | null;
+  /** Who wrote the note or made the change (null: a flow). */
+  operator: OperatorRef | null;
+  from_operator: OperatorRef | null;
+  to_operator: OperatorRef | null;
+  text: string | null;
+  created_at: string;
+}
+
+/** A reply the admins keep for everyone: one LINE message, with {displayName}/{operatorName} placeholders. */
+export interface CannedResponse {
+  id: number;
+  title: string;
+  shortcut: string;
+  message: LineMessage;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An operator a chat can be handed to. */
+export interface OperatorChoice {
+  id: number;
+  username: string;
+  display_name: string;
+  role: 'admin' | 'operator';
+}

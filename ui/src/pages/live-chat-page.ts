@@ -16,7 +16,8 @@ import { LiveChatStore } from '../live-chat/live-chat-store';
 import { alertsOn, beep, notify, unlockSound } from '../live-chat/new-chat-alerts';
 import type { SendFileRequest, SendRequest } from '../live-chat/composer';
 import type { ConversationList } from '../live-chat/conversation-list';
-import type { ChatMode, Filter } from '../live-chat/types';
+import type { ChatMode, Filter, TimelineEntry } from '../live-chat/types';
+import type { TransferRequest } from '../live-chat/transfer-dialog';
 import '../live-chat/strings';
 import '../live-chat/conversation-list';
 import '../live-chat/chat-header';
@@ -26,17 +27,19 @@ import '../live-chat/alert-bell';
 import { icon } from '../live-chat/icons';
 
 const NARROW = '(max-width: 719.98px)';
-type Action = 'claim' | 'send' | 'close' | 'mode' | 'retry';
+type Action = 'claim' | 'send' | 'close' | 'mode' | 'retry' | 'transfer' | 'note';
 
 function userParam(): string | null {
   return new URLSearchParams(location.search).get('user');
 }
 
 export class LiveChatPage extends LitElement {
-  static properties = { narrow: { state: true }, refusal: { state: true } };
+  static properties = { narrow: { state: true }, refusal: { state: true }, handed: { state: true } };
   narrow = matchMedia(NARROW).matches;
   /** The last refused action, in the API's words (a 409/403 names who holds the chat). */
   refusal = '';
+  /** A chat another operator just handed to this one (issue 11), until opened or dismissed. */
+  handed: { lineUserId: string; text: string } | null = null;
   private readonly store = new LiveChatStore();
   private ownSwitch?: { id: string; at: number };
   private refocus?: string;
@@ -64,6 +67,28 @@ export class LiveChatPage extends LitElement {
     if (detail?.change === 'opened') this.newChat(detail.line_user_id);
   };
 
+  /** A chat handed to me by someone else: told on the page, and by a notification when allowed. */
+  private readonly timelineEvent = (e: Event) => {
+    const detail = (e as CustomEvent).detail as { line_user_id: string; entry: TimelineEntry } | undefined;
+    const entry = detail?.entry;
+    const me = currentOperator();
+    if (!detail || entry?.kind !== 'reassigned' || !me || entry.to_operator?.id !== me.id || entry.operator?.id === me.id) return;
+    const name = this.store.names.get(detail.line_user_id) ?? detail.line_user_id;
+    const by = entry.operator?.display_name ?? entry.operator?.username ?? t('lc.timeline.flow');
+    const text = t('lc.handed.body', { by, name }) + (entry.text ? `: “${entry.text}”` : '');
+    this.handed = { lineUserId: detail.line_user_id, text };
+    if (alertsOn()) {
+      beep();
+      notify(t('lc.handed.title'), text, `llc-handed-${detail.line_user_id}`, () => this.openHanded());
+    }
+  };
+
+  private openHanded(): void {
+    const id = this.handed?.lineUserId;
+    this.handed = null;
+    if (id) this.select(id);
+  }
+
   connectedCallback(): void {
     super.connectedCallback();
     this.store.addEventListener('change', this.changed);
@@ -73,6 +98,7 @@ export class LiveChatPage extends LitElement {
     document.addEventListener('visibilitychange', this.visible);
     this.addEventListener('pointerdown', this.unlock);
     realtime.addEventListener('session', this.sessionEvent);
+    realtime.addEventListener('timeline', this.timelineEvent);
     void this.store.loadList();
     const user = userParam();
     if (user) void this.store.open(user);
@@ -87,6 +113,7 @@ export class LiveChatPage extends LitElement {
     document.removeEventListener('visibilitychange', this.visible);
     this.removeEventListener('pointerdown', this.unlock);
     realtime.removeEventListener('session', this.sessionEvent);
+    realtime.removeEventListener('timeline', this.timelineEvent);
   }
 
   /** A user asks for a person: beep, and a notification naming them once their row has come. */
@@ -159,6 +186,10 @@ export class LiveChatPage extends LitElement {
     void this.run('send', () => this.store.sendFile(request.file)).then((ok) => request.settle(ok));
   }
 
+  private note(request: SendRequest): void {
+    void this.run('note', () => this.store.note(request.content as string)).then((ok) => request.settle(ok));
+  }
+
   private stats(e: Event): void {
     e.preventDefault();
     navigate(pathOf('analytics'));
@@ -188,19 +219,21 @@ export class LiveChatPage extends LitElement {
         @back=${this.back}
         @claim=${() => this.run('claim', () => this.store.claim())}
         @close-chat=${() => this.run('close', () => this.store.close())}
-        @mode-change=${(e: CustomEvent<ChatMode>) => this.switchMode(e.detail)}></llc-chat-header>
+        @mode-change=${(e: CustomEvent<ChatMode>) => this.switchMode(e.detail)}
+        @transfer=${(e: CustomEvent<TransferRequest>) => this.run('transfer', () => this.store.transfer(e.detail.operatorId, e.detail.note))}></llc-chat-header>
       ${
         this.refusal
           ? html`<div class="refusal" role="alert"><span>${this.refusal}</span>
         <button class="icon" aria-label=${t('lc.dismiss')} @click=${() => (this.refusal = '')}>${icon('close', 16)}</button></div>`
           : nothing
       }
-      <llc-message-list .messages=${st.messages} .conversationId=${st.selected} .more=${!!st.olderCursor} .loadingOlder=${st.loadingOlder} .busy=${st.busy}
+      <llc-message-list .messages=${st.messages} .timeline=${st.timeline} .conversationId=${st.selected} .more=${!!st.olderCursor} .loadingOlder=${st.loadingOlder} .busy=${st.busy}
         @load-older=${() => this.store.loadOlder()}
         @retry=${(e: CustomEvent<number>) => this.run('retry', () => this.store.retry(e.detail))}></llc-message-list>
       <llc-composer .conversationId=${st.selected} .disabled=${composer.disabled} .reason=${composer.reason} .busy=${st.busy}
         @send=${(e: CustomEvent<SendRequest>) => this.send(e.detail)}
-        @send-file=${(e: CustomEvent<SendFileRequest>) => this.sendFile(e.detail)}></llc-composer>
+        @send-file=${(e: CustomEvent<SendFileRequest>) => this.sendFile(e.detail)}
+        @note=${(e: CustomEvent<SendRequest>) => this.note(e.detail)}></llc-composer>
     `;
   }
 
@@ -220,6 +253,13 @@ export class LiveChatPage extends LitElement {
           <llc-alert-bell></llc-alert-bell>
         </div>
       </section>
+      ${
+        this.handed
+          ? html`<div class="handed" role="status"><span>${this.handed.text}</span>
+        <button class="send" @click=${() => this.openHanded()}>${t('lc.handed.open')}</button>
+        <button class="icon" aria-label=${t('lc.dismiss')} @click=${() => (this.handed = null)}>${icon('close', 16)}</button></div>`
+          : nothing
+      }
       <div class="card body" data-view=${view}>
         <llc-conversation-list class="list" .conversations=${st.conversations} .filter=${st.filter} .waiting=${st.waitingCount}
           .selected=${st.selected} .loading=${st.listLoading} .more=${!!st.nextCursor} .total=${st.total} .error=${st.listError} .me=${currentOperator()?.id ?? null}
@@ -251,6 +291,8 @@ export class LiveChatPage extends LitElement {
     .placeholder { margin: auto; padding: 2rem; text-align: center; }
     .refusal { display: flex; align-items: center; gap: 0.5rem; background: #fef2f2; color: #b91c1c; padding: 0.4rem 1rem; border-bottom: 1px solid #fecaca; font-size: 0.9rem; }
     .refusal span { flex: 1; }
+    .handed { display: flex; align-items: center; gap: 0.5rem; background: #ecfeff; color: #0e7490; border: 1px solid #a5f3fc; border-radius: 0.75rem; padding: 0.4rem 0.75rem; font-size: 0.9rem; }
+    .handed span { flex: 1; min-width: 0; overflow-wrap: anywhere; }
     .back { font-size: 1.3rem; align-self: flex-start; margin: 0.5rem; }
     @media (max-width: 719.98px) {
       :host { padding: 0; gap: 0; }
