@@ -21,6 +21,8 @@ import { ChatSessions } from './live-chat/chat-sessions';
 import { OperatorMessages } from './live-chat/operator-messages';
 import { Conversations } from './live-chat/conversations';
 import { Analytics } from './analytics/analytics-service';
+import { ContactDetails } from './live-chat/contact-details';
+import { Exports } from './live-chat/exports';
 import { RealtimeHub } from './realtime/realtime-hub';
 import { InstanceLink } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
@@ -84,6 +86,10 @@ export class LiveChat {
   /** The inbox's reads: the conversation list and one conversation's history. */
   readonly conversations: Conversations;
   readonly analytics: Analytics;
+  /** Contact details and labels, and the fields and labels admins define. */
+  readonly contactDetails: ContactDetails;
+  /** Transcript and friends-list downloads. */
+  readonly exports: Exports;
   /** The operators' live sockets and the updates they get (see realtime/socket-server). */
   readonly realtime: RealtimeHub;
   /** The Telegram admin alert of a handoff, and the reminders of chats nobody claimed. */
@@ -130,6 +136,8 @@ export class LiveChat {
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials, this.events);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log);
     this.analytics = new Analytics(this.store);
+    this.contactDetails = new ContactDetails(this.store, this.events);
+    this.exports = new Exports(this.store);
     this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log, new InstanceLink(db.kind === 'server' ? db.url : undefined, log));
     const adminUrl = options.adminUrl;
     const telegramOptions = {

@@ -13,6 +13,8 @@ import { friendRoutes } from './routes/friends';
 import { liveChatRoutes } from './routes/live-chat';
 import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { analyticsRoutes } from './routes/analytics';
+import { contactDetailsRoutes } from './routes/contact-details';
+import { exportRoutes } from './routes/exports';
 import { errorWithStack } from '../util/error-text';
 import { securityHeaders } from './security-headers';
 import { requireSameOrigin } from './same-origin';
@@ -36,6 +38,8 @@ export function createApi(app: LiveChat): express.Router {
   api.use(liveChatRoutes(app));
   api.use(liveChatSettingsRoutes(app.store));
   api.use(analyticsRoutes(app.analytics));
+  api.use(contactDetailsRoutes(app.contactDetails));
+  api.use(exportRoutes(app.exports));
   api.use(errorHandler((err, req) => app.log.error(`API error on ${req.method} ${req.originalUrl.split('?')[0]}: ${errorWithStack(err)}`)));
   return api;
 }

@@ -4,6 +4,7 @@
 import type { SessionChange } from '../events';
 import type { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
 import type { OperatorRole } from '../store/operators';
+import type { catalogJson, detailsJson } from '../live-chat/contact-details';
 
 export interface HelloPayload {
   operator: { id: number; username: string; display_name: string; role: OperatorRole };
@@ -35,6 +36,10 @@ export interface UpdatePayloads {
   message: MessagePayload;
   conversation: ConversationPayload;
   session: SessionPayload;
+  /** A contact's note, fields or labels changed (issue 11). */
+  contact_details: Awaited<ReturnType<typeof detailsJson>>;
+  /** The fields or labels defined in Settings changed: all of them. */
+  contact_catalog: Awaited<ReturnType<typeof catalogJson>>;
 }
 
 /** One update: its name and payload. */

@@ -24,6 +24,8 @@ import { OperatorsTable } from './operators';
 import { SessionAnalyticsQueries } from './session-analytics';
 import { SettingsTable } from './settings';
 import { WebhookEventsTable } from './webhook-events';
+import { ContactFieldsTable } from './contact-fields';
+import { LabelsTable } from './labels';
 
 export class Store {
   readonly operators: OperatorsTable;
@@ -42,6 +44,9 @@ export class Store {
   readonly chatAnalytics: ChatAnalyticsTable;
   /** Read-only analytics over sessions, messages and operators. */
   readonly sessionAnalytics: SessionAnalyticsQueries;
+  /** Custom contact fields and their values. */
+  readonly contactFields: ContactFieldsTable;
+  readonly labels: LabelsTable;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -58,6 +63,8 @@ export class Store {
     this.conversations = new ConversationsView(sql);
     this.chatAnalytics = new ChatAnalyticsTable(sql);
     this.sessionAnalytics = new SessionAnalyticsQueries(sql);
+    this.contactFields = new ContactFieldsTable(sql);
+    this.labels = new LabelsTable(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */
