@@ -49,7 +49,8 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
     await seedInbox(db(), { contacts: CONTACTS });
     // Labels (a common one on a third of the chats, a rare one on 40) and details (an order
     // number on one contact in 50), as the API writes them, then vacuumed as autovacuum would.
-    const labelOf = async (name: string) => (await call(server!.baseUrl, 'POST', '/admin/live-chat/labels', { token, body: { name, color: '#123456' } })).body.label.id;
+    const labelOf = async (name: string) =>
+      (await call(server!.baseUrl, 'POST', '/admin/live-chat/labels', { token, body: { name, color: '#123456' } })).body.label.id;
     const [common, rare] = [await labelOf('ลูกค้าประจำ'), await labelOf('Refund')];
     await db().sql.exec(`UPDATE contacts SET label_ids = ARRAY[$1::int] WHERE id % 3 = 0`, [common]);
     await db().sql.exec(`UPDATE contacts SET label_ids = COALESCE(label_ids, '{}') || $1::int WHERE id % 500 = 0`, [rare]);

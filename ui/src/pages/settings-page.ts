@@ -1,6 +1,7 @@
-// /admin/settings (admins only; the shell hides it from operators): three tabs, Credentials,
-// Operators and General, each a panel of its own (ui/src/settings/). The open tab is kept in
-// the address (?tab=), so a reload or a shared link opens it again.
+// /admin/settings (admins only; the shell hides it from operators): four tabs, Credentials,
+// Operators, General and Contacts (fields and labels), each a panel of its own
+// (ui/src/settings/). The open tab is kept in the address (?tab=), so a reload or a shared link
+// opens it again.
 import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
@@ -9,6 +10,7 @@ import '../settings/settings-tabs';
 import '../settings/credentials-panel';
 import '../settings/operators-panel';
 import '../settings/general-panel';
+import '../settings/contacts-panel';
 
 registerStrings({
   th: {
@@ -17,6 +19,7 @@ registerStrings({
     'settings.tab.credentials': 'ข้อมูลเชื่อมต่อ',
     'settings.tab.operators': 'เจ้าหน้าที่',
     'settings.tab.general': 'ทั่วไป',
+    'settings.tab.contacts': 'ข้อมูลลูกค้า',
   },
   en: {
     'settings.title': 'System settings',
@@ -24,10 +27,11 @@ registerStrings({
     'settings.tab.credentials': 'Credentials',
     'settings.tab.operators': 'Operators',
     'settings.tab.general': 'General',
+    'settings.tab.contacts': 'Contacts',
   },
 });
 
-const TABS = ['credentials', 'operators', 'general'] as const;
+const TABS = ['credentials', 'operators', 'general', 'contacts'] as const;
 type Tab = (typeof TABS)[number];
 
 function tabFromAddress(): Tab {
@@ -71,6 +75,7 @@ export class SettingsPage extends LitElement {
         ${this.tab === 'credentials' ? html`<llc-credentials-panel></llc-credentials-panel>` : ''}
         ${this.tab === 'operators' ? html`<llc-operators-panel></llc-operators-panel>` : ''}
         ${this.tab === 'general' ? html`<llc-general-panel></llc-general-panel>` : ''}
+        ${this.tab === 'contacts' ? html`<llc-contacts-panel></llc-contacts-panel>` : ''}
       </llc-settings-tabs>
     `;
   }
