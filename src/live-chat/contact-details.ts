@@ -210,9 +210,9 @@ export class ContactDetails {
       await tx.contacts.lock(found.id);
       if (values.size) await tx.contactFields.setValues(found.id, values);
       const cleanNote = typeof note === 'string' && note.trim() !== '' ? note.trim() : null;
-      const row = await tx.contacts.setNote(found.id, note === undefined ? found.note : cleanNote, operator.id);
+      await tx.contacts.detailsChanged(found.id, operator.id, note === undefined ? undefined : cleanNote);
       await tx.contacts.refreshDetailsSearch([found.id]);
-      return (await tx.contacts.byId(found.id)) ?? row!;
+      return (await tx.contacts.byId(found.id))!;
     });
     this.events.emit('details', { contact });
     return detailsJson(this.store, contact);

@@ -156,11 +156,13 @@ export class ContactsTable {
     );
   }
 
-  /** Sets the note (null clears it) and who changed the details when. */
-  setNote(id: number, note: string | null, operatorId: number): Promise<ContactRow | undefined> {
+  /** Notes who changed the contact's details when, and sets the note (null clears it; undefined keeps it). */
+  detailsChanged(id: number, operatorId: number, note?: string | null): Promise<ContactRow | undefined> {
     return this.q.row<ContactRow>(
-      `UPDATE contacts SET note = $2, details_updated_at = now(), details_updated_by = $3, updated_at = now() WHERE id = $1 RETURNING *`,
-      [id, note, operatorId],
+      `UPDATE contacts SET note = CASE WHEN $4::boolean THEN $2 ELSE note END,
+         details_updated_at = now(), details_updated_by = $3, updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, note ?? null, operatorId, note !== undefined],
     );
   }
 

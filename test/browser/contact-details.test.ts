@@ -162,7 +162,9 @@ describe('inbox in the browser: contact details, labels and exports', function (
     );
     // The colleague's card shows it without a reload.
     await eventually(async () => (await theirPhone.inputValue()) === '081-234-5678', 15000);
-    await card(colleague).getByText(/แก้ไขล่าสุดโดย Administrator/).waitFor();
+    await card(colleague)
+      .getByText(/แก้ไขล่าสุดโดย Administrator/)
+      .waitFor();
     await screenshot(page, 'contacts-2-card');
   });
 
