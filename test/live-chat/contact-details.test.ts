@@ -221,6 +221,9 @@ describeEachDatabase('contact details, labels and exports', (db) => {
       both.body.conversations.map((c: any) => c.line_user_id),
       [users[2]],
     );
+    // A search of two characters (migration 0007's grams) with a label.
+    const short = await chat.api('GET', `${LIST}?label=${refund}&q=${users[2].slice(1, 3)}`, malee);
+    assert.deepStrictEqual([short.body.total, short.body.conversations.map((c: any) => c.line_user_id)], [1, [users[2]]]);
     assert.strictEqual((await chat.api('GET', `${LIST}?label=abc`, malee)).body.field, 'label');
     assert.strictEqual((await chat.api('PUT', `${LIST}/${users[1]}/labels/9999`, malee)).status, 404);
 
