@@ -230,7 +230,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
     assert.ok(list.some((r) => r[0] === second));
   });
 
-  it('the card fits a 390 px phone, in English too', async () => {
+  it('the card and Settings › Contacts fit a 390 px phone, in English too', async () => {
     await page.setViewportSize({ width: 390, height: 780 });
     await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
     await page.getByRole('heading', { name: NAME }).waitFor();
@@ -245,6 +245,15 @@ describe('inbox in the browser: contact details, labels and exports', function (
     const box = await card(page).locator('button[type=submit]').boundingBox();
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
     await screenshot(page, 'contacts-4-phone');
+    // Settings › Contacts too.
+    await page.goto(`${product.baseUrl}/admin/settings?tab=contacts`);
+    await page.getByRole('heading', { name: 'Contact fields' }).waitFor();
+    await page.locator('form[data-label] input[name=name]').first().waitFor();
+    const settingsWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(settingsWidth <= 390, `settings are ${settingsWidth} px wide`);
+    const remove = await page.getByRole('button', { name: 'Delete VIP' }).boundingBox();
+    assert.ok(remove && remove.x + remove.width <= 390, JSON.stringify(remove));
+    await screenshot(page, 'contacts-5-phone-settings');
     await page.getByRole('combobox', { name: 'Language' }).selectOption('th');
   });
 });
