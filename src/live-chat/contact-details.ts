@@ -161,15 +161,17 @@ export class ContactDetails {
     return labelJson(label);
   }
 
+  /**
+   * Deletes the label and takes it off every chat. Only the catalog goes out live, not each chat
+   * (a label may be on tens of thousands): the inbox shows no label the catalog lacks.
+   */
   async deleteLabel(id: number): Promise<void> {
-    const changed = await this.store.transaction(async (tx) => {
+    await this.store.transaction(async (tx) => {
       if (!(await tx.labels.byId(id))) throw notFound('Label');
-      const contacts = await tx.contacts.dropLabel(id);
+      await tx.contacts.dropLabel(id);
       await tx.labels.delete(id);
-      return contacts;
     });
     this.events.emit('catalog');
-    for (const contact of changed) this.events.emit('details', { contact });
   }
 
   // ---- one contact's ----

@@ -195,11 +195,11 @@ export class ContactsTable {
     );
   }
 
-  /** Takes a deleted label off every contact that has it (found by the label index); answers them. */
-  dropLabel(labelId: number): Promise<ContactRow[]> {
-    return this.q.rows<ContactRow>(
+  /** Takes a deleted label off every contact that has it (found by the label index); answers how many. */
+  dropLabel(labelId: number): Promise<number> {
+    return this.q.exec(
       `UPDATE contacts SET label_ids = NULLIF(array_remove(label_ids, $1::int), '{}')
-       WHERE label_ids @> ARRAY[$1::int] RETURNING *`,
+       WHERE label_ids @> ARRAY[$1::int]`,
       [labelId],
     );
   }
