@@ -1,12 +1,15 @@
 // The inbox list at an Official Account's size (issue 9): 100,000 contacts, 200,000 sessions and
 // 1,000,000 messages (10,000 with --quick), timed through the real HTTP API as the inbox calls it:
-// the first page of each tab, searches (of 1, 2 and more characters), the next page by cursor, and a conversation's detail.
+// the first page of each tab, searches (of 1, 2 and more characters), the next page by cursor, and a conversation's detail;
+// with issue 11's labels (one on a third of the chats, one on 1 in 500) and details (an order
+// number on 1 contact in 50): a search by order number, each label's first and next page.
 // Requests are sequential (one operator refreshing); p50 and p95 over many calls. Other benches
 // may share the machine's two cores, so figures are noisy.
 import path from 'node:path';
 import { type Database, openDatabase } from '../src/db/database';
 import { type ApiServer, ADMIN, call, login, startApiServer } from '../test/support/api-server';
 import { isSeeded, seedInbox } from './seed';
+import { Store } from '../src/store/store';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
 
@@ -38,7 +41,8 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         ctx.log(`${database}: reusing the seeded ${contacts} contacts`);
         server = await startApiServer(db);
       }
-      rows.push(...(await timeRoutes(server, database, contacts, calls, ctx)));
+      const labels = await seedDetails(db);
+      rows.push(...(await timeRoutes(server, database, contacts, calls, ctx, labels)));
     } finally {
       await server?.close();
       await db.close();
@@ -47,7 +51,35 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   return rows;
 }
 
-async function timeRoutes(server: ApiServer, database: BenchDatabase, contacts: number, calls: number, ctx: BenchContext): Promise<BenchRow[]> {
+/** Labels and contact details on the seeded contacts (once): the labels' ids, common and rare. */
+async function seedDetails(db: Database): Promise<{ common: number; rare: number }> {
+  const existing = await db.sql.rows<{ id: number; name: string }>(`SELECT id, name FROM labels WHERE name IN ('ลูกค้าประจำ', 'Refund')`);
+  if (existing.length === 2) {
+    return { common: existing.find((l) => l.name === 'ลูกค้าประจำ')!.id, rare: existing.find((l) => l.name === 'Refund')!.id };
+  }
+  const store = new Store(db.sql);
+  const common = (await store.labels.create({ name: 'ลูกค้าประจำ', color: '#22c55e' })).id;
+  const rare = (await store.labels.create({ name: 'Refund', color: '#ef4444' })).id;
+  await db.sql.exec(`UPDATE contacts SET label_ids = ARRAY[$1::int] WHERE id % 3 = 0`, [common]);
+  await db.sql.exec(`UPDATE contacts SET label_ids = COALESCE(label_ids, '{}') || $1::int WHERE id % 500 = 0`, [rare]);
+  const field = (await store.contactFields.create({ name: 'Order', field_type: 'text', position: 9 })).id;
+  await db.sql.exec(`INSERT INTO contact_field_values (contact_id, field_id, value) SELECT id, $1, 'ORD-' || (100000 + id) FROM contacts WHERE id % 50 = 0`, [
+    field,
+  ]);
+  const ids = (await db.sql.rows<{ id: number }>(`SELECT id FROM contacts WHERE id % 50 = 0`)).map((r) => r.id);
+  await store.contacts.refreshDetailsSearch(ids);
+  await db.sql.exec(`VACUUM ANALYZE contacts, contact_field_values`);
+  return { common, rare };
+}
+
+async function timeRoutes(
+  server: ApiServer,
+  database: BenchDatabase,
+  contacts: number,
+  calls: number,
+  ctx: BenchContext,
+  labels: { common: number; rare: number },
+): Promise<BenchRow[]> {
   const token = await login(server.baseUrl);
   const get = async (route: string) => {
     const res = await call(server.baseUrl, 'GET', route, { token });
@@ -61,6 +93,7 @@ async function timeRoutes(server: ApiServer, database: BenchDatabase, contacts: 
     cursors.push(page.next_cursor);
     page = await get(`${LIST}?cursor=${page.next_cursor}`);
   }
+  const labelCursor = (await get(`${LIST}?label=${labels.common}`)).next_cursor as string;
   const openable = (await get(`${LIST}?limit=100`)).conversations.map((c: { line_user_id: string }) => c.line_user_id) as string[];
   const goal = GOALS[database];
   const figures: { figure: string; route: (i: number) => string; goalMs: number }[] = [
@@ -74,6 +107,15 @@ async function timeRoutes(server: ApiServer, database: BenchDatabase, contacts: 
     { figure: 'list, search "Em" (2 characters)', route: () => `${LIST}?q=Em`, goalMs: goal.list },
     // In nearly every LINE user id (hex): every contact matches, so it is counted in full.
     { figure: 'list, search "e" (1 character, matches nearly all)', route: () => `${LIST}?q=e`, goalMs: goal.list },
+    { figure: 'list, search an order number "ORD-101000" (contact details)', route: () => `${LIST}?q=ORD-101000`, goalMs: goal.list },
+    { figure: 'list, label on a third of the chats', route: () => `${LIST}?label=${labels.common}`, goalMs: goal.list },
+    { figure: 'list, label on a third of the chats, next page', route: () => `${LIST}?label=${labels.common}&cursor=${labelCursor}`, goalMs: goal.list },
+    { figure: 'list, label on 1 chat in 500', route: () => `${LIST}?label=${labels.rare}`, goalMs: goal.list },
+    {
+      figure: 'list, label on a third of the chats, search "สม"',
+      route: () => `${LIST}?label=${labels.common}&q=${encodeURIComponent('สม')}`,
+      goalMs: goal.list,
+    },
     { figure: 'list, next page by cursor (pages 2-11)', route: (i) => `${LIST}?cursor=${cursors[i % cursors.length]}`, goalMs: goal.list },
     { figure: 'conversation detail (marks it read)', route: (i) => `${LIST}/${openable[i % openable.length]}`, goalMs: goal.detail },
   ];

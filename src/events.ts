@@ -26,6 +26,10 @@ export interface LiveChatEventMap {
    * before (null: none), so every threshold in (alertedBefore, minutes] was passed now.
    */
   waiting: [{ session: ChatSessionRow; contact: ContactRow; minutes: number; alertedBefore: number | null }];
+  /** An operator changed a contact's details (note, custom fields) or labels. */
+  details: [{ contact: ContactRow }];
+  /** An admin changed the custom fields or labels defined in Settings. */
+  catalog: [];
 }
 
 export class LiveChatEvents extends EventEmitter<LiveChatEventMap> {}

@@ -24,6 +24,8 @@ import { Conversations } from './live-chat/conversations';
 import { ChatTimeline } from './live-chat/chat-timeline';
 import { CannedResponses } from './live-chat/canned-responses';
 import { Analytics } from './analytics/analytics-service';
+import { ContactDetails } from './live-chat/contact-details';
+import { Exports } from './live-chat/exports';
 import { RealtimeHub } from './realtime/realtime-hub';
 import { InstanceLink } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
@@ -101,6 +103,10 @@ export class LiveChat {
   /** The replies the admins keep for every operator. */
   readonly cannedResponses: CannedResponses;
   readonly analytics: Analytics;
+  /** Contact details and labels, and the fields and labels admins define. */
+  readonly contactDetails: ContactDetails;
+  /** Transcript and friends-list downloads. */
+  readonly exports: Exports;
   /** The operators' live sockets and the updates they get (see realtime/socket-server). */
   readonly realtime: RealtimeHub;
   /** The Telegram admin alert of a handoff, and the reminders of chats nobody claimed. */
@@ -154,6 +160,8 @@ export class LiveChat {
     this.cannedResponses = new CannedResponses(this.store);
     this.conversations = new Conversations(this.store, this.lineClients, this.credentials, this.events, log, this.timeline);
     this.analytics = new Analytics(this.store);
+    this.contactDetails = new ContactDetails(this.store, this.events);
+    this.exports = new Exports(this.store);
     this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log, new InstanceLink(db.kind === 'server' ? db.url : undefined, log));
     const adminUrl = options.adminUrl;
     const telegramOptions = {

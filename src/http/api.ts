@@ -15,6 +15,8 @@ import { liveChatSettingsRoutes } from './routes/live-chat-settings';
 import { cannedResponseRoutes } from './routes/canned-responses';
 import { analyticsRoutes } from './routes/analytics';
 import { mediaRoutes, publicMediaRoutes } from './routes/media';
+import { contactDetailsRoutes } from './routes/contact-details';
+import { exportRoutes } from './routes/exports';
 import { errorWithStack } from '../util/error-text';
 import { securityHeaders } from './security-headers';
 import { requireSameOrigin } from './same-origin';
@@ -42,6 +44,8 @@ export function createApi(app: LiveChat): express.Router {
   api.use(cannedResponseRoutes(app.cannedResponses));
   api.use(analyticsRoutes(app.analytics));
   api.use(mediaRoutes(app));
+  api.use(contactDetailsRoutes(app.contactDetails));
+  api.use(exportRoutes(app.exports));
   api.use(errorHandler((err, req) => app.log.error(`API error on ${req.method} ${req.originalUrl.split('?')[0]}: ${errorWithStack(err)}`)));
   return api;
 }

@@ -40,6 +40,7 @@ export function conversationJson(row: ConversationRow) {
             created_at: row.last_message_at,
           },
     unread_count: row.unread_count,
+    labels: row.label_ids ?? [],
   };
 }
 

@@ -17,6 +17,8 @@ import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJs
 export interface ListRequest {
   filter: ConversationFilter;
   q?: string;
+  /** Only chats with this label. */
+  labelId?: number;
   limit: number;
   cursor?: string;
 }
@@ -38,6 +40,7 @@ export class Conversations {
     const { rows, total } = await this.store.conversations.list({
       filter: request.filter,
       q: request.q,
+      labelId: request.labelId,
       limit: request.limit + 1,
       after: request.cursor === undefined ? undefined : readCursor(request.cursor),
       operatorId: operator.id,

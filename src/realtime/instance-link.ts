@@ -16,7 +16,9 @@ export type RemoteChange =
   | { kind: 'message'; messageId: number; contactId: number; lineUserId: string }
   | { kind: 'session'; sessionId: number; contactId: number; lineUserId: string; change: SessionChange }
   | { kind: 'conversation'; contactId: number; reader?: number }
-  | { kind: 'timeline'; entryId: number; contactId: number; lineUserId: string };
+  | { kind: 'timeline'; entryId: number; contactId: number; lineUserId: string }
+  | { kind: 'details'; contactId: number }
+  | { kind: 'catalog' };
 
 export const REMOTE_CHANGES_EVENT = 'llc:changes';
 /** Changes per notification: well under NOTIFY's 8000 bytes, so the attachments table is rarely used. */

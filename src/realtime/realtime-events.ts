@@ -5,6 +5,7 @@ import type { SessionChange } from '../events';
 import type { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
 import type { timelineJson } from '../live-chat/chat-timeline';
 import type { OperatorRole } from '../store/operators';
+import type { catalogJson, detailsJson } from '../live-chat/contact-details';
 
 export interface HelloPayload {
   operator: { id: number; username: string; display_name: string; role: OperatorRole };
@@ -43,6 +44,10 @@ export interface UpdatePayloads {
   conversation: ConversationPayload;
   session: SessionPayload;
   timeline: TimelinePayload;
+  /** A contact's note, fields or labels changed (issue 11). */
+  contact_details: Awaited<ReturnType<typeof detailsJson>>;
+  /** The fields or labels defined in Settings changed: all of them. */
+  contact_catalog: Awaited<ReturnType<typeof catalogJson>>;
 }
 
 /** One update: its name and payload. */

@@ -12,6 +12,7 @@ import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
 import { timelineJson, timelineOperatorIds } from '../live-chat/chat-timeline';
 import { inBackground } from '../util/urgency';
+import { catalogJson, detailsJson } from '../live-chat/contact-details';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 import type { InstanceLink, RemoteChange } from './instance-link';
 
@@ -89,6 +90,8 @@ export class RealtimeHub {
     events.on('session', this.onSession);
     events.on('read', this.onRead);
     events.on('timeline', this.onTimeline);
+    events.on('details', this.onDetails);
+    events.on('catalog', this.onCatalog);
   }
 
   /**
@@ -145,6 +148,8 @@ export class RealtimeHub {
     this.events.off('session', this.onSession);
     this.events.off('read', this.onRead);
     this.events.off('timeline', this.onTimeline);
+    this.events.off('details', this.onDetails);
+    this.events.off('catalog', this.onCatalog);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending.clear();
@@ -196,6 +201,29 @@ export class RealtimeHub {
     if (this.listening()) this.conversationChanged(contact.id, operatorId);
   };
 
+  private readonly onDetails: Listener<'details'> = ({ contact }) => {
+    this.link?.publish({ kind: 'details', contactId: contact.id });
+    if (this.listening()) this.detailsChanged(contact.id);
+  };
+
+  private readonly onCatalog: Listener<'catalog'> = () => {
+    this.link?.publish({ kind: 'catalog' });
+    if (this.listening()) this.catalogChanged();
+  };
+
+  /** A contact's details as they are now, to everyone; its list row too (labels). */
+  private detailsChanged(contactId: number): void {
+    this.orderedUpdates.enqueue('details', async () => {
+      const contact = await this.store.contacts.byId(contactId);
+      if (contact) this.send(['contact_details', await detailsJson(this.store, contact)]);
+    });
+    this.conversationChanged(contactId);
+  }
+
+  private catalogChanged(): void {
+    this.orderedUpdates.enqueue('catalog', async () => this.send(['contact_catalog', await catalogJson(this.store)]));
+  }
+
   /**
    * What changed on another instance, for this instance's sockets: the rows are read here (as
    * they are now: a message's later state is as good as the one it was sent in), in the order
@@ -204,6 +232,14 @@ export class RealtimeHub {
   private readonly onRemote = (changes: RemoteChange[]): void => {
     if (!this.listening()) return;
     for (const change of changes) {
+      if (change.kind === 'details') {
+        this.detailsChanged(change.contactId);
+        continue;
+      }
+      if (change.kind === 'catalog') {
+        this.catalogChanged();
+        continue;
+      }
       if (change.kind === 'message') {
         this.orderedUpdates.enqueue('message', async () => {
           const message = await this.store.messages.byId(change.messageId);

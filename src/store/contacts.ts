@@ -1,5 +1,6 @@
 // SQL for the contacts table: the LINE users who talk to the Official Account (1:1 chats).
 import type { Queryable } from '../db/sql';
+import { pgIntArray } from './pg-arrays';
 
 export type ChatMode = 'BOT' | 'HUMAN';
 export type FriendStatus = 'ACTIVE' | 'BLOCKED' | 'UNFOLLOWED';
@@ -19,6 +20,14 @@ export interface ContactRow {
   profile_fetched_at: Date | null;
   created_at: Date;
   updated_at: Date;
+  /** The operators' note (migration 0018). */
+  note: string | null;
+  /** The note and the custom fields' values, joined: what the inbox search reads (migration 0018). */
+  details_search: string | null;
+  details_updated_at: Date | null;
+  details_updated_by: number | null;
+  /** The contact's (and so its chat's) labels; null when none. */
+  label_ids: number[] | null;
 }
 
 export interface ContactProfile {
@@ -164,6 +173,54 @@ export class ContactsTable {
     return this.q.rows<ContactRow>(
       `SELECT * FROM contacts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
       params,
+    );
+  }
+
+  /** Notes who changed the contact's details when, and sets the note (null clears it; undefined keeps it). */
+  detailsChanged(id: number, operatorId: number, note?: string | null): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(
+      `UPDATE contacts SET note = CASE WHEN $4::boolean THEN $2 ELSE note END,
+         details_updated_at = now(), details_updated_by = $3, updated_at = now()
+       WHERE id = $1 RETURNING *`,
+      [id, note ?? null, operatorId, note !== undefined],
+    );
+  }
+
+  /** Rewrites the search text of these contacts from their note and field values (after either changed). */
+  async refreshDetailsSearch(ids: number[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.q.exec(
+      `UPDATE contacts c SET details_search = NULLIF(concat_ws(E'\n', c.note,
+         (SELECT string_agg(v.value, E'\n' ORDER BY v.field_id) FROM contact_field_values v WHERE v.contact_id = c.id)), '')
+       WHERE c.id = ANY($1::int[])`,
+      [pgIntArray(ids)],
+    );
+  }
+
+  /** Puts a label on the contact (again: nothing changes); answers the row when it changed. */
+  addLabel(id: number, labelId: number): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(
+      `UPDATE contacts SET label_ids = array_append(COALESCE(label_ids, '{}'), $2::int), updated_at = now()
+       WHERE id = $1 AND NOT COALESCE(label_ids @> ARRAY[$2::int], false) RETURNING *`,
+      [id, labelId],
+    );
+  }
+
+  /** Takes a label off the contact; answers the row when it changed. */
+  removeLabel(id: number, labelId: number): Promise<ContactRow | undefined> {
+    return this.q.row<ContactRow>(
+      `UPDATE contacts SET label_ids = NULLIF(array_remove(label_ids, $2::int), '{}'), updated_at = now()
+       WHERE id = $1 AND label_ids @> ARRAY[$2::int] RETURNING *`,
+      [id, labelId],
+    );
+  }
+
+  /** Takes a deleted label off every contact that has it (found by the label index); answers how many. */
+  dropLabel(labelId: number): Promise<number> {
+    return this.q.exec(
+      `UPDATE contacts SET label_ids = NULLIF(array_remove(label_ids, $1::int), '{}')
+       WHERE label_ids @> ARRAY[$1::int]`,
+      [labelId],
     );
   }
 }

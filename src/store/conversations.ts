@@ -31,14 +31,18 @@ export interface ConversationRow {
   last_message_sender: MessageSender | null;
   last_message_at: Date | null;
   unread_count: number;
+  /** The contact's labels (migration 0018); null when none. */
+  label_ids: number[] | null;
   /** Keyset position: latest activity in microseconds since the epoch, as text. */
   activity_us: string;
 }
 
 export interface ConversationQuery {
   filter: ConversationFilter;
-  /** Part of the display name or LINE user id. */
+  /** Part of the display name, LINE user id, note or a custom field's value. */
   q?: string;
+  /** Only conversations whose contact carries this label. */
+  labelId?: number;
   limit: number;
   /** Continue after this position (from a previous page's last row). */
   after?: { activityUs: string; contactId: number };
@@ -58,7 +62,7 @@ const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
 // would hide what the user asked: seed appendix) and activity are kept on the contact by
 // migration 0005's triggers, so a page joins by primary key.
 const conversationRows = (contacts: string, unread = `${unreadBy('$1')} AS unread_count`) => `
-  SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
+  SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode, c.label_ids,
     s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
     s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
     lm.id AS last_message_id, lm.message_type AS last_message_type, lm.content AS last_message_content,
@@ -102,24 +106,28 @@ export class ConversationsView {
     // them" is the same test: the count takes it alone (GIN answers it without reading rows); the
     // page keeps ILIKE too, cheap on the rows it walks in order.
     const short = query.q !== undefined && pattern !== undefined && [...query.q].length <= 2 ? query.q : undefined;
-    const ilike = (n: number) => `(display_name ILIKE $${n} OR line_user_id ILIKE $${n})`;
-    const hasGram = (n: number) => `contact_search_grams(display_name, line_user_id) @> ARRAY[lower($${n}::text)]`;
-    /** The conditions for the tab and the search, whose parameters start at `$n`. */
+    const ilike = (n: number) => `(display_name ILIKE $${n} OR line_user_id ILIKE $${n} OR details_search ILIKE $${n})`;
+    const hasGram = (n: number) => `contact_search_grams(display_name, line_user_id, details_search) @> ARRAY[lower($${n}::text)]`;
+    // A label: migration 0018's GIN index on label_ids (the label's id is the last parameter).
+    const labelled = (n: number) => `label_ids @> ARRAY[$${n}::int]`;
+    /** The conditions for the tab, the label and the search, whose parameters start at `$n`. */
     const matching = (n: number, forCount: boolean) => [
       'conv_activity_at IS NOT NULL',
       FILTERS[query.filter],
       ...(pattern === undefined ? [] : short === undefined ? [ilike(n)] : forCount ? [hasGram(n)] : [ilike(n), hasGram(n + 1)]),
+      ...(query.labelId === undefined ? [] : [labelled(n + (pattern === undefined ? 0 : short === undefined || forCount ? 1 : 2))]),
     ];
     // CLOSED unsearched, counted as two index-only counts rather than an anti-join over them all:
     // every open session is its contact's latest.
     const count =
-      query.filter === 'CLOSED' && pattern === undefined
+      query.filter === 'CLOSED' && pattern === undefined && query.labelId === undefined
         ? `SELECT ((SELECT count(*) FROM contacts WHERE conv_session_id IS NOT NULL)
              - (SELECT count(*) FROM chat_sessions WHERE status <> 'CLOSED'))::int AS total`
         : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1, true).join(' AND ')}`;
-    const countParams: SqlParam[] = pattern === undefined ? [] : [short ?? pattern];
+    const label = query.labelId === undefined ? [] : [query.labelId];
+    const countParams: SqlParam[] = [...(pattern === undefined ? [] : [short ?? pattern]), ...label];
     const total = (await this.q.row<{ total: number }>(count, countParams))!.total;
-    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : short === undefined ? [pattern] : [pattern, short])];
+    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : short === undefined ? [pattern] : [pattern, short]), ...label];
     const where = matching(2, false);
     if (query.after) {
       params.push(query.after.activityUs, query.after.contactId);

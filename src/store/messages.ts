@@ -289,6 +289,18 @@ export class MessagesTable {
         );
   }
 
+  /** A contact's messages oldest first, `limit` of them after message `afterId` (an export's pages). */
+  pageForContactAfter(contactId: number, limit: number, afterId?: number): Promise<MessageRow[]> {
+    return afterId === undefined
+      ? this.q.rows<MessageRow>(`SELECT * FROM messages WHERE contact_id = $1 ORDER BY created_at, id LIMIT $2`, [contactId, limit])
+      : this.q.rows<MessageRow>(
+          `SELECT * FROM messages WHERE contact_id = $1
+           AND (created_at, id) > (SELECT created_at, id FROM messages WHERE id = $3 AND contact_id = $1)
+         ORDER BY created_at, id LIMIT $2`,
+          [contactId, limit, afterId],
+        );
+  }
+
   /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */
   async recentIncoming(contactId: number, limit: number): Promise<MessageRow[]> {
     const rows = await this.q.rows<MessageRow>(`SELECT * FROM messages WHERE contact_id = $1 AND direction = 'IN' ORDER BY created_at DESC, id DESC LIMIT $2`, [

@@ -27,6 +27,8 @@ import { OperatorsTable } from './operators';
 import { SessionAnalyticsQueries } from './session-analytics';
 import { SettingsTable } from './settings';
 import { WebhookEventsTable } from './webhook-events';
+import { ContactFieldsTable } from './contact-fields';
+import { LabelsTable } from './labels';
 
 export class Store {
   readonly operators: OperatorsTable;
@@ -49,6 +51,9 @@ export class Store {
   readonly sessionAnalytics: SessionAnalyticsQueries;
   readonly cannedResponses: CannedResponsesTable;
   readonly chatTimeline: ChatTimelineTable;
+  /** Custom contact fields and their values. */
+  readonly contactFields: ContactFieldsTable;
+  readonly labels: LabelsTable;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -68,6 +73,8 @@ export class Store {
     this.sessionAnalytics = new SessionAnalyticsQueries(sql);
     this.cannedResponses = new CannedResponsesTable(sql);
     this.chatTimeline = new ChatTimelineTable(sql);
+    this.contactFields = new ContactFieldsTable(sql);
+    this.labels = new LabelsTable(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */

@@ -41,12 +41,27 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
   let server: ApiServer | undefined;
   afterEach(() => server?.close());
 
-  it('list (each tab, searches of 1, 2 and more characters, next page), counts, detail and live updates use no sequential scan of contacts, messages or chat_sessions', async function () {
+  it('list (each tab, searches of 1, 2 and more characters, labels, details, next page), counts, detail and live updates use no sequential scan of contacts, messages or chat_sessions', async function () {
     this.timeout(180000);
     const recorder = new RecordingSql(db().sequelize);
     server = await startApiServer({ ...db(), sql: recorder });
     const token = await login(server.baseUrl);
     await seedInbox(db(), { contacts: CONTACTS });
+    // Labels (a common one on a third of the chats, a rare one on 40) and details (an order
+    // number on one contact in 50), as the API writes them, then vacuumed as autovacuum would.
+    const labelOf = async (name: string) =>
+      (await call(server!.baseUrl, 'POST', '/admin/live-chat/labels', { token, body: { name, color: '#123456' } })).body.label.id;
+    const [common, rare] = [await labelOf('ลูกค้าประจำ'), await labelOf('Refund')];
+    await db().sql.exec(`UPDATE contacts SET label_ids = ARRAY[$1::int] WHERE id % 3 = 0`, [common]);
+    await db().sql.exec(`UPDATE contacts SET label_ids = COALESCE(label_ids, '{}') || $1::int WHERE id % 500 = 0`, [rare]);
+    const field = (await call(server.baseUrl, 'POST', '/admin/live-chat/contact-fields', { token, body: { name: 'Order', type: 'text' } })).body.field.id;
+    await db().sql.exec(
+      `INSERT INTO contact_field_values (contact_id, field_id, value) SELECT id, $1, 'ORD-' || (100000 + id) FROM contacts WHERE id % 50 = 0`,
+      [field],
+    );
+    const detailed = (await db().sql.rows<{ id: number }>(`SELECT id FROM contacts WHERE id % 50 = 0`)).map((r) => r.id);
+    await new Store(db().sql).contacts.refreshDetailsSearch(detailed);
+    await db().sql.exec(`VACUUM ANALYZE contacts, contact_field_values`);
     const get = async (path: string) => {
       const res = await call(server!.baseUrl, 'GET', path, { token });
       assert.strictEqual(res.status, 200, `${path}: ${JSON.stringify(res.body)}`);
@@ -79,6 +94,21 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
     );
     assert.deepStrictEqual([one.total, two.total], [oneCount, twoCount]);
     await get(`${list}?q=Em&status=BOT`);
+    // Details and labels: a search for an order number, long and short; each label, alone, with a
+    // tab and a search, and its next page.
+    const order = await get(`${list}?q=ORD-101000`);
+    assert.deepStrictEqual([order.total, order.conversations.length], [1, 1]);
+    await get(`${list}?q=OR`);
+    const commonPage = await get(`${list}?label=${common}`);
+    assert.strictEqual(commonPage.total, Math.floor(CONTACTS / 3));
+    assert.ok(commonPage.conversations.every((c: { labels: number[] }) => c.labels.includes(common)));
+    await get(`${list}?label=${common}&cursor=${commonPage.next_cursor}`);
+    const rarePage = await get(`${list}?label=${rare}`);
+    assert.strictEqual(rarePage.total, CONTACTS / 500);
+    await get(`${list}?label=${rare}&status=CLOSED`);
+    await get(`${list}?label=${common}&q=${encodeURIComponent('สม')}`);
+    await get(`${list}?label=${common}&q=Emma&status=BOT`);
+    await get(`${list}/${order.conversations[0].line_user_id}/details`);
     await get(`${list}?q=${encodeURIComponent('ธ')}&cursor=${one.next_cursor}`);
     const next = await get(`${list}?cursor=${first.next_cursor}`);
     assert.notStrictEqual(next.conversations[0].line_user_id, first.conversations[0].line_user_id);

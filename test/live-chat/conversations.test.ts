@@ -50,6 +50,7 @@ describeEachDatabase('conversations', (db) => {
               created_at: trigger.created_at.toISOString(),
             },
             unread_count: 1,
+            labels: [],
           },
         ],
         total: 1,

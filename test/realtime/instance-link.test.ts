@@ -2,7 +2,7 @@
 // adapter: an operator on one sees the other's changes live, batched as usual; closing a core's
 // socket.io ends its LISTEN connection.
 import assert from 'node:assert';
-import { type ApiServer, login, startApiServer } from '../support/api-server';
+import { type ApiServer, call, login, startApiServer } from '../support/api-server';
 import { type Database, openDatabase } from '../../src/db/database';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { connectLiveSocket, type LiveSocket } from '../support/live-socket';
@@ -114,5 +114,24 @@ describe('live events across instances (postgres)', function () {
     // The adapter reconnects a lost listener after 1-3 s: none comes back.
     await new Promise((resolve) => setTimeout(resolve, 3500));
     assert.ok((await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
+  });
+
+  it('sends an operator on A the labels and contact details changed on B, and the labels defined there (issue 11)', async () => {
+    const token = await login(a.baseUrl);
+    live = await connectLiveSocket(a.origin, { transports: ['websocket'], auth: { token } });
+    await live.next('hello');
+    const user = userId();
+    const body = webhookBody([messageEvent('สวัสดี', { userId: user })]);
+    assert.strictEqual((await b.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET)).outcome, 'accepted');
+    const onB = await login(b.baseUrl);
+    const created = await call(b.baseUrl, 'POST', '/admin/live-chat/labels', { token: onB, body: { name: 'VIP', color: '#ff0000' } });
+    const catalog = await live.next('contact_catalog', (p) => p.labels.length === 1, 10000);
+    assert.deepStrictEqual(catalog.labels, [{ id: created.body.label.id, name: 'VIP', color: '#ff0000' }]);
+    await call(b.baseUrl, 'PUT', `/admin/live-chat/conversations/${user}/labels/${created.body.label.id}`, { token: onB });
+    await call(b.baseUrl, 'PUT', `/admin/live-chat/conversations/${user}/details`, { token: onB, body: { note: 'จาก B' } });
+    const details = await live.next('contact_details', (p) => p.line_user_id === user && p.note === 'จาก B', 10000);
+    assert.deepStrictEqual(details.labels, [created.body.label.id]);
+    const row = await live.next('conversation', (p) => p.conversation.line_user_id === user && p.conversation.labels.length === 1, 10000);
+    assert.deepStrictEqual(row.conversation.labels, [created.body.label.id]);
   });
 });

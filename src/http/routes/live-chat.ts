@@ -12,6 +12,8 @@ import { Router } from '../router';
 import { badRequest } from '../errors';
 import { asBody, idParam, limitParam, oneOf, queryString } from '../validation';
 
+const optionalId = (raw: string | undefined, field: string) => (raw === undefined ? undefined : idParam(raw, field));
+
 const CONVERSATIONS_PAGE = 50;
 const MESSAGES_PAGE = 50;
 const MAX_PAGE = 200;
@@ -27,6 +29,7 @@ export function liveChatRoutes(app: LiveChat): express.Router {
         {
           filter: oneOf<ConversationFilter>(status, CONVERSATION_FILTERS, 'status'),
           q: queryString(req.query.q, 'q')?.slice(0, 100),
+          labelId: optionalId(queryString(req.query.label, 'label'), 'label'),
           limit: limitParam(req.query.limit, CONVERSATIONS_PAGE, MAX_PAGE),
           cursor: queryString(req.query.cursor, 'cursor'),
         },

@@ -18,12 +18,14 @@ import './mode-toggle';
 import './chat-confirm-dialog';
 import './transfer-dialog';
 import type { TransferRequest } from './transfer-dialog';
+import './label-chips';
 import { icon } from './icons';
 
 export class ChatHeader extends LitElement {
   static properties = {
     contact: { attribute: false },
     session: { attribute: false },
+    labels: { attribute: false },
     me: { attribute: false },
     busy: { type: Boolean },
     narrow: { type: Boolean },
@@ -32,6 +34,8 @@ export class ChatHeader extends LitElement {
   };
   contact!: Contact;
   session: Session | null = null;
+  /** The contact's label ids (issue 11). */
+  labels: number[] = [];
   me: Operator | null = null;
   busy = false;
   narrow = false;
@@ -82,6 +86,7 @@ export class ChatHeader extends LitElement {
           <div class="pills">
             <llc-status-badge .session=${s} .mode=${c.chat_mode} .me=${this.me?.id ?? null}></llc-status-badge>
             <span class="pill ${friend}">${t(`lc.friend.${c.friend_status}`)}</span>
+            ${this.labels.length ? html`<llc-label-chips data-testid="header-labels" .ids=${this.labels}></llc-label-chips>` : nothing}
           </div>
           <div class="facts muted">
             <span class="id">${c.line_user_id}</span>

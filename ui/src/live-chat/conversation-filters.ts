@@ -7,11 +7,21 @@ import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
 import { FILTERS, type Filter } from './types';
 import './strings';
+import './contact-strings';
+import { catalog } from './contact-catalog';
 
 export class ConversationFilters extends LitElement {
-  static properties = { filter: {}, waiting: { type: Number } };
+  static properties = { filter: {}, waiting: { type: Number }, label: { attribute: false } };
   filter: Filter = 'ALL';
   waiting = 0;
+  /** The label the list is filtered by (null: any). */
+  label: number | null = null;
+  private readonly catalogChanged = () => this.requestUpdate();
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    catalog.addEventListener('change', this.catalogChanged);
+  }
   private timer?: ReturnType<typeof setTimeout>;
 
   constructor() {
@@ -22,6 +32,7 @@ export class ConversationFilters extends LitElement {
   disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.timer);
+    catalog.removeEventListener('change', this.catalogChanged);
   }
 
   private choose(filter: Filter): void {
@@ -37,6 +48,11 @@ export class ConversationFilters extends LitElement {
     const filter = FILTERS[(next + FILTERS.length) % FILTERS.length];
     this.choose(filter);
     void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`[data-filter=${filter}]`)?.focus());
+  }
+
+  private chooseLabel(e: Event): void {
+    const value = (e.target as HTMLSelectElement).value;
+    this.dispatchEvent(new CustomEvent('label-change', { detail: value === '' ? null : Number(value), bubbles: true, composed: true }));
   }
 
   private input(e: Event): void {
@@ -56,6 +72,14 @@ export class ConversationFilters extends LitElement {
         )}
       </div>
       <input type="search" placeholder=${t('lc.search')} aria-label=${t('lc.search')} @input=${this.input}>
+      ${
+        catalog.labels.length || this.label !== null
+          ? html`<select aria-label=${t('cd.filter.label')} data-testid="label-filter" @change=${this.chooseLabel}>
+          <option value="" ?selected=${this.label === null}>${t('cd.filter.all')}</option>
+          ${catalog.labels.map((l) => html`<option value=${l.id} ?selected=${this.label === l.id}>${l.name}</option>`)}
+        </select>`
+          : ''
+      }
     `;
   }
 
@@ -68,7 +92,7 @@ export class ConversationFilters extends LitElement {
     [role='tab'] { border: none; border-bottom: 2px solid transparent; border-radius: 0; padding: 0.35rem 0.55rem; background: none; color: var(--lc-muted); font-size: 0.9rem; }
     [role='tab'][aria-selected='true'] { color: var(--lc-primary); border-bottom-color: var(--lc-primary); font-weight: 600; }
     .count { display: inline-block; background: #ffedd5; color: #c2410c; border-radius: 999px; padding: 0 0.4rem; font-size: 0.72rem; font-weight: 700; }
-    input { width: 100%; box-sizing: border-box; }
+    input, select { width: 100%; box-sizing: border-box; }
   `,
   ];
 }

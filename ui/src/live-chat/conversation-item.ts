@@ -10,6 +10,7 @@ import type { Conversation } from './types';
 import './strings';
 import './user-avatar';
 import './status-badge';
+import './label-chips';
 
 /** The list's one-line preview: text as is, other kinds named in the operator's language. */
 export function previewOf(c: Conversation): string {
@@ -58,6 +59,7 @@ export class ConversationItem extends LitElement {
             <llc-status-badge .session=${c.session} .mode=${c.chat_mode} .me=${this.me}></llc-status-badge>
             ${c.unread_count > 0 ? html`<span class="unread" aria-label=${t('lc.unread', { n: c.unread_count })}>${c.unread_count}</span>` : nothing}
           </span>
+          ${c.labels?.length ? html`<llc-label-chips class="labels" .ids=${c.labels}></llc-label-chips>` : nothing}
         </span>
       </button>
     `;

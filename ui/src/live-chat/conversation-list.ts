@@ -15,6 +15,7 @@ export class ConversationList extends LitElement {
   static properties = {
     conversations: { attribute: false },
     filter: {},
+    label: { attribute: false },
     waiting: { type: Number },
     selected: {},
     loading: { type: Boolean },
@@ -26,6 +27,7 @@ export class ConversationList extends LitElement {
   };
   conversations: Conversation[] = [];
   filter: Filter = 'ALL';
+  label: number | null = null;
   waiting = 0;
   selected: string | null = null;
   loading = false;
@@ -70,7 +72,7 @@ export class ConversationList extends LitElement {
 
   render() {
     return html`
-      <llc-conversation-filters .filter=${this.filter} .waiting=${this.waiting}></llc-conversation-filters>
+      <llc-conversation-filters .filter=${this.filter} .label=${this.label} .waiting=${this.waiting}></llc-conversation-filters>
       <div class="scroll" @scroll=${this.scrolled}>
         ${this.error ? html`<p class="error" role="alert">${t('lc.list.error', { error: this.error })}</p>` : nothing}
         <ul aria-label=${t('lc.list')} aria-busy=${this.loading ? 'true' : 'false'}>

@@ -10,6 +10,7 @@ import type {
   Contact,
   Conversation,
   ConversationDetail,
+  ContactDetails,
   ConversationPage,
   Filter,
   LineMessage,
@@ -22,11 +23,15 @@ import type {
 const LIST_PAGE = 50;
 const MESSAGE_PAGE = 50;
 
-/** Does this list row belong under `filter` with search `q`? (the server's own rules) */
-export function matches(c: Conversation, filter: Filter, q: string): boolean {
+/**
+ * Does this list row belong under `filter` with search `q` (and `label`)? The server's own rules,
+ * but for a search's hits in contact details, which the row does not carry (see upsert).
+ */
+export function matches(c: Conversation, filter: Filter, q: string, label: number | null = null): boolean {
   const status = c.session?.status;
   const inFilter = filter === 'ALL' || (filter === 'BOT' ? c.chat_mode === 'BOT' : status === filter);
   if (!inFilter) return false;
+  if (label !== null && !(c.labels ?? []).includes(label)) return false;
   if (!q) return true;
   const needle = q.toLowerCase();
   return (c.display_name ?? '').toLowerCase().includes(needle) || c.line_user_id.toLowerCase().includes(needle);
@@ -52,6 +57,8 @@ export class LiveChatStore extends EventTarget {
   // The list
   filter: Filter = 'ALL';
   q = '';
+  /** Only chats with this label (null: any). */
+  label: number | null = null;
   conversations: Conversation[] = [];
   total = 0;
   nextCursor: string | null = null;
@@ -73,6 +80,8 @@ export class LiveChatStore extends EventTarget {
   loadingOlder = false;
   chatError = '';
   busy = false;
+  /** The open contact's note, fields and labels (null while loading). */
+  details: ContactDetails | null = null;
 
   /** Names seen in any event, for alerts about chats not in the list. */
   readonly names = new Map<string, string>();
@@ -90,6 +99,7 @@ export class LiveChatStore extends EventTarget {
     ['message', (e) => this.onMessage((e as CustomEvent).detail)],
     ['session', (e) => this.onSession((e as CustomEvent).detail)],
     ['timeline', (e) => this.onTimeline((e as CustomEvent).detail)],
+    ['contact_details', (e) => this.onDetails((e as CustomEvent).detail)],
   ];
 
   start(): void {
@@ -122,13 +132,21 @@ export class LiveChatStore extends EventTarget {
     void this.loadList();
   }
 
+  setLabel(label: number | null): void {
+    if (label === this.label) return;
+    this.label = label;
+    void this.loadList();
+  }
+
   async loadList(): Promise<void> {
     const seq = ++this.listSeq;
     this.listLoading = true;
     this.listError = '';
     this.changed();
     try {
-      const page = await api.get<ConversationPage>(`/admin/live-chat/conversations${query({ status: this.filter, q: this.q, limit: LIST_PAGE })}`);
+      const page = await api.get<ConversationPage>(
+        `/admin/live-chat/conversations${query({ status: this.filter, q: this.q, label: this.label, limit: LIST_PAGE })}`,
+      );
       if (seq !== this.listSeq) return;
       this.conversations = page.conversations;
       this.takePage(page);
@@ -149,7 +167,7 @@ export class LiveChatStore extends EventTarget {
     this.changed();
     try {
       const page = await api.get<ConversationPage>(
-        `/admin/live-chat/conversations${query({ status: this.filter, q: this.q, limit: LIST_PAGE, cursor: this.nextCursor })}`,
+        `/admin/live-chat/conversations${query({ status: this.filter, q: this.q, label: this.label, limit: LIST_PAGE, cursor: this.nextCursor })}`,
       );
       if (seq !== this.listSeq) return;
       const seen = new Set(this.conversations.map((c) => c.line_user_id));
@@ -178,7 +196,9 @@ export class LiveChatStore extends EventTarget {
     if (c.display_name) this.names.set(c.line_user_id, c.display_name);
     const without = this.conversations.filter((x) => x.line_user_id !== c.line_user_id);
     const had = without.length !== this.conversations.length;
-    if (!matches(c, this.filter, this.q)) {
+    // A row the server found by the search stays although its name does not match: the hit may be
+    // in its contact's details, which rows do not carry.
+    if (!matches(c, this.filter, this.q, this.label) && !(had && this.q && matches(c, this.filter, '', this.label))) {
       if (had) {
         this.conversations = without;
         this.total = Math.max(0, this.total - 1);
@@ -210,7 +230,9 @@ export class LiveChatStore extends EventTarget {
     this.olderCursor = null;
     this.chatError = '';
     this.chatLoading = true;
+    this.details = null;
     this.changed();
+    void this.loadDetails(lineUserId, seq);
     try {
       const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE })}`);
       if (seq !== this.chatSeq) return;
@@ -230,8 +252,44 @@ export class LiveChatStore extends EventTarget {
     }
   }
 
+  private async loadDetails(lineUserId: string, seq: number): Promise<void> {
+    try {
+      const answer = await api.get<{ details: ContactDetails }>(`/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}/details`);
+      if (seq !== this.chatSeq) return;
+      this.details = answer.details;
+      this.changed();
+    } catch {
+      // the chat itself says what went wrong
+    }
+  }
+
+  /** Saves the open contact's note and fields; a refusal (400 naming the field) is thrown. */
+  async saveDetails(changes: { note: string; fields: Record<string, string> }): Promise<void> {
+    const answer = await api.put<{ details: ContactDetails }>(`${this.base()}/details`, changes);
+    if (answer.details.line_user_id === this.selected) this.details = answer.details;
+    this.changed();
+  }
+
+  /** Puts a label on the open chat or takes it off. */
+  async toggleLabel(id: number, on: boolean): Promise<void> {
+    const path = `${this.base()}/labels/${id}`;
+    const answer = on ? await api.put<{ labels: number[] }>(path, {}) : await api.delete<{ labels: number[] }>(path);
+    const user = this.selected;
+    if (this.details && this.details.line_user_id === user) this.details = { ...this.details, labels: answer.labels };
+    const row = this.conversations.find((c) => c.line_user_id === user);
+    if (row) this.upsert({ ...row, labels: answer.labels });
+    this.changed();
+  }
+
+  private onDetails(detail: ContactDetails): void {
+    if (!detail?.line_user_id || detail.line_user_id !== this.selected) return;
+    this.details = detail;
+    this.changed();
+  }
+
   deselect(): void {
     ++this.chatSeq;
+    this.details = null;
     this.selected = null;
     this.contact = null;
     this.session = null;
@@ -272,6 +330,7 @@ export class LiveChatStore extends EventTarget {
     const id = this.selected;
     if (!id || !this.contact) return;
     const seq = this.chatSeq;
+    void this.loadDetails(id, seq);
     try {
       const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE })}`);
       if (seq !== this.chatSeq) return;

@@ -43,6 +43,8 @@ export interface Conversation {
     created_at: string;
   } | null;
   unread_count: number;
+  /** Label ids (names and colours: the catalog). */
+  labels: number[];
 }
 
 export type Sender = 'USER' | 'BOT' | 'OPERATOR' | 'SYSTEM';
@@ -150,4 +152,31 @@ export interface OperatorChoice {
   username: string;
   display_name: string;
   role: 'admin' | 'operator';
+}
+
+/** A label admins defined (issue 11). */
+export interface Label {
+  id: number;
+  name: string;
+  color: string;
+}
+
+export type ContactFieldType = 'text' | 'phone' | 'email' | 'number';
+
+/** A custom contact field admins defined. */
+export interface ContactField {
+  id: number;
+  name: string;
+  type: ContactFieldType;
+  position: number;
+}
+
+/** A contact's note, fields (every defined one, value null when empty) and labels. */
+export interface ContactDetails {
+  line_user_id: string;
+  note: string | null;
+  fields: (ContactField & { value: string | null })[];
+  labels: number[];
+  updated_at: string | null;
+  updated_by: OperatorRef | null;
 }

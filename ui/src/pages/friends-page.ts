@@ -12,6 +12,9 @@ import type { FriendHistory } from '../friends/friend-timeline';
 import '../friends/friend-filters';
 import '../friends/friend-row';
 import '../friends/friends-strings';
+import '../live-chat/contact-strings';
+import { under } from '../core/base';
+import { query } from '../core/api';
 
 type Detail = CustomEvent<{ line_user_id: string }>;
 
@@ -97,6 +100,12 @@ export class FriendsPage extends LitElement {
     this.histories = new Map(this.histories).set(id, history);
   }
 
+  /** The friends as CSV, filtered as the list is (streamed by the server, issue 11). */
+  private exportUrl(): string {
+    const { status, q } = this.filters;
+    return under(`/api/v1/admin/friends/export${query({ status: status === 'ALL' ? undefined : status, q: q.trim() })}`);
+  }
+
   private openChat(e: Detail): void {
     navigate(chatPath(e.detail.line_user_id));
   }
@@ -107,6 +116,7 @@ export class FriendsPage extends LitElement {
       <header>
         <h1>${t('friends.title')}</h1>
         <llc-friend-filters .status=${this.filters.status} .q=${this.filters.q} @filters-changed=${this.filtersChanged}></llc-friend-filters>
+        <a class="export" href=${this.exportUrl()} download data-testid="friends-export">${t('friends.export')}</a>
       </header>
       <div class="list" aria-busy=${busy ? 'true' : 'false'}>
         ${busy ? html`<p class="note" role="status">${t('friends.loading')}</p>` : nothing}
@@ -145,6 +155,7 @@ export class FriendsPage extends LitElement {
     css`
     :host { display: block; max-width: 64rem; margin: 0 auto; padding: 1rem; }
     header { display: grid; gap: 0.75rem; margin-bottom: 1rem; }
+    .export { justify-self: start; color: #047857; font-weight: 500; }
     h1 { margin: 0; font-size: 1.3rem; }
     .list { background: var(--llc-surface); border: 1px solid var(--llc-border); border-radius: var(--llc-radius); }
     ul { list-style: none; margin: 0; padding: 0; }

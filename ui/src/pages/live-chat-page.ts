@@ -24,10 +24,15 @@ import '../live-chat/chat-header';
 import '../live-chat/message-list';
 import '../live-chat/composer';
 import '../live-chat/alert-bell';
+import '../live-chat/contact-card';
+import type { SaveDetailsRequest } from '../live-chat/contact-card';
+import { catalog } from '../live-chat/contact-catalog';
 import { icon } from '../live-chat/icons';
 
 const NARROW = '(max-width: 719.98px)';
 type Action = 'claim' | 'send' | 'close' | 'mode' | 'retry' | 'transfer' | 'note';
+/** The contact card stays open (or folded) from chat to chat. */
+let cardOpen = false;
 
 function userParam(): string | null {
   return new URLSearchParams(location.search).get('user');
@@ -99,6 +104,7 @@ export class LiveChatPage extends LitElement {
     this.addEventListener('pointerdown', this.unlock);
     realtime.addEventListener('session', this.sessionEvent);
     realtime.addEventListener('timeline', this.timelineEvent);
+    catalog.start();
     void this.store.loadList();
     const user = userParam();
     if (user) void this.store.open(user);
@@ -190,6 +196,18 @@ export class LiveChatPage extends LitElement {
     void this.run('note', () => this.store.note(request.content as string)).then((ok) => request.settle(ok));
   }
 
+  private saveDetails(request: SaveDetailsRequest): void {
+    this.store.saveDetails(request.changes).then(
+      () => request.settle(),
+      (err) => request.settle(err),
+    );
+  }
+
+  private toggleLabel(detail: { id: number; on: boolean }): void {
+    this.refusal = '';
+    this.store.toggleLabel(detail.id, detail.on).catch((err) => (this.refusal = t('cd.label.failed', { error: (err as Error).message })));
+  }
+
   private stats(e: Event): void {
     e.preventDefault();
     navigate(pathOf('analytics'));
@@ -215,7 +233,7 @@ export class LiveChatPage extends LitElement {
     if (!st.contact) return html`<p class="placeholder muted" role="status">${t('lc.chat.loading')}</p>`;
     const composer = this.composerState();
     return html`
-      <llc-chat-header .contact=${st.contact} .session=${st.session} .me=${currentOperator()} .busy=${st.busy} .narrow=${this.narrow}
+      <llc-chat-header .contact=${st.contact} .session=${st.session} .labels=${st.details?.line_user_id === st.selected ? st.details.labels : []} .me=${currentOperator()} .busy=${st.busy} .narrow=${this.narrow}
         @back=${this.back}
         @claim=${() => this.run('claim', () => this.store.claim())}
         @close-chat=${() => this.run('close', () => this.store.close())}
@@ -227,6 +245,10 @@ export class LiveChatPage extends LitElement {
         <button class="icon" aria-label=${t('lc.dismiss')} @click=${() => (this.refusal = '')}>${icon('close', 16)}</button></div>`
           : nothing
       }
+      <llc-contact-card .details=${st.details} .lineUserId=${st.selected} .open=${cardOpen}
+        @card-toggle=${(e: CustomEvent<boolean>) => (cardOpen = e.detail)}
+        @save-details=${(e: CustomEvent<SaveDetailsRequest>) => this.saveDetails(e.detail)}
+        @toggle-label=${(e: CustomEvent<{ id: number; on: boolean }>) => this.toggleLabel(e.detail)}></llc-contact-card>
       <llc-message-list .messages=${st.messages} .timeline=${st.timeline} .conversationId=${st.selected} .more=${!!st.olderCursor} .loadingOlder=${st.loadingOlder} .busy=${st.busy}
         @load-older=${() => this.store.loadOlder()}
         @retry=${(e: CustomEvent<number>) => this.run('retry', () => this.store.retry(e.detail))}></llc-message-list>
@@ -261,10 +283,11 @@ export class LiveChatPage extends LitElement {
           : nothing
       }
       <div class="card body" data-view=${view}>
-        <llc-conversation-list class="list" .conversations=${st.conversations} .filter=${st.filter} .waiting=${st.waitingCount}
+        <llc-conversation-list class="list" .conversations=${st.conversations} .filter=${st.filter} .label=${st.label} .waiting=${st.waitingCount}
           .selected=${st.selected} .loading=${st.listLoading} .more=${!!st.nextCursor} .total=${st.total} .error=${st.listError} .me=${currentOperator()?.id ?? null}
           @filter-change=${(e: CustomEvent<Filter>) => st.setFilter(e.detail)}
           @query-change=${(e: CustomEvent<string>) => st.setQuery(e.detail)}
+          @label-change=${(e: CustomEvent<number | null>) => st.setLabel(e.detail)}
           @load-more=${() => st.loadMore()}
           @open-conversation=${(e: CustomEvent<string>) => this.select(e.detail)}></llc-conversation-list>
         <section class="chat" aria-label=${st.contact?.display_name ?? t('lc.messages')}>${this.chat()}</section>

@@ -1,6 +1,7 @@
 // /admin/settings (admins only; the shell hides it from operators): four tabs, Credentials,
-// Operators, General and Team replies (issue 11), each a panel of its own (ui/src/settings/).
-// The open tab is kept in the address (?tab=), so a reload or a shared link opens it again.
+// Operators, General, Team replies and Contacts (fields and labels) (issue 11), each a panel of
+// its own (ui/src/settings/). The open tab is kept in the address (?tab=), so a reload or a shared
+// link opens it again.
 import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
@@ -10,6 +11,7 @@ import '../settings/credentials-panel';
 import '../settings/operators-panel';
 import '../settings/general-panel';
 import '../settings/canned-panel';
+import '../settings/contacts-panel';
 
 registerStrings({
   th: {
@@ -19,6 +21,7 @@ registerStrings({
     'settings.tab.operators': 'เจ้าหน้าที่',
     'settings.tab.general': 'ทั่วไป',
     'settings.tab.replies': 'ข้อความของทีม',
+    'settings.tab.contacts': 'ข้อมูลลูกค้า',
   },
   en: {
     'settings.title': 'System settings',
@@ -27,10 +30,11 @@ registerStrings({
     'settings.tab.operators': 'Operators',
     'settings.tab.general': 'General',
     'settings.tab.replies': 'Team replies',
+    'settings.tab.contacts': 'Contacts',
   },
 });
 
-const TABS = ['credentials', 'operators', 'general', 'replies'] as const;
+const TABS = ['credentials', 'operators', 'general', 'replies', 'contacts'] as const;
 type Tab = (typeof TABS)[number];
 
 function tabFromAddress(): Tab {
@@ -75,6 +79,7 @@ export class SettingsPage extends LitElement {
         ${this.tab === 'operators' ? html`<llc-operators-panel></llc-operators-panel>` : ''}
         ${this.tab === 'general' ? html`<llc-general-panel></llc-general-panel>` : ''}
         ${this.tab === 'replies' ? html`<llc-canned-panel></llc-canned-panel>` : ''}
+        ${this.tab === 'contacts' ? html`<llc-contacts-panel></llc-contacts-panel>` : ''}
       </llc-settings-tabs>
     `;
   }

@@ -1,0 +1,259 @@
+// Contact details, labels and exports (issue 11) in Chromium against the running product: an admin
+// adds a label in Settings, an operator fills the contact card (a bad phone refused at its field,
+// in Thai), another operator's open chat follows live, the label goes on from the card and
+// shows in the header and the list, the list filters by it and finds the contact by the phone
+// number, the transcript and the friends list download as CSV with the right content, and the
+// card fits a 390 px phone.
+import assert from 'node:assert';
+import fs from 'node:fs';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { FakeLine } from '../support/fake-line';
+import { CHANNEL_SECRET, deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
+import { call, login } from '../support/api-server';
+import { tempDir } from '../support/databases';
+import { eventually, type RunningProduct, startProduct } from '../support/product';
+import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
+
+const ADMIN = { username: 'owner', password: 'owner-password-1' };
+const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
+const NAME = 'สมชาย ใจดี';
+const OTHER = 'มานี มีนา';
+
+/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks); a leading BOM is dropped. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  const body = text.replace(/^\uFEFF/, '');
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (quoted && ch === '"' && body[i + 1] === '"') {
+      cell += '"';
+      i++;
+    } else if (ch === '"') {
+      quoted = !quoted;
+    } else if (!quoted && ch === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (!quoted && ch === '\r' && body[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += ch;
+    }
+  }
+  if (cell !== '' || row.length) rows.push([...row, cell]);
+  return rows;
+}
+
+async function downloaded(download: Download): Promise<string> {
+  const file = await download.path();
+  return fs.readFileSync(file!, 'utf8');
+}
+
+describe('inbox in the browser: contact details, labels and exports', function () {
+  this.timeout(90000);
+  let line: FakeLine;
+  let product: RunningProduct;
+  let api: string;
+  let owner: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let other: BrowserContext;
+  let page: Page;
+  let colleague: Page;
+  const errors: string[] = [];
+  const user = userId();
+  const second = userId();
+
+  before(async () => {
+    line = await new FakeLine().start();
+    [product, browser] = await Promise.all([
+      startProduct(tempDir(), {
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
+        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
+        LINE_API_BASE_URL: line.baseUrl,
+        LINE_DATA_API_BASE_URL: line.baseUrl,
+      }),
+      launchBrowser(),
+    ]);
+    api = `${product.baseUrl}/api/v1`;
+    owner = await login(api, ADMIN);
+    const created = await call(api, 'POST', '/admin/operators', { token: owner, body: { ...SOMSRI, display_name: 'สมศรี', role: 'operator' } });
+    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+    line.setProfile(user, { displayName: NAME });
+    line.setProfile(second, { displayName: OTHER });
+    await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('สอบถามเรื่องคำสั่งซื้อครับ', { userId: user })]);
+    await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('=1+1 สวัสดีค่ะ', { userId: second })]);
+    context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
+    other = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    for (const c of [context, other]) c.setDefaultTimeout(15000);
+    page = await context.newPage();
+    colleague = await other.newPage();
+    for (const p of [page, colleague]) {
+      p.on('pageerror', (err) => errors.push(err.message));
+      recordPolicyViolations(p, errors);
+    }
+  });
+
+  after(async () => {
+    await browser?.close();
+    await product?.stop();
+    await line?.close();
+  });
+
+  afterEach(() => {
+    assert.deepStrictEqual(errors, [], 'no script errors in the page');
+  });
+
+  const row = (p: Page, name: string) => p.locator('llc-conversation-item').filter({ hasText: name });
+  const card = (p: Page) => p.locator('llc-contact-card');
+
+  it('an admin adds a label in Settings › Contacts, next to the default contact fields', async () => {
+    await signIn(page, product.baseUrl, ADMIN, '/admin/settings?tab=contacts');
+    await page.getByRole('heading', { name: 'ช่องข้อมูลลูกค้า' }).waitFor();
+    // The fields a fresh install starts with.
+    await page.locator('form[data-field] input[name=name]').first().waitFor();
+    const names = await page.locator('form[data-field] input[name=name]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    assert.deepStrictEqual(names, ['เบอร์โทร', 'อีเมล', 'เลขที่คำสั่งซื้อ']);
+    const add = page.getByTestId('add-label');
+    await add.getByRole('textbox', { name: 'ชื่อ' }).fill('VIP');
+    await add.getByRole('button', { name: 'เพิ่ม' }).click();
+    await page.locator('form[data-label] input[name=name]').first().waitFor();
+    const labels = (await call(api, 'GET', '/admin/live-chat/labels', { token: owner })).body.labels;
+    assert.deepStrictEqual(
+      labels.map((l: { name: string; color: string }) => [l.name, l.color]),
+      [['VIP', '#7367f0']],
+    );
+    await screenshot(page, 'contacts-1-settings');
+  });
+
+  it("an operator fills the contact card; a bad phone is refused at its field; a colleague's open chat follows live", async () => {
+    await signIn(colleague, product.baseUrl, SOMSRI, `/admin/live-chat?user=${user}`);
+    await colleague.getByRole('heading', { name: NAME }).waitFor();
+    await card(colleague).getByText('ข้อมูลลูกค้า').click();
+    const theirPhone = card(colleague).getByRole('textbox', { name: 'เบอร์โทร' });
+    await theirPhone.waitFor();
+
+    await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    await page.getByRole('heading', { name: NAME }).waitFor();
+    await card(page).getByText('ข้อมูลลูกค้า').click();
+    const phone = card(page).getByRole('textbox', { name: 'เบอร์โทร' });
+    await phone.fill('12ab');
+    await card(page).getByRole('button', { name: 'บันทึกข้อมูล' }).click();
+    await card(page).getByText('เบอร์โทรไม่ถูกต้อง (6–15 หลัก)').waitFor();
+    assert.strictEqual(await phone.getAttribute('aria-invalid'), 'true');
+
+    await phone.fill('081-234-5678');
+    await card(page).getByRole('textbox', { name: 'เลขที่คำสั่งซื้อ' }).fill('ORD-2026-889');
+    await card(page).getByRole('textbox', { name: 'บันทึก' }).fill('ลูกค้าประจำ ส่งของทุกวันศุกร์');
+    await card(page).getByRole('button', { name: 'บันทึกข้อมูล' }).click();
+    await card(page).getByRole('status').filter({ hasText: 'บันทึกแล้ว' }).waitFor();
+    const stored = (await call(api, 'GET', `/admin/live-chat/conversations/${user}/details`, { token: owner })).body.details;
+    assert.deepStrictEqual(
+      [stored.note, stored.fields.map((f: { value: string | null }) => f.value)],
+      ['ลูกค้าประจำ ส่งของทุกวันศุกร์', ['081-234-5678', null, 'ORD-2026-889']],
+    );
+    // The colleague's card shows it without a reload.
+    await eventually(async () => (await theirPhone.inputValue()) === '081-234-5678', 15000);
+    await card(colleague)
+      .getByText(/แก้ไขล่าสุดโดย Administrator/)
+      .waitFor();
+    await screenshot(page, 'contacts-2-card');
+  });
+
+  it('puts a label on the chat from the card: the header, both lists and the filter by label follow', async () => {
+    const vip = card(page).getByRole('button', { name: 'ป้าย VIP' });
+    await vip.click();
+    await eventually(async () => (await vip.getAttribute('aria-pressed')) === 'true');
+    await page.getByTestId('header-labels').getByText('VIP').waitFor();
+    await row(page, NAME).locator('llc-label-chips').getByText('VIP').waitFor();
+    // Live, in the colleague's list too.
+    await row(colleague, NAME).locator('llc-label-chips').getByText('VIP').waitFor();
+
+    await page.getByTestId('label-filter').selectOption({ label: 'VIP' });
+    await row(page, OTHER).waitFor({ state: 'detached' });
+    await row(page, NAME).waitFor();
+    assert.strictEqual(await page.locator('llc-conversation-item').count(), 1);
+    await screenshot(page, 'contacts-3-filtered');
+    await page.getByTestId('label-filter').selectOption({ label: 'ทุกป้าย' });
+    await row(page, OTHER).waitFor();
+
+    // The search finds the contact by what the card holds.
+    await page.getByRole('searchbox', { name: 'ค้นหาชื่อหรือ LINE ID' }).fill('ORD-2026');
+    await row(page, OTHER).waitFor({ state: 'detached' });
+    await row(page, NAME).waitFor();
+    await page.getByRole('searchbox', { name: 'ค้นหาชื่อหรือ LINE ID' }).fill('');
+    await row(page, OTHER).waitFor();
+  });
+
+  it('downloads the transcript and the friends list as CSV with what the chat and the card hold', async () => {
+    const [transcript] = await Promise.all([page.waitForEvent('download'), card(page).locator('a[data-export=csv]').click()]);
+    assert.match(transcript.suggestedFilename(), new RegExp(`^chat-${user}-\\d{4}-\\d\\d-\\d\\d\\.csv$`));
+    const rows = parseCsv(await downloaded(transcript));
+    assert.deepStrictEqual(rows[0].slice(0, 5), ['id', 'time_utc', 'time_Asia/Bangkok', 'direction', 'sender']);
+    // The user's message, then the default flow's bot answer.
+    assert.deepStrictEqual(
+      rows.slice(1).map((r) => [r[3], r[4]]),
+      [
+        ['IN', 'USER'],
+        ['OUT', 'BOT'],
+      ],
+    );
+    assert.strictEqual(rows[1][7], 'สอบถามเรื่องคำสั่งซื้อครับ');
+
+    await page.goto(`${product.baseUrl}/admin/friends`);
+    const [friends] = await Promise.all([page.waitForEvent('download'), page.getByTestId('friends-export').click()]);
+    assert.match(friends.suggestedFilename(), /^friends-\d{4}-\d\d-\d\d\.csv$/);
+    const list = parseCsv(await downloaded(friends));
+    assert.deepStrictEqual(list[0], [
+      'line_user_id',
+      'display_name',
+      'friend_status',
+      'friend_since',
+      'chat_mode',
+      'last_message_at',
+      'labels',
+      'note',
+      'เบอร์โทร',
+      'อีเมล',
+      'เลขที่คำสั่งซื้อ',
+    ]);
+    const mine = list.find((r) => r[0] === user)!;
+    assert.deepStrictEqual([mine[1], mine[6], mine[7], mine[8], mine[10]], [NAME, 'VIP', 'ลูกค้าประจำ ส่งของทุกวันศุกร์', '081-234-5678', 'ORD-2026-889']);
+    assert.ok(list.some((r) => r[0] === second));
+  });
+
+  it('the card and Settings › Contacts fit a 390 px phone, in English too', async () => {
+    await page.setViewportSize({ width: 390, height: 780 });
+    await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    await page.getByRole('heading', { name: NAME }).waitFor();
+    await page.getByRole('combobox', { name: 'ภาษา' }).selectOption('en');
+    await card(page).getByText('Contact details').waitFor();
+    // Open from the earlier test (it stays open from chat to chat), or opened now.
+    if (!(await card(page).locator('details[open]').count())) await card(page).locator('summary').click();
+    await card(page).getByRole('button', { name: 'Label VIP' }).waitFor();
+    await card(page).locator('input[data-field]').first().waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(overflow <= 390, `page is ${overflow} px wide`);
+    const box = await card(page).locator('button[type=submit]').boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
+    await screenshot(page, 'contacts-4-phone');
+    // Settings › Contacts too.
+    await page.goto(`${product.baseUrl}/admin/settings?tab=contacts`);
+    await page.getByRole('heading', { name: 'Contact fields' }).waitFor();
+    await page.locator('form[data-label] input[name=name]').first().waitFor();
+    const settingsWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(settingsWidth <= 390, `settings are ${settingsWidth} px wide`);
+    const remove = await page.getByRole('button', { name: 'Delete VIP' }).boundingBox();
+    assert.ok(remove && remove.x + remove.width <= 390, JSON.stringify(remove));
+    await screenshot(page, 'contacts-5-phone-settings');
+    await page.getByRole('combobox', { name: 'Language' }).selectOption('th');
+  });
+});
