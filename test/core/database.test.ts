@@ -13,8 +13,11 @@ describeEachDatabase('database', (db) => {
       tables.map((t) => t.tablename),
       [
         'auth_tokens',
+        'canned_responses',
         'chat_analytics',
         'chat_sessions',
+        // issue 11: notes and handovers on a chat's timeline
+        'chat_timeline',
         // issue 11: custom contact fields, their values, labels
         'contact_field_values',
         'contact_fields',
@@ -24,6 +27,8 @@ describeEachDatabase('database', (db) => {
         'friend_events',
         'labels',
         'login_failures',
+        // issue 11: users' and operators' images, video, audio and files
+        'media',
         'messages',
         'operators',
         'schema_migrations',
