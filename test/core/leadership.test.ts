@@ -3,15 +3,16 @@
 import assert from 'node:assert';
 import { Client } from 'pg';
 import { Leadership } from '../../src/db/leadership';
+import type { Logger } from '../../src/logger';
 import { serverUrl } from '../support/databases';
 import { eventually } from '../support/product';
 
-const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 describe('leadership across instances (postgres)', function () {
   this.timeout(20000);
   const running: Leadership[] = [];
-  const instance = (log = quiet) => {
+  const instance = (log: Logger = quiet) => {
     const leadership = new Leadership({ url: serverUrl, intervalMs: 100, log });
     running.push(leadership);
     return leadership;
