@@ -206,6 +206,50 @@ describeEachDatabase('LINE sender', (db) => {
       assert.strictEqual(new Set(rows.map((r) => r.retry_key)).size, 20);
     });
 
+    it('store keyed sends (a bot answer to an event) in the shared insert too; made again, a keyed send is stored and sent once', async () => {
+      const contacts = await Promise.all(Array.from({ length: 10 }, async () => (await app.store.contacts.ensure(userId())).contact));
+      const keyOf = (i: number) => (i % 2 === 0 ? { sendKey: `answer:${i}` } : {});
+      const sendAll = () =>
+        Promise.all(
+          contacts.map((c, i) =>
+            app.lineSender.sendToContact({
+              contact: c,
+              messages: [`answer ${i}`, `more ${i}`],
+              sender: 'BOT',
+              channelAccessToken: fake.accessToken,
+              ...keyOf(i),
+            }),
+          ),
+        );
+      const first = await countStatements(sendAll);
+      // The first send alone (nothing was in flight), then the 9 called meanwhile together.
+      assert.strictEqual(first.statements.filter(isOutgoingInsert).length, 2, first.statements.join('\n'));
+      assert.ok(first.result.every((r) => r.status === 'SENT' && !r.sentBefore && r.messages.length === 2));
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 10);
+      const keys = (await outgoing()).map((r) => r.send_key);
+      assert.deepStrictEqual(
+        keys,
+        contacts.flatMap((_, i) => (i % 2 === 0 ? [`answer:${i}`, `answer:${i}#2`] : [null, null])),
+      );
+
+      const again = await countStatements(sendAll);
+      assert.strictEqual(again.statements.filter(isOutgoingInsert).length, 2, again.statements.join('\n'));
+      // The keyed ones were found stored and SENT: nothing new, nothing sent; the others went again.
+      again.result.forEach((sent, i) => {
+        if (i % 2 === 0) {
+          assert.deepStrictEqual([sent.status, sent.sentBefore], ['SENT', true]);
+          assert.deepStrictEqual(
+            sent.messages.map((m) => m.id),
+            first.result[i].messages.map((m) => m.id),
+          );
+        } else assert.ok(sent.status === 'SENT' && !sent.sentBefore && sent.messages[0].id > first.result[i].messages[1].id);
+      });
+      // The stored keyed sends were read back in one statement per shared insert.
+      assert.ok(again.statements.filter((s) => s.startsWith('SELECT * FROM messages WHERE send_key')).length <= 2, again.statements.join('\n'));
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 15);
+      assert.strictEqual((await outgoing()).length, 30);
+    });
+
     it("fail alone when one send's insert fails, and keep each contact's messages in the order the sends were called", async () => {
       const gone = { ...contact, id: 2_000_000_000, line_user_id: userId() };
       const { result, statements } = await countStatements(() =>
