@@ -131,7 +131,7 @@ export class LineSender {
       retry_key: retryKey,
     }));
     const client = this.clients.messaging(request.channelAccessToken);
-    const once = await this.storeSend({ messages: outgoing, sendKey: request.sendKey });
+    const once = await this.storeSend({ messages: outgoing, sendKey: request.sendKey, lineUserId: request.contact.line_user_id });
     if (!once.inserted) return this.sendStoredAgain(once.rows, request.contact, client);
     const stored = once.rows;
     this.announce(stored, request.contact);

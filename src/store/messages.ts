@@ -78,6 +78,8 @@ export interface OutgoingMessage {
 export interface OutgoingSend {
   messages: OutgoingMessage[];
   sendKey?: string;
+  /** The contact's LINE user id: the sends' rows go in the store's lock order (see insertSends). */
+  lineUserId: string;
 }
 
 /** What insertSends() did with one send. */
@@ -175,8 +177,16 @@ export class MessagesTable {
    * answered, `inserted: false`, for the caller to send no second time.
    */
   async insertSends(sends: OutgoingSend[]): Promise<StoredSend[]> {
-    const keyed = sends.map(({ messages, sendKey }) =>
-      messages.map((m, i) => ({ ...m, send_key: sendKey === undefined ? null : i === 0 ? sendKey : `${sendKey}#${i + 1}` })),
+    // Each row's insert updates its contact (the conversation columns, 0005), so the rows go in
+    // line_user_id order, the store's lock order (store.ts): a shared insert then never waits
+    // for a webhook's transaction that waits for it. The sort is stable: a contact's sends keep
+    // their order (and their ids follow it).
+    const order = sends.map((_, i) => i).sort((a, b) => compareText(sends[a].lineUserId, sends[b].lineUserId) || a - b);
+    const keyed = order.map((at) =>
+      sends[at].messages.map((m, i) => {
+        const { sendKey } = sends[at];
+        return { ...m, send_key: sendKey === undefined ? null : i === 0 ? sendKey : `${sendKey}#${i + 1}` };
+      }),
     );
     const rows = await this.insertOutgoing(keyed.flat());
     // The rows stored come in the input's order, those not stored left out: walk both together.
@@ -204,7 +214,11 @@ export class MessagesTable {
         results[i].rows = messages.flatMap((m) => byKey.get(m.send_key!) ?? []).sort((a, b) => a.id - b.id);
       }
     }
-    return results;
+    const answers = new Array<StoredSend>(sends.length);
+    order.forEach((at, i) => {
+      answers[at] = results[i];
+    });
+    return answers;
   }
 
   /**
@@ -311,4 +325,9 @@ export class MessagesTable {
       [contactId],
     );
   }
+}
+
+/** Code-point order, as the lock order's line_user_id order (LINE user ids are ASCII). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

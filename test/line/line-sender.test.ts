@@ -226,11 +226,17 @@ describeEachDatabase('LINE sender', (db) => {
       assert.strictEqual(first.statements.filter(isOutgoingInsert).length, 2, first.statements.join('\n'));
       assert.ok(first.result.every((r) => r.status === 'SENT' && !r.sentBefore && r.messages.length === 2));
       assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 10);
-      const keys = (await outgoing()).map((r) => r.send_key);
-      assert.deepStrictEqual(
-        keys,
-        contacts.flatMap((_, i) => (i % 2 === 0 ? [`answer:${i}`, `answer:${i}#2`] : [null, null])),
+      const rows = await outgoing();
+      contacts.forEach((c, i) =>
+        assert.deepStrictEqual(
+          rows.filter((r) => r.contact_id === c.id).map((r) => r.send_key),
+          i % 2 === 0 ? [`answer:${i}`, `answer:${i}#2`] : [null, null],
+        ),
       );
+      // The shared insert's rows went in the lock order (store.ts): their contacts by LINE user id.
+      const lineUserIdOf = new Map(contacts.map((c) => [c.id, c.line_user_id]));
+      const shared = rows.filter((r) => r.contact_id !== contacts[0].id).map((r) => lineUserIdOf.get(r.contact_id)!);
+      assert.deepStrictEqual(shared, [...shared].sort());
 
       const again = await countStatements(sendAll);
       assert.strictEqual(again.statements.filter(isOutgoingInsert).length, 2, again.statements.join('\n'));
