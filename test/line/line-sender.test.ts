@@ -227,12 +227,12 @@ describeEachDatabase('LINE sender', (db) => {
       assert.ok(first.result.every((r) => r.status === 'SENT' && !r.sentBefore && r.messages.length === 2));
       assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 10);
       const rows = await outgoing();
-      contacts.forEach((c, i) =>
+      for (const [i, c] of contacts.entries()) {
         assert.deepStrictEqual(
           rows.filter((r) => r.contact_id === c.id).map((r) => r.send_key),
           i % 2 === 0 ? [`answer:${i}`, `answer:${i}#2`] : [null, null],
-        ),
-      );
+        );
+      }
       // The shared insert's rows went in the lock order (store.ts): their contacts by LINE user id.
       const lineUserIdOf = new Map(contacts.map((c) => [c.id, c.line_user_id]));
       const shared = rows.filter((r) => r.contact_id !== contacts[0].id).map((r) => lineUserIdOf.get(r.contact_id)!);
