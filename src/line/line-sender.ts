@@ -8,8 +8,9 @@
 //
 // Concurrent sends share statements (StatementBatchers): the PENDING rows of the sends called
 // while one insert is in flight go in the next one, in call order (so a contact's ids follow the
-// order its sends were called), and so do their SENT/FAILED marks. A batch that fails is redone
-// one send at a time, so a bad send fails alone. On a transaction's Store nothing is shared.
+// order its sends were called), keyed sends (below) and others alike, and so do their SENT/FAILED
+// marks. A batch that fails is redone one send at a time, so a bad send fails alone. On a
+// transaction's Store nothing is shared.
 //
 // Each attempt is on the rows before LINE is called: the retry key of a push, and for a reply
 // its token (hashed, on the send's first row, claimed by one send only: the unique index of
@@ -32,7 +33,8 @@ import {
   type MessageMedia,
   type MessageSender,
   type MessagesTable,
-  type OutgoingMessage,
+  type OutgoingSend,
+  type StoredSend,
   withDelivery,
 } from '../store/messages';
 import type { LiveChatEvents } from '../events';
@@ -47,8 +49,10 @@ export const MAX_TEXT_LENGTH = 5000;
 /** LINE honours a reply token for about a minute; past this age we push instead. */
 export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
 export const PUSH_ATTEMPTS = 3;
-/** The most message rows one shared insert or delivery mark carries. */
+/** The most message rows one shared delivery mark carries. */
 export const MAX_ROWS_PER_STATEMENT = 500;
+/** The most sends one shared insert carries (each up to MAX_MESSAGES_PER_SEND rows). */
+const MAX_SENDS_PER_STATEMENT = MAX_ROWS_PER_STATEMENT / MAX_MESSAGES_PER_SEND;
 
 export type OutgoingContent = string | { type: string; [key: string]: unknown };
 
@@ -87,11 +91,10 @@ export interface LineSenderOptions {
 
 export class LineSender {
   private readonly retryDelaysMs: number[];
-  /** Stores PENDING rows (shared with concurrent sends on the pool), answered in order. */
-  private readonly storeOutgoing: (messages: OutgoingMessage[]) => Promise<MessageRow[]>;
+  /** Stores a send's PENDING rows (sharing the statement with concurrent sends on the pool). */
+  private readonly storeSend: (send: OutgoingSend) => Promise<StoredSend>;
   /** Records delivery outcomes (shared likewise), answered in order. */
   private readonly markDelivery: (updates: DeliveryUpdate[]) => Promise<(DeliveryState | null)[]>;
-  private readonly table: MessagesTable;
 
   constructor(
     store: Store,
@@ -102,21 +105,20 @@ export class LineSender {
   ) {
     this.retryDelaysMs = options.retryDelaysMs ?? [500, 2000];
     const table = store.messages;
-    this.table = table;
     if (store.sql.inTransaction) {
       // A transaction's statements are its own: batching would mix in other callers' rows.
-      this.storeOutgoing = (messages) => table.insertOutgoing(messages);
+      this.storeSend = async (send) => (await table.insertSends([send]))[0];
       this.markDelivery = (updates) => table.markDelivery(updates);
     } else {
-      const inserts = new StatementBatcher((messages: OutgoingMessage[]) => table.insertOutgoing(messages), {
-        maxBatch: MAX_ROWS_PER_STATEMENT,
+      const inserts = new StatementBatcher((sends: OutgoingSend[]) => table.insertSends(sends), {
+        maxBatch: MAX_SENDS_PER_STATEMENT,
         isolateFailures: true,
       });
       const marks = new StatementBatcher((updates: DeliveryUpdate[]) => markInRounds(table, updates), {
         maxBatch: MAX_ROWS_PER_STATEMENT,
         isolateFailures: true,
       });
-      this.storeOutgoing = (messages) => inserts.submit(messages);
+      this.storeSend = async (send) => (await inserts.submit([send]))[0];
       this.markDelivery = (updates) => marks.submit(updates);
     }
   }
@@ -141,12 +143,9 @@ export class LineSender {
       media: request.media ?? null,
     }));
     const client = this.clients.messaging(request.channelAccessToken);
-    let stored: MessageRow[];
-    if (request.sendKey) {
-      const once = await this.table.insertOutgoingOnce(outgoing, request.sendKey);
-      if (!once.inserted) return this.sendStoredAgain(once.rows, request, client);
-      stored = once.rows;
-    } else stored = await this.storeOutgoing(outgoing);
+    const once = await this.storeSend({ messages: outgoing, sendKey: request.sendKey, lineUserId: request.contact.line_user_id });
+    if (!once.inserted) return this.sendStoredAgain(once.rows, request, client);
+    const stored = once.rows;
     this.announce(stored, request.contact);
 
     // The token is this send's only when the database gave it the claim (no other send used it).

@@ -477,12 +477,7 @@ export class LineWebhookIngest {
       return user !== undefined && !oneByOne.has(user);
     });
     if (plain.length > 0) {
-      const newest = new Map<string, number>();
-      for (const { item } of plain) {
-        const user = userOf(item.event)!;
-        newest.set(user, Math.max(newest.get(user) ?? Number.NEGATIVE_INFINITY, item.event.timestamp));
-      }
-      const contacts = await tx.contacts.ensureMany([...newest].map(([lineUserId, at]) => ({ lineUserId, messageAt: new Date(at) })));
+      const contacts = await tx.contacts.ensureMany(plain.map(({ item }) => userOf(item.event)!));
       for (const { contact } of contacts.values()) recorded.changedContacts.set(contact.id, contact);
       const messages = await tx.messages.insertIncomingManyIntoOpenSessions(
         plain.map(({ item: { event } }) => ({
@@ -500,6 +495,7 @@ export class LineWebhookIngest {
       for (const entry of plain) {
         entry.contact = contacts.get(userOf(entry.item.event)!)!.contact;
         entry.message = messages.get(entry.item.event.message!.id) ?? null;
+        if (entry.message) movedBy(entry.contact, entry.message);
         const sessionId = entry.message?.session_id;
         if (sessionId) counts.set(sessionId, (counts.get(sessionId) ?? 0) + 1);
       }
@@ -524,8 +520,7 @@ export class LineWebhookIngest {
   ): Promise<{ contact: ContactRow; message: MessageRow | null }> {
     const at = new Date(event.timestamp);
     const isMessage = event.type === 'message' && event.message !== undefined;
-    // A message moves last_message_at in the same statement.
-    const seen = await tx.contacts.ensure(userId, isMessage ? at : undefined);
+    const seen = await tx.contacts.ensure(userId);
     let contact = seen.contact;
     let message: MessageRow | null = null;
     if (seen.created || isMessage) changed.set(contact.id, contact);
@@ -576,6 +571,7 @@ export class LineWebhookIngest {
           mark_as_read_token: markAsReadToken ?? null,
           created_at: at,
         })) ?? null;
+      if (message) movedBy(contact, message);
       // In a session with a human, the user's messages count towards it (message_count).
       const sessionId = message?.session_id;
       if (sessionId) await tx.chatSessions.countMessages(sessionId, 1, false);
@@ -693,6 +689,14 @@ export class LineWebhookIngest {
       return undefined;
     }
   }
+}
+
+/**
+ * The contact as a user's message stored just now left it: its insert moved last_message_at
+ * (migration 0014), after the row in hand was read.
+ */
+function movedBy(contact: ContactRow, message: MessageRow): void {
+  if (!contact.last_message_at || contact.last_message_at < message.created_at) contact.last_message_at = message.created_at;
 }
 
 function credentialKey(credential: string | null | undefined): string {

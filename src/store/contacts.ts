@@ -1,6 +1,6 @@
 // SQL for the contacts table: the LINE users who talk to the Official Account (1:1 chats).
 import type { Queryable } from '../db/sql';
-import { pgIntArray } from './pg-arrays';
+import { pgIntArray, pgTextArray } from './pg-arrays';
 
 export type ChatMode = 'BOT' | 'HUMAN';
 export type FriendStatus = 'ACTIVE' | 'BLOCKED' | 'UNFOLLOWED';
@@ -58,46 +58,47 @@ export class ContactsTable {
   }
 
   /**
-   * The contact of `lineUserId`, created on first sight; `created` tells which. With `messageAt`
-   * (a message from them), last_message_at moves forward to it in the same statement.
+   * The contact of `lineUserId`, created on first sight; `created` tells which. A user's message
+   * moves last_message_at when it is stored (its insert's trigger, migration 0014), not here.
    */
-  async ensure(lineUserId: string, messageAt?: Date): Promise<{ contact: ContactRow; created: boolean }> {
-    // The update makes RETURNING answer the existing row too (a no-op without messageAt); xmax = 0 marks a fresh insert.
+  async ensure(lineUserId: string): Promise<{ contact: ContactRow; created: boolean }> {
+    // The no-op update makes RETURNING answer (and lock) the existing row too; xmax = 0 marks a fresh insert.
     const row = (await this.q.row<ContactRow & { created: boolean }>(
-      messageAt
-        ? `INSERT INTO contacts (line_user_id, last_message_at) VALUES ($1, $2)
-           ON CONFLICT (line_user_id) DO UPDATE
-             SET last_message_at = GREATEST(contacts.last_message_at, EXCLUDED.last_message_at), updated_at = now()
-           RETURNING *, (xmax = 0) AS created`
-        : `INSERT INTO contacts (line_user_id) VALUES ($1)
-           ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id
-           RETURNING *, (xmax = 0) AS created`,
-      messageAt ? [lineUserId, messageAt] : [lineUserId],
+      `INSERT INTO contacts (line_user_id) VALUES ($1)
+       ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id
+       RETURNING *, (xmax = 0) AS created`,
+      [lineUserId],
     ))!;
     const { created, ...contact } = row;
     return { contact, created };
   }
 
   /**
-   * ensure() for many users in one statement (`messageAt` per user as there), in line_user_id
-   * order so that two instances lock the same contacts in the same order. Answers each user's
-   * contact, with `created` for those seen for the first time.
+   * ensure() for many users, locking their contacts (FOR NO KEY UPDATE, the store's lock order:
+   * line_user_id order) for the rest of the transaction without writing a new version of any:
+   * an update of a contact writes an entry in each of its indexes, the GIN search indexes among
+   * them. The new ones are inserted; the rest, locked by the same statement, read after it.
+   * Answers each user's contact, with `created` for those seen for the first time.
    */
-  async ensureMany(users: { lineUserId: string; messageAt: Date | null }[]): Promise<Map<string, { contact: ContactRow; created: boolean }>> {
-    if (users.length === 0) return new Map();
-    const rows = await this.q.rows<ContactRow & { created: boolean }>(
-      `INSERT INTO contacts (line_user_id, last_message_at)
-       SELECT u.line_user_id, u.message_at
-       FROM jsonb_to_recordset($1::jsonb) AS u(line_user_id text, message_at timestamptz)
+  async ensureMany(lineUserIds: string[]): Promise<Map<string, { contact: ContactRow; created: boolean }>> {
+    if (lineUserIds.length === 0) return new Map();
+    // DO UPDATE … WHERE false locks each existing row and changes none (nor answers it).
+    const inserted = await this.q.rows<ContactRow>(
+      `INSERT INTO contacts (line_user_id)
+       SELECT u.line_user_id FROM unnest($1::text[]) AS u(line_user_id)
        ORDER BY u.line_user_id
-       ON CONFLICT (line_user_id) DO UPDATE
-         SET last_message_at = CASE WHEN EXCLUDED.last_message_at IS NULL THEN contacts.last_message_at
-               ELSE GREATEST(contacts.last_message_at, EXCLUDED.last_message_at) END,
-             updated_at = CASE WHEN EXCLUDED.last_message_at IS NULL THEN contacts.updated_at ELSE now() END
-       RETURNING *, (xmax = 0) AS created`,
-      [users.map((u) => ({ line_user_id: u.lineUserId, message_at: u.messageAt?.toISOString() ?? null }))],
+       ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id WHERE false
+       RETURNING *`,
+      [pgTextArray([...new Set(lineUserIds)])],
     );
-    return new Map(rows.map(({ created, ...contact }) => [contact.line_user_id, { contact, created }]));
+    const found = new Map(inserted.map((contact) => [contact.line_user_id, { contact, created: true }]));
+    const existing = lineUserIds.filter((id) => !found.has(id));
+    if (existing.length > 0) {
+      for (const contact of await this.q.rows<ContactRow>(`SELECT * FROM contacts WHERE line_user_id = ANY($1::text[])`, [pgTextArray(existing)])) {
+        found.set(contact.line_user_id, { contact, created: false });
+      }
+    }
+    return found;
   }
 
   /** Records a follow (status ACTIVE, friend since `at`) or an unfollow. */

@@ -94,6 +94,23 @@ export interface OutgoingMessage {
   reply_token_hash?: string | null;
   /** An operator's upload the message carries (migration 0016). */
   media?: MessageMedia | null;
+  /** Stored once under this key (messages.send_key); none: stored every time. */
+  send_key?: string | null;
+}
+
+/** One send's messages; with a sendKey it is stored once (see insertSends). */
+export interface OutgoingSend {
+  messages: OutgoingMessage[];
+  sendKey?: string;
+  /** The contact's LINE user id: the sends' rows go in the store's lock order (see insertSends). */
+  lineUserId: string;
+}
+
+/** What insertSends() did with one send. */
+export interface StoredSend {
+  /** False: a keyed send stored before; `rows` are the stored ones and nothing was inserted. */
+  inserted: boolean;
+  rows: MessageRow[];
 }
 
 /**
@@ -177,26 +194,15 @@ export class MessagesTable {
 
   /**
    * Stores outgoing messages as PENDING, in order (ids follow it; several sends' messages in one
-   * statement), before anything is sent; answers the rows in the same order.
+   * statement), before anything is sent; answers the rows stored, in the same order. A message
+   * whose send_key is stored already (or earlier in `messages`) is not stored, nor answered.
    */
   async insertOutgoing(messages: OutgoingMessage[]): Promise<MessageRow[]> {
     if (messages.length === 0) return [];
-    const rows = await this.q.rows<MessageRow>(`INSERT INTO messages (${OUTGOING_COLUMNS}) ${OUTGOING_ROWS} RETURNING *`, [messages]);
-    // The ids were drawn in the input's order; RETURNING's own order is not promised.
-    return rows.sort((a, b) => a.id - b.id);
-  }
-
-  /**
-   * Stores one send's PENDING rows under `sendKey` (the first row's key; the others' are
-   * `<key>#2` …), unless that send was stored already: then nothing is inserted and the stored
-   * rows are answered, `inserted: false`, for the caller to send no second time.
-   */
-  async insertOutgoingOnce(messages: OutgoingMessage[], sendKey: string): Promise<{ inserted: boolean; rows: MessageRow[] }> {
-    const keys = messages.map((_, i) => (i === 0 ? sendKey : `${sendKey}#${i + 1}`));
     const insert = () =>
       this.q.rows<MessageRow>(
         `INSERT INTO messages (${OUTGOING_COLUMNS}) ${OUTGOING_ROWS} ON CONFLICT (send_key) WHERE send_key IS NOT NULL DO NOTHING RETURNING *`,
-        [messages.map((m, i) => ({ ...m, send_key: keys[i] }))],
+        [messages],
       );
     let rows: MessageRow[];
     try {
@@ -205,9 +211,59 @@ export class MessagesTable {
       if (!isUniqueViolation(err, REPLY_TOKEN_CLAIM)) throw err;
       rows = await insert();
     }
-    if (rows.length > 0) return { inserted: true, rows: rows.sort((a, b) => a.id - b.id) };
-    const stored = await this.q.rows<MessageRow>(`SELECT * FROM messages WHERE send_key = ANY($1::text[]) ORDER BY id`, [pgTextArray(keys)]);
-    return { inserted: false, rows: stored };
+    // The ids were drawn in the input's order; RETURNING's own order is not promised.
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * Stores several sends' PENDING rows in one statement, in order. A send with a sendKey is
+   * stored once: its rows are keyed `<key>`, `<key>#2` …, and when that send was stored already
+   * (before, or by an earlier send here) nothing is inserted for it and the stored rows are
+   * answered, `inserted: false`, for the caller to send no second time.
+   */
+  async insertSends(sends: OutgoingSend[]): Promise<StoredSend[]> {
+    // Each row's insert updates its contact (the conversation columns, 0005), so the rows go in
+    // line_user_id order, the store's lock order (store.ts): a shared insert then never waits
+    // for a webhook's transaction that waits for it. The sort is stable: a contact's sends keep
+    // their order (and their ids follow it).
+    const order = sends.map((_, i) => i).sort((a, b) => compareText(sends[a].lineUserId, sends[b].lineUserId) || a - b);
+    const keyed = order.map((at) =>
+      sends[at].messages.map((m, i) => {
+        const { sendKey } = sends[at];
+        return { ...m, send_key: sendKey === undefined ? null : i === 0 ? sendKey : `${sendKey}#${i + 1}` };
+      }),
+    );
+    const rows = await this.insertOutgoing(keyed.flat());
+    // The rows stored come in the input's order, those not stored left out: walk both together.
+    let next = 0;
+    const results = keyed.map((messages) => {
+      const stored: MessageRow[] = [];
+      for (const m of messages) {
+        const row = rows[next];
+        if (row && (row.send_key ?? null) === m.send_key) {
+          stored.push(row);
+          next++;
+        }
+      }
+      return { inserted: stored.length > 0, rows: stored };
+    });
+    // Keyed sends stored before (rare: a redelivered event) are read back, in one statement.
+    const again = keyed.filter((messages, i) => !results[i].inserted && messages.length > 0 && messages[0].send_key !== null);
+    if (again.length > 0) {
+      const storedRows = await this.q.rows<MessageRow>(`SELECT * FROM messages WHERE send_key = ANY($1::text[]) ORDER BY id`, [
+        pgTextArray(again.flatMap((messages) => messages.map((m) => m.send_key!))),
+      ]);
+      const byKey = new Map(storedRows.map((r) => [r.send_key!, r]));
+      for (const [i, messages] of keyed.entries()) {
+        if (results[i].inserted || messages[0]?.send_key == null) continue;
+        results[i].rows = messages.flatMap((m) => byKey.get(m.send_key!) ?? []).sort((a, b) => a.id - b.id);
+      }
+    }
+    const answers = new Array<StoredSend>(sends.length);
+    order.forEach((at, i) => {
+      answers[at] = results[i];
+    });
+    return answers;
   }
 
   /**
@@ -333,4 +389,9 @@ export class MessagesTable {
       [contactId],
     );
   }
+}
+
+/** Code-point order, as the lock order's line_user_id order (LINE user ids are ASCII). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

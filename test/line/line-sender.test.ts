@@ -131,21 +131,24 @@ describeEachDatabase('LINE sender', (db, kind) => {
       const replyToken = fake.issueReplyToken();
       const receivedAt = Date.now();
       // What a run killed between storing its rows and calling LINE leaves: PENDING rows holding the token's claim.
-      const { inserted } = await app.store.messages.insertOutgoingOnce(
-        [
-          {
-            contact_id: contact.id,
-            sender: 'SYSTEM',
-            operator_id: null,
-            session_id: null,
-            message_type: 'text',
-            content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
-            retry_key: '3d9a2c78-5e3f-4b20-9c4d-8e7f6a5b4c32',
-            reply_token_hash: hashReplyToken(replyToken),
-          },
-        ],
-        'greeting:test',
-      );
+      const [{ inserted }] = await app.store.messages.insertSends([
+        {
+          lineUserId: contact.line_user_id,
+          sendKey: 'greeting:test',
+          messages: [
+            {
+              contact_id: contact.id,
+              sender: 'SYSTEM',
+              operator_id: null,
+              session_id: null,
+              message_type: 'text',
+              content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
+              retry_key: '3d9a2c78-5e3f-4b20-9c4d-8e7f6a5b4c32',
+              reply_token_hash: hashReplyToken(replyToken),
+            },
+          ],
+        },
+      ]);
       assert.ok(inserted);
       const again = await greeting({ replyToken, receivedAt });
       assert.deepStrictEqual([again.status, again.via], ['SENT', 'reply']);
@@ -158,21 +161,24 @@ describeEachDatabase('LINE sender', (db, kind) => {
       const receivedAt = Date.now() - 45_000;
       const replyToken = fake.issueReplyToken();
       // The first run: stopped before calling LINE, the rows holding the token's claim.
-      await app.store.messages.insertOutgoingOnce(
-        [
-          {
-            contact_id: contact.id,
-            sender: 'SYSTEM',
-            operator_id: null,
-            session_id: null,
-            message_type: 'text',
-            content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
-            retry_key: '4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43',
-            reply_token_hash: hashReplyToken(replyToken),
-          },
-        ],
-        'greeting:test',
-      );
+      await app.store.messages.insertSends([
+        {
+          lineUserId: contact.line_user_id,
+          sendKey: 'greeting:test',
+          messages: [
+            {
+              contact_id: contact.id,
+              sender: 'SYSTEM',
+              operator_id: null,
+              session_id: null,
+              message_type: 'text',
+              content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
+              retry_key: '4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43',
+              reply_token_hash: hashReplyToken(replyToken),
+            },
+          ],
+        },
+      ]);
       // Run again 10 s later: the token is past 50 s, so no reply; the push goes under the stored key (its answer lost once: 409 on the retry).
       fake.loseNextPushAnswers(1);
       const again = await greeting({ replyToken, receivedAt: receivedAt - 10_000 });
@@ -441,6 +447,56 @@ describeEachDatabase('LINE sender', (db, kind) => {
         assert.ok(stored.every((r) => /^\d+$/.test(r.line_message_id)));
       });
       assert.strictEqual(new Set(rows.map((r) => r.retry_key)).size, 20);
+    });
+
+    it('store keyed sends (a bot answer to an event) in the shared insert too; made again, a keyed send is stored and sent once', async () => {
+      const contacts = await Promise.all(Array.from({ length: 10 }, async () => (await app.store.contacts.ensure(userId())).contact));
+      const keyOf = (i: number) => (i % 2 === 0 ? { sendKey: `answer:${i}` } : {});
+      const sendAll = () =>
+        Promise.all(
+          contacts.map((c, i) =>
+            app.lineSender.sendToContact({
+              contact: c,
+              messages: [`answer ${i}`, `more ${i}`],
+              sender: 'BOT',
+              channelAccessToken: fake.accessToken,
+              ...keyOf(i),
+            }),
+          ),
+        );
+      const first = await countStatements(sendAll);
+      // The first send alone (nothing was in flight), then the 9 called meanwhile together.
+      assert.strictEqual(first.statements.filter(isOutgoingInsert).length, 2, first.statements.join('\n'));
+      assert.ok(first.result.every((r) => r.status === 'SENT' && !r.sentBefore && r.messages.length === 2));
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 10);
+      const rows = await outgoing();
+      for (const [i, c] of contacts.entries()) {
+        assert.deepStrictEqual(
+          rows.filter((r) => r.contact_id === c.id).map((r) => r.send_key),
+          i % 2 === 0 ? [`answer:${i}`, `answer:${i}#2`] : [null, null],
+        );
+      }
+      // The shared insert's rows went in the lock order (store.ts): their contacts by LINE user id.
+      const lineUserIdOf = new Map(contacts.map((c) => [c.id, c.line_user_id]));
+      const shared = rows.filter((r) => r.contact_id !== contacts[0].id).map((r) => lineUserIdOf.get(r.contact_id)!);
+      assert.deepStrictEqual(shared, [...shared].sort());
+
+      const again = await countStatements(sendAll);
+      assert.strictEqual(again.statements.filter(isOutgoingInsert).length, 2, again.statements.join('\n'));
+      // The keyed ones were found stored and SENT: nothing new, nothing sent; the others went again.
+      again.result.forEach((sent, i) => {
+        if (i % 2 === 0) {
+          assert.deepStrictEqual([sent.status, sent.sentBefore], ['SENT', true]);
+          assert.deepStrictEqual(
+            sent.messages.map((m) => m.id),
+            first.result[i].messages.map((m) => m.id),
+          );
+        } else assert.ok(sent.status === 'SENT' && !sent.sentBefore && sent.messages[0].id > first.result[i].messages[1].id);
+      });
+      // The stored keyed sends were read back in one statement per shared insert.
+      assert.ok(again.statements.filter((s) => s.startsWith('SELECT * FROM messages WHERE send_key')).length <= 2, again.statements.join('\n'));
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/push').length, 15);
+      assert.strictEqual((await outgoing()).length, 30);
     });
 
     it("fail alone when one send's insert fails, and keep each contact's messages in the order the sends were called", async () => {
