@@ -7,11 +7,12 @@
 //
 // The requests go by node:http(s) on kept-alive connections, not fetch: a bot's reply per
 // webhook event is on the ingest's hot path, and fetch (its Request, streams and signal) cost
-// three times the CPU of the plain request. The SDK still gets a Response; answers are read
-// whole before it does (every call made here answers a small JSON body).
+// three times the CPU of the plain request. The SDK still gets a Response; JSON answers are read
+// whole before it does, content (a user's image or video) is streamed to the caller.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
+import { Readable } from 'node:stream';
 import { HTTPFetchError } from '@line/bot-sdk';
 import { errorText } from '../util/error-text';
 
@@ -132,11 +133,25 @@ class DeadlineFetchClient {
       };
       // The limit covers the answer's body too.
       const timer = setTimeout(() => {
-        fail(new LineTimeoutError(name, limitMs));
-        req.destroy();
+        const timedOut = new LineTimeoutError(name, limitMs);
+        fail(timedOut);
+        req.destroy(timedOut);
       }, limitMs);
       req.on('error', fail);
       req.on('response', (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 200 && status <= 299 && isContent(res.headers['content-type'])) {
+          // Content (a user's image, video, file): handed over as it arrives, for the caller to
+          // read within its own size bound, never buffered whole here; the limit still covers
+          // its body (a stalled download ends in an error, not a hang).
+          settled = true;
+          const done = () => clearTimeout(timer);
+          res.on('end', done);
+          res.on('close', done);
+          res.on('error', done);
+          resolve(new Response(Readable.toWeb(res) as ReadableStream, { status, statusText: res.statusMessage ?? '', headers: answerHeadersOf(res) }));
+          return;
+        }
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', fail);
@@ -147,10 +162,8 @@ class DeadlineFetchClient {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          const status = res.statusCode ?? 0;
           const statusText = res.statusMessage ?? '';
-          const answerHeaders = new Headers();
-          for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) answerHeaders.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+          const answerHeaders = answerHeadersOf(res);
           const content = Buffer.concat(chunks);
           if (status < 200 || status > 299) {
             reject(new HTTPFetchError(`${status} - ${statusText}`, { status, statusText, headers: answerHeaders, body: content.toString('utf8') }));
@@ -163,6 +176,17 @@ class DeadlineFetchClient {
       req.end(body);
     });
   }
+}
+
+/** Content LINE serves (GET …/content), as opposed to the small JSON (or text) answers of every other call. */
+function isContent(contentType: string | undefined): boolean {
+  return contentType !== undefined && !/json|^text\//i.test(contentType);
+}
+
+function answerHeadersOf(res: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) headers.append(res.rawHeaders[i], res.rawHeaders[i + 1]);
+  return headers;
 }
 
 /** A multipart form or a blob as the bytes and content type fetch would have sent. */

@@ -158,7 +158,7 @@ describeEachDatabase('media, both ways', (db) => {
   it('a fetch whose instance died mid-way (its lease held, never finished) is done by another once the lease runs out', async () => {
     const message = MESSAGE_SAMPLES.image();
     fake.setContent(message.id as string, { contentType: 'image/png', data: await image(40, 30, 'png') });
-    const { contact } = await chat.app.store.contacts.ensure(userId(), new Date());
+    const { contact } = await chat.app.store.contacts.ensure(userId());
     // Stored as the webhook stores it, but its live event never came: the process died.
     const stored = (await chat.app.store.messages.insertIncoming({
       contact_id: contact.id,
