@@ -169,7 +169,7 @@ describe('session-store configuration', function () {
     }
   });
 
-  it('gives its LINE sends and Telegram alerts the budgets it sets (${ENV} allowed), each attempt the limit of the environment', async () => {
+  it('gives its LINE sends and Telegram alerts the budgets it sets (an environment reference allowed), each attempt the limit of the environment', async () => {
     const restore = setEnvironment({ LINE_TIMEOUT_SECONDS: '0.4', TELEGRAM_TIMEOUT_SECONDS: '0.3', LLC_TEST_BUDGET: '0.9' });
     try {
       const node = await deploy(
