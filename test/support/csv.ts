@@ -30,3 +30,6 @@ export function parseCsv(text: string): string[][] {
   if (cell !== '' || row.length) rows.push([...row, cell]);
   return rows;
 }
+
+/** The friends export's own columns, ahead of one per contact field. */
+export const FRIEND_COLUMNS = ['line_user_id', 'display_name', 'friend_status', 'friend_since', 'chat_mode', 'last_message_at', 'labels', 'note'];
