@@ -6,49 +6,19 @@
 // card fits a 390 px phone.
 import assert from 'node:assert';
 import fs from 'node:fs';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Browser, Download, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { call, login } from '../support/api-server';
+import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
+import { addOperator, call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
+import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import { FRIEND_COLUMNS, parseCsv } from '../support/csv';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
 const NAME = 'สมชาย ใจดี';
 const OTHER = 'มานี มีนา';
-
-/** RFC 4180 rows (quoted cells may hold commas, quotes and line breaks); a leading BOM is dropped. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < body.length; i++) {
-    const ch = body[i];
-    if (quoted && ch === '"' && body[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (!quoted && ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (!quoted && ch === '\r' && body[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else {
-      cell += ch;
-    }
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 async function downloaded(download: Download): Promise<string> {
   const file = await download.path();
@@ -62,8 +32,6 @@ describe('inbox in the browser: contact details, labels and exports', function (
   let api: string;
   let owner: string;
   let browser: Browser;
-  let context: BrowserContext;
-  let other: BrowserContext;
   let page: Page;
   let colleague: Page;
   const errors: string[] = [];
@@ -72,34 +40,16 @@ describe('inbox in the browser: contact details, labels and exports', function (
 
   before(async () => {
     line = await new FakeLine().start();
-    [product, browser] = await Promise.all([
-      startProduct(tempDir(), {
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-        LINE_API_BASE_URL: line.baseUrl,
-        LINE_DATA_API_BASE_URL: line.baseUrl,
-      }),
-      launchBrowser(),
-    ]);
+    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
     api = `${product.baseUrl}/api/v1`;
     owner = await login(api, ADMIN);
-    const created = await call(api, 'POST', '/admin/operators', { token: owner, body: { ...SOMSRI, display_name: 'สมศรี', role: 'operator' } });
-    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+    await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
     line.setProfile(user, { displayName: NAME });
     line.setProfile(second, { displayName: OTHER });
     await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('สอบถามเรื่องคำสั่งซื้อครับ', { userId: user })]);
     await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('=1+1 สวัสดีค่ะ', { userId: second })]);
-    context = await browser.newContext({ viewport: { width: 1280, height: 820 }, acceptDownloads: true });
-    other = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-    for (const c of [context, other]) c.setDefaultTimeout(15000);
-    page = await context.newPage();
-    colleague = await other.newPage();
-    for (const p of [page, colleague]) {
-      p.on('pageerror', (err) => errors.push(err.message));
-      recordPolicyViolations(p, errors);
-    }
+    ({ page } = await openPage(browser, errors, { acceptDownloads: true }));
+    ({ page: colleague } = await openPage(browser, errors));
   });
 
   after(async () => {
@@ -212,19 +162,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
     const [friends] = await Promise.all([page.waitForEvent('download'), page.getByTestId('friends-export').click()]);
     assert.match(friends.suggestedFilename(), /^friends-\d{4}-\d\d-\d\d\.csv$/);
     const list = parseCsv(await downloaded(friends));
-    assert.deepStrictEqual(list[0], [
-      'line_user_id',
-      'display_name',
-      'friend_status',
-      'friend_since',
-      'chat_mode',
-      'last_message_at',
-      'labels',
-      'note',
-      'เบอร์โทร',
-      'อีเมล',
-      'เลขที่คำสั่งซื้อ',
-    ]);
+    assert.deepStrictEqual(list[0], [...FRIEND_COLUMNS, 'เบอร์โทร', 'อีเมล', 'เลขที่คำสั่งซื้อ']);
     const mine = list.find((r) => r[0] === user)!;
     assert.deepStrictEqual([mine[1], mine[6], mine[7], mine[8], mine[10]], [NAME, 'VIP', 'ลูกค้าประจำ ส่งของทุกวันศุกร์', '081-234-5678', 'ORD-2026-889']);
     assert.ok(list.some((r) => r[0] === second));

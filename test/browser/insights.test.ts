@@ -5,10 +5,10 @@
 import assert from 'node:assert';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, deliverWebhook, followEvent, messageEvent, unfollowEvent, userId } from '../support/line-webhooks';
-import { call, login } from '../support/api-server';
+import { deliverWebhook, followEvent, messageEvent, unfollowEvent, userId } from '../support/line-webhooks';
+import { addOperator, call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, type RunningProduct, startProduct } from '../support/product';
+import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
 import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -39,18 +39,10 @@ describe('inbox in the browser: friends and analytics', function () {
 
   before(async () => {
     line = await new FakeLine().start();
-    product = await startProduct(tempDir(), {
-      ADMIN_USERNAME: ADMIN.username,
-      ADMIN_PASSWORD: ADMIN.password,
-      LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-      LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-      LINE_API_BASE_URL: line.baseUrl,
-      LINE_DATA_API_BASE_URL: line.baseUrl,
-    });
+    product = await startProduct(tempDir(), productEnvironment(ADMIN, line));
     api = `${product.baseUrl}/api/v1`;
     owner = await login(api, ADMIN);
-    const created = await call(api, 'POST', '/admin/operators', { token: owner, body: { ...SOMSRI, display_name: 'สมศรี', role: 'operator' } });
-    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+    await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
     somsri = await login(api, SOMSRI);
 
     line.setProfile(refollower, { displayName: 'นภา กลับมาแล้ว' });

@@ -8,10 +8,10 @@ import assert from 'node:assert';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, deliverWebhook, MESSAGE_SAMPLES, messageEvent, userId } from '../support/line-webhooks';
+import { deliverWebhook, MESSAGE_SAMPLES, messageEvent, userId } from '../support/line-webhooks';
 import { tempDir } from '../support/databases';
-import { eventually, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
+import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const PUBLIC_BASE = 'https://inbox.example';
@@ -28,24 +28,9 @@ describe('inbox in the browser: media both ways', function () {
 
   before(async () => {
     line = await new FakeLine().start();
-    [product, browser] = await Promise.all([
-      startProduct(tempDir(), {
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        ADMIN_URL: PUBLIC_BASE,
-        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-        LINE_API_BASE_URL: line.baseUrl,
-        LINE_DATA_API_BASE_URL: line.baseUrl,
-      }),
-      launchBrowser(),
-    ]);
+    [product, browser] = await Promise.all([startProduct(tempDir(), { ...productEnvironment(ADMIN, line), ADMIN_URL: PUBLIC_BASE }), launchBrowser()]);
     line.setProfile(user, { displayName: NAME });
-    const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-    context.setDefaultTimeout(15000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
-    recordPolicyViolations(page, errors);
+    ({ page } = await openPage(browser, errors));
   });
 
   after(async () => {

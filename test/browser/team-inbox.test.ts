@@ -5,11 +5,11 @@
 import assert from 'node:assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { call, login } from '../support/api-server';
+import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
+import { addOperator, call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
+import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
@@ -48,32 +48,16 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
 
   before(async () => {
     line = await new FakeLine().start();
-    [product, browser] = await Promise.all([
-      startProduct(tempDir(), {
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-        LINE_API_BASE_URL: line.baseUrl,
-        LINE_DATA_API_BASE_URL: line.baseUrl,
-      }),
-      launchBrowser(),
-    ]);
+    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
     api = `${product.baseUrl}/api/v1`;
     owner = await login(api, ADMIN);
-    const created = await call(api, 'POST', '/admin/operators', { token: owner, body: { ...SOMSRI, display_name: 'สมศรี', role: 'operator' } });
-    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
-    somsriId = created.body.id;
+    somsriId = (await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' })).id;
     line.setProfile(user, { displayName: NAME });
     const open = async () => {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-      context.setDefaultTimeout(15000);
-      await context.addInitScript(RECORD_NOTIFICATIONS);
-      const page = await context.newPage();
-      page.on('pageerror', (err) => errors.push(err.message));
-      page.on('dialog', (d) => void d.accept());
-      recordPolicyViolations(page, errors);
-      return { context, page };
+      const opened = await openPage(browser, errors);
+      await opened.page.addInitScript(RECORD_NOTIFICATIONS);
+      opened.page.on('dialog', (d) => void d.accept());
+      return opened;
     };
     ({ context: adminContext, page: admin } = await open());
     ({ context: somsriContext, page: somsri } = await open());

@@ -7,8 +7,7 @@ import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
 import { messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
 import { call, login } from '../support/api-server';
-import { openDatabase } from '../../src/db/database';
-import { resetTables, serverUrl, tempDir } from '../support/databases';
+import { emptyServerTables, serverUrl, tempDir } from '../support/databases';
 import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
 import { type FakeTelegram, startFakeTelegram } from '../support/fake-telegram';
 
@@ -37,11 +36,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
     beforeEach(async () => {
       line.reset();
       telegram.reset();
-      if (kind === 'postgres') {
-        const db = await openDatabase({ url: serverUrl! });
-        await resetTables(db);
-        await db.close();
-      }
+      if (kind === 'postgres') await emptyServerTables();
     });
     afterEach(async () => {
       await product?.stop();

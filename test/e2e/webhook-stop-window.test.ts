@@ -6,8 +6,7 @@ import assert from 'node:assert';
 import { FakeLine } from '../support/fake-line';
 import { assertNeverGone, pollWebhook, tally, type WebhookAnswer } from '../support/line-webhooks';
 import { freePort } from '../support/stock-node-red';
-import { openDatabase } from '../../src/db/database';
-import { resetTables, serverUrl, tempDir } from '../support/databases';
+import { emptyServerTables, serverUrl, tempDir } from '../support/databases';
 import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -26,11 +25,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
       line = await new FakeLine().start();
     });
     beforeEach(async () => {
-      if (kind === 'postgres') {
-        const db = await openDatabase({ url: serverUrl! });
-        await resetTables(db);
-        await db.close();
-      }
+      if (kind === 'postgres') await emptyServerTables();
     });
     afterEach(async () => {
       await product?.stop();

@@ -24,16 +24,19 @@ describeEachDatabase('LINE sender', (db, kind) => {
     fake = await new FakeLine().start();
   });
   after(() => fake?.close());
+  /** Another instance on the same database (nothing of the first one's in its memory). */
+  const startServer = () => startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
   beforeEach(async () => {
     fake.reset();
-    server = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+    server = await startServer();
     app = server.app;
     contact = (await app.store.contacts.ensure(userId())).contact;
   });
   afterEach(() => server.close());
 
-  const send = (extra: Partial<Parameters<LiveChat['lineSender']['sendToContact']>[0]> = {}) =>
-    app.lineSender.sendToContact({ contact, messages: 'สวัสดีครับ', sender: 'BOT', channelAccessToken: fake.accessToken, ...extra });
+  /** A send to the contact, by this test's server or by `on` (another instance). */
+  const send = (extra: Partial<Parameters<LiveChat['lineSender']['sendToContact']>[0]> = {}, on: LiveChat = app) =>
+    on.lineSender.sendToContact({ contact, messages: 'สวัสดีครับ', sender: 'BOT', channelAccessToken: fake.accessToken, ...extra });
   const outgoing = () => db().sql.rows<any>(`SELECT * FROM messages WHERE direction = 'OUT' ORDER BY id`);
 
   it('replies by a fresh token and records BOT messages as SENT with their LINE ids', async () => {
@@ -84,8 +87,28 @@ describeEachDatabase('LINE sender', (db, kind) => {
   });
 
   describe('a keyed send run again (its first run stopped or overtaken)', () => {
-    const greeting = (extra: Partial<Parameters<LiveChat['lineSender']['sendToContact']>[0]> = {}) =>
-      send({ messages: 'เจ้าหน้าที่จะติดต่อกลับ', sender: 'SYSTEM', sendKey: 'greeting:test', ...extra });
+    const greeting = (extra: Partial<Parameters<LiveChat['lineSender']['sendToContact']>[0]> = {}, on: LiveChat = app) =>
+      send({ messages: 'เจ้าหน้าที่จะติดต่อกลับ', sender: 'SYSTEM', sendKey: 'greeting:test', ...extra }, on);
+    /** What a run killed between storing its rows and calling LINE leaves: PENDING rows holding the token's claim. */
+    const storeStoppedGreeting = (replyToken: string, retryKey: string) =>
+      app.store.messages.insertSends([
+        {
+          lineUserId: contact.line_user_id,
+          sendKey: 'greeting:test',
+          messages: [
+            {
+              contact_id: contact.id,
+              sender: 'SYSTEM',
+              operator_id: null,
+              session_id: null,
+              message_type: 'text',
+              content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
+              retry_key: retryKey,
+              reply_token_hash: hashReplyToken(replyToken),
+            },
+          ],
+        },
+      ]);
     const carriedOutReplies = () => fake.carriedOut.filter((r) => r.path === '/v2/bot/message/reply');
 
     it('is not sent again when LINE carried out its reply but the first run never recorded it: the same token comes back spent', async () => {
@@ -99,17 +122,9 @@ describeEachDatabase('LINE sender', (db, kind) => {
       assert.deepStrictEqual([row.delivery_status, row.reply_token_hash !== null, row.attempt_started_at !== null], ['PENDING', true, true]);
 
       // The event run again (another instance, past the first one's lease): the same send, the same token.
-      const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+      const second = await startServer();
       try {
-        const again = await second.app.lineSender.sendToContact({
-          contact,
-          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
-          sender: 'SYSTEM',
-          sendKey: 'greeting:test',
-          replyToken,
-          receivedAt,
-          channelAccessToken: fake.accessToken,
-        });
+        const again = await greeting({ replyToken, receivedAt }, second.app);
         assert.deepStrictEqual([again.status, again.via], ['SENT', 'reply']);
         // The first run's answer comes at last (had it lived): it agrees.
         releaseAnswers();
@@ -130,25 +145,7 @@ describeEachDatabase('LINE sender', (db, kind) => {
     it('replies with its token when the first run stopped before calling LINE', async () => {
       const replyToken = fake.issueReplyToken();
       const receivedAt = Date.now();
-      // What a run killed between storing its rows and calling LINE leaves: PENDING rows holding the token's claim.
-      const [{ inserted }] = await app.store.messages.insertSends([
-        {
-          lineUserId: contact.line_user_id,
-          sendKey: 'greeting:test',
-          messages: [
-            {
-              contact_id: contact.id,
-              sender: 'SYSTEM',
-              operator_id: null,
-              session_id: null,
-              message_type: 'text',
-              content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
-              retry_key: '3d9a2c78-5e3f-4b20-9c4d-8e7f6a5b4c32',
-              reply_token_hash: hashReplyToken(replyToken),
-            },
-          ],
-        },
-      ]);
+      const [{ inserted }] = await storeStoppedGreeting(replyToken, '3d9a2c78-5e3f-4b20-9c4d-8e7f6a5b4c32');
       assert.ok(inserted);
       const again = await greeting({ replyToken, receivedAt });
       assert.deepStrictEqual([again.status, again.via], ['SENT', 'reply']);
@@ -161,24 +158,7 @@ describeEachDatabase('LINE sender', (db, kind) => {
       const receivedAt = Date.now() - 45_000;
       const replyToken = fake.issueReplyToken();
       // The first run: stopped before calling LINE, the rows holding the token's claim.
-      await app.store.messages.insertSends([
-        {
-          lineUserId: contact.line_user_id,
-          sendKey: 'greeting:test',
-          messages: [
-            {
-              contact_id: contact.id,
-              sender: 'SYSTEM',
-              operator_id: null,
-              session_id: null,
-              message_type: 'text',
-              content: { type: 'text', text: 'เจ้าหน้าที่จะติดต่อกลับ' },
-              retry_key: '4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43',
-              reply_token_hash: hashReplyToken(replyToken),
-            },
-          ],
-        },
-      ]);
+      await storeStoppedGreeting(replyToken, '4e0b3d89-6f40-4c31-8d5e-9f807b6c5d43');
       // Run again 10 s later: the token is past 50 s, so no reply; the push goes under the stored key (its answer lost once: 409 on the retry).
       fake.loseNextPushAnswers(1);
       const again = await greeting({ replyToken, receivedAt: receivedAt - 10_000 });
@@ -202,18 +182,10 @@ describeEachDatabase('LINE sender', (db, kind) => {
       assert.deepStrictEqual([row.delivery_status, row.delivery_attempts], ['PENDING', 1]);
 
       // Run again elsewhere meanwhile, with the same token: "Invalid reply token" would prove nothing, so it pushes.
-      const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+      const second = await startServer();
       let again: Awaited<ReturnType<typeof send>>;
       try {
-        const sending = second.app.lineSender.sendToContact({
-          contact,
-          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
-          sender: 'SYSTEM',
-          sendKey: 'greeting:test',
-          replyToken: 'refused-token',
-          receivedAt,
-          channelAccessToken: fake.accessToken,
-        });
+        const sending = greeting({ replyToken: 'refused-token', receivedAt }, second.app);
         await eventually(() => fake.requestsTo('POST', '/v2/bot/message/push').length === 2);
         releaseSends();
         again = await sending;
@@ -233,15 +205,9 @@ describeEachDatabase('LINE sender', (db, kind) => {
       const first = greeting();
       await eventually(() => fake.carriedOut.length === 1);
       const again = await (async () => {
-        const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+        const second = await startServer();
         try {
-          return await second.app.lineSender.sendToContact({
-            contact,
-            messages: 'เจ้าหน้าที่จะติดต่อกลับ',
-            sender: 'SYSTEM',
-            sendKey: 'greeting:test',
-            channelAccessToken: fake.accessToken,
-          });
+          return await greeting({}, second.app);
         } finally {
           releaseAnswers();
           await second.close();
@@ -260,28 +226,12 @@ describeEachDatabase('LINE sender', (db, kind) => {
       const bot = await send({ replyToken, receivedAt, messages: 'คำตอบของบอท' });
       assert.deepStrictEqual([bot.status, bot.via], ['SENT', 'reply']);
       // Another instance (nothing of the first one in its memory) greets with the same token.
-      const second = await startApiServer(db(), { lineApiBaseUrl: fake.baseUrl, linePushRetryDelaysMs: [5, 5] });
+      const second = await startServer();
       try {
-        const greeted = await second.app.lineSender.sendToContact({
-          contact,
-          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
-          sender: 'SYSTEM',
-          sendKey: 'greeting:test',
-          replyToken,
-          receivedAt,
-          channelAccessToken: fake.accessToken,
-        });
+        const greeted = await greeting({ replyToken, receivedAt }, second.app);
         assert.deepStrictEqual([greeted.status, greeted.via], ['SENT', 'push']);
         // Run again: still not its token, still nothing but its own push (409 now).
-        const again = await second.app.lineSender.sendToContact({
-          contact,
-          messages: 'เจ้าหน้าที่จะติดต่อกลับ',
-          sender: 'SYSTEM',
-          sendKey: 'greeting:test',
-          replyToken,
-          receivedAt,
-          channelAccessToken: fake.accessToken,
-        });
+        const again = await greeting({ replyToken, receivedAt }, second.app);
         assert.deepStrictEqual([again.status, again.sentBefore], ['SENT', true]);
       } finally {
         await second.close();

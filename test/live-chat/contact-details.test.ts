@@ -6,40 +6,11 @@ import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../
 import { connectLiveSocket, type LiveSocket } from '../support/live-socket';
 import { messageEvent, userId } from '../support/line-webhooks';
 import { csvCell } from '../../src/util/csv';
+import { FRIEND_COLUMNS, parseCsv } from '../support/csv';
 
 const LIST = '/admin/live-chat/conversations';
 const FIELDS = '/admin/live-chat/contact-fields';
 const LABELS = '/admin/live-chat/labels';
-
-/** RFC 4180 rows of a CSV text (quoted cells may hold commas, quotes and line breaks). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted && ch === '"' && text[i + 1] === '"') {
-      cell += '"';
-      i++;
-    } else if (ch === '"') {
-      quoted = !quoted;
-    } else if (!quoted && ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (!quoted && ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else {
-      cell += ch;
-    }
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
-}
 
 describeEachDatabase('contact details, labels and exports', (db) => {
   const suite = useLiveChatHarness(db, { operators: true });
@@ -307,20 +278,7 @@ describeEachDatabase('contact details, labels and exports', (db) => {
     assert.strictEqual(res.status, 200);
     assert.match(res.headers.get('content-disposition')!, /^attachment; filename="friends-\d{4}-\d\d-\d\d\.csv"$/);
     const rows = parseCsv(res.body as string);
-    assert.deepStrictEqual(rows[0], [
-      'line_user_id',
-      'display_name',
-      'friend_status',
-      'friend_since',
-      'chat_mode',
-      'last_message_at',
-      'labels',
-      'note',
-      'Phone',
-      'Email',
-      'Order number',
-      'Points',
-    ]);
+    assert.deepStrictEqual(rows[0], [...FRIEND_COLUMNS, 'Phone', 'Email', 'Order number', 'Points']);
     assert.strictEqual(rows.length, 1 + 1203);
     // Newest first, as the Friends page lists them.
     assert.strictEqual(rows[1][1], 'Friend 1203');

@@ -92,3 +92,10 @@ export async function login(baseUrl: string, user = ADMIN): Promise<string> {
   if (res.status !== 200) throw new Error(`login as ${user.username} answered ${res.status}: ${JSON.stringify(res.body)}`);
   return res.body.token;
 }
+
+/** Adds an operator through the admin API (as `token`, an admin's) and answers the created record. */
+export async function addOperator(baseUrl: string, token: string, operator: Record<string, unknown>): Promise<any> {
+  const created = await call(baseUrl, 'POST', '/admin/operators', { token, body: operator });
+  if (created.status !== 201) throw new Error(`adding operator ${operator.username} answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return created.body;
+}

@@ -2,7 +2,7 @@
 // Screenshots go to test-output/screenshots/ (kept out of git) so a run can be looked at.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 export const SCREENSHOTS = path.join(__dirname, '..', '..', '..', 'test-output', 'screenshots');
 
@@ -33,6 +33,19 @@ export function recordPolicyViolations(page: Page, into: string[]): void {
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) into.push(message.text());
   });
+}
+
+/**
+ * A fresh desktop-sized context and its page, whose script errors and refused content go into
+ * `errors` (a test asserts it stays empty).
+ */
+export async function openPage(browser: Browser, errors: string[], options: BrowserContextOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, ...options });
+  context.setDefaultTimeout(15000);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(err.message));
+  recordPolicyViolations(page, errors);
+  return { context, page };
 }
 
 /** Signs in through the login page. */

@@ -59,6 +59,16 @@ export async function resetTables(db: Database): Promise<void> {
   await db.sql.exec(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} RESTART IDENTITY CASCADE`);
 }
 
+/** Empties the tables of the PostgreSQL server's database, for a test whose product opens it. */
+export async function emptyServerTables(): Promise<void> {
+  const db = await openDatabase({ url: serverUrl! });
+  try {
+    await resetTables(db);
+  } finally {
+    await db.close();
+  }
+}
+
 /**
  * Declares `body` once per database kind: "<title> (embedded)" and "<title> (postgres)". The
  * PostgreSQL run is skipped, with a message, when TEST_DATABASE_URL is unset. Tables are empty

@@ -1,55 +1,26 @@
 // A yes/no question in a modal <dialog> (focus stays inside, Escape cancels). The parent sets
 // `open`; the answer comes back as 'confirm' or 'cancel'.
-import { LitElement, css, html } from 'lit';
+import { css, html } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
-import { LanguageController } from '../core/language-controller';
 import { chatTokens } from './chat-styles';
+import { ChatDialog } from './chat-dialog';
 import './strings';
 
-export class ChatConfirmDialog extends LitElement {
-  static properties = { open: { type: Boolean }, heading: {}, body: {}, confirmLabel: {} };
-  open = false;
+export class ChatConfirmDialog extends ChatDialog {
+  static properties = { heading: {}, body: {}, confirmLabel: {} };
   heading = '';
   body = '';
   confirmLabel = '';
-  private answered = false;
-
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  private get dialog(): HTMLDialogElement {
-    return this.renderRoot.querySelector('dialog')!;
-  }
-
-  updated(changed: Map<string, unknown>): void {
-    if (!changed.has('open')) return;
-    if (this.open && !this.dialog.open) {
-      this.answered = false;
-      this.dialog.showModal();
-    } else if (!this.open && this.dialog.open) {
-      this.answered = true;
-      this.dialog.close();
-    }
-  }
-
-  private answer(yes: boolean): void {
-    if (this.answered) return;
-    this.answered = true;
-    if (this.dialog.open) this.dialog.close();
-    this.dispatchEvent(new CustomEvent(yes ? 'confirm' : 'cancel', { bubbles: true, composed: true }));
-  }
 
   render() {
     return html`
-      <dialog aria-labelledby="heading" aria-describedby="body" @close=${() => this.answer(false)} @cancel=${() => this.answer(false)}>
+      <dialog aria-labelledby="heading" aria-describedby="body" @close=${() => this.answer('cancel')} @cancel=${() => this.answer('cancel')}>
         <h2 id="heading">${this.heading}</h2>
         <p id="body">${this.body}</p>
         <div class="actions">
-          <button @click=${() => this.answer(false)}>${t('lc.cancel')}</button>
-          <button class="send" @click=${() => this.answer(true)} autofocus>${this.confirmLabel || t('lc.confirm')}</button>
+          <button @click=${() => this.answer('cancel')}>${t('lc.cancel')}</button>
+          <button class="send" @click=${() => this.answer('confirm')} autofocus>${this.confirmLabel || t('lc.confirm')}</button>
         </div>
       </dialog>
     `;

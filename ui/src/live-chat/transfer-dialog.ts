@@ -1,12 +1,12 @@
 // Handing the chat to another operator (issue 11): a modal <dialog> with the active operators
 // (not the holder) and an optional note for them. The parent sets `open` and `holderId`; the
 // choice comes back as 'transfer' {operatorId, note}, or 'cancel'.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { api } from '../core/api';
 import { tokens } from '../core/styles';
-import { LanguageController } from '../core/language-controller';
 import { chatTokens } from './chat-styles';
+import { ChatDialog } from './chat-dialog';
 import type { OperatorChoice } from './types';
 import './strings';
 
@@ -15,34 +15,15 @@ export interface TransferRequest {
   note: string;
 }
 
-export class TransferDialog extends LitElement {
-  static properties = { open: { type: Boolean }, holderId: { attribute: false }, operators: { state: true }, error: { state: true } };
-  open = false;
+export class TransferDialog extends ChatDialog {
+  static properties = { holderId: { attribute: false }, operators: { state: true }, error: { state: true } };
   /** The operator who holds the chat now (not offered). */
   holderId: number | null = null;
   operators: OperatorChoice[] | null = null;
   error = '';
-  private answered = false;
 
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  private get dialog(): HTMLDialogElement {
-    return this.renderRoot.querySelector('dialog')!;
-  }
-
-  updated(changed: Map<string, unknown>): void {
-    if (!changed.has('open')) return;
-    if (this.open && !this.dialog.open) {
-      this.answered = false;
-      this.dialog.showModal();
-      void this.load();
-    } else if (!this.open && this.dialog.open) {
-      this.answered = true;
-      this.dialog.close();
-    }
+  protected opened(): void {
+    void this.load();
   }
 
   private async load(): Promise<void> {
@@ -55,29 +36,19 @@ export class TransferDialog extends LitElement {
     }
   }
 
-  private cancel(): void {
-    if (this.answered) return;
-    this.answered = true;
-    if (this.dialog.open) this.dialog.close();
-    this.dispatchEvent(new CustomEvent('cancel', { bubbles: true, composed: true }));
-  }
-
   private submit(e: Event): void {
     e.preventDefault();
     const data = new FormData(e.target as HTMLFormElement);
     const operatorId = Number(data.get('operator'));
     if (!operatorId) return;
-    this.answered = true;
-    this.dialog.close();
-    this.dispatchEvent(
-      new CustomEvent<TransferRequest>('transfer', { detail: { operatorId, note: String(data.get('note') ?? '').trim() }, bubbles: true, composed: true }),
-    );
+    const request: TransferRequest = { operatorId, note: String(data.get('note') ?? '').trim() };
+    this.answer('transfer', request);
   }
 
   render() {
     const choices = (this.operators ?? []).filter((o) => o.id !== this.holderId);
     return html`
-      <dialog aria-labelledby="heading" @close=${() => this.cancel()} @cancel=${() => this.cancel()}>
+      <dialog aria-labelledby="heading" @close=${() => this.answer('cancel')} @cancel=${() => this.answer('cancel')}>
         <form @submit=${this.submit}>
           <h2 id="heading">${t('lc.transfer.title')}</h2>
           ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -89,7 +60,7 @@ export class TransferDialog extends LitElement {
           </label>
           <label>${t('lc.transfer.note')}<textarea name="note" rows="3" maxlength="2000"></textarea></label>
           <div class="actions">
-            <button type="button" @click=${() => this.cancel()}>${t('lc.cancel')}</button>
+            <button type="button" @click=${() => this.answer('cancel')}>${t('lc.cancel')}</button>
             <button type="submit" class="send" ?disabled=${choices.length === 0}>${t('lc.transfer.confirm')}</button>
           </div>
         </form>

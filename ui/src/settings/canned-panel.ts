@@ -3,11 +3,11 @@
 // object as JSON (Flex, quick reply…), with {displayName} and {operatorName} filled at send. A 400
 // names the field at fault. The replies saved in this browser before (the composer's old "Saved"
 // tab) are imported from here, and then forgotten in this browser.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { ApiError } from '../core/api';
-import { LanguageController } from '../core/language-controller';
+import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
 import { cannedPreview, createCanned, deleteCanned, listCanned, updateCanned, type CannedValues } from '../live-chat/canned-api';
 import { forgetSaved, loadSaved } from '../live-chat/reply-picker';
@@ -90,7 +90,7 @@ function shortcutFrom(name: string, n: number): string {
   return n === 0 ? base : `${base}-${n + 1}`;
 }
 
-export class CannedPanel extends LitElement {
+export class CannedPanel extends SettingsPanel {
   static properties = {
     list: { state: true },
     loadError: { state: true },
@@ -108,17 +108,7 @@ export class CannedPanel extends LitElement {
   busy = false;
   saved = loadSaved();
 
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     try {
       this.list = await listCanned();
       this.loadError = '';

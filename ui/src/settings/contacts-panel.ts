@@ -1,11 +1,11 @@
 // The Contacts tab (issue 11): the custom contact fields (name, type, order) and the labels
 // (name, colour) that operators use in the chat. Each row saves on its own; a refusal is shown
 // in the API's words above the list. Adding, renaming and deleting reach open inboxes live.
-import { LitElement, css, html, nothing } from 'lit';
+import { css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 import { t } from '../core/i18n';
 import { api, request } from '../core/api';
-import { LanguageController } from '../core/language-controller';
+import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
 import type { ContactField, ContactFieldType, Label } from '../live-chat/types';
 import '../live-chat/contact-strings';
@@ -14,7 +14,7 @@ import './confirm-dialog';
 const TYPES: ContactFieldType[] = ['text', 'phone', 'email', 'number'];
 type Target = { kind: 'field' | 'label'; id: number; name: string };
 
-export class ContactsPanel extends LitElement {
+export class ContactsPanel extends SettingsPanel {
   static properties = {
     fields: { state: true },
     labels: { state: true },
@@ -28,17 +28,7 @@ export class ContactsPanel extends LitElement {
   deleting: Target | null = null;
   busy = false;
 
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     try {
       const [fields, labels] = await Promise.all([
         api.get<{ fields: ContactField[] }>('/admin/live-chat/contact-fields'),

@@ -1,11 +1,11 @@
 // The Credentials tab: loads the credentials, and carries out what the table and the dialogs ask
 // (save, verify, set default, delete) against /api/v1/admin/credentials, passing the API's
 // answers back down: field errors to the form, verification results to the row.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
-import { LanguageController } from '../core/language-controller';
+import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
 import { type Credential, PROVIDER_FIELDS, type Provider, type VerifyResult, fieldFor, providerLabel } from './provider-fields';
 import type { CredentialAction, ProviderFilter, Verification } from './credentials-table';
@@ -51,7 +51,7 @@ registerStrings({
 
 type Status = { ok: boolean; text: string } | null;
 
-export class CredentialsPanel extends LitElement {
+export class CredentialsPanel extends SettingsPanel {
   static properties = {
     credentials: { state: true },
     loading: { state: true },
@@ -87,17 +87,7 @@ export class CredentialsPanel extends LitElement {
   deleteBusy = false;
   deleteError = '';
 
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     try {
       this.credentials = (await api.get<{ credentials: Credential[] }>('/admin/credentials')).credentials;
       this.loadError = '';

@@ -1,10 +1,10 @@
 // The General tab: reads the live chat settings and saves them with PUT
 // /api/v1/admin/live-chat/settings; a 400 names the setting at fault, shown at its field.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
-import { LanguageController } from '../core/language-controller';
+import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
 import type { LiveChatSettings } from './general-settings-form';
 import './general-settings-form';
@@ -30,7 +30,7 @@ registerStrings({
   },
 });
 
-export class GeneralPanel extends LitElement {
+export class GeneralPanel extends SettingsPanel {
   static properties = {
     settings: { state: true },
     loadError: { state: true },
@@ -46,17 +46,7 @@ export class GeneralPanel extends LitElement {
   busy = false;
   status: { ok: boolean; text: string } | null = null;
 
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     try {
       this.settings = (await api.get<{ settings: LiveChatSettings }>('/admin/live-chat/settings')).settings;
       this.loadError = '';

@@ -1,12 +1,12 @@
 // The Operators tab: the accounts, adding one, editing one's name, role or password, and
 // deactivating or reactivating one through /api/v1/admin/operators. The API refuses to leave
 // no active admin; its message is shown where the change was asked for.
-import { LitElement, html } from 'lit';
+import { html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
 import { currentOperator } from '../core/session';
-import { LanguageController } from '../core/language-controller';
+import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
 import type { OperatorAccount, OperatorAction } from './operators-table';
 import type { OperatorSave } from './operator-form-dialog';
@@ -53,7 +53,7 @@ registerStrings({
 
 type Status = { ok: boolean; text: string } | null;
 
-export class OperatorsPanel extends LitElement {
+export class OperatorsPanel extends SettingsPanel {
   static properties = {
     operators: { state: true },
     loading: { state: true },
@@ -83,17 +83,7 @@ export class OperatorsPanel extends LitElement {
   deactivateBusy = false;
   deactivateError = '';
 
-  constructor() {
-    super();
-    new LanguageController(this);
-  }
-
-  connectedCallback(): void {
-    super.connectedCallback();
-    void this.load();
-  }
-
-  private async load(): Promise<void> {
+  protected async load(): Promise<void> {
     try {
       this.operators = (await api.get<{ operators: OperatorAccount[] }>('/admin/operators')).operators;
       this.loadError = '';
