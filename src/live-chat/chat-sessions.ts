@@ -57,7 +57,7 @@ export class ChatSessions {
   async claim(lineUserId: string, operator: OperatorView): Promise<SessionActionResult> {
     const contact = await this.contact(lineUserId);
     const open = await this.store.chatSessions.openFor(contact.id);
-    if (!open) throw conflict('This chat has no open session to claim; switch it to HUMAN first');
+    if (!open) throw conflict('This chat has no open session to claim; switch it to HUMAN first', undefined, 'no_open_session');
     const claimed = open.status === 'WAITING' ? await this.store.chatSessions.claim(open.id, operator.id) : undefined;
     if (claimed) {
       this.events.emit('session', { session: claimed, contact, change: 'claimed' });
@@ -66,7 +66,7 @@ export class ChatSessions {
     const now = await this.store.chatSessions.byId(open.id);
     if (now?.status === 'ACTIVE' && now.operator_id === operator.id) return { contact, session: now, changed: false };
     if (now?.status === 'ACTIVE') throw await this.heldBy(now);
-    throw conflict('This chat was closed meanwhile');
+    throw conflict('This chat was closed meanwhile', undefined, 'closed_meanwhile');
   }
 
   /**
@@ -80,7 +80,7 @@ export class ChatSessions {
     // A claim or close by someone else may land in between: then look again.
     for (let attempt = 1; attempt <= 3; attempt++) {
       const open = await this.store.chatSessions.openFor(contact.id);
-      if (!open) throw conflict('This chat has no open session to assign; switch it to HUMAN first');
+      if (!open) throw conflict('This chat has no open session to assign; switch it to HUMAN first', undefined, 'no_open_session');
       if (open.status === 'ACTIVE' && open.operator_id === operator.id) return { contact, session: open, changed: false };
       const waiting = open.status === 'WAITING';
       const taken = waiting ? await this.store.chatSessions.claim(open.id, operator.id) : await this.store.chatSessions.reassign(open.id, operator.id);
@@ -190,13 +190,13 @@ export class ChatSessions {
   async mayAct(session: ChatSessionRow, operator: Actor): Promise<void> {
     if (!operator || session.status !== 'ACTIVE' || session.operator_id === operator.id || operator.role === 'admin') return;
     const holder = await this.holder(session);
-    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder });
+    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder }, 'held_by_other');
   }
 
   /** The 409 a claim loser gets, naming the operator who holds the chat. */
   async heldBy(session: ChatSessionRow): Promise<HttpError> {
     const holder = await this.holder(session);
-    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, { operator: holder });
+    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, { operator: holder }, 'already_claimed');
   }
 
   private async holder(session: ChatSessionRow): Promise<OperatorRef | null> {

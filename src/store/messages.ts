@@ -28,6 +28,13 @@ export interface MessageRow {
   created_at: Date;
 }
 
+/** A message found by a search, with whose chat it is in. */
+export interface MessageSearchRow extends MessageRow {
+  line_user_id: string;
+  display_name: string | null;
+  picture_url: string | null;
+}
+
 /** What a delivery attempt changes of a message. */
 export type DeliveryState = Pick<MessageRow, 'id' | 'delivery_status' | 'delivery_attempts' | 'delivery_error' | 'line_message_id'>;
 
@@ -245,6 +252,39 @@ export class MessagesTable {
          ORDER BY created_at DESC, id DESC LIMIT $2`,
           [contactId, limit, beforeId],
         );
+  }
+
+  /**
+   * A page of the contact's history newer than message `afterId`, newest first (the page just
+   * above `afterId`: its oldest `limit` newer messages).
+   */
+  async newerForContact(contactId: number, limit: number, afterId: number): Promise<MessageRow[]> {
+    const rows = await this.q.rows<MessageRow>(
+      `SELECT * FROM messages WHERE contact_id = $1
+         AND (created_at, id) > (SELECT created_at, id FROM messages WHERE id = $3 AND contact_id = $1)
+       ORDER BY created_at, id LIMIT $2`,
+      [contactId, limit, afterId],
+    );
+    return rows.reverse();
+  }
+
+  /**
+   * Text messages whose text holds `text` (any case), newest first, each with its contact's
+   * name: the inbox's search of the history. ILIKE on the text is what migration 0019's trigram
+   * index serves; `beforeId` continues after that message.
+   */
+  searchText(text: string, limit: number, beforeId?: number): Promise<MessageSearchRow[]> {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const params: (string | number)[] = [pattern, limit];
+    if (beforeId !== undefined) params.push(beforeId);
+    return this.q.rows<MessageSearchRow>(
+      `SELECT m.*, c.line_user_id, c.display_name, c.picture_url
+       FROM messages m JOIN contacts c ON c.id = m.contact_id
+       WHERE m.message_type = 'text' AND m.content->>'text' ILIKE $1
+         ${beforeId === undefined ? '' : `AND (m.created_at, m.id) < (SELECT created_at, id FROM messages WHERE id = $3)`}
+       ORDER BY m.created_at DESC, m.id DESC LIMIT $2`,
+      params,
+    );
   }
 
   /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */

@@ -14,6 +14,10 @@ import { asBody, idParam, limitParam, oneOf, queryString } from '../validation';
 const CONVERSATIONS_PAGE = 50;
 const MESSAGES_PAGE = 50;
 const MAX_PAGE = 200;
+const SEARCH_PAGE = 20;
+/** Trigrams need three characters (migration 0019); a longer q is a sentence, not a search. */
+const MIN_MESSAGE_SEARCH = 3;
+const MAX_MESSAGE_SEARCH = 100;
 
 export function liveChatRoutes(app: LiveChat): express.Router {
   const router = Router();
@@ -36,10 +40,15 @@ export function liveChatRoutes(app: LiveChat): express.Router {
 
   router.get(`${base}/:line_user_id`, async (req, res) => {
     const cursor = queryString(req.query.cursor, 'cursor');
+    const after = queryString(req.query.after, 'after');
+    const around = queryString(req.query.around, 'around');
+    if ([cursor, after, around].filter((v) => v !== undefined).length > 1) throw badRequest('Give at most one of cursor, after and around', 'around');
     res.json(
       await app.conversations.detail(req.params.line_user_id, req.operator!, {
         limit: limitParam(req.query.limit, MESSAGES_PAGE, MAX_PAGE),
         before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+        after: after === undefined ? undefined : idParam(after, 'after'),
+        around: around === undefined ? undefined : idParam(around, 'around'),
       }),
     );
   });
@@ -72,6 +81,21 @@ export function liveChatRoutes(app: LiveChat): express.Router {
   router.post(`${base}/:line_user_id/mode`, async (req, res) => {
     const mode = oneOf(asBody(req.body).mode, ['BOT', 'HUMAN'] as const, 'mode');
     res.json(await actionJson(app, await app.sessions.switchMode(req.params.line_user_id, mode, req.operator!), req.operator!));
+  });
+
+  // Search of the message history (issue 11): text messages holding q, newest first.
+  router.get('/admin/live-chat/messages', async (req, res) => {
+    const q = queryString(req.query.q, 'q');
+    if (q === undefined || [...q].length < MIN_MESSAGE_SEARCH || [...q].length > MAX_MESSAGE_SEARCH) {
+      throw badRequest(`q must be ${MIN_MESSAGE_SEARCH} to ${MAX_MESSAGE_SEARCH} characters`, 'q', 'search_length');
+    }
+    const cursor = queryString(req.query.cursor, 'cursor');
+    res.json(
+      await app.conversations.searchMessages(q, {
+        limit: limitParam(req.query.limit, SEARCH_PAGE, MAX_PAGE),
+        before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+      }),
+    );
   });
 
   return router;
