@@ -41,7 +41,7 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
   let server: ApiServer | undefined;
   afterEach(() => server?.close());
 
-  it('list (each tab, searches of 1, 2 and more characters, next page), counts, detail and live updates use no sequential scan of contacts, messages or chat_sessions', async function () {
+  it('list (each tab, searches of 1, 2 and more characters, next page), counts, detail (also around a message), message search and live updates use no sequential scan of contacts, messages or chat_sessions', async function () {
     this.timeout(180000);
     const recorder = new RecordingSql(db().sequelize);
     server = await startApiServer({ ...db(), sql: recorder });
@@ -83,6 +83,16 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
     const next = await get(`${list}?cursor=${first.next_cursor}`);
     assert.notStrictEqual(next.conversations[0].line_user_id, first.conversations[0].line_user_id);
     await get(`${list}/${waiting.conversations[0].line_user_id}`);
+    // Search of the message history (migration 0019's trigram index), a common and a rare
+    // text, the next page, and a chat opened at a hit and paged newer from there.
+    const hits = await get(`/admin/live-chat/messages?q=${encodeURIComponent('ราคาหน่อย')}`);
+    assert.ok(hits.results.length === 20 && hits.results.every((r: { snippet: { match: string } }) => r.snippet.match === 'ราคาหน่อย'));
+    await get(`/admin/live-chat/messages?q=${encodeURIComponent('ราคาหน่อย')}&cursor=${hits.next_cursor}`);
+    assert.deepStrictEqual((await get(`/admin/live-chat/messages?q=${encodeURIComponent('ใบเสร็จ')}`)).results, []);
+    const hit = hits.results[5];
+    const around = await get(`${list}/${hit.conversation.line_user_id}?limit=4&around=${hit.message.id}`);
+    assert.ok(around.messages.some((m: { id: number }) => m.id === hit.message.id));
+    if (around.newer_cursor) await get(`${list}/${hit.conversation.line_user_id}?limit=4&after=${around.newer_cursor}`);
     // The live inbox's read of a flush of changed conversations.
     const operatorIds = (await db().sql.rows<{ id: number }>(`SELECT id FROM operators`)).map((o) => o.id);
     const changed = await db().sql.rows<{ id: number }>(`SELECT id FROM contacts ORDER BY id DESC LIMIT 20`);
