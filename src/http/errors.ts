@@ -59,7 +59,9 @@ export function errorHandler(log: (err: unknown, req: Request) => void): ErrorRe
     }
     // other client errors raised by express or body-parser (an unsupported charset, an aborted body)
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      res.status(status).json({ error: (err as { expose?: boolean }).expose ? (err as Error).message : 'Bad request', code: STATUS_CODES[status] ?? 'invalid' });
+      res
+        .status(status)
+        .json({ error: (err as { expose?: boolean }).expose ? (err as Error).message : 'Bad request', code: STATUS_CODES[status] ?? 'invalid' });
       return;
     }
     log(err, req);

@@ -105,7 +105,10 @@ export class Conversations {
       const target = await messages.byId(page.around);
       if (!target || target.contact_id !== contactId) throw notFound('Message');
       const half = Math.max(1, Math.floor(page.limit / 2));
-      const [before, after] = await Promise.all([messages.pageForContact(contactId, half + 1, target.id), messages.newerForContact(contactId, half + 1, target.id)]);
+      const [before, after] = await Promise.all([
+        messages.pageForContact(contactId, half + 1, target.id),
+        messages.newerForContact(contactId, half + 1, target.id),
+      ]);
       return { messages: [...after.slice(-half), target, ...before.slice(0, half)], older: before.length > half, newer: after.length > half };
     }
     if (page.after !== undefined) {

@@ -43,7 +43,10 @@ describeEachDatabase('message search', (db) => {
     // Any case, LIKE's own characters taken literally.
     await history(['Order 100% PAID']);
     const paid = await chat.api('GET', `/admin/live-chat/messages?q=${encodeURIComponent('0% paid')}`, somchai);
-    assert.deepStrictEqual(paid.body.results.map((r: any) => r.snippet.match), ['0% PAID']);
+    assert.deepStrictEqual(
+      paid.body.results.map((r: any) => r.snippet.match),
+      ['0% PAID'],
+    );
     assert.deepStrictEqual((await chat.api('GET', `/admin/live-chat/messages?q=${encodeURIComponent('1_0')}`, somchai)).body.results, []);
   });
 
@@ -80,7 +83,10 @@ describeEachDatabase('message search', (db) => {
     assert.deepStrictEqual([newer.body.messages.map((m: any) => m.id), newer.body.newer_cursor], [[ids[11], ids[10], ids[9], ids[8]], null]);
     assert.strictEqual(await unread(chat, somchai, user), 0, 'the page that reaches the newest marks the chat read');
     const older = await detail(`limit=4&cursor=${around.body.next_cursor}`);
-    assert.deepStrictEqual(older.body.messages.map((m: any) => m.id), [ids[2], ids[1], ids[0]]);
+    assert.deepStrictEqual(
+      older.body.messages.map((m: any) => m.id),
+      [ids[2], ids[1], ids[0]],
+    );
     // Another chat's message, or two positions at once, are refused.
     const other = await history(['อีกแชทหนึ่ง']);
     assert.strictEqual((await detail(`around=${other.ids[0]}`)).status, 404);

@@ -32,6 +32,11 @@ export class ChatHeader extends LitElement {
   narrow = false;
   confirmingClose = false;
 
+  /** The close shortcut: the same question the Close button asks. */
+  askClose(): void {
+    this.confirmingClose = true;
+  }
+
   constructor() {
     super();
     new LanguageController(this);

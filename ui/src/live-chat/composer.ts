@@ -57,6 +57,24 @@ export class Composer extends LitElement {
     }
   }
 
+  /** The page's keyboard shortcuts: focus the box, open the reply picker, close every panel. */
+  async focusBox(): Promise<void> {
+    await this.updateComplete;
+    this.box?.focus();
+  }
+
+  openPicker(): void {
+    this.picking = true;
+    this.attaching = null;
+    this.menu = false;
+  }
+
+  closePanels(): void {
+    this.picking = false;
+    this.attaching = null;
+    this.menu = false;
+  }
+
   private get box(): HTMLTextAreaElement | null {
     return this.renderRoot.querySelector('textarea');
   }

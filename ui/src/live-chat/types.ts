@@ -89,6 +89,8 @@ export interface ConversationDetail {
   /** Newest first. */
   messages: Message[];
   next_cursor: string | null;
+  /** Newer messages exist (a page opened around a search hit). */
+  newer_cursor?: string | null;
 }
 
 export interface ActionResult {
@@ -106,3 +108,15 @@ export interface SendAnswer {
 
 /** A LINE message object to send ({type: 'text', text}, a sticker, a Flex message…). */
 export type LineMessage = { type: string } & Record<string, unknown>;
+
+/** One message found by the history search, with a snippet around the match. */
+export interface MessageHit {
+  message: { id: number; direction: 'IN' | 'OUT'; sender: string; created_at: string };
+  conversation: { line_user_id: string; display_name: string | null; picture_url: string | null };
+  snippet: { before: string; match: string; after: string };
+}
+
+export interface MessageSearchPage {
+  results: MessageHit[];
+  next_cursor: string | null;
+}
