@@ -152,7 +152,8 @@ export class ChatSessions {
   }
 
   /**
-   * Closes (closed_by SYSTEM) every session idle for auto_close_minutes and tells the user.
+   * Closes (closed_by SYSTEM) every session idle for auto_close_minutes and tells the user: one
+   * never claimed is missed, and gets missed_message (the team could not answer in time).
    * Safe on several instances: each session is closed, and its user told, once.
    */
   async closeIdle(now = new Date()): Promise<ChatSessionRow[]> {
@@ -164,7 +165,8 @@ export class ChatSessions {
       const closed = await this.closeAndAnnounce(session, 'SYSTEM');
       if (!closed) continue;
       closedNow.push(closed.session);
-      if (settings.auto_close_message) await this.sendClosing(closed.contact, closed.session, settings.auto_close_message, null);
+      const text = session.claimed_at === null ? settings.missed_message : settings.auto_close_message;
+      if (text) await this.sendClosing(closed.contact, closed.session, text, null);
     }
     return closedNow;
   }

@@ -3,12 +3,12 @@
 // and conversation_reads; the writes stay in those tables' own modules.
 import type { Queryable, SqlParam } from '../db/sql';
 import type { ChatMode, FriendStatus } from './contacts';
-import type { SessionStatus } from './chat-sessions';
+import type { ClosedBy, SessionStatus } from './chat-sessions';
 import type { MessageDirection, MessageSender } from './messages';
 import { pgIntArray } from './pg-arrays';
 
-export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED';
-export const CONVERSATION_FILTERS: readonly ConversationFilter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED'];
+export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED' | 'MISSED';
+export const CONVERSATION_FILTERS: readonly ConversationFilter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED', 'MISSED'];
 
 export interface ConversationRow {
   contact_id: number;
@@ -21,6 +21,7 @@ export interface ConversationRow {
   session_status: SessionStatus | null;
   session_started_at: Date | null;
   session_claimed_at: Date | null;
+  session_closed_by: ClosedBy | null;
   operator_id: number | null;
   operator_username: string | null;
   operator_display_name: string | null;
@@ -59,7 +60,7 @@ const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
 // migration 0005's triggers, so a page joins by primary key.
 const conversationRows = (contacts: string, unread = `${unreadBy('$1')} AS unread_count`) => `
   SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
-    s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
+    s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at, s.closed_by AS session_closed_by,
     s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
     lm.id AS last_message_id, lm.message_type AS last_message_type, lm.content AS last_message_content,
     lm.direction AS last_message_direction, lm.sender AS last_message_sender, lm.created_at AS last_message_at,
@@ -82,13 +83,15 @@ export interface ConversationUpdates {
 
 // Conditions on contacts, each served by an index: ALL, BOT and CLOSED walk migration 0005's
 // indexes on contacts (CLOSED: a latest session, and no open one); WAITING and ACTIVE start from
-// the few open sessions (chat_sessions_status_idx) and sort those.
+// the few open sessions (chat_sessions_status_idx) and sort those, MISSED likewise from its own.
 const FILTERS: Record<ConversationFilter, string> = {
   ALL: 'TRUE',
   WAITING: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'WAITING')`,
   ACTIVE: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'ACTIVE')`,
   BOT: `chat_mode = 'BOT'`,
   CLOSED: `conv_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_sessions o WHERE o.contact_id = contacts.id AND o.status <> 'CLOSED')`,
+  // The latest session closed by the system, never claimed (migration 0019's partial index).
+  MISSED: `conv_session_id IN (SELECT id FROM chat_sessions WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL)`,
 };
 
 export class ConversationsView {

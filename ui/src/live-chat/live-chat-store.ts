@@ -18,6 +18,7 @@ import type {
   SendAnswer,
   Session,
 } from './types';
+import { isMissed } from './types';
 
 const LIST_PAGE = 50;
 const MESSAGE_PAGE = 50;
@@ -25,7 +26,7 @@ const MESSAGE_PAGE = 50;
 /** Does this list row belong under `filter` with search `q`? (the server's own rules) */
 export function matches(c: Conversation, filter: Filter, q: string): boolean {
   const status = c.session?.status;
-  const inFilter = filter === 'ALL' || (filter === 'BOT' ? c.chat_mode === 'BOT' : status === filter);
+  const inFilter = filter === 'ALL' || (filter === 'BOT' ? c.chat_mode === 'BOT' : filter === 'MISSED' ? isMissed(c.session) : status === filter);
   if (!inFilter) return false;
   if (!q) return true;
   const needle = q.toLowerCase();

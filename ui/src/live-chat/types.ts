@@ -1,7 +1,12 @@
 // The live-chat API's JSON as the inbox reads it (src/live-chat/conversation-json.ts): the same
 // shapes come over REST and in the socket.io events.
-export type Filter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED';
-export const FILTERS: readonly Filter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED'];
+export type Filter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED' | 'MISSED';
+export const FILTERS: readonly Filter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED', 'MISSED'];
+
+/** Closed by the system before anyone claimed it: the team could not answer in time. */
+export function isMissed(s: Pick<Session, 'status' | 'claimed_at' | 'closed_by'> | null | undefined): boolean {
+  return s?.status === 'CLOSED' && s.closed_by === 'SYSTEM' && !s.claimed_at;
+}
 
 export type ChatMode = 'BOT' | 'HUMAN';
 export type SessionStatus = 'WAITING' | 'ACTIVE' | 'CLOSED';

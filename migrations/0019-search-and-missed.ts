@@ -1,4 +1,4 @@
-// Search of the message history (issue 11): a trigram GIN index over each text message's text,
+// Issue 11. Missed chats are listed from a partial index of their sessions. Search of the message history: a trigram GIN index over each text message's text,
 // for ILIKE '%words%'. pg_trgm splits text into words at what is not a letter or digit and Thai
 // letters and marks are letters to it (PostgreSQL in C.UTF-8 and PGlite alike), so a Thai
 // sentence without spaces is one long word and any three characters of it are indexed. Searches
@@ -8,6 +8,8 @@
 import type { QueryInterface } from 'sequelize';
 
 const up_ = `
+-- The inbox's Missed tab: sessions the system closed that nobody had claimed.
+CREATE INDEX chat_sessions_missed_idx ON chat_sessions (id) WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL;
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
@@ -16,7 +18,10 @@ BEGIN
 END $$;
 `;
 
-const down_ = `DROP INDEX IF EXISTS messages_text_trgm_idx;`;
+const down_ = `
+DROP INDEX IF EXISTS messages_text_trgm_idx;
+DROP INDEX chat_sessions_missed_idx;
+`;
 
 export async function up({ context }: { context: QueryInterface }): Promise<void> {
   await context.sequelize.query(up_);
