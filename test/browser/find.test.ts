@@ -211,6 +211,11 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
       await small.waitForLoadState('networkidle');
       const width = await small.evaluate(() => document.documentElement.scrollWidth);
       if (width > 390) wide.push(`${path}: ${width}px`);
+      // Every button shown (the tables' actions too) is on the screen, not scrolled off to the right.
+      for (const button of await small.getByRole('button').all()) {
+        const box = (await button.isVisible()) ? await button.boundingBox() : null;
+        if (box && box.x + box.width > 391) wide.push(`${path}: "${(await button.textContent())?.trim()}" ends at ${Math.round(box.x + box.width)}px`);
+      }
       await screenshot(small, `find-4-phone${path.replace(/[/?=]/g, '-')}`);
     }
     assert.deepStrictEqual(wide, []);

@@ -3,6 +3,7 @@
 // Emits `filter-change` {filter} and `credential-action` {action, credential}.
 import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
+import { tableCards } from './table-cards';
 import { registerStrings, t } from '../core/i18n';
 import { shortDate } from '../core/format';
 import { LanguageController } from '../core/language-controller';
@@ -222,6 +223,7 @@ export class CredentialsTable extends LitElement {
     .verify.failed { color: var(--llc-red); }
     .empty { padding: 2rem; text-align: center; color: var(--llc-grey); background: var(--llc-surface); border: 1px dashed var(--llc-border); border-radius: var(--llc-radius); }
   `,
+    tableCards,
   ];
 }
 customElements.define('llc-credentials-table', CredentialsTable);
