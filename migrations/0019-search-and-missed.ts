@@ -9,7 +9,7 @@ import type { QueryInterface } from 'sequelize';
 
 const up_ = `
 -- The inbox's Missed tab: sessions the system closed that nobody had claimed.
-CREATE INDEX chat_sessions_missed_idx ON chat_sessions (id) WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL;
+CREATE INDEX chat_sessions_missed_idx ON chat_sessions (contact_id) WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL;
 DO $$
 BEGIN
   IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN

@@ -12,6 +12,7 @@ import type { MessageRow } from '../store/messages';
 import { type LineClients, lineErrorText } from '../line/line-clients';
 import { badRequest, notFound } from '../http/errors';
 import { MAX_ID } from '../http/validation';
+import { readSettings } from './live-chat-settings';
 import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJson } from './conversation-json';
 
 export interface ListRequest {
@@ -64,6 +65,7 @@ export class Conversations {
       limit: request.limit + 1,
       after: request.cursor === undefined ? undefined : readCursor(request.cursor),
       operatorId: operator.id,
+      botTraffic: (await readSettings(this.store.settings)).unread_bot_messages,
     });
     const page = rows.slice(0, request.limit);
     const counts = await this.store.conversations.openCounts();

@@ -27,6 +27,11 @@ export interface LiveChatSettings {
   missed_message: string;
   /** A session still WAITING this long after it opened gets one Telegram reminder (0 = off). */
   renotify_minutes: number;
+  /**
+   * Whether the user's messages that the bot handled (no session open) count as unread for the
+   * operators; off, a chat with the bot does not pile up unread counts.
+   */
+  unread_bot_messages: boolean;
   /** IANA zone the analytics count days and hours in. */
   time_zone: string;
 }
@@ -40,6 +45,7 @@ export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
   auto_close_message: 'แชทนี้ปิดอัตโนมัติเนื่องจากไม่มีการตอบกลับ หากต้องการคุยกับเจ้าหน้าที่อีกครั้ง พิมพ์ "ติดต่อเจ้าหน้าที่"',
   missed_message: 'ขออภัย ทีมงานไม่สามารถตอบกลับได้ทันเวลา หากยังต้องการคุยกับเจ้าหน้าที่ พิมพ์ "ติดต่อเจ้าหน้าที่" อีกครั้ง',
   renotify_minutes: 10,
+  unread_bot_messages: false,
   time_zone: 'Asia/Bangkok',
 });
 
@@ -120,5 +126,8 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
       return value;
     case 'time_zone':
       return checkTimeZone(value, key);
+    case 'unread_bot_messages':
+      if (typeof value !== 'boolean') throw badRequest(`${key} must be true or false`, key);
+      return value;
   }
 }

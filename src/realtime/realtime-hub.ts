@@ -11,6 +11,7 @@ import type { OperatorView } from '../auth/operators';
 import type { OperatorRef } from '../live-chat/conversation-json';
 import { conversationJson, messageJson, sessionJson } from '../live-chat/conversation-json';
 import { inBackground } from '../util/urgency';
+import { readSettings } from '../live-chat/live-chat-settings';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 import type { InstanceLink, RemoteChange } from './instance-link';
 
@@ -258,7 +259,7 @@ export class RealtimeHub {
       if (wanted.length === 0) continue;
       let read: ConversationUpdates;
       try {
-        read = await this.store.conversations.forReaders(wanted);
+        read = await this.store.conversations.forReaders(wanted, (await readSettings(this.store.settings)).unread_bot_messages);
       } catch (err) {
         this.log.error(`live inbox: sending conversation updates failed: ${(err as Error).message}`);
         continue;

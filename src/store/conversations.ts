@@ -45,11 +45,17 @@ export interface ConversationQuery {
   after?: { activityUs: string; contactId: number };
   /** Whose unread counts. */
   operatorId: number;
+  /** Count the user's messages the bot handled as unread too (the unread_bot_messages setting). */
+  botTraffic: boolean;
 }
 
-/** How many of the user's messages in conversation `c` the operator `operator` (an SQL expression) has not read. */
-const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
-      WHERE u.contact_id = c.id AND u.direction = 'IN'
+/**
+ * How many of the user's messages in conversation `c` the operator `operator` (an SQL expression)
+ * has not read: those to the team (in a session), and with `botTraffic` also those the bot
+ * handled (the unread_bot_messages setting).
+ */
+const unreadBy = (operator: string, botTraffic: boolean) => `(SELECT count(*)::int FROM messages u
+      WHERE u.contact_id = c.id AND u.direction = 'IN' ${botTraffic ? '' : 'AND u.session_id IS NOT NULL'}
         AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = ${operator} AND r.contact_id = c.id), 0)
     )`;
 
@@ -58,7 +64,7 @@ const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
 // latest session, last message (the newest that is not the system's greeting or closing, which
 // would hide what the user asked: seed appendix) and activity are kept on the contact by
 // migration 0005's triggers, so a page joins by primary key.
-const conversationRows = (contacts: string, unread = `${unreadBy('$1')} AS unread_count`) => `
+const conversationRows = (contacts: string, botTraffic: boolean, unread = `${unreadBy('$1', botTraffic)} AS unread_count`) => `
   SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode,
     s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at, s.closed_by AS session_closed_by,
     s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
@@ -90,8 +96,10 @@ const FILTERS: Record<ConversationFilter, string> = {
   ACTIVE: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'ACTIVE')`,
   BOT: `chat_mode = 'BOT'`,
   CLOSED: `conv_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_sessions o WHERE o.contact_id = contacts.id AND o.status <> 'CLOSED')`,
-  // The latest session closed by the system, never claimed (migration 0019's partial index).
-  MISSED: `conv_session_id IN (SELECT id FROM chat_sessions WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL)`,
+  // The latest session closed by the system, never claimed: the contacts of such sessions
+  // (migration 0019's partial index), then whether it is their latest.
+  MISSED: `id IN (SELECT contact_id FROM chat_sessions WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL)
+    AND EXISTS (SELECT 1 FROM chat_sessions m WHERE m.id = contacts.conv_session_id AND m.closed_by = 'SYSTEM' AND m.claimed_at IS NULL)`,
 };
 
 export class ConversationsView {
@@ -131,20 +139,20 @@ export class ConversationsView {
     }
     params.push(query.limit);
     const page = `SELECT * FROM contacts WHERE ${where.join(' AND ')} ORDER BY conv_activity_at DESC, id DESC LIMIT $${params.length}`;
-    const rows = await this.q.rows<ConversationRow>(`${conversationRows(page)} ORDER BY c.conv_activity_at DESC, c.id DESC`, params);
+    const rows = await this.q.rows<ConversationRow>(`${conversationRows(page, query.botTraffic)} ORDER BY c.conv_activity_at DESC, c.id DESC`, params);
     return { rows, total };
   }
 
   /** One contact's conversation row as `operatorId` sees it (also for contacts that never talked). */
-  one(contactId: number, operatorId: number): Promise<ConversationRow | undefined> {
-    return this.q.row<ConversationRow>(conversationRows('SELECT * FROM contacts WHERE id = $2'), [operatorId, contactId]);
+  one(contactId: number, operatorId: number, botTraffic: boolean): Promise<ConversationRow | undefined> {
+    return this.q.row<ConversationRow>(conversationRows('SELECT * FROM contacts WHERE id = $2', botTraffic), [operatorId, contactId]);
   }
 
   /**
    * The rows of several conversations at once, each with the unread counts of the operators
    * named for it, and the open counts: one statement for a whole flush of live updates.
    */
-  async forReaders(wanted: { contactId: number; operatorIds: number[] }[]): Promise<ConversationUpdates> {
+  async forReaders(wanted: { contactId: number; operatorIds: number[] }[], botTraffic: boolean): Promise<ConversationUpdates> {
     const contactIds = wanted.flatMap((w) => w.operatorIds.map(() => w.contactId));
     const operatorIds = wanted.flatMap((w) => w.operatorIds);
     if (operatorIds.length === 0) return { rows: new Map(), counts: await this.openCounts() };
@@ -153,7 +161,8 @@ export class ConversationsView {
        SELECT conv.*, counts.waiting, counts.active
        FROM (${conversationRows(
          'SELECT * FROM contacts WHERE id IN (SELECT contact_id FROM wanted)',
-         `(SELECT json_agg(json_build_array(w.operator_id, ${unreadBy('w.operator_id')})) FROM wanted w WHERE w.contact_id = c.id) AS unread`,
+         botTraffic,
+         `(SELECT json_agg(json_build_array(w.operator_id, ${unreadBy('w.operator_id', botTraffic)})) FROM wanted w WHERE w.contact_id = c.id) AS unread`,
        )}) conv
        RIGHT JOIN (${OPEN_COUNTS}) counts ON TRUE`,
       [pgIntArray(contactIds), pgIntArray(operatorIds)],

@@ -2,6 +2,7 @@
 // messages by any part of their text (Thai without spaces included), newest first, with a
 // snippet; the detail opens a chat around a hit and pages newer from there.
 import assert from 'node:assert';
+import { updateSettings } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
 import type { LiveChatHarness, TestOperator } from '../support/live-chat-harness';
 import { useLiveChatHarness } from '../support/live-chat-harness';
@@ -68,6 +69,8 @@ describeEachDatabase('message search', (db) => {
   });
 
   it('opens a chat around a message: it, half a page each side, and cursors older and newer', async () => {
+    // The bot's chats count as unread here, to see which page marks the chat read.
+    await updateSettings(chat.app.store.settings, { unread_bot_messages: true });
     const { user, ids } = await history(Array.from({ length: 12 }, (_, i) => `ข้อความที่ ${i + 1}`));
     const detail = (query: string) => chat.api('GET', `/admin/live-chat/conversations/${user}?${query}`, somchai);
     const around = await detail(`limit=4&around=${ids[5]}`);

@@ -8,6 +8,7 @@ import { conversationJson, messageJson, sessionJson } from '../../live-chat/conv
 import type { SessionActionResult } from '../../live-chat/chat-sessions';
 import type { OperatorView } from '../../auth/operators';
 import { Router } from '../router';
+import { readSettings } from '../../live-chat/live-chat-settings';
 import { badRequest } from '../errors';
 import { asBody, idParam, limitParam, oneOf, queryString } from '../validation';
 
@@ -127,7 +128,7 @@ async function sendResult(app: LiveChat, res: express.Response, result: SendResu
 }
 
 async function actionJson(app: LiveChat, result: SessionActionResult, operator: OperatorView) {
-  const row = await app.store.conversations.one(result.contact.id, operator.id);
+  const row = await app.store.conversations.one(result.contact.id, operator.id, (await readSettings(app.store.settings)).unread_bot_messages);
   const operators = await app.conversations.operatorRefs([result.session?.operator_id ?? null]);
   return {
     changed: result.changed,

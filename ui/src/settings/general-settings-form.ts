@@ -26,6 +26,9 @@ registerStrings({
     'gen.auto-close-minutes.hint': '0 = ไม่ปิดอัตโนมัติ',
     'gen.auto-close-message': 'ข้อความเมื่อปิดอัตโนมัติ',
     'gen.missed-message': 'ข้อความเมื่อไม่มีใครรับแชททันเวลา',
+    'gen.unread-bot': 'นับข้อความที่บอทตอบเป็นข้อความที่ยังไม่อ่าน',
+    'gen.unread-bot.yes': 'นับ',
+    'gen.unread-bot.no': 'ไม่นับ (เฉพาะแชทที่ส่งถึงเจ้าหน้าที่)',
     'gen.missed-message.hint': 'ส่งแทนข้อความปิดอัตโนมัติ เมื่อแชทถูกปิดโดยยังไม่มีเจ้าหน้าที่รับ เว้นว่างไว้เพื่อไม่ส่ง',
     'gen.renotify': 'เตือนซ้ำใน Telegram เมื่อรอนานเกิน (นาที)',
     'gen.renotify.hint': '0 = ไม่เตือนซ้ำ',
@@ -50,6 +53,9 @@ registerStrings({
     'gen.auto-close-minutes.hint': '0 = never',
     'gen.auto-close-message': 'Auto-close message',
     'gen.missed-message': 'Message when nobody answered in time',
+    'gen.unread-bot': 'Count messages the bot handled as unread',
+    'gen.unread-bot.yes': 'Count them',
+    'gen.unread-bot.no': 'Do not (only chats sent to the team)',
     'gen.missed-message.hint': 'Sent instead of the auto-close message when no operator had claimed the chat; blank sends nothing',
     'gen.renotify': 'Telegram reminder after (minutes)',
     'gen.renotify.hint': '0 = no reminder',
@@ -67,6 +73,7 @@ export interface LiveChatSettings {
   auto_close_minutes: number;
   auto_close_message: string;
   missed_message: string;
+  unread_bot_messages: boolean;
   renotify_minutes: number;
   time_zone: string;
 }
@@ -82,6 +89,7 @@ const FIELDS: (keyof LiveChatSettings)[] = [
   'auto_close_minutes',
   'auto_close_message',
   'missed_message',
+  'unread_bot_messages',
   'renotify_minutes',
   'time_zone',
 ];
@@ -95,6 +103,7 @@ function draftOf(s: LiveChatSettings): Draft {
     auto_close_minutes: String(s.auto_close_minutes),
     auto_close_message: s.auto_close_message,
     missed_message: s.missed_message ?? '',
+    unread_bot_messages: String(s.unread_bot_messages ?? false),
     renotify_minutes: String(s.renotify_minutes),
     time_zone: s.time_zone,
   };
@@ -164,6 +173,7 @@ export class GeneralSettingsForm extends LitElement {
       auto_close_minutes: minutes(d.auto_close_minutes),
       auto_close_message: d.auto_close_message,
       missed_message: d.missed_message,
+      unread_bot_messages: d.unread_bot_messages === 'true',
       renotify_minutes: minutes(d.renotify_minutes),
       time_zone: d.time_zone.trim(),
     };
@@ -227,6 +237,16 @@ export class GeneralSettingsForm extends LitElement {
         <fieldset>
           <legend>${t('gen.alerts')}</legend>
           ${this.field('renotify_minutes', t('gen.renotify'), this.number('renotify_minutes'), t('gen.renotify.hint'))}
+          ${this.field(
+            'unread_bot_messages',
+            t('gen.unread-bot'),
+            (describedBy) => html`
+            <select id="unread_bot_messages" .value=${live(d.unread_bot_messages)} aria-describedby=${describedBy}
+              @change=${(e: Event) => this.set('unread_bot_messages', (e.target as HTMLSelectElement).value)}>
+              <option value="false" ?selected=${d.unread_bot_messages === 'false'}>${t('gen.unread-bot.no')}</option>
+              <option value="true" ?selected=${d.unread_bot_messages === 'true'}>${t('gen.unread-bot.yes')}</option>
+            </select>`,
+          )}
           ${this.field(
             'time_zone',
             t('gen.time-zone'),
