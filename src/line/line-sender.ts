@@ -51,6 +51,13 @@ export interface SendRequest {
   replyToken?: string | null;
   /** When the event carrying the reply token was received (ms since the epoch). */
   receivedAt?: number;
+  /**
+   * LINE's timestamp of the event this answers (ms since the epoch): the messages are stored at
+   * it, so the chat shows them after that event and before what the user sent next, however late
+   * the answer was made (a bot's reply stored after the user's next message would otherwise come
+   * last, and be the waiting chat's preview). Absent: now.
+   */
+  eventTimestamp?: number;
   /** The event's mode: 'standby' sends nothing. */
   mode?: string;
   sender: Exclude<MessageSender, 'USER'>;
@@ -73,6 +80,12 @@ export interface SendResult {
 export interface LineSenderOptions {
   /** Waits before the 2nd, 3rd … push attempt. */
   retryDelaysMs?: number[];
+}
+
+/** The time an answer is stored at: its event's, when that is a plausible past instant. */
+function answeredAt(eventTimestamp: number | undefined): string | null {
+  if (eventTimestamp === undefined || !Number.isFinite(eventTimestamp) || eventTimestamp <= 0 || eventTimestamp > Date.now()) return null;
+  return new Date(eventTimestamp).toISOString();
 }
 
 export class LineSender {
@@ -127,6 +140,7 @@ export class LineSender {
       message_type: m.type,
       content: m,
       retry_key: retryKey,
+      created_at: answeredAt(request.eventTimestamp),
     }));
     const client = this.clients.messaging(request.channelAccessToken);
     let stored: MessageRow[];

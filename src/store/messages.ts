@@ -70,6 +70,8 @@ export interface IncomingMessage {
 }
 
 export interface OutgoingMessage {
+  /** Where it sorts in the chat (ISO time); null: now. */
+  created_at?: string | null;
   contact_id: number;
   sender: MessageSender;
   operator_id: number | null;
@@ -148,11 +150,11 @@ export class MessagesTable {
     if (messages.length === 0) return [];
     const rows = await this.q.rows<MessageRow>(
       `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
-         delivery_status, retry_key)
-       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key
+         delivery_status, retry_key, created_at)
+       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, COALESCE(m.created_at, now())
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid))
-         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, n)
+         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, created_at timestamptz))
+         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, created_at, n)
        ORDER BY n
        RETURNING *`,
       [messages],
@@ -170,11 +172,13 @@ export class MessagesTable {
     const keys = messages.map((_, i) => (i === 0 ? sendKey : `${sendKey}#${i + 1}`));
     const rows = await this.q.rows<MessageRow>(
       `INSERT INTO messages (contact_id, direction, sender, operator_id, session_id, message_type, content,
-         delivery_status, retry_key, send_key)
-       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key
+         delivery_status, retry_key, send_key, created_at)
+       SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key,
+         COALESCE(m.created_at, now())
        FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text))
-         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, n)
+         AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text,
+             created_at timestamptz))
+         WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, created_at, n)
        ORDER BY n
        ON CONFLICT (send_key) WHERE send_key IS NOT NULL DO NOTHING
        RETURNING *`,
