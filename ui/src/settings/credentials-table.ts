@@ -14,6 +14,7 @@ import {
   type Provider,
   VERIFIABLE,
   type VerifyResult,
+  verifyText,
   fieldLabel,
   metadataText,
   providerLabel,
@@ -115,7 +116,7 @@ export class CredentialsTable extends LitElement {
     if (!result) return nothing;
     if (result === 'pending') return html`<p class="verify">${t('credtable.verifying')}</p>`;
     return html`<p class="verify ${result.success ? 'ok' : 'failed'}" data-testid="verify-result">
-      <strong>${result.success ? '✓' : '✗'} ${t(result.success ? 'credtable.ok' : 'credtable.failed')}:</strong> ${result.message}</p>`;
+      <strong>${result.success ? '✓' : '✗'} ${t(result.success ? 'credtable.ok' : 'credtable.failed')}:</strong> ${verifyText(result)}</p>`;
   }
 
   private row(c: Credential) {
