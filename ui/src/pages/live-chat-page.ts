@@ -2,7 +2,8 @@
 // chat on the right (user card, history, composer). `?user=U…` (the Telegram link) opens that
 // chat directly. New waiting chats beep and notify. Below 720 px the list and the chat are two
 // views with a back button. The page holds the store and passes its state down; the components
-// send events up, which become store actions here.
+// send events up, which become store actions here. It also holds the message search panel (a hit
+// opens its chat at that message) and the keyboard shortcuts (live-chat/shortcuts.ts).
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
