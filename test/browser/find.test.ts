@@ -218,6 +218,17 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
       }
       await screenshot(small, `find-4-phone${path.replace(/[/?=]/g, '-')}`);
     }
+    // The search on a phone: over the list, its hits readable, then the chat at the hit.
+    await small.goto(`${product.baseUrl}/admin/live-chat`);
+    await small.getByRole('button', { name: 'ค้นหาข้อความ' }).click();
+    await small.getByRole('searchbox', { name: 'ค้นหาในข้อความแชททั้งหมด' }).fill('สลิปโอน');
+    const hit = small.getByRole('list', { name: 'ผลการค้นหาข้อความ' }).getByRole('button').filter({ hasText: 'ช่างคุย' });
+    await hit.waitFor();
+    const width = await small.evaluate(() => document.documentElement.scrollWidth);
+    if (width > 390) wide.push(`search panel: ${width}px`);
+    await screenshot(small, 'find-5-phone-search');
+    await hit.click();
+    await bubble(small, 'แนบสลิปโอนเงินค่าเสื้อ').waitFor();
     assert.deepStrictEqual(wide, []);
     await phone.close();
   });

@@ -298,7 +298,7 @@ export class LiveChatPage extends LitElement {
           <span class="pill waiting" data-testid="waiting-count">${t('lc.waiting', { n: st.waitingCount })}</span>
           <span class="pill active">${t('lc.active', { n: st.activeCount })}</span>
           <a class="stats" href=${pathOf('analytics')} @click=${this.stats}>${icon('chart', 16)} ${t('lc.stats')}</a>
-          <button class="stats" aria-expanded=${this.finding ? 'true' : 'false'} @click=${this.toggleSearch}>${icon('search', 16)} ${t('lc.find')}</button>
+          <button class="stats" aria-label=${t('lc.find')} aria-expanded=${this.finding ? 'true' : 'false'} @click=${this.toggleSearch}>${icon('search', 16)} <span class="label">${t('lc.find')}</span></button>
           <button class="icon keys" aria-label=${t('lc.keys')} title=${t('lc.keys')} aria-expanded=${this.showingKeys ? 'true' : 'false'} @click=${() => (this.showingKeys = !this.showingKeys)}>?</button>
           <llc-alert-bell></llc-alert-bell>
         </div>
@@ -351,6 +351,8 @@ export class LiveChatPage extends LitElement {
       .list { border-right: none; }
       .body[data-view='chat'] .list { display: none; }
       .body[data-view='list'] .chat { display: none; }
+      /* A phone has no keyboard to speak of; the search keeps its icon. */
+      .keys, .stats .label { display: none; }
     }
   `,
   ];
