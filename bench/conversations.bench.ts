@@ -14,6 +14,7 @@ import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
 
 const LIST = '/admin/live-chat/conversations';
+const SEARCH = '/admin/live-chat/messages';
 const GOALS: Record<BenchDatabase, { list: number; detail: number }> = {
   postgres: { list: 50, detail: 20 },
   embedded: { list: 150, detail: 20 },
@@ -95,6 +96,9 @@ async function timeRoutes(
   }
   const labelCursor = (await get(`${LIST}?label=${labels.common}`)).next_cursor as string;
   const openable = (await get(`${LIST}?limit=100`)).conversations.map((c: { line_user_id: string }) => c.line_user_id) as string[];
+  const hits = (
+    (await get(`${SEARCH}?limit=100&q=${encodeURIComponent('ขอบคุณ')}`)).results as { message: { id: number }; conversation: { line_user_id: string } }[]
+  ).map((r) => ({ id: r.message.id, user: r.conversation.line_user_id }));
   const goal = GOALS[database];
   const figures: { figure: string; route: (i: number) => string; goalMs: number }[] = [
     { figure: 'list, first page (ALL)', route: () => LIST, goalMs: goal.list },
@@ -118,6 +122,14 @@ async function timeRoutes(
     },
     { figure: 'list, next page by cursor (pages 2-11)', route: (i) => `${LIST}?cursor=${cursors[i % cursors.length]}`, goalMs: goal.list },
     { figure: 'conversation detail (marks it read)', route: (i) => `${LIST}/${openable[i % openable.length]}`, goalMs: goal.detail },
+    // Search of the message history (migration 0019): a text in a sixth of all messages, and one in none.
+    { figure: 'message search "ราคาหน่อย" (common)', route: () => `${SEARCH}?q=${encodeURIComponent('ราคาหน่อย')}`, goalMs: goal.list },
+    { figure: 'message search "ใบเสร็จ" (no match)', route: () => `${SEARCH}?q=${encodeURIComponent('ใบเสร็จ')}`, goalMs: goal.list },
+    {
+      figure: 'conversation detail around a search hit',
+      route: (i) => `${LIST}/${hits[i % hits.length].user}?around=${hits[i % hits.length].id}`,
+      goalMs: goal.detail,
+    },
   ];
   const rows: BenchRow[] = [];
   for (const { figure, route, goalMs } of figures) {

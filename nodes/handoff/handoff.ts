@@ -61,6 +61,7 @@ export = function register(RED: NodeAPI) {
         contact,
         replyToken: line.replyToken,
         receivedAt: line.receivedAt,
+        eventTimestamp: typeof line.timestamp === 'number' ? line.timestamp : undefined,
         mode: line.mode,
         greeting: config.greeting,
         lineCredential: config.credential,

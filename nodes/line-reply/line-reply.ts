@@ -42,6 +42,7 @@ export = function register(RED: NodeAPI) {
           messages: msg.payload as OutgoingContent | OutgoingContent[],
           replyToken: line.replyToken,
           receivedAt: line.receivedAt,
+          eventTimestamp: typeof line.timestamp === 'number' ? line.timestamp : undefined,
           mode: line.mode,
           sender: 'BOT',
           channelAccessToken: channelAccessToken ?? '',

@@ -171,7 +171,7 @@ export class Credentials {
   async verify(id: number): Promise<VerifyResult> {
     const row = await this.existing(id);
     const secrets = this.tryDecrypt(row);
-    if (!secrets) return { success: false, message: this.undecryptableMessage(row) };
+    if (!secrets) return { success: false, message: this.undecryptableMessage(row), code: 'undecryptable', params: {} };
     const { result, learned } = await this.verifier.verify(row.provider, secrets, row.metadata);
     if (result.success && learned) {
       await this.writing((store) => store.credentials.update(id, { metadata: { ...row.metadata, ...learned } }));

@@ -9,6 +9,12 @@ import type { Metadata, Provider, Secrets } from './providers';
 export interface VerifyResult {
   success: boolean;
   message: string;
+  /**
+   * The outcome as a stable code, with what fills it in (`service`, `name`, `detail`), for the
+   * inbox to say it in the operator's language; `message` says the same in English.
+   */
+  code: 'connected' | 'healthy' | 'refused' | 'unhealthy' | 'unreachable' | 'unsupported' | 'undecryptable';
+  params: Record<string, string>;
   bot_info?: Record<string, unknown>;
 }
 
@@ -42,7 +48,9 @@ export class CredentialVerifier {
       case 'N8N':
         return this.n8n(String(metadata.base_url), secrets.api_key);
       default:
-        return { result: { success: false, message: `Verification is not supported yet for ${provider}` } };
+        return {
+          result: { success: false, message: `Verification is not supported yet for ${provider}`, code: 'unsupported', params: { service: provider } },
+        };
     }
   }
 
@@ -55,6 +63,8 @@ export class CredentialVerifier {
         result: {
           success: true,
           message: `Connected to LINE as ${info.displayName}`,
+          code: 'connected',
+          params: { service: 'LINE', name: info.displayName },
           bot_info: {
             user_id: info.userId,
             basic_id: info.basicId,
@@ -68,9 +78,10 @@ export class CredentialVerifier {
       };
     } catch (err) {
       if (err instanceof HTTPFetchError) {
-        return failure(`LINE refused the channel access token (HTTP ${err.status}${detail(lineMessage(err.body))})`);
+        const why = `HTTP ${err.status}${detail(lineMessage(err.body))}`;
+        return failure(`LINE refused the channel access token (${why})`, 'refused', { service: 'LINE', detail: why });
       }
-      return failure(unreachable('LINE', err));
+      return unreachable('LINE', err);
     }
   }
 
@@ -82,15 +93,18 @@ export class CredentialVerifier {
         result: {
           success: true,
           message: `Connected to Telegram as @${me.username}`,
+          code: 'connected',
+          params: { service: 'Telegram', name: `@${me.username}` },
           bot_info: { id: me.id, username: me.username, first_name: me.first_name, is_bot: me.is_bot },
         },
         learned: { bot_username: me.username, bot_name: me.first_name },
       };
     } catch (err) {
       if (err instanceof GrammyError) {
-        return failure(`Telegram refused the bot token (${err.error_code}${detail(err.description)})`);
+        const why = `${err.error_code}${detail(err.description)}`;
+        return failure(`Telegram refused the bot token (${why})`, 'refused', { service: 'Telegram', detail: why });
       }
-      return failure(unreachable('Telegram', err));
+      return unreachable('Telegram', err);
     }
   }
 
@@ -98,10 +112,11 @@ export class CredentialVerifier {
     try {
       const res = await fetch(`${baseUrl}/healthz`, { headers: { 'X-N8N-API-KEY': apiKey }, signal: AbortSignal.timeout(this.timeoutMs) });
       await res.body?.cancel();
-      if (!res.ok) return failure(`n8n at ${baseUrl} answered HTTP ${res.status}`);
-      return { result: { success: true, message: `n8n at ${baseUrl} is healthy` } };
+      const service = `n8n (${baseUrl})`;
+      if (!res.ok) return failure(`n8n at ${baseUrl} answered HTTP ${res.status}`, 'unhealthy', { service, detail: `HTTP ${res.status}` });
+      return { result: { success: true, message: `n8n at ${baseUrl} is healthy`, code: 'healthy', params: { service } } };
     } catch (err) {
-      return failure(unreachable(`n8n at ${baseUrl}`, err));
+      return unreachable(`n8n at ${baseUrl}`, err, `n8n (${baseUrl})`);
     }
   }
 
@@ -114,7 +129,9 @@ export class CredentialVerifier {
   }
 }
 
-const failure = (message: string): Verification => ({ result: { success: false, message } });
+const failure = (message: string, code: VerifyResult['code'], params: Record<string, string>): Verification => ({
+  result: { success: false, message, code, params },
+});
 const detail = (text: string | undefined) => (text ? `: ${text}` : '');
 
 function lineMessage(body: string): string | undefined {
@@ -126,7 +143,7 @@ function lineMessage(body: string): string | undefined {
   }
 }
 
-function unreachable(service: string, err: unknown): string {
+function unreachable(service: string, err: unknown, shown = service): Verification {
   const reason = err instanceof Error ? (err.name === 'TimeoutError' ? 'no answer in time' : err.message) : String(err);
-  return `Could not reach ${service}: ${reason}`;
+  return failure(`Could not reach ${service}: ${reason}`, 'unreachable', { service: shown, detail: reason });
 }

@@ -63,6 +63,13 @@ export interface SendRequest {
   replyToken?: string | null;
   /** When the event carrying the reply token was received (ms since the epoch). */
   receivedAt?: number;
+  /**
+   * LINE's timestamp of the event this answers (ms since the epoch): the messages are stored at
+   * it, so the chat shows them after that event and before what the user sent next, however late
+   * the answer was made (a bot's reply stored after the user's next message would otherwise come
+   * last, and be the waiting chat's preview). Absent: now.
+   */
+  eventTimestamp?: number;
   /** The event's mode: 'standby' sends nothing. */
   mode?: string;
   sender: Exclude<MessageSender, 'USER'>;
@@ -87,6 +94,12 @@ export interface SendResult {
 export interface LineSenderOptions {
   /** Waits before the 2nd, 3rd … push attempt. */
   retryDelaysMs?: number[];
+}
+
+/** The time an answer is stored at: its event's, when that is a plausible past instant. */
+function answeredAt(eventTimestamp: number | undefined): string | null {
+  if (eventTimestamp === undefined || !Number.isFinite(eventTimestamp) || eventTimestamp <= 0 || eventTimestamp > Date.now()) return null;
+  return new Date(eventTimestamp).toISOString();
 }
 
 export class LineSender {
@@ -141,6 +154,7 @@ export class LineSender {
       retry_key: retryKey,
       reply_token_hash: i === 0 ? tokenHash : null,
       media: request.media ?? null,
+      created_at: answeredAt(request.eventTimestamp),
     }));
     const client = this.clients.messaging(request.channelAccessToken);
     const once = await this.storeSend({ messages: outgoing, sendKey: request.sendKey, lineUserId: request.contact.line_user_id });

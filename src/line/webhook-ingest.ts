@@ -135,6 +135,8 @@ export interface LineEventContext {
   source: LineSource | null;
   /** When the event was received, in ms since the epoch. */
   receivedAt: number;
+  /** LINE's timestamp of the event (ms since the epoch): an answer to it is placed there in the chat. */
+  timestamp?: number;
   messageId?: string;
   markAsReadToken?: string;
   /** Emitted before (the flow's work did not finish in time): its side effects may be done already. */
@@ -751,6 +753,7 @@ function eventOutput(item: InboxEvent, contact: ContactRow | null, message: Mess
       mode: event.mode ?? 'active',
       source: event.source ?? null,
       receivedAt,
+      timestamp: event.timestamp,
       ...(event.message ? { messageId: event.message.id } : {}),
       ...(event.message?.markAsReadToken ? { markAsReadToken: event.message.markAsReadToken } : {}),
     },

@@ -58,13 +58,13 @@ export class ChatSessions {
   async claim(lineUserId: string, operator: OperatorView): Promise<SessionActionResult> {
     const contact = await this.contact(lineUserId);
     const open = await this.store.chatSessions.openFor(contact.id);
-    if (!open) throw conflict('This chat has no open session to claim; switch it to HUMAN first');
+    if (!open) throw conflict('This chat has no open session to claim; switch it to HUMAN first', undefined, 'no_open_session');
     const claimed = open.status === 'WAITING' ? await this.handOver(contact, open, operator.id, operator.id) : undefined;
     if (claimed) return { contact, session: claimed, changed: true };
     const now = await this.store.chatSessions.byId(open.id);
     if (now?.status === 'ACTIVE' && now.operator_id === operator.id) return { contact, session: now, changed: false };
     if (now?.status === 'ACTIVE') throw await this.heldBy(now);
-    throw conflict('This chat was closed meanwhile');
+    throw conflict('This chat was closed meanwhile', undefined, 'closed_meanwhile');
   }
 
   /**
@@ -78,7 +78,7 @@ export class ChatSessions {
     // A claim or close by someone else may land in between: then look again.
     for (let attempt = 1; attempt <= 3; attempt++) {
       const open = await this.store.chatSessions.openFor(contact.id);
-      if (!open) throw conflict('This chat has no open session to assign; switch it to HUMAN first');
+      if (!open) throw conflict('This chat has no open session to assign; switch it to HUMAN first', undefined, 'no_open_session');
       if (open.status === 'ACTIVE' && open.operator_id === operator.id) return { contact, session: open, changed: false };
       const taken = await this.handOver(contact, open, operator.id, null);
       if (taken) return { contact, session: taken, changed: true };
@@ -179,7 +179,8 @@ export class ChatSessions {
   }
 
   /**
-   * Closes (closed_by SYSTEM) every session idle for auto_close_minutes and tells the user.
+   * Closes (closed_by SYSTEM) every session idle for auto_close_minutes and tells the user: one
+   * never claimed is missed, and gets missed_message (the team could not answer in time).
    * Safe on several instances: each session is closed, and its user told, once.
    */
   async closeIdle(now = new Date()): Promise<ChatSessionRow[]> {
@@ -191,7 +192,8 @@ export class ChatSessions {
       const closed = await this.closeAndAnnounce(session, 'SYSTEM');
       if (!closed) continue;
       closedNow.push(closed.session);
-      if (settings.auto_close_message) await this.sendClosing(closed.contact, closed.session, settings.auto_close_message, null);
+      const text = session.claimed_at === null ? settings.missed_message : settings.auto_close_message;
+      if (text) await this.sendClosing(closed.contact, closed.session, text, null);
     }
     return closedNow;
   }
@@ -217,13 +219,13 @@ export class ChatSessions {
   async mayAct(session: ChatSessionRow, operator: Actor): Promise<void> {
     if (!operator || session.status !== 'ACTIVE' || session.operator_id === operator.id || operator.role === 'admin') return;
     const holder = await this.holder(session);
-    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder });
+    throw new HttpError(403, `${holder?.display_name ?? 'Another operator'} is handling this chat`, undefined, { operator: holder }, 'held_by_other');
   }
 
   /** The 409 a claim loser gets, naming the operator who holds the chat. */
   async heldBy(session: ChatSessionRow): Promise<HttpError> {
     const holder = await this.holder(session);
-    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, { operator: holder });
+    return conflict(`${holder?.display_name ?? 'Another operator'} has claimed this chat already`, { operator: holder }, 'already_claimed');
   }
 
   private async holder(session: ChatSessionRow): Promise<OperatorRef | null> {

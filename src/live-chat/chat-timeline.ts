@@ -72,13 +72,20 @@ export class ChatTimeline {
   }
 
   /**
-   * The entries beside a page of messages (newest first, as the history pages them): from the
-   * page's oldest message when older pages follow (else from the start) until the message the
-   * page was asked before (else until now).
+   * The entries beside a page of messages (newest first, as the history pages them), so that
+   * pages side by side share none and miss none: from the page's oldest message when older pages
+   * follow (or from the message a newer page was asked after; else from the start) until its
+   * newest message when newer pages follow (or the message an older page was asked before; else
+   * until now).
    */
-  async forPage(contactId: number, page: { created_at: Date }[], more: boolean, beforeId?: number): Promise<TimelineRow[]> {
-    const from = more && page.length > 0 ? page[page.length - 1].created_at : null;
-    const until = beforeId === undefined ? null : ((await this.store.messages.byId(beforeId))?.created_at ?? null);
+  async forPage(
+    contactId: number,
+    page: { created_at: Date }[],
+    span: { older: boolean; newer: boolean; before?: number; after?: number },
+  ): Promise<TimelineRow[]> {
+    const timeOf = async (id: number) => (await this.store.messages.byId(id))?.created_at ?? null;
+    const from = span.after !== undefined ? await timeOf(span.after) : span.older && page.length > 0 ? page[page.length - 1].created_at : null;
+    const until = span.before !== undefined ? await timeOf(span.before) : span.newer && page.length > 0 ? page[0].created_at : null;
     return this.store.chatTimeline.between(contactId, from, until);
   }
 }

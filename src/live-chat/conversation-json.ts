@@ -26,6 +26,7 @@ export function conversationJson(row: ConversationRow) {
             status: row.session_status,
             started_at: row.session_started_at,
             claimed_at: row.session_claimed_at,
+            closed_by: row.session_closed_by,
             operator: row.operator_id === null ? null : { id: row.operator_id, username: row.operator_username, display_name: row.operator_display_name },
           },
     last_message:

@@ -8,10 +8,12 @@ import type { Logger } from '../logger';
 import type { Credentials } from '../credentials/credential-service';
 import type { ConversationFilter } from '../store/conversations';
 import type { ContactRow } from '../store/contacts';
+import type { MessageRow } from '../store/messages';
 import { type LineClients, lineErrorText } from '../line/line-clients';
 import { badRequest, notFound } from '../http/errors';
 import { MAX_ID } from '../http/validation';
 import { type ChatTimeline, timelineJson, timelineOperatorIds } from './chat-timeline';
+import { readSettings } from './live-chat-settings';
 import { contactJson, conversationJson, messageJson, type OperatorRef, sessionJson } from './conversation-json';
 
 export interface ListRequest {
@@ -21,6 +23,30 @@ export interface ListRequest {
   labelId?: number;
   limit: number;
   cursor?: string;
+}
+
+export interface MessagePage {
+  limit: number;
+  before?: number;
+  after?: number;
+  around?: number;
+}
+
+/** Characters of context kept on each side of a search hit. */
+const SNIPPET_CONTEXT = 40;
+
+/** The part of `text` around the first case-insensitive match of `q` (ILIKE's match, in JS). */
+export function snippet(text: string, q: string): { before: string; match: string; after: string } {
+  const at = text.toLowerCase().indexOf(q.toLowerCase());
+  if (at < 0) return { before: '', match: '', after: text.slice(0, 2 * SNIPPET_CONTEXT) };
+  const end = at + q.length;
+  const start = Math.max(0, at - SNIPPET_CONTEXT);
+  const stop = Math.min(text.length, end + SNIPPET_CONTEXT);
+  return {
+    before: (start > 0 ? '…' : '') + text.slice(start, at),
+    match: text.slice(at, end),
+    after: text.slice(end, stop) + (stop < text.length ? '…' : ''),
+  };
 }
 
 export class Conversations {
@@ -44,6 +70,7 @@ export class Conversations {
       limit: request.limit + 1,
       after: request.cursor === undefined ? undefined : readCursor(request.cursor),
       operatorId: operator.id,
+      botTraffic: (await readSettings(this.store.settings)).unread_bot_messages,
     });
     const page = rows.slice(0, request.limit);
     const counts = await this.store.conversations.openCounts();
@@ -57,25 +84,65 @@ export class Conversations {
     };
   }
 
-  /** The contact, its open session, a page of messages (newest first) and the timeline beside it; marks them read. */
-  async detail(lineUserId: string, operator: OperatorView, page: { limit: number; before?: number }) {
+  /**
+   * The contact, its open session and a page of messages (newest first): the newest, or those
+   * `before` or `after` a message, or `around` one (a search hit: it and up to half the page on
+   * each side). `next_cursor` pages older, `newer_cursor` newer; a page that holds the newest
+   * message marks the chat read. Beside them, the timeline (notes, changes of hands) of the same span.
+   */
+  async detail(lineUserId: string, operator: OperatorView, page: MessagePage) {
     const contact = await this.store.contacts.byLineUserId(lineUserId);
     if (!contact) throw notFound('Conversation');
-    const [rows, session] = await Promise.all([
-      this.store.messages.pageForContact(contact.id, page.limit + 1, page.before),
-      this.store.chatSessions.openFor(contact.id),
-    ]);
-    const messages = rows.slice(0, page.limit);
-    const timeline = await this.timeline.forPage(contact.id, messages, rows.length > page.limit, page.before);
+    const [{ messages, older, newer }, session] = await Promise.all([this.messagePage(contact.id, page), this.store.chatSessions.openFor(contact.id)]);
+    const timeline = await this.timeline.forPage(contact.id, messages, { older, newer, before: page.before, after: page.after });
     const operators = await this.operatorRefs([...messages.map((m) => m.operator_id), session?.operator_id ?? null, ...timeline.flatMap(timelineOperatorIds)]);
-    if (page.before === undefined) await this.markRead(contact, operator);
+    if (page.before === undefined && !newer) await this.markRead(contact, operator);
     return {
       contact: contactJson(contact),
       session: session ? sessionJson(session, operators.get(session.operator_id!)) : null,
       messages: messages.map((m) => messageJson(m, operators.get(m.operator_id!))),
-      next_cursor: rows.length > page.limit ? String(messages[messages.length - 1].id) : null,
+      next_cursor: older && messages.length ? String(messages[messages.length - 1].id) : null,
+      newer_cursor: newer && messages.length ? String(messages[0].id) : null,
       /** Notes and changes of hands in the same span as the messages, oldest first. */
       timeline: timeline.map((entry) => timelineJson(entry, operators)),
+    };
+  }
+
+  /** One page of a contact's messages, newest first, and whether there are older and newer ones. */
+  private async messagePage(contactId: number, page: MessagePage): Promise<{ messages: MessageRow[]; older: boolean; newer: boolean }> {
+    const messages = this.store.messages;
+    if (page.around !== undefined) {
+      const target = await messages.byId(page.around);
+      if (!target || target.contact_id !== contactId) throw notFound('Message');
+      const half = Math.max(1, Math.floor(page.limit / 2));
+      const [before, after] = await Promise.all([
+        messages.pageForContact(contactId, half + 1, target.id),
+        messages.newerForContact(contactId, half + 1, target.id),
+      ]);
+      return { messages: [...after.slice(-half), target, ...before.slice(0, half)], older: before.length > half, newer: after.length > half };
+    }
+    if (page.after !== undefined) {
+      const rows = await messages.newerForContact(contactId, page.limit + 1, page.after);
+      return { messages: rows.slice(-page.limit), older: true, newer: rows.length > page.limit };
+    }
+    const rows = await messages.pageForContact(contactId, page.limit + 1, page.before);
+    return { messages: rows.slice(0, page.limit), older: rows.length > page.limit, newer: false };
+  }
+
+  /**
+   * Text messages holding `text`, newest first, each with its chat and a snippet around the
+   * first match (`before`, `match`, `after`) for the inbox's search results.
+   */
+  async searchMessages(text: string, page: { limit: number; before?: number }) {
+    const rows = await this.store.messages.searchText(text, page.limit + 1, page.before);
+    const hits = rows.slice(0, page.limit);
+    return {
+      results: hits.map((row) => ({
+        message: { id: row.id, direction: row.direction, sender: row.sender, created_at: row.created_at },
+        conversation: { line_user_id: row.line_user_id, display_name: row.display_name, picture_url: row.picture_url },
+        snippet: snippet(String(row.content.text ?? ''), text),
+      })),
+      next_cursor: rows.length > page.limit ? String(hits[hits.length - 1].id) : null,
     };
   }
 

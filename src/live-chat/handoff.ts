@@ -36,6 +36,8 @@ export interface HandoffRequest {
   contact: ContactRow;
   replyToken?: string | null;
   receivedAt?: number;
+  /** LINE's timestamp of the event that asked: the greeting is placed right after it in the chat. */
+  eventTimestamp?: number;
   mode?: string;
   /** The user's message that asked (stored already): it joins the session and is counted. */
   triggerMessageId?: number | null;
@@ -164,6 +166,7 @@ export class Handoff {
       credential: request.lineCredential,
       replyToken: request.replyToken,
       receivedAt: request.receivedAt,
+      eventTimestamp: request.eventTimestamp,
       mode: request.mode,
       sender: 'SYSTEM',
       sessionId: session.id,

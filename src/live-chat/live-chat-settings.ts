@@ -20,8 +20,18 @@ export interface LiveChatSettings {
   auto_close_minutes: number;
   /** Sent to the user when the system closes an idle chat; '' sends nothing. */
   auto_close_message: string;
+  /**
+   * Sent instead of auto_close_message when the chat closed idle was never claimed (a missed
+   * chat: the team could not answer in time); '' sends nothing.
+   */
+  missed_message: string;
   /** A session still WAITING this long after it opened gets one Telegram reminder (0 = off). */
   renotify_minutes: number;
+  /**
+   * Whether the user's messages that the bot handled (no session open) count as unread for the
+   * operators; off, a chat with the bot does not pile up unread counts.
+   */
+  unread_bot_messages: boolean;
   /** IANA zone the analytics count days and hours in. */
   time_zone: string;
 }
@@ -33,7 +43,9 @@ export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
   closing_message: 'ขอบคุณที่ติดต่อเรา หากมีคำถามเพิ่มเติม พิมพ์ "ติดต่อเจ้าหน้าที่" ได้ตลอดเวลา',
   auto_close_minutes: 60,
   auto_close_message: 'แชทนี้ปิดอัตโนมัติเนื่องจากไม่มีการตอบกลับ หากต้องการคุยกับเจ้าหน้าที่อีกครั้ง พิมพ์ "ติดต่อเจ้าหน้าที่"',
+  missed_message: 'ขออภัย ทีมงานไม่สามารถตอบกลับได้ทันเวลา หากยังต้องการคุยกับเจ้าหน้าที่ พิมพ์ "ติดต่อเจ้าหน้าที่" อีกครั้ง',
   renotify_minutes: 10,
+  unread_bot_messages: false,
   time_zone: 'Asia/Bangkok',
 });
 
@@ -101,6 +113,7 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
       return value.trim();
     case 'closing_message':
     case 'auto_close_message':
+    case 'missed_message':
       if (typeof value !== 'string') throw badRequest(`${key} must be a text ('' sends nothing)`, key);
       if (value.length > 5000) throw badRequest(`${key} must be at most 5000 characters`, key);
       return value.trim();
@@ -113,5 +126,8 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
       return value;
     case 'time_zone':
       return checkTimeZone(value, key);
+    case 'unread_bot_messages':
+      if (typeof value !== 'boolean') throw badRequest(`${key} must be true or false`, key);
+      return value;
   }
 }

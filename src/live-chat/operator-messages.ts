@@ -62,8 +62,8 @@ export class OperatorMessages {
     const contact = await this.sessions.contact(lineUserId);
     const message = await this.store.messages.byId(messageId);
     if (!message || message.contact_id !== contact.id) throw notFound('Message');
-    if (message.direction !== 'OUT' || !message.retry_key) throw conflict('Only messages sent to the user can be sent again');
-    if (message.delivery_status !== 'FAILED') throw conflict(`This message is ${message.delivery_status}, not FAILED`);
+    if (message.direction !== 'OUT' || !message.retry_key) throw conflict('Only messages sent to the user can be sent again', undefined, 'not_retryable');
+    if (message.delivery_status !== 'FAILED') throw conflict(`This message is ${message.delivery_status}, not FAILED`, undefined, 'not_retryable');
     const session = message.session_id ? await this.store.chatSessions.byId(message.session_id) : undefined;
     if (session) await this.sessions.mayAct(session, operator);
     const group = (await this.store.messages.byRetryKey(message.retry_key)).filter((m) => m.delivery_status === 'FAILED');
@@ -72,14 +72,14 @@ export class OperatorMessages {
 
   private async sessionToAnswer(contactId: number, operator: OperatorView): Promise<ChatSessionRow> {
     const open = await this.store.chatSessions.openFor(contactId);
-    if (!open) throw conflict('This chat is with the bot; switch it to HUMAN before answering');
+    if (!open) throw conflict('This chat is with the bot; switch it to HUMAN before answering', undefined, 'bot_mode');
     if (open.status === 'WAITING') {
       // Answering claims the chat; if someone else claimed it first, the rules below apply.
       const contact = (await this.store.contacts.byId(contactId))!;
       const claimed = await this.sessions.handOver(contact, open, operator.id, operator.id);
       if (claimed) return claimed;
       const now = await this.store.chatSessions.byId(open.id);
-      if (now?.status !== 'ACTIVE') throw conflict('This chat was closed meanwhile');
+      if (now?.status !== 'ACTIVE') throw conflict('This chat was closed meanwhile', undefined, 'closed_meanwhile');
       if (now.operator_id !== operator.id && operator.role !== 'admin') throw await this.sessions.heldBy(now);
       return now;
     }

@@ -13,6 +13,7 @@ import { conversationJson, messageJson, sessionJson } from '../live-chat/convers
 import { timelineJson, timelineOperatorIds } from '../live-chat/chat-timeline';
 import { inBackground } from '../util/urgency';
 import { catalogJson, detailsJson } from '../live-chat/contact-details';
+import { readSettings } from '../live-chat/live-chat-settings';
 import type { ConversationPayload, ServerToClientEvents, Update, UpdatePayloads } from './realtime-events';
 import type { InstanceLink, RemoteChange } from './instance-link';
 
@@ -315,7 +316,7 @@ export class RealtimeHub {
       if (wanted.length === 0) continue;
       let read: ConversationUpdates;
       try {
-        read = await this.store.conversations.forReaders(wanted);
+        read = await this.store.conversations.forReaders(wanted, (await readSettings(this.store.settings)).unread_bot_messages);
       } catch (err) {
         this.log.error(`live inbox: sending conversation updates failed: ${(err as Error).message}`);
         continue;

@@ -3,12 +3,12 @@
 // and conversation_reads; the writes stay in those tables' own modules.
 import type { Queryable, SqlParam } from '../db/sql';
 import type { ChatMode, FriendStatus } from './contacts';
-import type { SessionStatus } from './chat-sessions';
+import type { ClosedBy, SessionStatus } from './chat-sessions';
 import type { MessageDirection, MessageSender } from './messages';
 import { pgIntArray } from './pg-arrays';
 
-export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED';
-export const CONVERSATION_FILTERS: readonly ConversationFilter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED'];
+export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED' | 'MISSED';
+export const CONVERSATION_FILTERS: readonly ConversationFilter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED', 'MISSED'];
 
 export interface ConversationRow {
   contact_id: number;
@@ -21,6 +21,7 @@ export interface ConversationRow {
   session_status: SessionStatus | null;
   session_started_at: Date | null;
   session_claimed_at: Date | null;
+  session_closed_by: ClosedBy | null;
   operator_id: number | null;
   operator_username: string | null;
   operator_display_name: string | null;
@@ -48,11 +49,17 @@ export interface ConversationQuery {
   after?: { activityUs: string; contactId: number };
   /** Whose unread counts. */
   operatorId: number;
+  /** Count the user's messages the bot handled as unread too (the unread_bot_messages setting). */
+  botTraffic: boolean;
 }
 
-/** How many of the user's messages in conversation `c` the operator `operator` (an SQL expression) has not read. */
-const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
-      WHERE u.contact_id = c.id AND u.direction = 'IN'
+/**
+ * How many of the user's messages in conversation `c` the operator `operator` (an SQL expression)
+ * has not read: those to the team (in a session), and with `botTraffic` also those the bot
+ * handled (the unread_bot_messages setting).
+ */
+const unreadBy = (operator: string, botTraffic: boolean) => `(SELECT count(*)::int FROM messages u
+      WHERE u.contact_id = c.id AND u.direction = 'IN' ${botTraffic ? '' : 'AND u.session_id IS NOT NULL'}
         AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = ${operator} AND r.contact_id = c.id), 0)
     )`;
 
@@ -61,9 +68,9 @@ const unreadBy = (operator: string) => `(SELECT count(*)::int FROM messages u
 // latest session, last message (the newest that is not the system's greeting or closing, which
 // would hide what the user asked: seed appendix) and activity are kept on the contact by
 // migration 0005's triggers, so a page joins by primary key.
-const conversationRows = (contacts: string, unread = `${unreadBy('$1')} AS unread_count`) => `
+const conversationRows = (contacts: string, botTraffic: boolean, unread = `${unreadBy('$1', botTraffic)} AS unread_count`) => `
   SELECT c.id AS contact_id, c.line_user_id, c.display_name, c.picture_url, c.friend_status, c.chat_mode, c.label_ids,
-    s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at,
+    s.id AS session_id, s.status AS session_status, s.started_at AS session_started_at, s.claimed_at AS session_claimed_at, s.closed_by AS session_closed_by,
     s.operator_id, o.username AS operator_username, o.display_name AS operator_display_name,
     lm.id AS last_message_id, lm.message_type AS last_message_type, lm.content AS last_message_content,
     lm.direction AS last_message_direction, lm.sender AS last_message_sender, lm.created_at AS last_message_at,
@@ -86,13 +93,17 @@ export interface ConversationUpdates {
 
 // Conditions on contacts, each served by an index: ALL, BOT and CLOSED walk migration 0005's
 // indexes on contacts (CLOSED: a latest session, and no open one); WAITING and ACTIVE start from
-// the few open sessions (chat_sessions_status_idx) and sort those.
+// the few open sessions (chat_sessions_status_idx) and sort those, MISSED likewise from its own.
 const FILTERS: Record<ConversationFilter, string> = {
   ALL: 'TRUE',
   WAITING: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'WAITING')`,
   ACTIVE: `id IN (SELECT contact_id FROM chat_sessions WHERE status = 'ACTIVE')`,
   BOT: `chat_mode = 'BOT'`,
   CLOSED: `conv_session_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM chat_sessions o WHERE o.contact_id = contacts.id AND o.status <> 'CLOSED')`,
+  // The latest session closed by the system, never claimed: the contacts of such sessions
+  // (migration 0019's partial index), then whether it is their latest.
+  MISSED: `id IN (SELECT contact_id FROM chat_sessions WHERE closed_by = 'SYSTEM' AND claimed_at IS NULL)
+    AND EXISTS (SELECT 1 FROM chat_sessions m WHERE m.id = contacts.conv_session_id AND m.closed_by = 'SYSTEM' AND m.claimed_at IS NULL)`,
 };
 
 export class ConversationsView {
@@ -136,20 +147,20 @@ export class ConversationsView {
     }
     params.push(query.limit);
     const page = `SELECT * FROM contacts WHERE ${where.join(' AND ')} ORDER BY conv_activity_at DESC, id DESC LIMIT $${params.length}`;
-    const rows = await this.q.rows<ConversationRow>(`${conversationRows(page)} ORDER BY c.conv_activity_at DESC, c.id DESC`, params);
+    const rows = await this.q.rows<ConversationRow>(`${conversationRows(page, query.botTraffic)} ORDER BY c.conv_activity_at DESC, c.id DESC`, params);
     return { rows, total };
   }
 
   /** One contact's conversation row as `operatorId` sees it (also for contacts that never talked). */
-  one(contactId: number, operatorId: number): Promise<ConversationRow | undefined> {
-    return this.q.row<ConversationRow>(conversationRows('SELECT * FROM contacts WHERE id = $2'), [operatorId, contactId]);
+  one(contactId: number, operatorId: number, botTraffic: boolean): Promise<ConversationRow | undefined> {
+    return this.q.row<ConversationRow>(conversationRows('SELECT * FROM contacts WHERE id = $2', botTraffic), [operatorId, contactId]);
   }
 
   /**
    * The rows of several conversations at once, each with the unread counts of the operators
    * named for it, and the open counts: one statement for a whole flush of live updates.
    */
-  async forReaders(wanted: { contactId: number; operatorIds: number[] }[]): Promise<ConversationUpdates> {
+  async forReaders(wanted: { contactId: number; operatorIds: number[] }[], botTraffic: boolean): Promise<ConversationUpdates> {
     const contactIds = wanted.flatMap((w) => w.operatorIds.map(() => w.contactId));
     const operatorIds = wanted.flatMap((w) => w.operatorIds);
     if (operatorIds.length === 0) return { rows: new Map(), counts: await this.openCounts() };
@@ -158,7 +169,8 @@ export class ConversationsView {
        SELECT conv.*, counts.waiting, counts.active
        FROM (${conversationRows(
          'SELECT * FROM contacts WHERE id IN (SELECT contact_id FROM wanted)',
-         `(SELECT json_agg(json_build_array(w.operator_id, ${unreadBy('w.operator_id')})) FROM wanted w WHERE w.contact_id = c.id) AS unread`,
+         botTraffic,
+         `(SELECT json_agg(json_build_array(w.operator_id, ${unreadBy('w.operator_id', botTraffic)})) FROM wanted w WHERE w.contact_id = c.id) AS unread`,
        )}) conv
        RIGHT JOIN (${OPEN_COUNTS}) counts ON TRUE`,
       [pgIntArray(contactIds), pgIntArray(operatorIds)],

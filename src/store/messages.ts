@@ -45,6 +45,13 @@ export interface MessageMedia {
   preview: boolean;
 }
 
+/** A message found by a search, with whose chat it is in. */
+export interface MessageSearchRow extends MessageRow {
+  line_user_id: string;
+  display_name: string | null;
+  picture_url: string | null;
+}
+
 /** What a delivery attempt changes of a message. */
 export type DeliveryState = Pick<MessageRow, 'id' | 'delivery_status' | 'delivery_attempts' | 'delivery_error' | 'line_message_id'>;
 
@@ -80,6 +87,8 @@ export interface IncomingMessage {
 }
 
 export interface OutgoingMessage {
+  /** Where it sorts in the chat (ISO time); null: now. */
+  created_at?: string | null;
   contact_id: number;
   sender: MessageSender;
   operator_id: number | null;
@@ -119,20 +128,22 @@ export interface StoredSend {
  * unique index settles two statements at once, the second failing).
  */
 const OUTGOING_ROWS = `
-  SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key, m.media, now(),
+  SELECT m.contact_id, 'OUT', m.sender, m.operator_id, m.session_id, m.message_type, m.content, 'PENDING', m.retry_key, m.send_key, m.media, COALESCE(m.created_at, now()), now(),
     CASE WHEN m.reply_token_hash IS NOT NULL
           AND row_number() OVER (PARTITION BY m.reply_token_hash ORDER BY m.n) = 1
           AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.reply_token_hash = m.reply_token_hash)
          THEN m.reply_token_hash END
   FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
     AS (contact_id int, sender text, operator_id int, session_id int, message_type text, content jsonb, retry_key uuid, send_key text,
-        media jsonb, reply_token_hash text))
-    WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, media, reply_token_hash, n)
+        media jsonb, created_at timestamptz, reply_token_hash text))
+    WITH ORDINALITY AS m(contact_id, sender, operator_id, session_id, message_type, content, retry_key, send_key, media, created_at, reply_token_hash, n)
   ORDER BY n`;
 const OUTGOING_COLUMNS = `contact_id, direction, sender, operator_id, session_id, message_type, content,
-  delivery_status, retry_key, send_key, media, attempt_started_at, reply_token_hash`;
+  delivery_status, retry_key, send_key, media, created_at, attempt_started_at, reply_token_hash`;
 /** Two sends claimed one reply token at the same moment: the statement of the second is run again, and finds it taken. */
 const REPLY_TOKEN_CLAIM = 'messages_reply_token_key';
+/** How many of the newest text messages a search reads before it asks the trigram index. */
+const RECENT_SEARCH_WINDOW = 5000;
 
 export class MessagesTable {
   constructor(private readonly q: Queryable) {}
@@ -355,6 +366,46 @@ export class MessagesTable {
          ORDER BY created_at, id LIMIT $2`,
           [contactId, limit, afterId],
         );
+  }
+
+  /**
+   * A page of the contact's history newer than message `afterId`, newest first (the page just
+   * above `afterId`: its oldest `limit` newer messages).
+   */
+  async newerForContact(contactId: number, limit: number, afterId: number): Promise<MessageRow[]> {
+    const rows = await this.q.rows<MessageRow>(
+      `SELECT * FROM messages WHERE contact_id = $1
+         AND (created_at, id) > (SELECT created_at, id FROM messages WHERE id = $3 AND contact_id = $1)
+       ORDER BY created_at, id LIMIT $2`,
+      [contactId, limit, afterId],
+    );
+    return rows.reverse();
+  }
+
+  /**
+   * Text messages whose text holds `text` (any case), newest first, each with its contact's
+   * name: the inbox's search of the history; `beforeId` continues after that message. A common
+   * text is found among the newest messages (a walk down messages_created_idx, bounded); only
+   * when those do not fill the page does migration 0019's trigram index find the rest, then
+   * sorting few rows. (The trigram index alone sorts every match: seconds for a text in a sixth
+   * of a million messages; the walk alone reads everything for a rare one.)
+   */
+  async searchText(text: string, limit: number, beforeId?: number): Promise<MessageSearchRow[]> {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const params: (string | number)[] = [pattern, limit];
+    if (beforeId !== undefined) params.push(beforeId);
+    const after = beforeId === undefined ? '' : `AND (m.created_at, m.id) < (SELECT created_at, id FROM messages WHERE id = $3)`;
+    const select = (from: string) => `
+      SELECT m.*, c.line_user_id, c.display_name, c.picture_url
+      FROM ${from} JOIN contacts c ON c.id = m.contact_id
+      WHERE m.message_type = 'text' AND m.content->>'text' ILIKE $1 ${after}
+      ORDER BY m.created_at DESC, m.id DESC LIMIT $2`;
+    const recent = await this.q.rows<MessageSearchRow>(
+      select(`(SELECT * FROM messages m WHERE m.message_type = 'text' ${after} ORDER BY m.created_at DESC, m.id DESC LIMIT ${RECENT_SEARCH_WINDOW}) m`),
+      params,
+    );
+    if (recent.length >= limit) return recent;
+    return this.q.rows<MessageSearchRow>(select('messages m'), params);
   }
 
   /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */

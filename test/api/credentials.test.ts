@@ -307,6 +307,7 @@ describeEachDatabase('credentials API', (db) => {
       assert.strictEqual(res.body.success, true);
       assert.strictEqual(res.body.bot_info.display_name, FAKE_LINE_BOT.displayName);
       assert.strictEqual(res.body.bot_info.basic_id, FAKE_LINE_BOT.basicId);
+      assert.deepStrictEqual([res.body.code, res.body.params], ['connected', { service: 'LINE', name: FAKE_LINE_BOT.displayName }]);
       assert.strictEqual((await api('GET', `/admin/credentials/${created.id}`)).body.metadata.bot_name, 'SKN Bot');
     });
 
@@ -317,6 +318,8 @@ describeEachDatabase('credentials API', (db) => {
       assert.strictEqual(res.body.success, false);
       assert.match(res.body.message, /HTTP 401: Authentication failed/);
       assert.ok(!res.body.message.includes('revoked-token-0000'));
+      assert.deepStrictEqual([res.body.code, res.body.params.service], ['refused', 'LINE']);
+      assert.match(res.body.params.detail, /^HTTP 401: Authentication failed/);
     });
 
     it('Telegram: getMe with the bot token fills bot_username and bot_name', async () => {
@@ -392,7 +395,10 @@ describeEachDatabase('credentials API', (db) => {
         [custom, 'CUSTOM'],
       ]) {
         const res = await api('POST', `/admin/credentials/${credential.id}/verify`);
-        assert.deepStrictEqual([res.status, res.body], [200, { success: false, message: `Verification is not supported yet for ${provider}` }]);
+        assert.deepStrictEqual(
+          [res.status, res.body],
+          [200, { success: false, message: `Verification is not supported yet for ${provider}`, code: 'unsupported', params: { service: provider } }],
+        );
       }
     });
   });

@@ -331,7 +331,7 @@ describe('inbox in the browser: the live chat page', function () {
     assert.strictEqual(await live.getByRole('button', { name: 'รับแชท' }).count(), 0);
 
     await stale.getByRole('button', { name: 'รับแชท' }).click();
-    await stale.getByRole('alert').filter({ hasText: 'รับแชทไม่ได้: Administrator has claimed this chat already' }).waitFor();
+    await stale.getByRole('alert').filter({ hasText: 'รับแชทไม่ได้: Administrator รับแชทนี้ไปแล้ว' }).waitFor();
     await screenshot(stale, 'live-chat-8-claimed-by-other');
     await somsri.close();
   });

@@ -91,7 +91,8 @@ describe('inbox in the browser: settings', function () {
     await dialog.getByRole('button', { name: 'บันทึกและทดสอบการเชื่อมต่อ' }).click();
     const result = page.getByRole('dialog', { name: 'แก้ไข LINE สาขา 2' }).getByRole('status');
     await result.filter({ hasText: 'เชื่อมต่อสำเร็จ' }).waitFor();
-    assert.match(await result.innerText(), /Connected to LINE as Fake Bot/);
+    // Said in Thai from the result's code (the API's English is in its `message`).
+    assert.match(await result.innerText(), /เชื่อมต่อกับ LINE ในชื่อ Fake Bot/);
     const edited = page.getByRole('dialog', { name: 'แก้ไข LINE สาขา 2' });
     assert.strictEqual(await edited.getByLabel(/^ชื่อบอท/).inputValue(), 'Fake Bot', 'the bot name learned by Verify');
     await screenshot(page, 'settings-credential-verified');
@@ -99,7 +100,7 @@ describe('inbox in the browser: settings', function () {
     await edited.waitFor({ state: 'hidden' });
 
     const newRow = page.locator('tr', { hasText: 'LINE สาขา 2' });
-    assert.match(await newRow.innerText(), /Connected to LINE as Fake Bot/);
+    assert.match(await newRow.innerText(), /เชื่อมต่อกับ LINE ในชื่อ Fake Bot/);
     let stored = (await credentials()).find((c) => c.name === 'LINE สาขา 2')!;
     assert.strictEqual(stored.is_default, false);
     assert.strictEqual(stored.metadata.channel_id, '2000000001');

@@ -144,7 +144,8 @@ for (const kind of ['embedded', 'postgres'] as const) {
         const res = await call(api, 'GET', '/admin/live-chat/conversations?status=WAITING', { token: somsri });
         return res.body.conversations[0]?.last_message?.content === 'มีเรื่องสอบถามเรื่องคำสั่งซื้อครับ' ? res.body : undefined;
       });
-      assert.strictEqual(list.conversations[0].unread_count, 3);
+      // The handoff's trigger and this one; "สวัสดีครับ" went to the bot (unread_bot_messages is off).
+      assert.strictEqual(list.conversations[0].unread_count, 2);
       await new Promise((r) => setTimeout(r, 300));
       assert.strictEqual(sent().length, before, 'nothing was sent to the user');
     });
@@ -207,7 +208,7 @@ for (const kind of ['embedded', 'postgres'] as const) {
       );
     });
 
-    it('an idle chat closes by itself after auto_close_minutes and the user is told', async () => {
+    it('an idle chat closes by itself after auto_close_minutes; nobody had claimed it, so it is missed and the user is told so', async () => {
       const settings = await call(api, 'PUT', '/admin/live-chat/settings', { token: owner, body: { auto_close_minutes: 0.02 } });
       assert.strictEqual(settings.status, 200, JSON.stringify(settings.body));
       await say('human', otherUser);
@@ -216,8 +217,13 @@ for (const kind of ['embedded', 'postgres'] as const) {
         return res.body.conversations.find((c: any) => c.line_user_id === otherUser);
       }, 15000);
       assert.strictEqual(closed.chat_mode, 'BOT');
-      const told = await eventually(() => pushes().find((p) => p.body.to === otherUser && /ปิดอัตโนมัติ/.test(p.body.messages[0].text)));
+      const told = await eventually(() => pushes().find((p) => p.body.to === otherUser && /ไม่สามารถตอบกลับได้ทันเวลา/.test(p.body.messages[0].text)));
       assert.ok(told);
+      const missed = await call(api, 'GET', '/admin/live-chat/conversations?status=MISSED', { token: owner });
+      assert.deepStrictEqual(
+        missed.body.conversations.map((c: any) => c.line_user_id),
+        [otherUser],
+      );
       await call(api, 'PUT', '/admin/live-chat/settings', { token: owner, body: { auto_close_minutes: 60 } });
     });
 

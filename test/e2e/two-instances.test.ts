@@ -78,7 +78,8 @@ describe('two instances on one PostgreSQL database', function () {
   it('closes an idle chat once across the two (one close, one closing message), on the leading instance only', async () => {
     const settings = await call(`${b.baseUrl}/api/v1`, 'PUT', '/admin/live-chat/settings', {
       token,
-      body: { auto_close_minutes: 1, auto_close_message: 'ปิดแชทอัตโนมัติ' },
+      // The chat below is never claimed: it is missed, and gets the missed message.
+      body: { auto_close_minutes: 1, missed_message: 'ปิดแชทอัตโนมัติ' },
     });
     assert.strictEqual(settings.status, 200, JSON.stringify(settings.body));
     const user = userId();

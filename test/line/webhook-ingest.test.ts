@@ -236,6 +236,7 @@ describeEachDatabase('LINE webhook ingest', (db) => {
           mode: 'active',
           source: event.source,
           receivedAt: 0,
+          timestamp: event.timestamp,
           messageId: message.id,
           markAsReadToken: message.markAsReadToken,
         },

@@ -59,12 +59,16 @@ describeEachDatabase('conversation rows for live updates', (db) => {
     await readUpTo(malee, active, activeAsked);
 
     const counting = new CountingSql(db().sequelize);
-    const read = await new Store(counting).conversations.forReaders([
-      { contactId: waiting, operatorIds: [somchai, malee] },
-      { contactId: active, operatorIds: [malee] },
-      { contactId: silent, operatorIds: [somchai] },
-      { contactId: 999_999, operatorIds: [somchai] },
-    ]);
+    const read = await new Store(counting).conversations.forReaders(
+      [
+        { contactId: waiting, operatorIds: [somchai, malee] },
+        { contactId: active, operatorIds: [malee] },
+        { contactId: silent, operatorIds: [somchai] },
+        { contactId: 999_999, operatorIds: [somchai] },
+        // Every message of the user counted, the bot's traffic too (the unread_bot_messages setting).
+      ],
+      true,
+    );
     assert.strictEqual(counting.statements, 1);
     assert.deepStrictEqual(read.counts, await store.conversations.openCounts());
     assert.deepStrictEqual(read.counts, { waiting: 1, active: 1 });
@@ -84,7 +88,7 @@ describeEachDatabase('conversation rows for live updates', (db) => {
       [active, malee],
       [silent, somchai],
     ]) {
-      const one = await store.conversations.one(contactId, operatorId);
+      const one = await store.conversations.one(contactId, operatorId, true);
       const found = read.rows.get(contactId)!;
       assert.deepStrictEqual({ ...found.row, unread_count: found.unread.get(operatorId) }, one);
     }
@@ -94,8 +98,8 @@ describeEachDatabase('conversation rows for live updates', (db) => {
   it('answers the open counts alone when nobody is to read anything, or nothing exists', async () => {
     const store = new Store(db().sql);
     await session(await contact('Uupdates000000000000000000000004'), 'WAITING');
-    assert.deepStrictEqual(await store.conversations.forReaders([]), { rows: new Map(), counts: { waiting: 1, active: 0 } });
-    assert.deepStrictEqual(await store.conversations.forReaders([{ contactId: 999_999, operatorIds: [1] }]), {
+    assert.deepStrictEqual(await store.conversations.forReaders([], false), { rows: new Map(), counts: { waiting: 1, active: 0 } });
+    assert.deepStrictEqual(await store.conversations.forReaders([{ contactId: 999_999, operatorIds: [1] }], false), {
       rows: new Map(),
       counts: { waiting: 1, active: 0 },
     });

@@ -40,7 +40,7 @@ describeEachDatabase('conversations', (db) => {
             picture_url: 'https://profile.line-scdn.net/abc',
             friend_status: 'ACTIVE',
             chat_mode: 'HUMAN',
-            session: { id: session.id, status: 'WAITING', started_at: session.started_at.toISOString(), claimed_at: null, operator: null },
+            session: { id: session.id, status: 'WAITING', started_at: session.started_at.toISOString(), claimed_at: null, closed_by: null, operator: null },
             last_message: {
               id: trigger.id,
               content: 'ติดต่อเจ้าหน้าที่',
@@ -169,7 +169,7 @@ describeEachDatabase('conversations', (db) => {
 
       const res = await chat.api('GET', `${LIST}/${user}?limit=3`, somchai);
       assert.strictEqual(res.status, 200);
-      assert.deepStrictEqual(Object.keys(res.body).sort(), ['contact', 'messages', 'next_cursor', 'session', 'timeline']);
+      assert.deepStrictEqual(Object.keys(res.body).sort(), ['contact', 'messages', 'newer_cursor', 'next_cursor', 'session', 'timeline']);
       assert.deepStrictEqual([res.body.contact.line_user_id, res.body.contact.chat_mode], [user, 'HUMAN']);
       assert.deepStrictEqual(
         [res.body.session.id, res.body.session.status, res.body.session.message_count, res.body.session.operator],

@@ -9,6 +9,8 @@ import { connectLiveSocket, type LiveSocket } from '../support/live-socket';
 import { resetTables, serverUrl } from '../support/databases';
 import { eventually } from '../support/product';
 import { LINK_APPLICATION_NAME } from '../../src/realtime/instance-link';
+import { updateSettings } from '../../src/live-chat/live-chat-settings';
+import { Store } from '../../src/store/store';
 
 /** This process's live-event connections. */
 const LISTENERS = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${LINK_APPLICATION_NAME} ${process.pid}' AND datname = current_database()`;
@@ -36,6 +38,8 @@ describe('live events across instances (postgres)', function () {
   });
   beforeEach(async () => {
     await resetTables(dbA);
+    // These chats are with the bot: their messages count as unread only with this setting.
+    await updateSettings(new Store(dbA.sql).settings, { unread_bot_messages: true });
     a = await startApiServer(dbA);
     b = await startApiServer(dbB, { environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: 'token' } } });
   });

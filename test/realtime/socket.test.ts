@@ -40,6 +40,9 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     assert.strictEqual(created.status, 201);
     staffId = created.body.id;
     staff = await login(server.baseUrl, STAFF);
+    // These chats are with the bot: their messages count as unread only with this setting.
+    const counted = await call(server.baseUrl, 'PUT', '/admin/live-chat/settings', { token: admin, body: { unread_bot_messages: true } });
+    assert.strictEqual(counted.status, 200);
   });
   afterEach(async () => {
     for (const live of sockets.splice(0)) live.close();

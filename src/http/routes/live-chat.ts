@@ -9,6 +9,7 @@ import type { SessionActionResult } from '../../live-chat/chat-sessions';
 import type { OperatorView } from '../../auth/operators';
 import { noteText, timelineJson, timelineOperatorIds } from '../../live-chat/chat-timeline';
 import { Router } from '../router';
+import { readSettings } from '../../live-chat/live-chat-settings';
 import { badRequest } from '../errors';
 import { asBody, idParam, limitParam, oneOf, queryString } from '../validation';
 
@@ -17,6 +18,10 @@ const optionalId = (raw: string | undefined, field: string) => (raw === undefine
 const CONVERSATIONS_PAGE = 50;
 const MESSAGES_PAGE = 50;
 const MAX_PAGE = 200;
+const SEARCH_PAGE = 20;
+/** Trigrams need three characters (migration 0019); a longer q is a sentence, not a search. */
+const MIN_MESSAGE_SEARCH = 3;
+const MAX_MESSAGE_SEARCH = 100;
 
 export function liveChatRoutes(app: LiveChat): express.Router {
   const router = Router();
@@ -40,10 +45,15 @@ export function liveChatRoutes(app: LiveChat): express.Router {
 
   router.get(`${base}/:line_user_id`, async (req, res) => {
     const cursor = queryString(req.query.cursor, 'cursor');
+    const after = queryString(req.query.after, 'after');
+    const around = queryString(req.query.around, 'around');
+    if ([cursor, after, around].filter((v) => v !== undefined).length > 1) throw badRequest('Give at most one of cursor, after and around', 'around');
     res.json(
       await app.conversations.detail(req.params.line_user_id, req.operator!, {
         limit: limitParam(req.query.limit, MESSAGES_PAGE, MAX_PAGE),
         before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+        after: after === undefined ? undefined : idParam(after, 'after'),
+        around: around === undefined ? undefined : idParam(around, 'around'),
       }),
     );
   });
@@ -103,6 +113,21 @@ export function liveChatRoutes(app: LiveChat): express.Router {
     res.json({ operators: rows.filter((o) => o.active).map((o) => ({ id: o.id, username: o.username, display_name: o.display_name, role: o.role })) });
   });
 
+  // Search of the message history (issue 11): text messages holding q, newest first.
+  router.get('/admin/live-chat/messages', async (req, res) => {
+    const q = queryString(req.query.q, 'q');
+    if (q === undefined || [...q].length < MIN_MESSAGE_SEARCH || [...q].length > MAX_MESSAGE_SEARCH) {
+      throw badRequest(`q must be ${MIN_MESSAGE_SEARCH} to ${MAX_MESSAGE_SEARCH} characters`, 'q', 'search_length');
+    }
+    const cursor = queryString(req.query.cursor, 'cursor');
+    res.json(
+      await app.conversations.searchMessages(q, {
+        limit: limitParam(req.query.limit, SEARCH_PAGE, MAX_PAGE),
+        before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
+      }),
+    );
+  });
+
   return router;
 }
 
@@ -132,7 +157,7 @@ export async function sendResult(app: LiveChat, res: express.Response, result: S
 }
 
 async function actionJson(app: LiveChat, result: SessionActionResult, operator: OperatorView) {
-  const row = await app.store.conversations.one(result.contact.id, operator.id);
+  const row = await app.store.conversations.one(result.contact.id, operator.id, (await readSettings(app.store.settings)).unread_bot_messages);
   const operators = await app.conversations.operatorRefs([result.session?.operator_id ?? null]);
   return {
     changed: result.changed,

@@ -24,7 +24,7 @@ export const tokens = css`
   button:disabled { opacity: 0.5; cursor: default; }
   input, select, textarea { border: 1px solid var(--llc-border); border-radius: var(--llc-radius); padding: 0.4rem 0.6rem; background: #fff; color: inherit; }
   :focus-visible { outline: 2px solid var(--llc-blue); outline-offset: 2px; }
-  .badge { display: inline-block; border-radius: 999px; padding: 0.05rem 0.5rem; font-size: 0.75rem; font-weight: 600; color: #fff; background: var(--llc-grey); }
+  .badge { white-space: nowrap; display: inline-block; border-radius: 999px; padding: 0.05rem 0.5rem; font-size: 0.75rem; font-weight: 600; color: #fff; background: var(--llc-grey); }
   .badge.waiting { background: var(--llc-amber); }
   .badge.active, .badge.human { background: var(--llc-blue); }
   .badge.bot { background: var(--llc-green); }

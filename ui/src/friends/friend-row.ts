@@ -10,6 +10,8 @@ import { LanguageController } from '../core/language-controller';
 import { chatPath, type Friend } from './friends-api';
 import type { FriendHistory } from './friend-timeline';
 import './friend-timeline';
+// The inbox's avatar: the picture, else the name's initial on a colour (also when it fails to load).
+import '../live-chat/user-avatar';
 import './friends-strings';
 
 export class FriendRow extends LitElement {
@@ -39,9 +41,7 @@ export class FriendRow extends LitElement {
     const name = f.display_name || t('friends.no-name');
     return html`
       <div class="row">
-        <span class="avatar" aria-hidden="true">
-          ${f.picture_url ? html`<img src=${f.picture_url} alt="" loading="lazy" referrerpolicy="no-referrer">` : (f.display_name || '?').slice(0, 1)}
-        </span>
+        <llc-user-avatar class="avatar" .name=${f.display_name ?? ''} .src=${f.picture_url} .size=${40}></llc-user-avatar>
         <div class="who">
           <span class="name ${f.display_name ? '' : 'unknown'}">${name}</span>
           <code class="line-id">${f.line_user_id}</code>
@@ -70,8 +70,7 @@ export class FriendRow extends LitElement {
     css`
     :host { display: block; padding: 0.75rem 1rem; border-bottom: 1px solid var(--llc-border); }
     .row { display: grid; grid-template-columns: auto minmax(0, 1fr) auto; grid-template-areas: 'avatar who actions' 'avatar facts actions'; gap: 0.25rem 0.75rem; align-items: center; }
-    .avatar { grid-area: avatar; width: 2.5rem; height: 2.5rem; border-radius: 50%; background: #e2e8f0; color: var(--llc-grey); display: grid; place-items: center; font-weight: 600; overflow: hidden; }
-    .avatar img { width: 100%; height: 100%; object-fit: cover; }
+    .avatar { grid-area: avatar; }
     .who { grid-area: who; display: flex; flex-wrap: wrap; gap: 0 0.6rem; align-items: baseline; min-width: 0; }
     .name { font-weight: 600; overflow-wrap: anywhere; }
     .name.unknown { color: var(--llc-grey); font-style: italic; font-weight: 400; }

@@ -42,6 +42,11 @@ export class ChatHeader extends LitElement {
   confirmingClose = false;
   transferring = false;
 
+  /** The close shortcut: the same question the Close button asks. */
+  askClose(): void {
+    this.confirmingClose = true;
+  }
+
   constructor() {
     super();
     new LanguageController(this);

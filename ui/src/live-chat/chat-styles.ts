@@ -18,6 +18,7 @@ export const chatTokens = css`
   .pill.active { background: #d1fae5; color: #047857; }
   .pill.held { background: #cffafe; color: #0e7490; }
   .pill.bot, .pill.closed { background: #f1f5f9; color: #475569; }
+  .pill.missed { background: #fee2e2; color: #b91c1c; }
   .pill.friend { background: #d1fae5; color: #047857; }
   .pill.blocked, .pill.unfollowed { background: #fee2e2; color: #b91c1c; }
   .unread { display: inline-block; min-width: 1.2rem; text-align: center; border-radius: 999px; padding: 0 0.35rem; font-size: 0.72rem; font-weight: 700; background: var(--lc-danger); color: #fff; }

@@ -151,6 +151,25 @@ export class Composer extends LitElement {
     this.sendFile(file);
   }
 
+  /** The page's keyboard shortcuts: focus the box, open the reply picker, close every panel. */
+  async focusBox(): Promise<void> {
+    await this.updateComplete;
+    this.box?.focus();
+  }
+
+  openPicker(): void {
+    this.picking = true;
+    this.attaching = null;
+    this.menu = false;
+  }
+
+  closePanels(): void {
+    this.slash = null;
+    this.picking = false;
+    this.attaching = null;
+    this.menu = false;
+  }
+
   private get box(): HTMLTextAreaElement | null {
     return this.renderRoot.querySelector('textarea');
   }

@@ -4,6 +4,7 @@
 // sees it) and fires 'change'.
 import { api, ApiError, query } from '../core/api';
 import { realtime } from '../core/realtime';
+import { errorText } from '../core/error-text';
 import type {
   ActionResult,
   ChatMode,
@@ -19,6 +20,7 @@ import type {
   Session,
   TimelineEntry,
 } from './types';
+import { isMissed } from './types';
 
 const LIST_PAGE = 50;
 const MESSAGE_PAGE = 50;
@@ -29,7 +31,7 @@ const MESSAGE_PAGE = 50;
  */
 export function matches(c: Conversation, filter: Filter, q: string, label: number | null = null): boolean {
   const status = c.session?.status;
-  const inFilter = filter === 'ALL' || (filter === 'BOT' ? c.chat_mode === 'BOT' : status === filter);
+  const inFilter = filter === 'ALL' || (filter === 'BOT' ? c.chat_mode === 'BOT' : filter === 'MISSED' ? isMissed(c.session) : status === filter);
   if (!inFilter) return false;
   if (label !== null && !(c.labels ?? []).includes(label)) return false;
   if (!q) return true;
@@ -76,6 +78,11 @@ export class LiveChatStore extends EventTarget {
   /** Notes and changes of hands beside the messages, oldest first. */
   timeline: TimelineEntry[] = [];
   olderCursor: string | null = null;
+  /** Set when the chat was opened at a search hit and newer messages are not loaded yet. */
+  newerCursor: string | null = null;
+  loadingNewer = false;
+  /** The message the chat was opened at (a search hit), to scroll to and mark. */
+  focusMessageId: number | null = null;
   chatLoading = false;
   loadingOlder = false;
   chatError = '';
@@ -151,7 +158,7 @@ export class LiveChatStore extends EventTarget {
       this.conversations = page.conversations;
       this.takePage(page);
     } catch (err) {
-      if (seq === this.listSeq) this.listError = (err as Error).message;
+      if (seq === this.listSeq) this.listError = errorText(err);
     } finally {
       if (seq === this.listSeq) {
         this.listLoading = false;
@@ -174,7 +181,7 @@ export class LiveChatStore extends EventTarget {
       this.conversations = [...this.conversations, ...page.conversations.filter((c) => !seen.has(c.line_user_id))];
       this.takePage(page);
     } catch (err) {
-      if (seq === this.listSeq) this.listError = (err as Error).message;
+      if (seq === this.listSeq) this.listError = errorText(err);
     } finally {
       if (seq === this.listSeq) {
         this.listLoading = false;
@@ -218,9 +225,12 @@ export class LiveChatStore extends EventTarget {
 
   // ---- the open conversation ----
 
-  /** Opens a conversation (also one not in the list: the Telegram link's ?user=). */
-  async open(lineUserId: string): Promise<void> {
-    if (lineUserId === this.selected && this.contact) return;
+  /**
+   * Opens a conversation (also one not in the list: the Telegram link's ?user=), at its newest
+   * messages or `around` a message (a search hit).
+   */
+  async open(lineUserId: string, around?: number): Promise<void> {
+    if (lineUserId === this.selected && this.contact && around === undefined && this.newerCursor === null) return;
     const seq = ++this.chatSeq;
     this.selected = lineUserId;
     this.contact = null;
@@ -228,22 +238,27 @@ export class LiveChatStore extends EventTarget {
     this.messages = [];
     this.timeline = [];
     this.olderCursor = null;
+    this.newerCursor = null;
+    this.focusMessageId = around ?? null;
     this.chatError = '';
     this.chatLoading = true;
     this.details = null;
     this.changed();
     void this.loadDetails(lineUserId, seq);
     try {
-      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE })}`);
+      const detail = await api.get<ConversationDetail>(
+        `/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE, around })}`,
+      );
       if (seq !== this.chatSeq) return;
       this.contact = detail.contact;
       this.session = detail.session;
       this.messages = [...detail.messages].sort(byTime);
       this.timeline = detail.timeline ?? [];
       this.olderCursor = detail.next_cursor;
+      this.newerCursor = detail.newer_cursor ?? null;
       if (detail.contact.display_name) this.names.set(lineUserId, detail.contact.display_name);
     } catch (err) {
-      if (seq === this.chatSeq) this.chatError = err instanceof ApiError && err.status === 404 ? 'not-found' : (err as Error).message;
+      if (seq === this.chatSeq) this.chatError = err instanceof ApiError && err.status === 404 ? 'not-found' : errorText(err);
     } finally {
       if (seq === this.chatSeq) {
         this.chatLoading = false;
@@ -296,9 +311,35 @@ export class LiveChatStore extends EventTarget {
     this.messages = [];
     this.timeline = [];
     this.olderCursor = null;
+    this.newerCursor = null;
+    this.focusMessageId = null;
     this.chatError = '';
     this.chatLoading = false;
     this.changed();
+  }
+
+  /** The page after the newest message shown (a chat opened at a search hit); the last one marks it read. */
+  async loadNewer(): Promise<void> {
+    const id = this.selected;
+    if (!id || !this.newerCursor || this.loadingNewer) return;
+    const seq = this.chatSeq;
+    this.loadingNewer = true;
+    this.changed();
+    try {
+      const detail = await api.get<ConversationDetail>(
+        `/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE, after: this.newerCursor })}`,
+      );
+      if (seq !== this.chatSeq) return;
+      this.mergeMessages(detail.messages);
+      this.newerCursor = detail.newer_cursor ?? null;
+    } catch (err) {
+      if (seq === this.chatSeq) this.chatError = errorText(err);
+    } finally {
+      if (seq === this.chatSeq) {
+        this.loadingNewer = false;
+        this.changed();
+      }
+    }
   }
 
   async loadOlder(): Promise<void> {
@@ -316,7 +357,7 @@ export class LiveChatStore extends EventTarget {
       this.mergeTimeline(detail.timeline ?? []);
       this.olderCursor = detail.next_cursor;
     } catch (err) {
-      if (seq === this.chatSeq) this.chatError = (err as Error).message;
+      if (seq === this.chatSeq) this.chatError = errorText(err);
     } finally {
       if (seq === this.chatSeq) {
         this.loadingOlder = false;
@@ -328,7 +369,8 @@ export class LiveChatStore extends EventTarget {
   /** After a reconnect or a refusal: the newest page again, merged into what is shown (marks it read too). */
   async reloadChat(): Promise<void> {
     const id = this.selected;
-    if (!id || !this.contact) return;
+    // Opened at a search hit: the newest page would leave a gap; paging newer catches up.
+    if (!id || !this.contact || this.newerCursor) return;
     const seq = this.chatSeq;
     void this.loadDetails(id, seq);
     try {
@@ -481,6 +523,8 @@ export class LiveChatStore extends EventTarget {
 
   private onMessage(detail: { line_user_id: string; message: Message }): void {
     if (!detail?.message || detail.line_user_id !== this.selected || !this.contact) return;
+    // Opened at a search hit, newer pages still to load: this one comes with them.
+    if (this.newerCursor) return;
     this.mergeMessages([detail.message]);
     if (detail.message.direction === 'IN') this.markReadSoon();
     this.changed();

@@ -21,6 +21,8 @@ interface Anchor {
   first?: number;
   last?: number;
   switched: boolean;
+  /** Newer messages were not loaded (a search hit's page): appending them keeps the place. */
+  detached: boolean;
 }
 
 export class MessageList extends LitElement {
@@ -31,6 +33,9 @@ export class MessageList extends LitElement {
     more: { type: Boolean },
     loadingOlder: { type: Boolean },
     busy: { type: Boolean },
+    focusId: { type: Number },
+    newer: { type: Boolean },
+    loadingNewer: { type: Boolean },
   };
   messages: Message[] = [];
   /** Notes and changes of hands, shown between the messages by time. */
@@ -40,6 +45,11 @@ export class MessageList extends LitElement {
   more = false;
   loadingOlder = false;
   busy = false;
+  /** The message the chat was opened at (a search hit): scrolled to and marked. */
+  focusId: number | null = null;
+  /** Newer messages exist (opened at a search hit): a button at the end loads them. */
+  newer = false;
+  loadingNewer = false;
   private anchor?: Anchor;
 
   constructor() {
@@ -62,6 +72,7 @@ export class MessageList extends LitElement {
       first: before[0]?.id,
       last: before[before.length - 1]?.id,
       switched: changed.has('conversationId') || before.length === 0,
+      detached: changed.has('newer') ? Boolean(changed.get('newer')) : this.newer,
     };
   }
 
@@ -81,9 +92,25 @@ export class MessageList extends LitElement {
     const appended = last && last.id !== a.last;
     const prepended = this.messages[0] && this.messages[0].id !== a.first && !a.switched;
     const ownNew = appended && last.direction === 'OUT' && last.sender === 'OPERATOR';
+    if (a.switched && this.focusId !== null && this.showHit(this.focusId)) return;
+    if (a.detached && !a.switched) return;
     // At the bottom, stay there (new messages, a delivery line growing); away from it, stay put.
     if (a.switched || ownNew || (a.nearBottom && !prepended)) el.scrollTop = el.scrollHeight;
     else if (prepended) el.scrollTop = a.top + (el.scrollHeight - a.height);
+  }
+
+  /** Scrolls the hit's bubble to the middle and marks it; false when it is not shown. */
+  private showHit(id: number): boolean {
+    const bubbles = [...this.renderRoot.querySelectorAll<HTMLElement & { message: Message }>('llc-message-bubble')];
+    const hit = bubbles.find((b) => b.message.id === id);
+    if (!hit) return false;
+    for (const b of bubbles) b.toggleAttribute('data-hit', b === hit);
+    hit.scrollIntoView({ block: 'center' });
+    return true;
+  }
+
+  private loadNewer(): void {
+    this.dispatchEvent(new CustomEvent('load-newer', { bubbles: true, composed: true }));
   }
 
   private scrolled(): void {
@@ -135,6 +162,7 @@ export class MessageList extends LitElement {
             return html`${line}<llc-message-bubble .message=${item} .busy=${this.busy}></llc-message-bubble>`;
           },
         )}
+        ${this.newer ? html`<div class="top"><button ?disabled=${this.loadingNewer} @click=${this.loadNewer}>${t('lc.messages.newer')}</button></div>` : nothing}
       </div>
     `;
   }
@@ -147,6 +175,7 @@ export class MessageList extends LitElement {
     .scroll { flex: 1; min-height: 0; overflow-y: auto; padding: 0.5rem 1rem 1rem; background: #fbfcfe; }
     .top { display: flex; justify-content: center; padding: 0.5rem; font-size: 0.8rem; }
     .day { display: flex; align-items: center; gap: 0.5rem; color: var(--lc-muted); font-size: 0.75rem; margin: 0.75rem 0 0.25rem; }
+    llc-message-bubble[data-hit] { display: block; background: #fef9c3; border-radius: var(--llc-radius); }
     .day::before, .day::after { content: ''; flex: 1; border-top: 1px solid var(--llc-border); }
   `,
   ];

@@ -4,12 +4,12 @@ import { LitElement, html } from 'lit';
 import { t } from '../core/i18n';
 import { chatTokens } from './chat-styles';
 import { LanguageController } from '../core/language-controller';
-import type { ChatMode, Session } from './types';
+import { type ChatMode, isMissed, type Session } from './types';
 import './strings';
 
 export class StatusBadge extends LitElement {
   static properties = { session: { attribute: false }, mode: {}, me: { type: Number } };
-  session: Pick<Session, 'status' | 'operator'> | null = null;
+  session: (Pick<Session, 'status' | 'operator'> & Partial<Pick<Session, 'claimed_at' | 'closed_by'>>) | null = null;
   mode: ChatMode = 'BOT';
   me: number | null = null;
 
@@ -27,6 +27,8 @@ export class StatusBadge extends LitElement {
       }
       return html`<span class="pill active">${s.operator ? t('lc.status.mine') : t('lc.status.ACTIVE')}</span>`;
     }
+    if (this.mode === 'BOT' && s && isMissed({ status: s.status, claimed_at: s.claimed_at ?? null, closed_by: s.closed_by }))
+      return html`<span class="pill missed">${t('lc.status.MISSED')}</span>`;
     if (s?.status === 'CLOSED' && this.mode === 'BOT') return html`<span class="pill closed">${t('lc.status.CLOSED')}</span>`;
     return html`<span class="pill bot">${t('lc.status.BOT')}</span>`;
   }

@@ -1,7 +1,12 @@
 // The live-chat API's JSON as the inbox reads it (src/live-chat/conversation-json.ts): the same
 // shapes come over REST and in the socket.io events.
-export type Filter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED';
-export const FILTERS: readonly Filter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED'];
+export type Filter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED' | 'MISSED';
+export const FILTERS: readonly Filter[] = ['ALL', 'WAITING', 'ACTIVE', 'BOT', 'CLOSED', 'MISSED'];
+
+/** Closed by the system before anyone claimed it: the team could not answer in time. */
+export function isMissed(s: Pick<Session, 'status' | 'claimed_at' | 'closed_by'> | null | undefined): boolean {
+  return s?.status === 'CLOSED' && s.closed_by === 'SYSTEM' && !s.claimed_at;
+}
 
 export type ChatMode = 'BOT' | 'HUMAN';
 export type SessionStatus = 'WAITING' | 'ACTIVE' | 'CLOSED';
@@ -105,6 +110,8 @@ export interface ConversationDetail {
   next_cursor: string | null;
   /** Notes and changes of hands in the span of these messages, oldest first. */
   timeline?: TimelineEntry[];
+  /** Newer messages exist (a page opened around a search hit). */
+  newer_cursor?: string | null;
 }
 
 export interface ActionResult {
@@ -179,4 +186,16 @@ export interface ContactDetails {
   labels: number[];
   updated_at: string | null;
   updated_by: OperatorRef | null;
+}
+
+/** One message found by the history search, with a snippet around the match. */
+export interface MessageHit {
+  message: { id: number; direction: 'IN' | 'OUT'; sender: string; created_at: string };
+  conversation: { line_user_id: string; display_name: string | null; picture_url: string | null };
+  snippet: { before: string; match: string; after: string };
+}
+
+export interface MessageSearchPage {
+  results: MessageHit[];
+  next_cursor: string | null;
 }

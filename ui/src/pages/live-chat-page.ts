@@ -2,11 +2,13 @@
 // chat on the right (user card, history, composer). `?user=U…` (the Telegram link) opens that
 // chat directly. New waiting chats beep and notify. Below 720 px the list and the chat are two
 // views with a back button. The page holds the store and passes its state down; the components
-// send events up, which become store actions here.
+// send events up, which become store actions here. It also holds the message search panel (a hit
+// opens its chat at that message) and the keyboard shortcuts (live-chat/shortcuts.ts).
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
 import { ApiError } from '../core/api';
+import { errorText } from '../core/error-text';
 import { currentOperator } from '../core/session';
 import { navigate, pathOf } from '../core/router';
 import { realtime } from '../core/realtime';
@@ -28,6 +30,11 @@ import '../live-chat/contact-card';
 import type { SaveDetailsRequest } from '../live-chat/contact-card';
 import { catalog } from '../live-chat/contact-catalog';
 import { icon } from '../live-chat/icons';
+import '../live-chat/message-search';
+import { shortcutFor, type ShortcutAction } from '../live-chat/shortcuts';
+import type { MessageSearch } from '../live-chat/message-search';
+import type { Composer } from '../live-chat/composer';
+import type { ChatHeader } from '../live-chat/chat-header';
 
 const NARROW = '(max-width: 719.98px)';
 type Action = 'claim' | 'send' | 'close' | 'mode' | 'retry' | 'transfer' | 'note';
@@ -39,7 +46,11 @@ function userParam(): string | null {
 }
 
 export class LiveChatPage extends LitElement {
-  static properties = { narrow: { state: true }, refusal: { state: true }, handed: { state: true } };
+  static properties = { narrow: { state: true }, refusal: { state: true }, handed: { state: true }, finding: { state: true }, showingKeys: { state: true } };
+  /** The message search panel is open. */
+  finding = false;
+  /** The shortcut list is open. */
+  showingKeys = false;
   narrow = matchMedia(NARROW).matches;
   /** The last refused action, in the API's words (a 409/403 names who holds the chat). */
   refusal = '';
@@ -105,6 +116,7 @@ export class LiveChatPage extends LitElement {
     realtime.addEventListener('session', this.sessionEvent);
     realtime.addEventListener('timeline', this.timelineEvent);
     catalog.start();
+    document.addEventListener('keydown', this.keydown);
     void this.store.loadList();
     const user = userParam();
     if (user) void this.store.open(user);
@@ -120,6 +132,78 @@ export class LiveChatPage extends LitElement {
     this.removeEventListener('pointerdown', this.unlock);
     realtime.removeEventListener('session', this.sessionEvent);
     realtime.removeEventListener('timeline', this.timelineEvent);
+    document.removeEventListener('keydown', this.keydown);
+  }
+
+  private readonly keydown = (e: KeyboardEvent) => {
+    if (e.key === 'Escape') {
+      this.closePanels();
+      return;
+    }
+    const action = shortcutFor(e);
+    if (!action) return;
+    e.preventDefault();
+    this.shortcut(action);
+  };
+
+  /** Escape: the search, the shortcut list, the composer's picker and menus, a refusal note. */
+  private closePanels(): void {
+    this.finding = false;
+    this.showingKeys = false;
+    this.refusal = '';
+    this.renderRoot.querySelector<Composer>('llc-composer')?.closePanels();
+  }
+
+  private shortcut(action: ShortcutAction): void {
+    const st = this.store;
+    const s = st.session;
+    const me = currentOperator();
+    const othersChat = s?.status === 'ACTIVE' && !!s.operator && s.operator.id !== me?.id && me?.role !== 'admin';
+    switch (action) {
+      case 'next':
+      case 'prev': {
+        const list = st.conversations;
+        const at = list.findIndex((c) => c.line_user_id === st.selected);
+        const next = list[action === 'next' ? at + 1 : at === -1 ? 0 : at - 1];
+        if (next) this.select(next.line_user_id);
+        break;
+      }
+      case 'claim':
+        if (s?.status === 'WAITING' && !st.busy) void this.run('claim', () => st.claim());
+        break;
+      case 'closeChat':
+        if (s && !othersChat && !st.busy) this.renderRoot.querySelector<ChatHeader>('llc-chat-header')?.askClose();
+        break;
+      case 'reply':
+        void this.renderRoot.querySelector<Composer>('llc-composer')?.focusBox();
+        break;
+      case 'picker':
+        this.renderRoot.querySelector<Composer>('llc-composer')?.openPicker();
+        break;
+      case 'find':
+        this.openSearch();
+        break;
+      case 'help':
+        this.showingKeys = !this.showingKeys;
+        break;
+    }
+  }
+
+  private readonly toggleSearch = () => {
+    if (this.finding) this.finding = false;
+    else this.openSearch();
+  };
+
+  private openSearch(): void {
+    this.showingKeys = false;
+    this.finding = true;
+    void this.updateComplete.then(() => this.renderRoot.querySelector<MessageSearch>('llc-message-search')?.focus());
+  }
+
+  /** A search hit: its chat, opened at that message. */
+  private openHit(hit: { line_user_id: string; message_id: number }): void {
+    this.finding = false;
+    this.select(hit.line_user_id, hit.message_id);
   }
 
   /** A user asks for a person: beep, and a notification naming them once their row has come. */
@@ -133,14 +217,14 @@ export class LiveChatPage extends LitElement {
     }, 300);
   }
 
-  private select(lineUserId: string): void {
+  private select(lineUserId: string, around?: number): void {
     const url = `${pathOf('live-chat')}?user=${encodeURIComponent(lineUserId)}`;
     // From the list into a chat is a step Back undoes (a phone's back); chat to chat replaces it,
     // keeping whether it was such a step (a Telegram link's page was not).
     if (userParam()) history.replaceState(history.state, '', url);
     else history.pushState({ llcChat: true }, '', url);
     this.refusal = '';
-    void this.store.open(lineUserId);
+    void this.store.open(lineUserId, around);
   }
 
   private back(): void {
@@ -169,7 +253,7 @@ export class LiveChatPage extends LitElement {
       await work();
       return true;
     } catch (err) {
-      this.refusal = t(`lc.refused.${action}`, { error: (err as Error).message });
+      this.refusal = t(`lc.refused.${action}`, { error: errorText(err) });
       // Someone else holds the chat, or it changed meanwhile: show it as it is now.
       if (err instanceof ApiError && (err.status === 403 || err.status === 409)) {
         void this.store.reloadChat();
@@ -250,7 +334,9 @@ export class LiveChatPage extends LitElement {
         @save-details=${(e: CustomEvent<SaveDetailsRequest>) => this.saveDetails(e.detail)}
         @toggle-label=${(e: CustomEvent<{ id: number; on: boolean }>) => this.toggleLabel(e.detail)}></llc-contact-card>
       <llc-message-list .messages=${st.messages} .timeline=${st.timeline} .conversationId=${st.selected} .more=${!!st.olderCursor} .loadingOlder=${st.loadingOlder} .busy=${st.busy}
+        .focusId=${st.focusMessageId} .newer=${!!st.newerCursor} .loadingNewer=${st.loadingNewer}
         @load-older=${() => this.store.loadOlder()}
+        @load-newer=${() => this.store.loadNewer()}
         @retry=${(e: CustomEvent<number>) => this.run('retry', () => this.store.retry(e.detail))}></llc-message-list>
       <llc-composer .conversationId=${st.selected} .disabled=${composer.disabled} .reason=${composer.reason} .busy=${st.busy}
         @send=${(e: CustomEvent<SendRequest>) => this.send(e.detail)}
@@ -272,6 +358,8 @@ export class LiveChatPage extends LitElement {
           <span class="pill waiting" data-testid="waiting-count">${t('lc.waiting', { n: st.waitingCount })}</span>
           <span class="pill active">${t('lc.active', { n: st.activeCount })}</span>
           <a class="stats" href=${pathOf('analytics')} @click=${this.stats}>${icon('chart', 16)} ${t('lc.stats')}</a>
+          <button class="stats" aria-label=${t('lc.find')} aria-expanded=${this.finding ? 'true' : 'false'} @click=${this.toggleSearch}>${icon('search', 16)} <span class="label">${t('lc.find')}</span></button>
+          <button class="icon keys" aria-label=${t('lc.keys')} title=${t('lc.keys')} aria-expanded=${this.showingKeys ? 'true' : 'false'} @click=${() => (this.showingKeys = !this.showingKeys)}>?</button>
           <llc-alert-bell></llc-alert-bell>
         </div>
       </section>
@@ -291,6 +379,8 @@ export class LiveChatPage extends LitElement {
           @load-more=${() => st.loadMore()}
           @open-conversation=${(e: CustomEvent<string>) => this.select(e.detail)}></llc-conversation-list>
         <section class="chat" aria-label=${st.contact?.display_name ?? t('lc.messages')}>${this.chat()}</section>
+        ${this.finding ? html`<llc-message-search class="panel" role="search" @open-hit=${(e: CustomEvent<{ line_user_id: string; message_id: number }>) => this.openHit(e.detail)} @close=${() => (this.finding = false)}></llc-message-search>` : nothing}
+        ${this.showingKeys ? html`<llc-shortcut-help class="panel keys-panel" role="dialog" aria-label=${t('lc.keys')} @close=${() => (this.showingKeys = false)}></llc-shortcut-help>` : nothing}
       </div>
     `;
   }
@@ -312,6 +402,10 @@ export class LiveChatPage extends LitElement {
     .chat { display: flex; flex-direction: column; min-width: 0; min-height: 0; }
     llc-message-list { flex: 1; }
     .placeholder { margin: auto; padding: 2rem; text-align: center; }
+    .body { position: relative; }
+    .panel { position: absolute; top: 0; left: 0; bottom: 0; width: min(100%, 26rem); z-index: 5; box-shadow: 4px 0 16px rgb(15 23 42 / 0.15); }
+    .keys-panel { bottom: auto; }
+    .keys { font-weight: 700; min-width: 2rem; border: 1px solid var(--llc-border); }
     .refusal { display: flex; align-items: center; gap: 0.5rem; background: #fef2f2; color: #b91c1c; padding: 0.4rem 1rem; border-bottom: 1px solid #fecaca; font-size: 0.9rem; }
     .refusal span { flex: 1; }
     .handed { display: flex; align-items: center; gap: 0.5rem; background: #ecfeff; color: #0e7490; border: 1px solid #a5f3fc; border-radius: 0.75rem; padding: 0.4rem 0.75rem; font-size: 0.9rem; }
@@ -327,6 +421,8 @@ export class LiveChatPage extends LitElement {
       .list { border-right: none; }
       .body[data-view='chat'] .list { display: none; }
       .body[data-view='list'] .chat { display: none; }
+      /* A phone has no keyboard to speak of; the search keeps its icon. */
+      .keys, .stats .label { display: none; }
     }
   `,
   ];

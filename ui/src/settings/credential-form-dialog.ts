@@ -22,6 +22,7 @@ import {
   fieldLabel,
   metadataText,
   providerLabel,
+  verifyText,
 } from './provider-fields';
 import type { Verification } from './credentials-table';
 import './secret-input';
@@ -303,7 +304,7 @@ export class CredentialFormDialog extends LitElement {
     if (!v) return nothing;
     if (v === 'pending') return html`<p class="verification" role="status">${t('credform.verifying')}</p>`;
     return html`<p class="verification ${v.success ? 'ok' : 'failed'}" role="status" data-testid="dialog-verify-result">
-      <strong>${v.success ? '✓' : '✗'} ${t(v.success ? 'credform.ok' : 'credform.failed')}:</strong> ${v.message}</p>`;
+      <strong>${v.success ? '✓' : '✗'} ${t(v.success ? 'credform.ok' : 'credform.failed')}:</strong> ${verifyText(v)}</p>`;
   }
 
   render() {

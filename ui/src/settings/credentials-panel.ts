@@ -7,7 +7,7 @@ import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
 import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
-import { type Credential, PROVIDER_FIELDS, type Provider, type VerifyResult, fieldFor, providerLabel } from './provider-fields';
+import { type Credential, PROVIDER_FIELDS, type Provider, type VerifyResult, fieldFor, providerLabel, verifyText } from './provider-fields';
 import type { CredentialAction, ProviderFilter, Verification } from './credentials-table';
 import type { CredentialSave } from './credential-form-dialog';
 import './credentials-table';
@@ -128,7 +128,7 @@ export class CredentialsPanel extends SettingsPanel {
     try {
       const result = await api.post<VerifyResult>(`/admin/credentials/${credential.id}/verify`);
       this.verifications = { ...this.verifications, [credential.id]: result };
-      this.status = { ok: result.success, text: t('creds.verified', { name: credential.name, message: result.message }) };
+      this.status = { ok: result.success, text: t('creds.verified', { name: credential.name, message: verifyText(result) }) };
       await this.load(); // a verified credential learns its bot's name
       return result;
     } catch (err) {

@@ -3,6 +3,7 @@
 // Emits `filter-change` {filter} and `credential-action` {action, credential}.
 import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
+import { tableCards } from './table-cards';
 import { registerStrings, t } from '../core/i18n';
 import { shortDate } from '../core/format';
 import { LanguageController } from '../core/language-controller';
@@ -13,6 +14,7 @@ import {
   type Provider,
   VERIFIABLE,
   type VerifyResult,
+  verifyText,
   fieldLabel,
   metadataText,
   providerLabel,
@@ -114,7 +116,7 @@ export class CredentialsTable extends LitElement {
     if (!result) return nothing;
     if (result === 'pending') return html`<p class="verify">${t('credtable.verifying')}</p>`;
     return html`<p class="verify ${result.success ? 'ok' : 'failed'}" data-testid="verify-result">
-      <strong>${result.success ? '✓' : '✗'} ${t(result.success ? 'credtable.ok' : 'credtable.failed')}:</strong> ${result.message}</p>`;
+      <strong>${result.success ? '✓' : '✗'} ${t(result.success ? 'credtable.ok' : 'credtable.failed')}:</strong> ${verifyText(result)}</p>`;
   }
 
   private row(c: Credential) {
@@ -222,6 +224,7 @@ export class CredentialsTable extends LitElement {
     .verify.failed { color: var(--llc-red); }
     .empty { padding: 2rem; text-align: center; color: var(--llc-grey); background: var(--llc-surface); border: 1px dashed var(--llc-border); border-radius: var(--llc-radius); }
   `,
+    tableCards,
   ];
 }
 customElements.define('llc-credentials-table', CredentialsTable);

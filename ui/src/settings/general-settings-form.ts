@@ -25,6 +25,11 @@ registerStrings({
     'gen.auto-close-minutes': 'ปิดแชทอัตโนมัติเมื่อเงียบนาน (นาที)',
     'gen.auto-close-minutes.hint': '0 = ไม่ปิดอัตโนมัติ',
     'gen.auto-close-message': 'ข้อความเมื่อปิดอัตโนมัติ',
+    'gen.missed-message': 'ข้อความเมื่อไม่มีใครรับแชททันเวลา',
+    'gen.unread-bot': 'นับข้อความที่บอทตอบเป็นข้อความที่ยังไม่อ่าน',
+    'gen.unread-bot.yes': 'นับ',
+    'gen.unread-bot.no': 'ไม่นับ (เฉพาะแชทที่ส่งถึงเจ้าหน้าที่)',
+    'gen.missed-message.hint': 'ส่งแทนข้อความปิดอัตโนมัติ เมื่อแชทถูกปิดโดยยังไม่มีเจ้าหน้าที่รับ เว้นว่างไว้เพื่อไม่ส่ง',
     'gen.renotify': 'เตือนซ้ำใน Telegram เมื่อรอนานเกิน (นาที)',
     'gen.renotify.hint': '0 = ไม่เตือนซ้ำ',
     'gen.time-zone': 'เขตเวลา',
@@ -47,6 +52,11 @@ registerStrings({
     'gen.auto-close-minutes': 'Auto-close idle chats after (minutes)',
     'gen.auto-close-minutes.hint': '0 = never',
     'gen.auto-close-message': 'Auto-close message',
+    'gen.missed-message': 'Message when nobody answered in time',
+    'gen.unread-bot': 'Count messages the bot handled as unread',
+    'gen.unread-bot.yes': 'Count them',
+    'gen.unread-bot.no': 'Do not (only chats sent to the team)',
+    'gen.missed-message.hint': 'Sent instead of the auto-close message when no operator had claimed the chat; blank sends nothing',
     'gen.renotify': 'Telegram reminder after (minutes)',
     'gen.renotify.hint': '0 = no reminder',
     'gen.time-zone': 'Time zone',
@@ -62,6 +72,8 @@ export interface LiveChatSettings {
   closing_message: string;
   auto_close_minutes: number;
   auto_close_message: string;
+  missed_message: string;
+  unread_bot_messages: boolean;
   renotify_minutes: number;
   time_zone: string;
 }
@@ -76,6 +88,8 @@ const FIELDS: (keyof LiveChatSettings)[] = [
   'closing_message',
   'auto_close_minutes',
   'auto_close_message',
+  'missed_message',
+  'unread_bot_messages',
   'renotify_minutes',
   'time_zone',
 ];
@@ -88,6 +102,8 @@ function draftOf(s: LiveChatSettings): Draft {
     closing_message: s.closing_message,
     auto_close_minutes: String(s.auto_close_minutes),
     auto_close_message: s.auto_close_message,
+    missed_message: s.missed_message ?? '',
+    unread_bot_messages: String(s.unread_bot_messages ?? false),
     renotify_minutes: String(s.renotify_minutes),
     time_zone: s.time_zone,
   };
@@ -156,6 +172,8 @@ export class GeneralSettingsForm extends LitElement {
       closing_message: d.closing_message,
       auto_close_minutes: minutes(d.auto_close_minutes),
       auto_close_message: d.auto_close_message,
+      missed_message: d.missed_message,
+      unread_bot_messages: d.unread_bot_messages === 'true',
       renotify_minutes: minutes(d.renotify_minutes),
       time_zone: d.time_zone.trim(),
     };
@@ -214,10 +232,21 @@ export class GeneralSettingsForm extends LitElement {
           ${this.field('closing_message', t('gen.closing-message'), this.textarea('closing_message', 3), t('gen.blank-sends-nothing'))}
           ${this.field('auto_close_minutes', t('gen.auto-close-minutes'), this.number('auto_close_minutes'), t('gen.auto-close-minutes.hint'))}
           ${this.field('auto_close_message', t('gen.auto-close-message'), this.textarea('auto_close_message', 3), t('gen.blank-sends-nothing'))}
+          ${this.field('missed_message', t('gen.missed-message'), this.textarea('missed_message', 3), t('gen.missed-message.hint'))}
         </fieldset>
         <fieldset>
           <legend>${t('gen.alerts')}</legend>
           ${this.field('renotify_minutes', t('gen.renotify'), this.number('renotify_minutes'), t('gen.renotify.hint'))}
+          ${this.field(
+            'unread_bot_messages',
+            t('gen.unread-bot'),
+            (describedBy) => html`
+            <select id="unread_bot_messages" .value=${live(d.unread_bot_messages)} aria-describedby=${describedBy}
+              @change=${(e: Event) => this.set('unread_bot_messages', (e.target as HTMLSelectElement).value)}>
+              <option value="false" ?selected=${d.unread_bot_messages === 'false'}>${t('gen.unread-bot.no')}</option>
+              <option value="true" ?selected=${d.unread_bot_messages === 'true'}>${t('gen.unread-bot.yes')}</option>
+            </select>`,
+          )}
           ${this.field(
             'time_zone',
             t('gen.time-zone'),

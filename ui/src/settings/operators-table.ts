@@ -2,6 +2,7 @@
 // one's actions (edit; deactivate or reactivate). Emits `operator-action` {action, operator}.
 import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
+import { tableCards } from './table-cards';
 import { registerStrings, t } from '../core/i18n';
 import { relativeTime, shortDate } from '../core/format';
 import { LanguageController } from '../core/language-controller';
@@ -143,6 +144,7 @@ export class OperatorsTable extends LitElement {
     .deactivate { color: var(--llc-red); }
     .empty { padding: 2rem; text-align: center; color: var(--llc-grey); }
   `,
+    tableCards,
   ];
 }
 customElements.define('llc-operators-table', OperatorsTable);

@@ -57,6 +57,9 @@ export interface Credential {
 export interface VerifyResult {
   success: boolean;
   message: string;
+  /** The outcome as a stable code and what fills it in, said in the operator's language. */
+  code?: string;
+  params?: Record<string, string>;
   bot_info?: Record<string, unknown>;
 }
 
@@ -122,4 +125,28 @@ export const fieldLabel = (name: string) => t(`field.${name}`);
 export function metadataText(value: unknown): string {
   if (value === undefined || value === null) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}
+
+registerStrings({
+  th: {
+    'verify.connected': 'เชื่อมต่อกับ {service} ในชื่อ {name}',
+    'verify.healthy': '{service} ทำงานปกติ',
+    'verify.refused': '{service} ปฏิเสธข้อมูลเข้าสู่ระบบนี้ ({detail})',
+    'verify.unhealthy': '{service} ตอบว่าทำงานไม่ปกติ ({detail})',
+    'verify.unreachable': 'ติดต่อ {service} ไม่ได้ ({detail})',
+    'verify.unsupported': 'ยังทดสอบการเชื่อมต่อของ {service} ไม่ได้',
+  },
+  en: {
+    'verify.connected': 'Connected to {service} as {name}',
+    'verify.healthy': '{service} is healthy',
+    'verify.refused': '{service} refused these credentials ({detail})',
+    'verify.unhealthy': '{service} says it is not healthy ({detail})',
+    'verify.unreachable': 'Could not reach {service} ({detail})',
+    'verify.unsupported': 'Testing {service} is not supported yet',
+  },
+});
+/** A verify result in the operator's language from its code; the API's English for a code without words here. */
+export function verifyText(result: VerifyResult): string {
+  const key = `verify.${result.code}`;
+  return result.code && t(key) !== key ? t(key, result.params ?? {}) : result.message;
 }
