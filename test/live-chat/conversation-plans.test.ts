@@ -124,9 +124,9 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
       `INSERT INTO messages (contact_id, direction, sender, message_type, content, line_message_id, delivery_status, created_at)
        VALUES (1, 'IN', 'USER', 'text', '{"type":"text","text":"ขอใบกำกับภาษีด้วยค่ะ"}', 'plans-old', 'RECEIVED', now() - interval '80 days') RETURNING id`,
     );
-    const rare = await get(`/admin/live-chat/messages?q=${encodeURIComponent('ใบกำกับภาษี')}`);
+    const rareHit = await get(`/admin/live-chat/messages?q=${encodeURIComponent('ใบกำกับภาษี')}`);
     assert.deepStrictEqual(
-      rare.results.map((r: { message: { id: number } }) => r.message.id),
+      rareHit.results.map((r: { message: { id: number } }) => r.message.id),
       [old!.id],
     );
     const hit = hits.results[5];
