@@ -4,11 +4,11 @@
 import assert from 'node:assert';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { FakeLine } from '../support/fake-line';
-import { CHANNEL_SECRET, deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { call, login } from '../support/api-server';
+import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
+import { addOperator, call, login } from '../support/api-server';
 import { tempDir } from '../support/databases';
-import { eventually, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, recordPolicyViolations, screenshot, signIn } from '../support/browser';
+import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
+import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
@@ -28,28 +28,13 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
 
   before(async () => {
     line = await new FakeLine().start();
-    [product, browser] = await Promise.all([
-      startProduct(tempDir(), {
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        LINE_CHANNEL_SECRET: CHANNEL_SECRET,
-        LINE_CHANNEL_ACCESS_TOKEN: line.accessToken,
-        LINE_API_BASE_URL: line.baseUrl,
-        LINE_DATA_API_BASE_URL: line.baseUrl,
-      }),
-      launchBrowser(),
-    ]);
+    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
     api = `${product.baseUrl}/api/v1`;
     owner = await login(api, ADMIN);
-    const created = await call(api, 'POST', '/admin/operators', { token: owner, body: { ...SOMSRI, display_name: 'สมศรี', role: 'operator' } });
-    assert.strictEqual(created.status, 201, JSON.stringify(created.body));
+    await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
     line.setProfile(chatty, { displayName: 'ช่างคุย' });
     line.setProfile(waiting, { displayName: 'มานี มีนา' });
-    context = await browser.newContext({ viewport: { width: 1280, height: 820 } });
-    context.setDefaultTimeout(10000);
-    page = await context.newPage();
-    page.on('pageerror', (err) => errors.push(err.message));
-    recordPolicyViolations(page, errors);
+    ({ context, page } = await openPage(browser, errors));
   });
 
   after(async () => {
