@@ -35,6 +35,11 @@ export interface ChatSessionRow {
   alert_sent_at: Date | null;
   /** Until when an instance is sending that alert (a crash mid-call frees it after). */
   alert_lease_until: Date | null;
+  /** It opened outside business hours (the away message went instead of the greeting). */
+  after_hours: boolean;
+  /** When the waiting user was last told their place in the queue, and that place. */
+  queue_told_at: Date | null;
+  queue_told_position: number | null;
 }
 
 /** A session taken by takeLongWaits, with the longest wait announced before this one. */

@@ -32,6 +32,8 @@ describeEachDatabase('database', (db) => {
         'messages',
         'operators',
         'schema_migrations',
+        // issue 12: a closed chat's rating (CSAT)
+        'session_ratings',
         'settings',
         // socket.io's PostgreSQL adapter: notifications over 8000 bytes (live events across instances)
         'socket_io_attachments',
