@@ -40,7 +40,8 @@ export class Exports {
     if (format === 'csv') {
       await write(out, CSV_BOM + csvRow(['id', 'time_utc', `time_${zone}`, 'direction', 'sender', 'operator', 'type', 'text', 'delivery_status']));
     } else {
-      await write(out, `${contact.display_name ?? ''} (${contact.line_user_id})\n\n`);
+      // A user whose profile LINE never gave is known by their LINE ID alone.
+      await write(out, `${contact.display_name ? `${contact.display_name} (${contact.line_user_id})` : contact.line_user_id}\n\n`);
     }
     let after: number | undefined;
     for (;;) {

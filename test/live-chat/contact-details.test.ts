@@ -252,6 +252,11 @@ describeEachDatabase('contact details, labels and exports', (db) => {
     assert.strictEqual(rows[1][7], `'=HYPERLINK("http://evil")`);
     const reply = rows.find((r) => r[4] === 'OPERATOR')!;
     assert.deepStrictEqual([reply[5], reply[7], reply[8]], ['สมชาย', 'สวัสดีค่ะ, "ยินดี" ให้บริการ\nบรรทัดสอง', 'SENT']);
+    // A user LINE gave no profile for is named by their LINE ID alone.
+    const nameless = userId();
+    await chat.webhook([messageEvent('สวัสดี', { userId: nameless })]);
+    const namelessText = await chat.api('GET', `${LIST}/${nameless}/export?format=text`, malee);
+    assert.strictEqual((namelessText.body as string).split('\n')[0], nameless);
     assert.strictEqual((await chat.api('GET', `${LIST}/${user}/export?format=pdf`, malee)).body.field, 'format');
     assert.strictEqual((await chat.api('GET', `${LIST}/Unobody/export`, malee)).status, 404);
     assert.strictEqual((await chat.api('GET', `${LIST}/${user}/export`, null)).status, 401);
