@@ -1,5 +1,7 @@
 // The business_hours setting as the API takes it, checked strictly: a 400 names the exact field
-// at fault (business_hours.weekly.mon[1].to), and nothing is stored.
+// at fault (business_hours.weekly.mon[1].to), and nothing is stored. A bad time, a range that
+// ends before it starts, overlapping ranges and a bad date have codes of their own (the inbox's
+// words for them).
 import { badRequest } from '../http/errors';
 import { checkDate } from '../analytics/calendar';
 import { type BusinessHours, type TimeRange, type Weekday, WEEKDAYS, minutesOf } from './business-hours';
@@ -38,7 +40,11 @@ function checkDay(value: unknown, field: string): TimeRange[] {
     const before = order[k - 1];
     const after = order[k];
     if (minutesOf(after.r.from) < minutesOf(before.r.to)) {
-      throw badRequest(`${field}[${after.i}] (${after.r.from}-${after.r.to}) overlaps ${before.r.from}-${before.r.to}`, `${field}[${after.i}]`);
+      throw badRequest(
+        `${field}[${after.i}] (${after.r.from}-${after.r.to}) overlaps ${before.r.from}-${before.r.to}`,
+        `${field}[${after.i}]`,
+        'hours_overlap',
+      );
     }
   }
   return order.map(({ r }) => r);
@@ -47,10 +53,16 @@ function checkDay(value: unknown, field: string): TimeRange[] {
 function checkRange(value: unknown, field: string): TimeRange {
   if (!isObject(value)) throw badRequest(`${field} must be a range {from: 'HH:MM', to: 'HH:MM'}`, field);
   const { from, to } = value;
-  if (typeof from !== 'string' || !(minutesOf(from) < 1440)) throw badRequest(`${field}.from must be a time from 00:00 to 23:59 (HH:MM)`, `${field}.from`);
-  if (typeof to !== 'string' || Number.isNaN(minutesOf(to))) throw badRequest(`${field}.to must be a time from 00:01 to 24:00 (HH:MM)`, `${field}.to`);
+  if (typeof from !== 'string' || !(minutesOf(from) < 1440))
+    throw badRequest(`${field}.from must be a time from 00:00 to 23:59 (HH:MM)`, `${field}.from`, 'hours_time');
+  if (typeof to !== 'string' || Number.isNaN(minutesOf(to)))
+    throw badRequest(`${field}.to must be a time from 00:01 to 24:00 (HH:MM)`, `${field}.to`, 'hours_time');
   if (minutesOf(to) <= minutesOf(from)) {
-    throw badRequest(`${field}.to (${to}) must be after from (${from}); a range ends by midnight (24:00), so split one that runs past it`, `${field}.to`);
+    throw badRequest(
+      `${field}.to (${to}) must be after from (${from}); a range ends by midnight (24:00), so split one that runs past it`,
+      `${field}.to`,
+      'hours_order',
+    );
   }
   return { from, to };
 }
@@ -58,7 +70,13 @@ function checkRange(value: unknown, field: string): TimeRange {
 function checkHolidays(value: unknown, field: string): string[] {
   if (!Array.isArray(value)) throw badRequest(`${field} must be a list of dates (YYYY-MM-DD)`, field);
   if (value.length > MAX_HOLIDAYS) throw badRequest(`${field} may list at most ${MAX_HOLIDAYS} dates`, field);
-  const dates = value.map((date: unknown, i) => checkDate(date, `${field}[${i}]`));
+  const dates = value.map((date: unknown, i) => {
+    try {
+      return checkDate(date, `${field}[${i}]`);
+    } catch (err) {
+      throw badRequest((err as Error).message, `${field}[${i}]`, 'hours_date');
+    }
+  });
   return [...new Set(dates)].sort();
 }
 

@@ -141,7 +141,10 @@ describeEachDatabase('business hours in the live chat', (db) => {
     await chat.api('PUT', '/admin/live-chat/settings', chat.admin, { away_message: '' });
     const silent = await chat.waitingChat('agent');
     assert.strictEqual(chat.replied().length, 2);
-    assert.deepStrictEqual((await chat.messagesOf(silent)).map((m) => m.sender), ['USER']);
+    assert.deepStrictEqual(
+      (await chat.messagesOf(silent)).map((m) => m.sender),
+      ['USER'],
+    );
     assert.strictEqual((await chat.sessionsOf(silent))[0].after_hours, true);
   });
 
