@@ -79,7 +79,7 @@ export function nextOpening(hours: BusinessHours, timeZone: string, at: Date): D
     for (const range of sortedRanges(hours, date)) {
       const from = minutesOf(range.from);
       if (i === 0 && from * MINUTE_MS <= msOfDay) continue; // begun earlier today (and over, being closed now)
-      const opens = instantOf(date, from, timeZone);
+      const opens = instantOf(date, from, timeZone, at.getTime());
       if (opens >= at.getTime()) return new Date(opens);
     }
   }
@@ -167,13 +167,16 @@ function wallMs(ms: number, timeZone: string): number {
 
 /**
  * The instant the wall clock in `timeZone` shows `minutes` past midnight of `date`: the first
- * of two when the clocks go back; in a gap the clocks skip, the instant they jump past it.
+ * of two when the clocks go back (the first not before `notBefore`, if one is); in a gap the
+ * clocks skip, the instant they jump past it.
  */
-export function instantOf(date: string, minutes: number, timeZone: string): number {
+export function instantOf(date: string, minutes: number, timeZone: string, notBefore = Number.NEGATIVE_INFINITY): number {
   const wall = Date.parse(`${date}T00:00:00Z`) + minutes * MINUTE_MS;
   // The offsets a day either side: at most one change of offset lies between them.
   const offsets = [wallMs(wall - DAY_MS, timeZone) - (wall - DAY_MS), wallMs(wall + DAY_MS, timeZone) - (wall + DAY_MS)];
   const exact = offsets.map((offset) => wall - offset).filter((t) => wallMs(t, timeZone) === wall);
+  const later = exact.filter((t) => t >= notBefore);
+  if (later.length > 0) return Math.min(...later);
   if (exact.length > 0) return Math.min(...exact);
   // Skipped: the first second whose wall clock is past it (lo shows before it, hi after).
   let lo = wall - Math.max(...offsets);

@@ -114,6 +114,7 @@ describe('business hours', () => {
       // Sunday 1 November 00:00 EDT (UTC-4); at 02:00 EDT the clocks go back to 01:00 EST.
       assert.strictEqual(iso(nextOpening(night, NEW_YORK, at('2026-11-01T04:00:00Z'))), '2026-11-01T05:30:00.000Z', '01:30 EDT');
       assert.strictEqual(isOpenAt(night, NEW_YORK, at('2026-11-01T06:15:00Z')), false, '01:15 EST: the wall clock says before 01:30');
+      assert.strictEqual(iso(nextOpening(night, NEW_YORK, at('2026-11-01T06:15:00Z'))), '2026-11-01T06:30:00.000Z', 'then 01:30 EST, the second time');
       assert.strictEqual(isOpenAt(night, NEW_YORK, at('2026-11-01T06:45:00Z')), true, '01:45 EST');
     });
 
