@@ -74,6 +74,8 @@ export interface LiveChatOptions {
   /** Media size limits, fetch retries and how long public links last (see DEFAULT_MEDIA). */
   media?: Partial<MediaOptions>;
   log?: Logger;
+  /** The clock business hours and idle chats are judged by (tests set it); the system's by default. */
+  clock?: () => Date;
 }
 
 export const DEFAULT_SWEEP_INTERVAL_MS = 30_000;
@@ -153,8 +155,9 @@ export class LiveChat {
       ...options.webhookInbox,
     });
     this.contacts = new CurrentContacts(this.store, this.events);
-    this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log);
-    this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log);
+    const clock = options.clock ?? (() => new Date());
+    this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log, clock);
+    this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log, clock);
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials);
     this.timeline = new ChatTimeline(this.store, this.events);
     this.cannedResponses = new CannedResponses(this.store);
@@ -171,6 +174,7 @@ export class LiveChat {
       apiRoot: options.telegramApiRoot,
       timeoutMs: options.telegramDeadlines?.attemptMs,
       budgetMs: options.telegramDeadlines?.budgetMs,
+      now: clock,
     };
     this.telegram = new TelegramAlerts(this.store, this.credentials, log, telegramOptions);
     this.mediaOptions = { ...DEFAULT_MEDIA, ...options.media };

@@ -47,13 +47,15 @@ export = function register(RED: NodeAPI) {
 
     onInput(this, async (msg, send) => {
       const { config, store } = readyStoreNode(RED, this, start);
+      const liveChat = await runningLiveChat(RED, this, store);
+      // Either output: a flow may answer differently when the team is closed.
+      msg.businessHours = await liveChat.handoff.businessHours();
       const known = msg.contact as ContactRow | null | undefined;
       // Group and room chats have no inbox: they stay with the bot.
       if (!known?.id) {
         send([null, msg]);
         return;
       }
-      const liveChat = await runningLiveChat(RED, this, store);
       const contact = await liveChat.contacts.current(known);
       msg.contact = contact;
       const line = (msg.line ?? {}) as Partial<LineEventContext>;

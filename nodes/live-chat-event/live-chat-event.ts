@@ -71,7 +71,14 @@ export = function register(RED: NodeAPI) {
           checkIntervalMs: checkSeconds * 1000,
           deliver(event: FlowEvent) {
             lastReported = '';
-            node.send({ topic: event.name, payload: event.payload, lineUserId: event.contact.line_user_id, contact: event.contact, session: event.session });
+            node.send({
+              topic: event.name,
+              payload: event.payload,
+              lineUserId: event.contact.line_user_id,
+              contact: event.contact,
+              session: event.session,
+              businessHours: event.businessHours,
+            });
             const who = event.contact.display_name ?? event.contact.line_user_id;
             msgStatus(node).set(() => ({
               fill: 'green',

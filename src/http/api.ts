@@ -40,7 +40,7 @@ export function createApi(app: LiveChat): express.Router {
   api.use(friendRoutes(app.store));
   api.use(credentialRoutes(app.credentials));
   api.use(liveChatRoutes(app));
-  api.use(liveChatSettingsRoutes(app.store));
+  api.use(liveChatSettingsRoutes(app.store, app.handoff));
   api.use(cannedResponseRoutes(app.cannedResponses));
   api.use(analyticsRoutes(app.analytics));
   api.use(mediaRoutes(app));

@@ -16,6 +16,7 @@ import { HttpError, badRequest, conflict, notFound } from '../http/errors';
 import { readSettings } from './live-chat-settings';
 import { closeSession, handOver, openSession } from './session-transitions';
 import { sendSessionText, type TextOutcome } from './session-text';
+import { openedAt } from './business-hours';
 import type { OperatorRef } from './conversation-json';
 
 /**
@@ -46,6 +47,8 @@ export class ChatSessions {
     private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
+    /** The clock idle chats are judged by (tests set it). */
+    private readonly now: () => Date = () => new Date(),
   ) {}
 
   async contact(lineUserId: string): Promise<ContactRow> {
@@ -182,11 +185,19 @@ export class ChatSessions {
    * Closes (closed_by SYSTEM) every session idle for auto_close_minutes and tells the user: one
    * never claimed is missed, and gets missed_message (the team could not answer in time).
    * Safe on several instances: each session is closed, and its user told, once.
+   *
+   * Only open time counts (business hours): while closed nothing is closed, and the idle clock
+   * restarts when it opens, so a chat quiet overnight closes auto_close_minutes after opening at
+   * the earliest, and only if still quiet by then.
    */
-  async closeIdle(now = new Date()): Promise<ChatSessionRow[]> {
+  async closeIdle(now = this.now()): Promise<ChatSessionRow[]> {
     const settings = await readSettings(this.store.settings);
     if (settings.auto_close_minutes <= 0) return [];
-    const idle = await this.store.chatSessions.idleSince(new Date(now.getTime() - settings.auto_close_minutes * 60_000));
+    const cutoff = new Date(now.getTime() - settings.auto_close_minutes * 60_000);
+    // Every session's idle time began at the opening at the latest: none is idle long enough yet.
+    const opened = openedAt(settings.business_hours, settings.time_zone, now);
+    if (opened === null || opened > cutoff) return [];
+    const idle = await this.store.chatSessions.idleSince(cutoff);
     const closedNow: ChatSessionRow[] = [];
     for (const session of idle) {
       const closed = await this.closeAndAnnounce(session, 'SYSTEM');

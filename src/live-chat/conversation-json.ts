@@ -72,6 +72,8 @@ export function sessionJson(session: ChatSessionRow, operator?: OperatorRef | nu
     closed_at: session.closed_at,
     closed_by: session.closed_by,
     message_count: session.message_count,
+    /** It opened outside business hours (the user got the away message). */
+    after_hours: session.after_hours,
     operator: session.operator_id === null ? null : (operator ?? { id: session.operator_id, username: null, display_name: null }),
   };
 }

@@ -9,6 +9,7 @@ import type { ChatSessionRow } from '../store/chat-sessions';
 import type { ContactRow } from '../store/contacts';
 import type { MessageRow } from '../store/messages';
 import { contactJson, messageJson, sessionJson } from './conversation-json';
+import type { OpenNow } from './handoff';
 
 export const FLOW_EVENTS = ['handoff', 'claimed', 'transferred', 'closed', 'operator-message', 'waiting'] as const;
 export type FlowEventName = (typeof FLOW_EVENTS)[number];
@@ -16,6 +17,8 @@ export type FlowEventName = (typeof FLOW_EVENTS)[number];
 export interface FlowEvent {
   name: FlowEventName;
   contact: ContactRow;
+  /** Whether the team is open as the event is made (business hours), and when it opens next. */
+  businessHours: OpenNow;
   /** The session in the API's shape (null only if it could not be read). */
   session: ReturnType<typeof sessionJson> | null;
   payload: {
@@ -66,11 +69,15 @@ export function watchFlowEvents(liveChat: LiveChat, options: FlowEventOptions): 
     extra: { message?: MessageRow; waited_minutes?: number; threshold_minutes?: number } = {},
   ): Promise<FlowEvent> => {
     const { message, ...rest } = extra;
-    const operators = await liveChat.conversations.operatorRefs([session?.operator_id ?? null, message?.operator_id ?? null]);
+    const [operators, businessHours] = await Promise.all([
+      liveChat.conversations.operatorRefs([session?.operator_id ?? null, message?.operator_id ?? null]),
+      liveChat.handoff.businessHours(),
+    ]);
     const sessionView = session ? sessionJson(session, operators.get(session.operator_id!)) : null;
     return {
       name,
       contact,
+      businessHours,
       session: sessionView,
       payload: {
         event: name,

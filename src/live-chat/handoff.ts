@@ -6,6 +6,10 @@
 // The session keeps the webhook event that opened it, so the same event run again (emitted again
 // after a crash: msg.line.redelivery) finds its own session and completes what was not done; the
 // greeting is sent once per session (its send key), whoever tries again.
+//
+// Outside business hours the session still opens WAITING (operators on duty may answer), marked
+// after_hours, and the away message naming the next opening goes instead of the greeting, under
+// the same send key: one or the other, once per session.
 import type { Store } from '../store/store';
 import type { ContactRow } from '../store/contacts';
 import type { ChatSessionRow } from '../store/chat-sessions';
@@ -18,6 +22,8 @@ import { sendSessionText, type TextOutcome } from './session-text';
 import { type KeywordMatchMode, readSettings } from './live-chat-settings';
 import { isHandoffPostback, matchesKeyword } from './keyword-match';
 import { openSession } from './session-transitions';
+import { isOpenAt, nextOpening } from './business-hours';
+import { awayText } from './away-message';
 
 /** How many of the user's last messages go with a handoff (for the Telegram alert). */
 export const RECENT_MESSAGES = 3;
@@ -62,6 +68,12 @@ export interface OpenedHandoff {
 
 export type OpenResult = OpenedHandoff | { outcome: 'already-open'; session: ChatSessionRow; contact: ContactRow };
 
+/** Whether the team is open now and, when not, when it opens next. */
+export interface OpenNow {
+  open_now: boolean;
+  next_opening: string | null;
+}
+
 export type HandoffResult = (OpenedHandoff & { greeting: TextOutcome }) | { outcome: 'already-open'; session: ChatSessionRow; contact: ContactRow };
 
 export class Handoff {
@@ -71,7 +83,20 @@ export class Handoff {
     private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
+    /** The clock business hours are judged by (tests set it). */
+    private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /**
+   * Is the team open now (business_hours in time_zone), and when does it open next (an ISO time;
+   * null when open now, or never)? The shape the API, msg.businessHours and the events share.
+   */
+  async businessHours(): Promise<OpenNow> {
+    const { business_hours, time_zone } = await readSettings(this.store.settings);
+    const now = this.now();
+    const open = isOpenAt(business_hours, time_zone, now);
+    return { open_now: open, next_opening: open ? null : (nextOpening(business_hours, time_zone, now)?.toISOString() ?? null) };
+  }
 
   /** Does this msg ask for a human: msg.handoff === true, the handoff postback, or a keyword? */
   async isTrigger(input: TriggerInput): Promise<boolean> {
@@ -124,8 +149,9 @@ export class Handoff {
       // Handed over, then closed already: this event's handoff is behind it.
       if (before && before.status === 'CLOSED') return { outcome: 'already-open', session: before, contact: request.contact };
     }
+    const afterHours = !(await this.businessHours()).open_now;
     const opened = await this.store.transaction(async (tx) => {
-      const result = await openSession(tx, request.contact, request.webhookEventId ?? null);
+      const result = await openSession(tx, request.contact, request.webhookEventId ?? null, afterHours);
       if (!result) return undefined;
       result.session = await joinSession(tx, result.session, triggerId);
       return result;
@@ -153,14 +179,20 @@ export class Handoff {
   }
 
   /**
-   * The session's greeting, stored as a SYSTEM message, once per session (a second call finds it
-   * and sends nothing, or pushes it under its retry key when its outcome was unknown); a failure
-   * is reported, never undoes the handoff.
+   * The session's greeting (the away message, if it opened after hours), stored as a SYSTEM
+   * message, once per session (a second call finds it and sends nothing, or pushes it under its
+   * retry key when its outcome was unknown); a failure is reported, never undoes the handoff.
    */
   async greet(request: HandoffRequest, { contact, session }: Pick<OpenedHandoff, 'contact' | 'session'>): Promise<TextOutcome> {
-    const text = request.greeting?.trim() || (await readSettings(this.store.settings)).handoff_greeting;
+    const settings = await readSettings(this.store.settings);
+    let text = request.greeting?.trim() || settings.handoff_greeting;
+    if (session.after_hours) {
+      if (!settings.away_message) return { status: 'SKIPPED', via: null, messages: [] };
+      const now = this.now();
+      text = awayText(settings.away_message, nextOpening(settings.business_hours, settings.time_zone, now), settings.time_zone, now);
+    }
     return sendSessionText(this.lineSender, this.credentials, this.log, {
-      what: 'handoff greeting',
+      what: session.after_hours ? 'away message' : 'handoff greeting',
       contact,
       text,
       credential: request.lineCredential,

@@ -4,6 +4,9 @@
 import type { SettingsTable } from '../store/settings';
 import { badRequest } from '../http/errors';
 import { checkTimeZone } from '../analytics/calendar';
+import { type BusinessHours, DEFAULT_BUSINESS_HOURS } from './business-hours';
+import { checkBusinessHours } from './business-hours-check';
+import { NEXT_OPENING_PLACEHOLDER } from './away-message';
 
 export type KeywordMatchMode = 'exact' | 'contains';
 
@@ -32,8 +35,16 @@ export interface LiveChatSettings {
    * operators; off, a chat with the bot does not pile up unread counts.
    */
   unread_bot_messages: boolean;
-  /** IANA zone the analytics count days and hours in. */
+  /** IANA zone the analytics count days and hours in (and business hours are kept in). */
   time_zone: string;
+  // Business hours (issue 12).
+  /** When the team is open, in time_zone; off (the default) is always open. */
+  business_hours: BusinessHours;
+  /**
+   * Sent instead of the greeting when a handoff comes outside business hours, with every
+   * {next_opening} replaced by when it opens next ('' sends nothing).
+   */
+  away_message: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
@@ -47,6 +58,9 @@ export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
   renotify_minutes: 10,
   unread_bot_messages: false,
   time_zone: 'Asia/Bangkok',
+  // Business hours (issue 12).
+  business_hours: DEFAULT_BUSINESS_HOURS,
+  away_message: `ขณะนี้อยู่นอกเวลาทำการ เราจะเปิดอีกครั้ง ${NEXT_OPENING_PLACEHOLDER} เจ้าหน้าที่จะติดต่อกลับโดยเร็วที่สุด`,
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof LiveChatSettings)[];
@@ -81,6 +95,7 @@ function checkSettings(stored: Readonly<Record<string, unknown>>): Readonly<Live
     }
   }
   Object.freeze(settings.handoff_keywords);
+  deepFreeze(settings.business_hours);
   return Object.freeze(settings) as unknown as Readonly<LiveChatSettings>;
 }
 
@@ -129,5 +144,19 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
     case 'unread_bot_messages':
       if (typeof value !== 'boolean') throw badRequest(`${key} must be true or false`, key);
       return value;
+    // Business hours (issue 12).
+    case 'business_hours':
+      return checkBusinessHours(value, key);
+    case 'away_message':
+      if (typeof value !== 'string') throw badRequest(`${key} must be a text ('' sends nothing)`, key);
+      if (value.length > 5000) throw badRequest(`${key} must be at most 5000 characters`, key);
+      return value.trim();
   }
+}
+
+/** Settings are shared by every caller: nothing in them may change. */
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return;
+  for (const inner of Object.values(value)) deepFreeze(inner);
+  Object.freeze(value);
 }

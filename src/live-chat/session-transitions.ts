@@ -11,11 +11,19 @@ export interface SessionChangeResult {
   contact: ContactRow;
 }
 
-/** Opens a WAITING session and puts the contact in HUMAN mode; undefined if one is open already. */
-export async function openSession(tx: Store, contact: ContactRow, triggerEventId: string | null = null): Promise<SessionChangeResult | undefined> {
+/**
+ * Opens a WAITING session (marked after_hours when asked for outside business hours) and puts the
+ * contact in HUMAN mode; undefined if one is open already.
+ */
+export async function openSession(
+  tx: Store,
+  contact: ContactRow,
+  triggerEventId: string | null = null,
+  afterHours = false,
+): Promise<SessionChangeResult | undefined> {
   // The contact first, then its session (the store's lock order).
   await tx.contacts.lock(contact.id);
-  const session = await tx.chatSessions.open(contact.id, contact.line_user_id, triggerEventId);
+  const session = await tx.chatSessions.open(contact.id, contact.line_user_id, triggerEventId, afterHours);
   if (!session) return undefined;
   const updated = (await tx.contacts.setChatMode(contact.id, 'HUMAN')) ?? contact;
   return { session, contact: updated };

@@ -65,12 +65,12 @@ export class ChatSessionsTable {
   }
 
   /** Opens a WAITING session; undefined when the contact has an open one already. */
-  open(contactId: number, lineUserId: string, triggerEventId: string | null = null): Promise<ChatSessionRow | undefined> {
+  open(contactId: number, lineUserId: string, triggerEventId: string | null = null, afterHours = false): Promise<ChatSessionRow | undefined> {
     return this.q.row<ChatSessionRow>(
-      `INSERT INTO chat_sessions (contact_id, line_user_id, status, trigger_event_id) VALUES ($1, $2, 'WAITING', $3)
+      `INSERT INTO chat_sessions (contact_id, line_user_id, status, trigger_event_id, after_hours) VALUES ($1, $2, 'WAITING', $3, $4)
        ON CONFLICT (contact_id) WHERE status <> 'CLOSED' DO NOTHING
        RETURNING *`,
-      [contactId, lineUserId, triggerEventId],
+      [contactId, lineUserId, triggerEventId, afterHours],
     );
   }
 

@@ -39,6 +39,8 @@ export interface HandoffAlertInput {
   adminUrl: string;
   /** Set for the reminder: how long the chat has waited for an operator. */
   waitingMinutes?: number;
+  /** Set when the handoff came outside business hours: when the team opens next, as words ("วันนี้ เวลา 09:00 น."). */
+  afterHours?: { nextOpening: string };
 }
 
 export interface FormattedAlert {
@@ -71,7 +73,9 @@ export function formatHandoffAlert(input: HandoffAlertInput): FormattedAlert {
 function render(input: HandoffAlertInput, link: string, previewChars: number): string {
   const name = input.displayName?.trim() ? clip(oneLine(input.displayName), NAME_CHARS) : input.lineUserId;
   const heading = input.waitingMinutes === undefined ? '🔔 ผู้ใช้ขอคุยกับเจ้าหน้าที่' : `⏰ ยังไม่มีเจ้าหน้าที่รับแชท (รอ ${Math.max(0, Math.floor(input.waitingMinutes))} นาที)`;
-  const lines = [heading, '', `👤 ชื่อ: ${escapeHtml(name)}`, `📱 LINE ID: ${escapeHtml(input.lineUserId)}`];
+  const lines = [heading];
+  if (input.afterHours) lines.push(`🌙 นอกเวลาทำการ (เปิดอีกครั้ง ${escapeHtml(input.afterHours.nextOpening)})`);
+  lines.push('', `👤 ชื่อ: ${escapeHtml(name)}`, `📱 LINE ID: ${escapeHtml(input.lineUserId)}`);
   if (input.recentMessages.length > 0 && previewChars > 0) {
     lines.push('', '💬 ข้อความล่าสุด:');
     for (const m of input.recentMessages) {

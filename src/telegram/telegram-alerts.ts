@@ -13,6 +13,8 @@ import type { Credentials, ResolvedCredential } from '../credentials/credential-
 import type { Logger } from '../logger';
 import { readSettings } from '../live-chat/live-chat-settings';
 import { RECENT_MESSAGES } from '../live-chat/handoff';
+import { nextOpening } from '../live-chat/business-hours';
+import { describeOpening } from '../live-chat/away-message';
 import { type AlertMessage, type FormattedAlert, formatHandoffAlert, toAlertMessages } from './handoff-alert';
 
 export interface TelegramAlertsOptions {
@@ -29,6 +31,8 @@ export interface TelegramAlertsOptions {
   maxRetryAfterSeconds?: number;
   /** How a wait is done (tests note the waits instead of sitting through them). */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock the next opening of an after-hours alert is worked out from (tests set it). */
+  now?: () => Date;
 }
 
 export interface AlertRequest {
@@ -105,7 +109,8 @@ export class TelegramAlerts {
     if (!(await this.store.chatSessions.takeAlert(id, ALERT_LEASE_MS, request.takeOver === true))) return { sent_before: true, session_id: id };
     let sent: SentAlert;
     try {
-      sent = await this.sendHandoffAlertNow(request);
+      const session = await this.store.chatSessions.byId(id);
+      sent = await this.sendHandoffAlertNow(request, session?.after_hours === true);
     } catch (err) {
       await this.store.chatSessions.finishAlert(id, false).catch((untakeErr: Error) => {
         this.log.error(`the alert of chat session ${id} was not sent and could not be given back: ${untakeErr.message}`);
@@ -116,7 +121,7 @@ export class TelegramAlerts {
     return sent;
   }
 
-  private async sendHandoffAlertNow(request: AlertRequest): Promise<SentAlert> {
+  private async sendHandoffAlertNow(request: AlertRequest, afterHours = false): Promise<SentAlert> {
     const lineUserId = request.contact?.line_user_id;
     if (typeof lineUserId !== 'string' || lineUserId.trim() === '') throw notSent('the contact has no line_user_id');
     let given: AlertMessage[] | undefined;
@@ -134,8 +139,16 @@ export class TelegramAlerts {
         displayName: typeof request.contact.display_name === 'string' ? request.contact.display_name : null,
         recentMessages,
         adminUrl: this.options.adminUrl,
+        ...(afterHours ? { afterHours: await this.afterHours() } : {}),
       }),
     );
+  }
+
+  /** What an after-hours alert adds: when the team opens next (in Thai, as the alert is). */
+  private async afterHours(): Promise<{ nextOpening: string }> {
+    const { business_hours, time_zone } = await readSettings(this.store.settings);
+    const now = this.options.now?.() ?? new Date();
+    return { nextOpening: describeOpening(nextOpening(business_hours, time_zone, now), time_zone, now, 'th') };
   }
 
   /**

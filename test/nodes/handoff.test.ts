@@ -10,6 +10,7 @@ import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import handoffNode from '../../nodes/handoff/handoff';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
+import { updateSettings } from '../../src/live-chat/live-chat-settings';
 
 describe('handoff node', function () {
   this.timeout(30000);
@@ -107,6 +108,30 @@ describe('handoff node', function () {
     await until(() => received.handed.length === 2, 'the msg.handoff handoff');
     assert.strictEqual(received.handed[1].contact.line_user_id, b);
     assert.strictEqual(received.handed[1].handoff.outcome, 'opened');
+  });
+
+  it('tells the flow whether the team is open (msg.businessHours) on both outputs; after hours the user gets the away message', async () => {
+    await deploy();
+    const [early, late] = [userId(), userId()];
+    await post([messageEvent('hello', { userId: early })]);
+    await until(() => received.bot.length === 1, 'the msg for the bot');
+    assert.deepStrictEqual(received.bot[0].businessHours, { open_now: true, next_opening: null }, 'off by default: open');
+
+    // Turned on with no hours on any day: closed, whenever this runs.
+    const closed = { enabled: true, weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: [] };
+    await updateSettings(liveChat.store.settings, { business_hours: closed, away_message: 'Closed; back {next_opening}.' });
+    await post([messageEvent('hello', { userId: early })]);
+    await until(() => received.bot.length === 2, 'the second msg for the bot');
+    assert.deepStrictEqual(received.bot[1].businessHours, { open_now: false, next_opening: null });
+    await post([messageEvent('agent', { userId: late, replyToken: fake.issueReplyToken() })]);
+    await until(() => received.handed.length === 1, 'the handoff');
+    const msg = received.handed[0];
+    assert.deepStrictEqual(msg.businessHours, { open_now: false, next_opening: null });
+    assert.deepStrictEqual([msg.session.status, msg.session.after_hours], ['WAITING', true]);
+    assert.deepStrictEqual(
+      fake.requestsTo('POST', '/v2/bot/message/reply').map((r) => r.body.messages[0].text),
+      ['Closed; back later.'],
+    );
   });
 
   it('opens one session and greets once when two keyword events come in one webhook', async () => {

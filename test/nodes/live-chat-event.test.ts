@@ -97,6 +97,7 @@ describe('live-chat-event node', function () {
       assert.strictEqual(msg.payload.contact.line_user_id, lineUserId);
       assert.strictEqual(msg.payload.contact.display_name, 'ลูกค้า');
       assert.strictEqual(msg.payload.contact.id, undefined, "the API's contact shape has no database id");
+      assert.deepStrictEqual(msg.businessHours, { open_now: true, next_opening: null }, 'business hours are off: always open');
     }
     const [handoff, claimed, message, transferred, closed] = received.ev;
     assert.deepStrictEqual([handoff.payload.session.status, handoff.payload.session.operator], ['WAITING', null]);

@@ -19,6 +19,11 @@ registerStrings({
     'err.too_many_requests': 'ลองมากเกินไป โปรดลองใหม่ภายหลัง',
     'err.internal': 'เซิร์ฟเวอร์ขัดข้อง โปรดลองใหม่',
     'err.someone': 'เจ้าหน้าที่อีกคน',
+    // Business hours (issue 12).
+    'err.hours_time': 'เวลาต้องเป็นแบบ 24 ชั่วโมง HH:MM (เปิด 00:00–23:59 ปิดได้ถึง 24:00)',
+    'err.hours_order': 'เวลาปิดต้องหลังเวลาเปิด ช่วงที่ข้ามเที่ยงคืนให้แบ่งเป็นสองวัน (ถึง 24:00 และเริ่ม 00:00)',
+    'err.hours_overlap': 'ช่วงเวลาในวันเดียวกันซ้อนทับกัน',
+    'err.hours_date': 'วันหยุดต้องเป็นวันที่จริงแบบ YYYY-MM-DD',
   },
   en: {
     'err.already_claimed': '{name} has claimed this chat already',
@@ -34,6 +39,11 @@ registerStrings({
     'err.too_many_requests': 'Too many tries; try again later',
     'err.internal': 'The server had a problem; try again',
     'err.someone': 'Another operator',
+    // Business hours (issue 12).
+    'err.hours_time': 'Times are 24-hour HH:MM (opening 00:00–23:59, closing up to 24:00)',
+    'err.hours_order': 'The closing time must be after the opening time; split a range past midnight over two days (to 24:00, from 00:00)',
+    'err.hours_overlap': 'Two ranges on the same day overlap',
+    'err.hours_date': 'A holiday must be a real date, YYYY-MM-DD',
   },
 });
 

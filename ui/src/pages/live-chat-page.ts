@@ -26,6 +26,7 @@ import '../live-chat/chat-header';
 import '../live-chat/message-list';
 import '../live-chat/composer';
 import '../live-chat/alert-bell';
+import '../live-chat/hours-badge';
 import '../live-chat/contact-card';
 import type { SaveDetailsRequest } from '../live-chat/contact-card';
 import { catalog } from '../live-chat/contact-catalog';
@@ -355,6 +356,7 @@ export class LiveChatPage extends LitElement {
           <p class="muted">${t('lc.subtitle')}</p>
         </div>
         <div class="counts">
+          <llc-hours-badge></llc-hours-badge>
           <span class="pill waiting" data-testid="waiting-count">${t('lc.waiting', { n: st.waitingCount })}</span>
           <span class="pill active">${t('lc.active', { n: st.activeCount })}</span>
           <a class="stats" href=${pathOf('analytics')} @click=${this.stats}>${icon('chart', 16)} ${t('lc.stats')}</a>

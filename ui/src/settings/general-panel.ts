@@ -4,6 +4,7 @@ import { html } from 'lit';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { api, ApiError } from '../core/api';
+import { errorText } from '../core/error-text';
 import { SettingsPanel } from './settings-panel';
 import { panelStyles } from './panel-styles';
 import type { LiveChatSettings } from './general-settings-form';
@@ -64,8 +65,10 @@ export class GeneralPanel extends SettingsPanel {
       this.settings = (await api.put<{ settings: LiveChatSettings }>('/admin/live-chat/settings', e.detail.changes)).settings;
       this.status = { ok: true, text: t('general.saved') };
     } catch (err) {
-      if (err instanceof ApiError && err.field && err.field in e.detail.changes) {
-        this.errors = { [err.field]: err.message };
+      // A field inside a setting (business_hours.weekly.mon[0].to) is shown at its setting, and its path kept.
+      const setting = err instanceof ApiError ? err.field?.split(/[.[]/)[0] : undefined;
+      if (err instanceof ApiError && setting && setting in e.detail.changes) {
+        this.errors = { [setting]: errorText(err), ...(setting !== err.field ? { [`${setting}_field`]: err.field! } : {}) };
         this.status = { ok: false, text: t('general.invalid') };
       } else {
         this.formError = (err as Error).message;

@@ -1,12 +1,14 @@
 // The live chat's General settings as a form: handoff keywords (one per line) and how they
 // match, the greeting, the closing and auto-close messages and minutes, the Telegram reminder,
-// the time zone. Properties: settings, errors (by setting, from the API's 400s), formError,
+// the time zone, and the business hours with their away message. Properties: settings, errors (by setting, from the API's 400s), formError,
 // busy, message. Emits `settings-save` {changes}: every setting, as the API takes them.
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { LanguageController } from '../core/language-controller';
+import type { BusinessHours } from './business-hours-editor';
+import './business-hours-editor';
 
 registerStrings({
   th: {
@@ -35,6 +37,11 @@ registerStrings({
     'gen.time-zone': 'เขตเวลา',
     'gen.time-zone.hint': 'ใช้นับสถิติรายวันและรายชั่วโมง เช่น Asia/Bangkok',
     'gen.save': 'บันทึกการตั้งค่า',
+    // Business hours (issue 12).
+    'gen.hours': 'เวลาทำการ',
+    'gen.away-message': 'ข้อความนอกเวลาทำการ',
+    'gen.away-message.hint':
+      'ส่งแทนข้อความทักทายเมื่อขอคุยกับเจ้าหน้าที่นอกเวลาทำการ {next_opening} จะถูกแทนด้วยเวลาเปิดครั้งถัดไป เช่น "วันจันทร์ เวลา 09:00 น." (เป็นภาษาอังกฤษถ้าข้อความไม่มีอักษรไทย) เว้นว่างไว้เพื่อไม่ส่ง',
   },
   en: {
     'gen.handoff': 'Handoff',
@@ -62,6 +69,11 @@ registerStrings({
     'gen.time-zone': 'Time zone',
     'gen.time-zone.hint': 'Analytics count days and hours in it, e.g. Asia/Bangkok',
     'gen.save': 'Save settings',
+    // Business hours (issue 12).
+    'gen.hours': 'Business hours',
+    'gen.away-message': 'Away message',
+    'gen.away-message.hint':
+      'Sent instead of the greeting when someone asks for a human outside business hours. {next_opening} becomes the next opening, e.g. "09:00 on Monday" (in Thai when the message has Thai letters). Blank sends nothing.',
   },
 });
 
@@ -76,10 +88,12 @@ export interface LiveChatSettings {
   unread_bot_messages: boolean;
   renotify_minutes: number;
   time_zone: string;
+  business_hours: BusinessHours;
+  away_message: string;
 }
 
-/** The form's text for each setting. */
-type Draft = Record<keyof LiveChatSettings, string>;
+/** The form's text for each setting (the business hours as their editor keeps them). */
+type Draft = Record<Exclude<keyof LiveChatSettings, 'business_hours'>, string> & { business_hours: BusinessHours };
 
 const FIELDS: (keyof LiveChatSettings)[] = [
   'handoff_keywords',
@@ -92,6 +106,8 @@ const FIELDS: (keyof LiveChatSettings)[] = [
   'unread_bot_messages',
   'renotify_minutes',
   'time_zone',
+  'business_hours',
+  'away_message',
 ];
 
 function draftOf(s: LiveChatSettings): Draft {
@@ -106,6 +122,8 @@ function draftOf(s: LiveChatSettings): Draft {
     unread_bot_messages: String(s.unread_bot_messages ?? false),
     renotify_minutes: String(s.renotify_minutes),
     time_zone: s.time_zone,
+    business_hours: s.business_hours,
+    away_message: s.away_message ?? '',
   };
 }
 
@@ -154,7 +172,7 @@ export class GeneralSettingsForm extends LitElement {
     }
   }
 
-  private set(field: keyof LiveChatSettings, value: string): void {
+  private set(field: Exclude<keyof LiveChatSettings, 'business_hours'>, value: string): void {
     this.draft = { ...this.draft!, [field]: value };
   }
 
@@ -176,6 +194,8 @@ export class GeneralSettingsForm extends LitElement {
       unread_bot_messages: d.unread_bot_messages === 'true',
       renotify_minutes: minutes(d.renotify_minutes),
       time_zone: d.time_zone.trim(),
+      business_hours: d.business_hours,
+      away_message: d.away_message,
     };
     this.dispatchEvent(new CustomEvent('settings-save', { detail: { changes }, bubbles: true, composed: true }));
   }
@@ -194,12 +214,12 @@ export class GeneralSettingsForm extends LitElement {
     `;
   }
 
-  private textarea(id: keyof LiveChatSettings, rows: number, required = false) {
+  private textarea(id: Exclude<keyof LiveChatSettings, 'business_hours'>, rows: number, required = false) {
     return (describedBy: string) => html`<textarea id=${id} rows=${rows} .value=${live(this.draft![id])} aria-required=${required ? 'true' : 'false'}
       aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy} @input=${(e: Event) => this.set(id, (e.target as HTMLTextAreaElement).value)}></textarea>`;
   }
 
-  private number(id: keyof LiveChatSettings) {
+  private number(id: Exclude<keyof LiveChatSettings, 'business_hours'>) {
     return (
       describedBy: string,
     ) => html`<input id=${id} type="number" inputmode="decimal" min="0" max="10080" step="any" class="short" .value=${live(this.draft![id])}
@@ -257,6 +277,13 @@ export class GeneralSettingsForm extends LitElement {
             <datalist id="time-zones">${timeZones().map((z) => html`<option value=${z}></option>`)}</datalist>`,
             t('gen.time-zone.hint'),
           )}
+        </fieldset>
+        <fieldset>
+          <legend>${t('gen.hours')}</legend>
+          <llc-business-hours-editor id="business_hours" .value=${d.business_hours} .error=${this.errors.business_hours ?? ''}
+            .errorField=${this.errors.business_hours_field ?? ''}
+            @hours-change=${(e: CustomEvent<{ value: BusinessHours }>) => (this.draft = { ...this.draft!, business_hours: e.detail.value })}></llc-business-hours-editor>
+          ${this.field('away_message', t('gen.away-message'), this.textarea('away_message', 3), t('gen.away-message.hint'))}
         </fieldset>
         <div class="actions">
           <p class="message ${this.message?.ok ? 'ok' : 'failed'}" role="status">${this.message?.text ?? ''}</p>
