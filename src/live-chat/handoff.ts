@@ -18,6 +18,8 @@ import { sendSessionText, type TextOutcome } from './session-text';
 import { type KeywordMatchMode, readSettings } from './live-chat-settings';
 import { isHandoffPostback, matchesKeyword } from './keyword-match';
 import { openSession } from './session-transitions';
+import type { QueueUpdates } from './queue-updates';
+import { errorText } from '../util/error-text';
 
 /** How many of the user's last messages go with a handoff (for the Telegram alert). */
 export const RECENT_MESSAGES = 3;
@@ -71,6 +73,7 @@ export class Handoff {
     private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
+    private readonly queue: QueueUpdates,
   ) {}
 
   /** Does this msg ask for a human: msg.handoff === true, the handoff postback, or a keyword? */
@@ -155,14 +158,16 @@ export class Handoff {
   /**
    * The session's greeting, stored as a SYSTEM message, once per session (a second call finds it
    * and sends nothing, or pushes it under its retry key when its outcome was unknown); a failure
-   * is reported, never undoes the handoff.
+   * is reported, never undoes the handoff. The user's place in the queue, when they are to be
+   * told it (QueueUpdates.onHandoff), goes in the same send, after the greeting.
    */
   async greet(request: HandoffRequest, { contact, session }: Pick<OpenedHandoff, 'contact' | 'session'>): Promise<TextOutcome> {
     const text = request.greeting?.trim() || (await readSettings(this.store.settings)).handoff_greeting;
+    const queue = request.mode === 'standby' ? undefined : await this.queuePlace(session);
     return sendSessionText(this.lineSender, this.credentials, this.log, {
       what: 'handoff greeting',
       contact,
-      text,
+      text: queue ? [text, queue] : text,
       credential: request.lineCredential,
       replyToken: request.replyToken,
       receivedAt: request.receivedAt,
@@ -172,6 +177,16 @@ export class Handoff {
       sessionId: session.id,
       sendKey: `greeting:${session.id}`,
     });
+  }
+
+  /** The queue message for the greeting's send; a failure to work it out costs only that message. */
+  private async queuePlace(session: ChatSessionRow): Promise<string | undefined> {
+    try {
+      return await this.queue.onHandoff(session);
+    } catch (err) {
+      this.log.warn(`the queue place of session ${session.id} not told: ${errorText(err)}`);
+      return undefined;
+    }
   }
 }
 
