@@ -103,7 +103,7 @@ export class QueueUpdates {
   private async tell(settings: Readonly<LiveChatSettings>, session: ChatSessionRow, median: number | null): Promise<void> {
     const contact = await this.store.contacts.byId(session.contact_id);
     // An unfollow closes the session; a contact not a friend now is not pushed to.
-    if (!contact || contact.friend_status !== 'ACTIVE') return;
+    if (contact?.friend_status !== 'ACTIVE') return;
     const place = session.queue_told_position!;
     await sendSessionText(this.lineSender, this.credentials, this.log, {
       what: 'queue place',
