@@ -7,7 +7,7 @@ import { DEFAULT_SETTINGS, updateSettings } from '../../src/live-chat/live-chat-
 import { estimateMinutes, medianMs } from '../../src/live-chat/queue-updates';
 import { describeEachDatabase } from '../support/databases';
 import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
-import { userId } from '../support/line-webhooks';
+import { messageEvent, userId } from '../support/line-webhooks';
 
 const MINUTE = 60_000;
 const QUEUE = 'คิวที่ {position} รอประมาณ {wait} นาที';
@@ -134,6 +134,29 @@ describeEachDatabase('queue position and waiting', (db) => {
       ],
     );
     assert.strictEqual(await chat.app.store.chatSessions.queuePlace((await sessionOf(third)).id), 3);
+  });
+
+  it('tells the place once when the same handoff event is run again (emitted again after a crash)', async () => {
+    await queueOn();
+    await chat.waitingChat();
+    const user = userId();
+    const [output] = await chat.webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: chat.fake.issueReplyToken() })]);
+    const first = await chat.handoff(output, { webhookEventId: output.line.webhookEventId });
+    assert.strictEqual(first?.outcome, 'opened');
+    const contact = await chat.contactOf(user);
+    const again = await chat.handoff(
+      { ...output, contact, line: { ...output.line, redelivery: true } },
+      { webhookEventId: output.line.webhookEventId, redelivery: true },
+    );
+    assert.ok(again?.outcome === 'opened' && again.resumed && 'sentBefore' in again.greeting && again.greeting.sentBefore);
+    assert.deepStrictEqual(chat.replied()[1], [DEFAULT_SETTINGS.handoff_greeting, 'คิวที่ 2 กรุณารอสักครู่']);
+    assert.strictEqual(chat.fake.carriedOut.length, 2);
+    const system = (await chat.messagesOf(user)).filter((m) => m.sender === 'SYSTEM');
+    assert.deepStrictEqual(
+      system.map((m) => m.content.text),
+      [DEFAULT_SETTINGS.handoff_greeting, 'คิวที่ 2 กรุณารอสักครู่'],
+    );
+    assert.strictEqual((await sessionOf(user)).queue_told_position, 2);
   });
 
   it('says no estimate while fewer than 3 chats were claimed lately', async () => {
