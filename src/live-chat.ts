@@ -34,6 +34,8 @@ import { Leadership } from './db/leadership';
 import { DEFAULT_MEDIA, type MediaOptions } from './media/media-options';
 import { IncomingMedia } from './media/incoming-media';
 import { OutgoingMedia } from './media/outgoing-media';
+import { QueueUpdates } from './live-chat/queue-updates';
+import { TypingIndicator } from './live-chat/typing-indicator';
 
 export interface LiveChatOptions {
   database: DatabaseTarget;
@@ -73,6 +75,8 @@ export interface LiveChatOptions {
   webhookInbox?: Partial<WebhookInboxOptions>;
   /** Media size limits, fetch retries and how long public links last (see DEFAULT_MEDIA). */
   media?: Partial<MediaOptions>;
+  /** How long after asking LINE for a chat's typing animation it is asked again (tests shorten it; see TypingIndicator). */
+  typingRenewMs?: number;
   log?: Logger;
   /** The clock business hours and idle chats are judged by (tests set it); the system's by default. */
   clock?: () => Date;
@@ -122,6 +126,12 @@ export class LiveChat {
   readonly incomingMedia: IncomingMedia;
   /** Images and files operators send from their computer. */
   readonly outgoingMedia: OutgoingMedia;
+  /** Waiting users told their place in the queue (issue 12). */
+  readonly queue: QueueUpdates;
+  /** LINE's loading animation while an operator types (issue 12). */
+  readonly typing: TypingIndicator;
+  /** The clock business hours, idle chats and queue updates are judged by. */
+  private readonly clock: () => Date;
   private apiRouter?: express.Router;
   private sweepTimer?: NodeJS.Timeout;
   private sweeping?: Promise<void>;
@@ -156,8 +166,11 @@ export class LiveChat {
     });
     this.contacts = new CurrentContacts(this.store, this.events);
     const clock = options.clock ?? (() => new Date());
-    this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log, clock);
+    this.clock = clock;
+    this.queue = new QueueUpdates(this.store, this.lineSender, this.credentials, log);
+    this.handoff = new Handoff(this.store, this.lineSender, this.credentials, this.events, log, this.queue, clock);
     this.sessions = new ChatSessions(this.store, this.lineSender, this.credentials, this.events, log, clock);
+    this.typing = new TypingIndicator(this.store, this.sessions, this.lineClients, this.credentials, log, options.typingRenewMs);
     this.operatorMessages = new OperatorMessages(this.store, this.sessions, this.lineSender, this.credentials);
     this.timeline = new ChatTimeline(this.store, this.events);
     this.cannedResponses = new CannedResponses(this.store);
@@ -244,9 +257,10 @@ export class LiveChat {
   }
 
   /**
-   * Closes idle chats now and then, on the leading instance only (each chat would be closed once
-   * anyway; this keeps the other instances from reading the same chats for nothing), and fails
-   * the sends a stopped process left PENDING, on every instance (each row is claimed once).
+   * Closes idle chats and tells waiting users their new place in the queue now and then, on the
+   * leading instance only (each chat would be closed, and each place told, once anyway; this
+   * keeps the other instances from reading the same chats for nothing), and fails the sends a
+   * stopped process left PENDING, on every instance (each row is claimed once).
    */
   private startSweeping(intervalMs: number): void {
     if (intervalMs <= 0) return;
@@ -254,6 +268,9 @@ export class LiveChat {
       this.sweeping ??= Promise.all([
         this.leadership.isLeader
           ? this.sessions.closeIdle().catch((err: unknown) => this.log.error(`closing idle chats failed: ${errorText(err)}`))
+          : undefined,
+        this.leadership.isLeader
+          ? this.queue.sweep(this.clock()).catch((err: unknown) => this.log.error(`telling waiting users their place failed: ${errorText(err)}`))
           : undefined,
         this.failInterruptedSends().catch((err: unknown) => this.log.error(`marking interrupted sends failed: ${errorText(err)}`)),
       ])
@@ -274,6 +291,7 @@ export class LiveChat {
     await this.incomingMedia.stop();
     await this.sweeping;
     await this.conversations.settled();
+    await this.typing.settled();
   }
 
   async close(): Promise<void> {

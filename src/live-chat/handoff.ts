@@ -24,6 +24,8 @@ import { isHandoffPostback, matchesKeyword } from './keyword-match';
 import { openSession } from './session-transitions';
 import { isOpenAt, nextOpening } from './business-hours';
 import { awayText } from './away-message';
+import type { QueueUpdates } from './queue-updates';
+import { errorText } from '../util/error-text';
 
 /** How many of the user's last messages go with a handoff (for the Telegram alert). */
 export const RECENT_MESSAGES = 3;
@@ -83,6 +85,7 @@ export class Handoff {
     private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
+    private readonly queue: QueueUpdates,
     /** The clock business hours are judged by (tests set it). */
     private readonly now: () => Date = () => new Date(),
   ) {}
@@ -182,6 +185,8 @@ export class Handoff {
    * The session's greeting (the away message, if it opened after hours), stored as a SYSTEM
    * message, once per session (a second call finds it and sends nothing, or pushes it under its
    * retry key when its outcome was unknown); a failure is reported, never undoes the handoff.
+   * The user's place in the queue, when they are to be told it (QueueUpdates.onHandoff; never
+   * after hours), goes in the same send, after the greeting.
    */
   async greet(request: HandoffRequest, { contact, session }: Pick<OpenedHandoff, 'contact' | 'session'>): Promise<TextOutcome> {
     const settings = await readSettings(this.store.settings);
@@ -191,10 +196,11 @@ export class Handoff {
       const now = this.now();
       text = awayText(settings.away_message, nextOpening(settings.business_hours, settings.time_zone, now), settings.time_zone, now);
     }
+    const queue = request.mode === 'standby' || session.after_hours ? undefined : await this.queuePlace(session);
     return sendSessionText(this.lineSender, this.credentials, this.log, {
       what: session.after_hours ? 'away message' : 'handoff greeting',
       contact,
-      text,
+      text: queue ? [text, queue] : text,
       credential: request.lineCredential,
       replyToken: request.replyToken,
       receivedAt: request.receivedAt,
@@ -204,6 +210,16 @@ export class Handoff {
       sessionId: session.id,
       sendKey: `greeting:${session.id}`,
     });
+  }
+
+  /** The queue message for the greeting's send; a failure to work it out costs only that message. */
+  private async queuePlace(session: ChatSessionRow): Promise<string | undefined> {
+    try {
+      return await this.queue.onHandoff(session, this.now());
+    } catch (err) {
+      this.log.warn(`the queue place of session ${session.id} not told: ${errorText(err)}`);
+      return undefined;
+    }
   }
 }
 

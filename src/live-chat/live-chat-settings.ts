@@ -45,6 +45,16 @@ export interface LiveChatSettings {
    * {next_opening} replaced by when it opens next ('' sends nothing).
    */
   away_message: string;
+
+  // Issue 12, queue position and waiting.
+  /** Waiting users are told their place in the queue: on handoff, then as it goes down. */
+  queue_updates: boolean;
+  /** At most one queue message per session per this many minutes (whole minutes). */
+  queue_update_minutes: number;
+  /** The queue message: {position} (required) and {wait}, the estimate in minutes. */
+  queue_message: string;
+  /** The queue message while too few chats were claimed lately for an estimate: {position} only. */
+  queue_message_no_estimate: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
@@ -61,6 +71,12 @@ export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
   // Business hours (issue 12).
   business_hours: DEFAULT_BUSINESS_HOURS,
   away_message: `ขณะนี้อยู่นอกเวลาทำการ เราจะเปิดอีกครั้ง ${NEXT_OPENING_PLACEHOLDER} เจ้าหน้าที่จะติดต่อกลับโดยเร็วที่สุด`,
+
+  // Issue 12, queue position and waiting.
+  queue_updates: false,
+  queue_update_minutes: 5,
+  queue_message: 'คุณอยู่คิวที่ {position} ประมาณ {wait} นาที',
+  queue_message_no_estimate: 'คุณอยู่คิวที่ {position} เจ้าหน้าที่จะตอบกลับโดยเร็วที่สุด',
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof LiveChatSettings)[];
@@ -151,7 +167,33 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
       if (typeof value !== 'string') throw badRequest(`${key} must be a text ('' sends nothing)`, key);
       if (value.length > 5000) throw badRequest(`${key} must be at most 5000 characters`, key);
       return value.trim();
+
+    // Issue 12, queue position and waiting.
+    case 'queue_updates':
+      if (typeof value !== 'boolean') throw badRequest(`${key} must be true or false`, key);
+      return value;
+    case 'queue_update_minutes':
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > MAX_QUEUE_UPDATE_MINUTES) {
+        throw badRequest(`${key} must be a whole number of minutes from 1 to ${MAX_QUEUE_UPDATE_MINUTES}`, key);
+      }
+      return value;
+    case 'queue_message':
+      return checkTemplate(key, value, ['position', 'wait']);
+    case 'queue_message_no_estimate':
+      return checkTemplate(key, value, ['position']);
   }
+}
+
+const MAX_QUEUE_UPDATE_MINUTES = 24 * 60;
+
+/** A message template: a text holding {position}, and no placeholder but `allowed`. */
+function checkTemplate(key: string, value: unknown, allowed: string[]): string {
+  if (typeof value !== 'string' || value.trim() === '') throw badRequest(`${key} must be a text`, key);
+  if (value.length > 5000) throw badRequest(`${key} must be at most 5000 characters`, key);
+  const unknown = [...value.matchAll(/\{([^{}]*)\}/g)].map((m) => m[1]).filter((name) => !allowed.includes(name));
+  if (unknown.length > 0) throw badRequest(`${key} may hold only ${allowed.map((a) => `{${a}}`).join(' and ')}, not {${unknown[0]}}`, key);
+  if (!value.includes('{position}')) throw badRequest(`${key} must hold {position}, the user's place in the queue`, key);
+  return value.trim();
 }
 
 /** Settings are shared by every caller: nothing in them may change. */

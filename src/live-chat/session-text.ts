@@ -10,7 +10,8 @@ import { lineErrorText } from '../line/line-clients';
 export type TextOutcome = SendResult | { status: 'FAILED'; error: string };
 
 export interface SessionTextRequest extends Omit<SendRequest, 'messages' | 'channelAccessToken'> {
-  text: string;
+  /** One text, or several sent together (a greeting and the queue place). */
+  text: string | string[];
   /** LINE credential id or name; the default one when absent. */
   credential?: string;
   /** What the text is, for the log ("handoff greeting"). */

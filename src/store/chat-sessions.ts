@@ -42,6 +42,9 @@ export interface ChatSessionRow {
   queue_told_position: number | null;
 }
 
+/** The send keys of queue updates start with this (queue:<session id>:<place>). */
+export const QUEUE_SEND_KEY = 'queue:';
+
 /** A session taken by takeLongWaits, with the longest wait announced before this one. */
 export interface LongWaitRow extends ChatSessionRow {
   alerted_before: number | null;
@@ -155,7 +158,9 @@ export class ChatSessionsTable {
     return this.q.rows<ChatSessionRow>(
       `SELECT s.* FROM chat_sessions s
        WHERE s.status <> 'CLOSED'
-         AND GREATEST(s.started_at, s.claimed_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id)) < $1
+         AND GREATEST(s.started_at, s.claimed_at, (SELECT max(m.created_at) FROM messages m
+           -- A queue update (issue 12) is no sign of life: the chat idles through it.
+           WHERE m.session_id = s.id AND (m.send_key IS NULL OR m.send_key NOT LIKE '${QUEUE_SEND_KEY}%'))) < $1
        ORDER BY s.id`,
       [cutoff],
     );
@@ -190,6 +195,66 @@ export class ChatSessionsTable {
        WHERE s.id = before.id
        RETURNING s.*, before.waiting_alerted_minutes AS alerted_before`,
       [minutes, cutoff],
+    );
+  }
+
+  /**
+   * The session's place in the queue: the WAITING sessions started before it (by started_at,
+   * then id), itself included; 0 when it is not WAITING. A range of chat_sessions_status_idx.
+   */
+  async queuePlace(id: number): Promise<number> {
+    const row = await this.q.row<{ place: number }>(
+      `WITH me AS (SELECT started_at FROM chat_sessions WHERE id = $1 AND status = 'WAITING')
+       SELECT count(*)::int AS place FROM chat_sessions w
+       WHERE w.status = 'WAITING' AND w.started_at <= (SELECT started_at FROM me) AND (w.started_at < (SELECT started_at FROM me) OR w.id <= $1)`,
+      [id],
+    );
+    return row?.place ?? 0;
+  }
+
+  /**
+   * How long (ms) the latest `limit` sessions claimed since `since` waited to be claimed, newest
+   * claim first; sessions opened after hours are left out (chat_sessions_claimed_idx, 0022).
+   */
+  async recentClaimWaits(limit: number, since: Date): Promise<number[]> {
+    const rows = await this.q.rows<{ wait_ms: number }>(
+      `SELECT (extract(epoch FROM claimed_at - started_at) * 1000)::float8 AS wait_ms FROM chat_sessions
+       WHERE claimed_at IS NOT NULL AND NOT after_hours AND claimed_at >= $2
+       ORDER BY claimed_at DESC LIMIT $1`,
+      [limit, since],
+    );
+    return rows.map((r) => Number(r.wait_ms));
+  }
+
+  /**
+   * Takes the first telling of a WAITING session's place (its handoff): marks it told at `place`
+   * at `at`; undefined when it was told before (a re-run) or is not WAITING any more.
+   */
+  takeFirstQueueTell(id: number, place: number, at: Date): Promise<ChatSessionRow | undefined> {
+    return this.q.row<ChatSessionRow>(
+      `UPDATE chat_sessions SET queue_told_at = $3, queue_told_position = $2
+       WHERE id = $1 AND status = 'WAITING' AND queue_told_at IS NULL RETURNING *`,
+      [id, place, at],
+    );
+  }
+
+  /**
+   * Takes the WAITING sessions told their place before `toldBefore` whose place went down since,
+   * marking each told at `at` at its new place (queue_told_position) in the same statement: of two
+   * sweeps at once, the second finds the row told just now (READ COMMITTED re-checks the WHERE
+   * on the row the first wrote) and skips it, so each update goes out once. The queue is the
+   * WAITING sessions, read from chat_sessions_status_idx.
+   */
+  takeQueueUpdates(toldBefore: Date, at: Date): Promise<ChatSessionRow[]> {
+    return this.q.rows<ChatSessionRow>(
+      `WITH queue AS (
+         SELECT id, row_number() OVER (ORDER BY started_at, id)::int AS place FROM chat_sessions WHERE status = 'WAITING'
+       )
+       UPDATE chat_sessions s SET queue_told_at = $2, queue_told_position = queue.place
+       FROM queue
+       WHERE s.id = queue.id AND s.status = 'WAITING' AND s.queue_told_at <= $1 AND queue.place < s.queue_told_position
+       RETURNING s.*`,
+      [toldBefore, at],
     );
   }
 

@@ -51,6 +51,7 @@ export class FakeLine {
   /** How long profile look-ups take to answer (a slow LINE). */
   private profileDelayMs = 0;
   private markAsReadFailures: number[] = [];
+  private loadingFailures: number[] = [];
   /** Users' media on the content API (api-data.line.me), by message id. */
   private readonly contents = new Map<string, FakeContent>();
   /** Pushes LINE carries out but whose answer is lost (the client sees a 500). */
@@ -125,6 +126,16 @@ export class FakeLine {
     this.markAsReadFailures.push(...statuses);
   }
 
+  /** The next loading-animation calls answer with these statuses, one each. */
+  failNextLoading(...statuses: number[]): void {
+    this.loadingFailures.push(...statuses);
+  }
+
+  /** The loading-animation calls LINE took (POST /v2/bot/chat/loading/start), their bodies. */
+  loadingCalls(): { chatId: string; loadingSeconds?: number }[] {
+    return this.requestsTo('POST', '/v2/bot/chat/loading/start').map((r) => r.body);
+  }
+
   /**
    * Replies and pushes (or pushes only) are received (and recorded) but wait unanswered until the
    * function returned is called; then all are answered at once, as a LINE answering a burst.
@@ -173,6 +184,7 @@ export class FakeLine {
     this.pushFailures = [];
     this.profileFailures = [];
     this.markAsReadFailures = [];
+    this.loadingFailures = [];
     this.lostPushAnswers = 0;
     this.profileDelayMs = 0;
     this.profilesHang = false;
@@ -266,6 +278,17 @@ export class FakeLine {
       if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
       if (!b || typeof b.markAsReadToken !== 'string' || b.markAsReadToken === '') return send(400, { message: 'The request body has 1 error(s)' });
       return send(200, {});
+    }
+    if (req.method === 'POST' && path === '/v2/bot/chat/loading/start') {
+      const failure = this.loadingFailures.shift();
+      if (failure !== undefined) return send(failure, { message: 'An error occurred in the internal server.' });
+      // LINE's checks: a user id, and 5 to 60 seconds in steps of 5 (default 20).
+      const seconds = b?.loadingSeconds;
+      const validSeconds = seconds === undefined || (Number.isInteger(seconds) && seconds >= 5 && seconds <= 60 && seconds % 5 === 0);
+      if (!b || typeof b.chatId !== 'string' || !/^U[0-9a-f]{32}$/.test(b.chatId) || !validSeconds) {
+        return send(400, { message: 'The request body has 1 error(s)' });
+      }
+      return send(202, {});
     }
     const profile = /^\/v2\/bot\/profile\/([^/]+)$/.exec(path);
     if (req.method === 'GET' && profile) {

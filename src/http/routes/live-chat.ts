@@ -68,6 +68,13 @@ export function liveChatRoutes(app: LiveChat): express.Router {
     await sendResult(app, res, result);
   });
 
+  // Issue 12: the operator is typing, so the user sees LINE's loading animation. 204 whatever
+  // LINE answers (a failure is only logged); 403/409 when the operator may not answer this chat.
+  router.post(`${base}/:line_user_id/typing`, async (req, res) => {
+    await app.typing.typing(req.params.line_user_id, req.operator!);
+    res.status(204).end();
+  });
+
   router.post(`${base}/:line_user_id/claim`, async (req, res) => {
     res.json(await actionJson(app, await app.sessions.claim(req.params.line_user_id, req.operator!), req.operator!));
   });

@@ -5,6 +5,7 @@
 // Issue 11: `/` opens the team's canned responses (canned-picker), and the note switch turns the
 // box into an internal note for the team (fires 'note' with {content, settle}; never sent to the
 // user), which is open even where the operator may not answer.
+// Issue 12: typing a message (not a note) shows the user LINE's typing animation (typing-signal).
 import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import { t } from '../core/i18n';
 import { tokens } from '../core/styles';
@@ -19,6 +20,7 @@ import './attachment-form';
 import './reply-picker';
 import './canned-picker';
 import { icon } from './icons';
+import { tellTyping } from './typing-signal';
 
 export interface SendRequest {
   content: string | LineMessage[];
@@ -211,6 +213,8 @@ export class Composer extends LitElement {
   /** The box changed: a `/word` just before the caret (at the start or after a space) opens the picker. */
   private typed(box: HTMLTextAreaElement): void {
     this.text = box.value;
+    // The user sees LINE's typing animation while a message (not a note) is being written.
+    if (!this.noting && !this.disabled && this.text.trim()) tellTyping(this.conversationId);
     const before = this.text.slice(0, box.selectionStart);
     const match = this.noting ? null : /(^|\s)\/([^\s/]*)$/.exec(before);
     const opening = !this.slash;

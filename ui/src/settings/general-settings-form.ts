@@ -1,7 +1,8 @@
 // The live chat's General settings as a form: handoff keywords (one per line) and how they
 // match, the greeting, the closing and auto-close messages and minutes, the Telegram reminder,
-// the time zone, and the business hours with their away message. Properties: settings, errors (by setting, from the API's 400s), formError,
-// busy, message. Emits `settings-save` {changes}: every setting, as the API takes them.
+// the time zone, the business hours with their away message, and the waiting queue's messages
+// (issue 12). Properties: settings, errors (by setting, from the API's 400s), formError, busy,
+// message. Emits `settings-save` {changes}: every setting, as the API takes them.
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
@@ -42,6 +43,17 @@ registerStrings({
     'gen.away-message': 'ข้อความนอกเวลาทำการ',
     'gen.away-message.hint':
       'ส่งแทนข้อความทักทายเมื่อขอคุยกับเจ้าหน้าที่นอกเวลาทำการ {next_opening} จะถูกแทนด้วยเวลาเปิดครั้งถัดไป เช่น "วันจันทร์ เวลา 09:00 น." (เป็นภาษาอังกฤษถ้าข้อความไม่มีอักษรไทย) เว้นว่างไว้เพื่อไม่ส่ง',
+    // Issue 12, queue position and waiting.
+    'gen.queue': 'คิวรอเจ้าหน้าที่',
+    'gen.queue-updates': 'แจ้งลำดับคิวให้ผู้ใช้ที่รอ',
+    'gen.queue-updates.yes': 'แจ้ง (เมื่อส่งต่อ และเมื่อคิวขยับ)',
+    'gen.queue-updates.no': 'ไม่แจ้ง',
+    'gen.queue-update-minutes': 'แจ้งซ้ำได้ไม่บ่อยกว่าทุก (นาที)',
+    'gen.queue-update-minutes.hint': 'จำนวนเต็ม 1 ถึง 1440 ข้อความแจ้งซ้ำส่งแบบ push (นับในโควตาข้อความของ LINE)',
+    'gen.queue-message': 'ข้อความแจ้งลำดับคิว',
+    'gen.queue-message.hint': '{position} = ลำดับคิว, {wait} = เวลารอโดยประมาณ (นาที) จากเวลารับแชทล่าสุด',
+    'gen.queue-message-no-estimate': 'ข้อความแจ้งลำดับคิว เมื่อยังประมาณเวลาไม่ได้',
+    'gen.queue-message-no-estimate.hint': 'ใช้เมื่อ 7 วันที่ผ่านมามีแชทที่ถูกรับไม่ถึง 3 แชท; {position} = ลำดับคิว',
   },
   en: {
     'gen.handoff': 'Handoff',
@@ -74,6 +86,17 @@ registerStrings({
     'gen.away-message': 'Away message',
     'gen.away-message.hint':
       'Sent instead of the greeting when someone asks for a human outside business hours. {next_opening} becomes the next opening, e.g. "09:00 on Monday" (in Thai when the message has Thai letters). Blank sends nothing.',
+    // Issue 12, queue position and waiting.
+    'gen.queue': 'Waiting queue',
+    'gen.queue-updates': 'Tell waiting users their place in the queue',
+    'gen.queue-updates.yes': 'Tell them (on handoff, and as the queue moves)',
+    'gen.queue-updates.no': 'Do not',
+    'gen.queue-update-minutes': 'At most one update per (minutes)',
+    'gen.queue-update-minutes.hint': 'A whole number, 1 to 1440; updates go by push (counted in the LINE message quota)',
+    'gen.queue-message': 'Queue message',
+    'gen.queue-message.hint': '{position} = place in the queue, {wait} = estimated wait in minutes, from recent claims',
+    'gen.queue-message-no-estimate': 'Queue message without an estimate',
+    'gen.queue-message-no-estimate.hint': 'Used while fewer than 3 chats were claimed in the last 7 days; {position} = place in the queue',
   },
 });
 
@@ -90,6 +113,11 @@ export interface LiveChatSettings {
   time_zone: string;
   business_hours: BusinessHours;
   away_message: string;
+  // Issue 12, queue position and waiting.
+  queue_updates: boolean;
+  queue_update_minutes: number;
+  queue_message: string;
+  queue_message_no_estimate: string;
 }
 
 /** The form's text for each setting (the business hours as their editor keeps them). */
@@ -108,6 +136,10 @@ const FIELDS: (keyof LiveChatSettings)[] = [
   'time_zone',
   'business_hours',
   'away_message',
+  'queue_updates',
+  'queue_update_minutes',
+  'queue_message',
+  'queue_message_no_estimate',
 ];
 
 function draftOf(s: LiveChatSettings): Draft {
@@ -124,6 +156,10 @@ function draftOf(s: LiveChatSettings): Draft {
     time_zone: s.time_zone,
     business_hours: s.business_hours,
     away_message: s.away_message ?? '',
+    queue_updates: String(s.queue_updates ?? false),
+    queue_update_minutes: String(s.queue_update_minutes ?? ''),
+    queue_message: s.queue_message ?? '',
+    queue_message_no_estimate: s.queue_message_no_estimate ?? '',
   };
 }
 
@@ -196,6 +232,10 @@ export class GeneralSettingsForm extends LitElement {
       time_zone: d.time_zone.trim(),
       business_hours: d.business_hours,
       away_message: d.away_message,
+      queue_updates: d.queue_updates === 'true',
+      queue_update_minutes: minutes(d.queue_update_minutes),
+      queue_message: d.queue_message,
+      queue_message_no_estimate: d.queue_message_no_estimate,
     };
     this.dispatchEvent(new CustomEvent('settings-save', { detail: { changes }, bubbles: true, composed: true }));
   }
@@ -284,6 +324,28 @@ export class GeneralSettingsForm extends LitElement {
             .errorField=${this.errors.business_hours_field ?? ''}
             @hours-change=${(e: CustomEvent<{ value: BusinessHours }>) => (this.draft = { ...this.draft!, business_hours: e.detail.value })}></llc-business-hours-editor>
           ${this.field('away_message', t('gen.away-message'), this.textarea('away_message', 3), t('gen.away-message.hint'))}
+        </fieldset>
+        <fieldset>
+          <legend>${t('gen.queue')}</legend>
+          ${this.field(
+            'queue_updates',
+            t('gen.queue-updates'),
+            (describedBy) => html`
+            <select id="queue_updates" .value=${live(d.queue_updates)} aria-describedby=${describedBy}
+              @change=${(e: Event) => this.set('queue_updates', (e.target as HTMLSelectElement).value)}>
+              <option value="false" ?selected=${d.queue_updates === 'false'}>${t('gen.queue-updates.no')}</option>
+              <option value="true" ?selected=${d.queue_updates === 'true'}>${t('gen.queue-updates.yes')}</option>
+            </select>`,
+          )}
+          ${this.field('queue_update_minutes', t('gen.queue-update-minutes'), this.number('queue_update_minutes'), t('gen.queue-update-minutes.hint'))}
+          ${this.field('queue_message', t('gen.queue-message'), this.textarea('queue_message', 2, true), t('gen.queue-message.hint'), true)}
+          ${this.field(
+            'queue_message_no_estimate',
+            t('gen.queue-message-no-estimate'),
+            this.textarea('queue_message_no_estimate', 2, true),
+            t('gen.queue-message-no-estimate.hint'),
+            true,
+          )}
         </fieldset>
         <div class="actions">
           <p class="message ${this.message?.ok ? 'ok' : 'failed'}" role="status">${this.message?.text ?? ''}</p>
