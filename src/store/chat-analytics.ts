@@ -53,12 +53,9 @@ export class ChatAnalyticsTable {
     return this.sql.transaction(async (tx) => {
       await tx.exec(`DELETE FROM chat_analytics WHERE date = $1::date`, [date]);
       if (figures.length === 0) return [];
-      const recordType = [
-        'operator_id int',
-        ...COUNTS.map((c) => `${c} int`),
-        ...SECONDS.map((c) => `${c} numeric`),
-        ...LISTS.map((c) => `${c} jsonb`),
-      ].join(', ');
+      const recordType = ['operator_id int', ...COUNTS.map((c) => `${c} int`), ...SECONDS.map((c) => `${c} numeric`), ...LISTS.map((c) => `${c} jsonb`)].join(
+        ', ',
+      );
       return tx
         .rows<ChatAnalyticsRow>(
           `INSERT INTO chat_analytics (date, time_zone, operator_id, ${FIGURES.join(', ')},

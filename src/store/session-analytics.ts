@@ -131,7 +131,8 @@ export interface DayParts {
 // below narrows by such a range first, on that column's index.
 const inRange = (column: string) => `${column} >= ($1::date)::timestamp AT TIME ZONE $3::text AND ${column} < ($2::date + 1)::timestamp AT TIME ZONE $3::text`;
 const localDay = (column: string) => `(${column} AT TIME ZONE $3::text)::date`;
-const seconds = (later: string, earlier: string, where = 'TRUE') => `COALESCE(sum(extract(epoch FROM ${later} - ${earlier})) FILTER (WHERE ${where}), 0)::float8`;
+const seconds = (later: string, earlier: string, where = 'TRUE') =>
+  `COALESCE(sum(extract(epoch FROM ${later} - ${earlier})) FILTER (WHERE ${where}), 0)::float8`;
 
 export class SessionAnalyticsQueries {
   constructor(private readonly q: Queryable) {}

@@ -266,46 +266,49 @@ describeEachDatabase('analytics', (db) => {
   describe('operators', () => {
     it('answers each operator with sessions or sent messages in the range, most sessions first', async () => {
       const report = await analytics().operators({ fromDate: '2025-03-10', toDate: '2025-03-12' });
-      assert.deepStrictEqual({ ...report, operators: report.operators.map((o) => pick(o, OPERATOR_SEED_KEYS)) }, {
-        from_date: '2025-03-10',
-        to_date: '2025-03-12',
-        time_zone: 'Asia/Bangkok',
-        operators: [
-          {
-            operator_id: ids.alice,
-            username: 'alice',
-            display_name: 'Alice A.',
-            sessions: 2,
-            closed_sessions: 2,
-            avg_first_response_seconds: 90.5,
-            avg_first_reply_seconds: 120,
-            avg_resolution_seconds: 900,
-            messages_sent: 2,
-          },
-          {
-            operator_id: ids.bob,
-            username: 'bob',
-            display_name: 'Bob B.',
-            sessions: 1,
-            closed_sessions: 0,
-            avg_first_response_seconds: 31,
-            avg_first_reply_seconds: null,
-            avg_resolution_seconds: null,
-            messages_sent: 1,
-          },
-          {
-            operator_id: ids.carol,
-            username: 'carol',
-            display_name: 'Carol C.',
-            sessions: 0,
-            closed_sessions: 0,
-            avg_first_response_seconds: null,
-            avg_first_reply_seconds: null,
-            avg_resolution_seconds: null,
-            messages_sent: 1,
-          },
-        ],
-      });
+      assert.deepStrictEqual(
+        { ...report, operators: report.operators.map((o) => pick(o, OPERATOR_SEED_KEYS)) },
+        {
+          from_date: '2025-03-10',
+          to_date: '2025-03-12',
+          time_zone: 'Asia/Bangkok',
+          operators: [
+            {
+              operator_id: ids.alice,
+              username: 'alice',
+              display_name: 'Alice A.',
+              sessions: 2,
+              closed_sessions: 2,
+              avg_first_response_seconds: 90.5,
+              avg_first_reply_seconds: 120,
+              avg_resolution_seconds: 900,
+              messages_sent: 2,
+            },
+            {
+              operator_id: ids.bob,
+              username: 'bob',
+              display_name: 'Bob B.',
+              sessions: 1,
+              closed_sessions: 0,
+              avg_first_response_seconds: 31,
+              avg_first_reply_seconds: null,
+              avg_resolution_seconds: null,
+              messages_sent: 1,
+            },
+            {
+              operator_id: ids.carol,
+              username: 'carol',
+              display_name: 'Carol C.',
+              sessions: 0,
+              closed_sessions: 0,
+              avg_first_response_seconds: null,
+              avg_first_reply_seconds: null,
+              avg_resolution_seconds: null,
+              messages_sent: 1,
+            },
+          ],
+        },
+      );
     });
 
     it('counts in the zone asked for', async () => {
@@ -404,28 +407,31 @@ describeEachDatabase('analytics', (db) => {
     it('rolls up yesterday in the zone by default', async () => {
       // 18:00Z on 12 Mar is 13 Mar in Bangkok: yesterday is 12 Mar (S3 bob, S4 waiting, bob's 03:20Z message)
       const yesterday = await analyticsAt('2025-03-12T18:00:00Z').aggregateDay();
-      assert.deepStrictEqual({ ...yesterday, rows: seedColumns(yesterday.rows) }, {
-        date: '2025-03-12',
-        rows: [
-          {
-            date: '2025-03-12',
-            operator_id: null,
-            total_sessions: 2,
-            avg_response_time_seconds: 31,
-            avg_resolution_time_seconds: null,
-            total_messages_sent: 1,
-          },
-          {
-            date: '2025-03-12',
-            operator_id: ids.bob,
-            total_sessions: 1,
-            avg_response_time_seconds: 31,
-            avg_resolution_time_seconds: null,
-            total_messages_sent: 1,
-          },
-        ],
-        settled_dates: [],
-      });
+      assert.deepStrictEqual(
+        { ...yesterday, rows: seedColumns(yesterday.rows) },
+        {
+          date: '2025-03-12',
+          rows: [
+            {
+              date: '2025-03-12',
+              operator_id: null,
+              total_sessions: 2,
+              avg_response_time_seconds: 31,
+              avg_resolution_time_seconds: null,
+              total_messages_sent: 1,
+            },
+            {
+              date: '2025-03-12',
+              operator_id: ids.bob,
+              total_sessions: 1,
+              avg_response_time_seconds: 31,
+              avg_resolution_time_seconds: null,
+              total_messages_sent: 1,
+            },
+          ],
+          settled_dates: [],
+        },
+      );
       await store.settings.set('time_zone', 'UTC');
       assert.strictEqual((await analyticsAt('2025-03-12T18:00:00Z').aggregateDay()).date, '2025-03-11');
     });
