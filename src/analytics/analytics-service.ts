@@ -180,7 +180,7 @@ export class Analytics {
    */
   private async dayRows(range: DayRange): Promise<{ rows: DayFigures[]; rolledUpDays: number }> {
     const lastFinished = addDays(dayIn(range.timeZone, this.now()), -1);
-    const storedTo = range.toDate < lastFinished ? range.toDate : lastFinished;
+    const [storedTo] = [range.toDate, lastFinished].sort();
     const stored = range.fromDate <= storedTo ? await this.store.chatAnalytics.forRange(range.fromDate, storedTo, range.timeZone) : [];
     const settled = new Set(stored.filter((r) => r.operator_id === null && r.open_sessions === 0).map((r) => r.date));
     const runs: string[][] = [];

@@ -65,8 +65,8 @@ export function foldParts(days: string[], parts: DayParts): DayFigures[] {
   const rows = new Map<string, DayFigures>();
   const row = (date: string, operatorId: number | null) => {
     const key = `${date}/${operatorId ?? ''}`;
-    let found = rows.get(key);
-    if (!found) rows.set(key, (found = { date, operator_id: operatorId, ...emptySums() }));
+    const found = rows.get(key) ?? { date, operator_id: operatorId, ...emptySums() };
+    rows.set(key, found);
     return found;
   };
   for (const date of days) row(date, null);
