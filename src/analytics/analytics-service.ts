@@ -65,7 +65,10 @@ export interface OperatorsReport {
 export interface DayRollup {
   date: string;
   rows: ChatAnalyticsRow[];
-  /** Earlier days rolled up again because sessions of theirs were still open when last rolled up. */
+  /**
+   * Earlier days the daily run rolled up again: sessions of theirs were still open when last
+   * rolled up, or were rated on the day rolled up (the funnel's "rated" counts by session).
+   */
   settled_dates: string[];
 }
 
@@ -157,14 +160,19 @@ export class Analytics {
   /**
    * Rolls one day (default: yesterday in the time_zone setting) into chat_analytics: the
    * whole-day row and one per operator active that day. Running it again replaces the day's rows.
-   * The daily run (no date) also rolls up again the earlier days that still had open sessions.
+   * The daily run (no date) also rolls up again the earlier days that still had open sessions
+   * or whose sessions were rated that day.
    */
   async aggregateDay(date?: string): Promise<DayRollup> {
     const timeZone = await this.settingsTimeZone();
     const day = date === undefined ? addDays(dayIn(timeZone, this.now()), -1) : checkDate(date, 'date');
     const rows = await this.rollUp(day, timeZone);
-    const settled = date === undefined ? await this.store.chatAnalytics.unsettledDays(day, timeZone) : [];
-    for (const earlier of settled) await this.rollUp(earlier, timeZone);
+    let settled: string[] = [];
+    if (date === undefined) {
+      const [open, rated] = await Promise.all([this.store.chatAnalytics.unsettledDays(day, timeZone), this.store.sessionAnalytics.daysRatedOn(day, timeZone)]);
+      settled = [...new Set([...open, ...rated])].sort();
+      for (const earlier of settled) await this.rollUp(earlier, timeZone);
+    }
     return { date: day, rows, settled_dates: settled };
   }
 

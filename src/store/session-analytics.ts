@@ -147,6 +147,21 @@ export class SessionAnalyticsQueries {
     ))!;
   }
 
+  /**
+   * The earlier days (in the zone) of the sessions rated on `date`: their roll-up counted them
+   * unrated (session_ratings_rated_idx, then each session by its key).
+   */
+  async daysRatedOn(date: string, timeZone: string): Promise<string[]> {
+    const rows = await this.q.rows<{ date: string }>(
+      `SELECT DISTINCT ${localDay('s.started_at')}::text AS date
+       FROM session_ratings r JOIN chat_sessions s ON s.id = r.session_id
+       WHERE r.score IS NOT NULL AND ${inRange('r.rated_at')} AND s.started_at < ($1::date)::timestamp AT TIME ZONE $3::text
+       ORDER BY 1`,
+      [date, date, timeZone],
+    );
+    return rows.map((r) => r.date);
+  }
+
   /** All the range's sums and counts, by day. */
   async parts(range: DayRange): Promise<DayParts> {
     const [sessions, messages, ratings, conversations, friends] = await Promise.all([

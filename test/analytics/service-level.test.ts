@@ -365,6 +365,20 @@ describeEachDatabase('analytics: what the manager sees (issue 12)', (db) => {
       assert.deepStrictEqual((await later().aggregateDay()).settled_dates, [], 'nothing left to settle');
     });
 
+    it("counts a late rating in its chat's day once the daily run rolls that day up again", async () => {
+      const later = () => new Analytics(store, () => new Date('2025-03-12T05:00:00Z'));
+      await later().aggregateDay('2025-03-10');
+      // S3's rating, asked on 10 Mar, answered on 11 Mar
+      await store.sql.exec(`UPDATE session_ratings SET score = 4, rated_at = $1 WHERE score IS NULL`, [at('2025-03-11T06:00:00Z')]);
+      const day10 = { fromDate: '2025-03-10', toDate: '2025-03-10' };
+      assert.deepStrictEqual((await later().overview(day10)).funnel.rated, 1, 'the roll-up, as it was');
+      const daily = await later().aggregateDay(); // 11 Mar, and 10 Mar again
+      assert.deepStrictEqual([daily.date, daily.settled_dates], ['2025-03-11', ['2025-03-10']]);
+      const settled = await later().overview(range);
+      assert.deepStrictEqual([settled.rolled_up_days, (await later().overview(day10)).funnel.rated], [1, 2]);
+      assert.deepStrictEqual(settled.csat, { ratings: 3, average: 3.67, distribution: distribution(0, 1, 0, 1, 1) });
+    });
+
     it('is read only in the zone it was counted in', async () => {
       await analytics().aggregateDay('2025-03-10');
       const utc = await analytics().overview({ ...range, timeZone: 'UTC' });
