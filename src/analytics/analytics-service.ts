@@ -10,6 +10,7 @@ import type { ChatAnalyticsRow } from '../store/chat-analytics';
 import type { DayFigures, DayRange } from '../store/session-analytics';
 import type { Store } from '../store/store';
 import { addDays, checkDate, checkTimeZone, dayIn, daysInRange, eachDay } from './calendar';
+import { type AnalyticsTable, operatorsCsv, overviewCsv } from './analytics-csv';
 import { average, csat, type CsatFigures, type Figures, figures, foldParts, sumRows } from './day-figures';
 
 /** What the API asks for; dates 'YYYY-MM-DD', unchecked (errors name the query parameter). */
@@ -155,6 +156,11 @@ export class Analytics {
     });
     operators.sort((a, b) => b.sessions - a.sessions || b.messages_sent - a.messages_sent || a.operator_id - b.operator_id);
     return { from_date: range.fromDate, to_date: range.toDate, time_zone: range.timeZone, operators };
+  }
+
+  /** One table or chart of the dashboard as CSV, for the same query (operator_id: not for the operator table). */
+  async csv(table: AnalyticsTable, query: RangeQuery & { operatorId?: number }): Promise<string> {
+    return table === 'operators' ? operatorsCsv(await this.operators(query)) : overviewCsv(table, await this.overview(query));
   }
 
   /**

@@ -2,6 +2,9 @@ import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
 import { Store } from '../../src/store/store';
 import { Analytics } from '../../src/analytics/analytics-service';
+import { hashPassword } from '../../src/auth/passwords';
+import { type ApiServer, call, login, startApiServer } from '../support/api-server';
+import { parseCsv } from '../support/csv';
 
 // Issue 12's figures over two Bangkok days (UTC+7), 10 Mar (finished) and 11 Mar ("today": the
 // clock says 11 Mar 12:00 in Bangkok). Times are UTC; "local" is Bangkok.
@@ -21,6 +24,8 @@ import { Analytics } from '../../src/analytics/analytics-service';
 //   S6 U8 -      11:00 local, in hours, WAITING; 1 msg; USER 03:59:59Z
 //   U4 USER 02:00Z, no session: contained. friends: FOLLOW U8
 const NOW = '2025-03-11T05:00:00Z';
+/** Alice logs in for the API (a plain operator); her display name looks like a formula. */
+const ALICE = { username: 'alice', password: 'alice-password-1' };
 const at = (iso: string, plusSeconds = 0) => new Date(Date.parse(iso) + plusSeconds * 1000);
 
 interface Ids {
@@ -30,8 +35,9 @@ interface Ids {
 
 async function seed(store: Store): Promise<Ids> {
   const sql = store.sql;
+  const hash = await hashPassword(ALICE.password);
   const operator = async (username: string) =>
-    (await store.operators.insert({ username, display_name: username.toUpperCase(), password_hash: 'x', role: 'operator' })).id;
+    (await store.operators.insert({ username, display_name: username === 'alice' ? '=ALICE' : 'BOB', password_hash: hash, role: 'operator' })).id;
   const ids = { alice: await operator('alice'), bob: await operator('bob') };
   const contacts = new Map<string, number>();
   for (const u of ['U1', 'U2', 'U3', 'U4', 'U5', 'U6', 'U7', 'U8']) {
@@ -292,7 +298,7 @@ describeEachDatabase('analytics: what the manager sees (issue 12)', (db) => {
       {
         operator_id: ids.alice,
         username: 'alice',
-        display_name: 'ALICE',
+        display_name: '=ALICE',
         sessions: 2,
         closed_sessions: 1,
         avg_first_response_seconds: 45,
@@ -430,6 +436,130 @@ describeEachDatabase('analytics: what the manager sees (issue 12)', (db) => {
       );
       assert.deepStrictEqual(await analytics().aggregateDay('2025-03-10'), first);
       assert.deepStrictEqual(await store.chatAnalytics.forRange('2025-03-10', '2025-03-10'), first.rows);
+    });
+  });
+  describe('CSV export', () => {
+    let server: ApiServer;
+    let token: string;
+    beforeEach(async () => {
+      server = await startApiServer(db());
+      token = await login(server.baseUrl, ALICE);
+    });
+    afterEach(() => server.close());
+    const download = (query: string, as = token) => call(server.baseUrl, 'GET', `/admin/live-chat/analytics/export?${query}`, { token: as });
+    const table = async (name: string, extra = '') => {
+      const res = await fetch(`${server.baseUrl}/admin/live-chat/analytics/export?table=${name}&from_date=2025-03-10&to_date=2025-03-11${extra}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.strictEqual(res.status, 200, bytes.toString());
+      assert.strictEqual(res.headers.get('content-type'), 'text/csv; charset=utf-8');
+      assert.strictEqual(res.headers.get('content-disposition'), `attachment; filename="analytics-${name}-2025-03-10-2025-03-11.csv"`);
+      assert.deepStrictEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'a BOM for Excel');
+      return parseCsv(bytes.toString('utf8'));
+    };
+
+    it('answers every table and chart of the dashboard as CSV, with the figures of the API', async () => {
+      assert.deepStrictEqual(await table('sessions_per_day'), [
+        ['date', 'sessions', 'missed_sessions', 'abandoned_sessions'],
+        ['2025-03-10', '3', '1', '1'],
+        ['2025-03-11', '3', '0', '0'],
+      ]);
+      assert.deepStrictEqual(await table('funnel'), [
+        ['stage', 'sessions'],
+        ['asked', '6'],
+        ['claimed', '3'],
+        ['resolved', '2'],
+        ['rated', '2'],
+      ]);
+      assert.deepStrictEqual(await table('csat'), [
+        ['score', 'ratings'],
+        ['1', '0'],
+        ['2', '1'],
+        ['3', '0'],
+        ['4', '0'],
+        ['5', '1'],
+      ]);
+      assert.deepStrictEqual(await table('business_hours'), [
+        ['period', 'sessions'],
+        ['in_hours', '3'],
+        ['after_hours', '3'],
+      ]);
+      assert.deepStrictEqual(await table('friend_growth'), [
+        ['date', 'follows', 'unfollows', 'refollows'],
+        ['2025-03-10', '2', '1', '1'],
+        ['2025-03-11', '1', '0', '0'],
+      ]);
+      const hours = await table('response_time_by_hour');
+      assert.deepStrictEqual(
+        [hours.length, hours[0], hours[9], hours[12]],
+        [25, ['hour', 'sessions', 'avg_first_response_seconds'], ['8', '1', '120'], ['11', '1', '']],
+      );
+
+      const summary = await table('summary');
+      const today = summary[0][2];
+      assert.match(today, /^today \d{4}-\d{2}-\d{2}$/);
+      assert.deepStrictEqual(summary[0], ['figure', '2025-03-10..2025-03-11', today]);
+      const byName = new Map(summary.slice(1).map(([name, range]) => [name, range]));
+      assert.deepStrictEqual(
+        [
+          'total_sessions',
+          'avg_response_seconds',
+          'missed_sessions',
+          'abandoned_sessions',
+          'containment_rate',
+          'funnel_rated',
+          'csat_average',
+          'csat_score_5',
+          'after_hours_sessions',
+          'refollows',
+          'waiting_now',
+        ].map((n) => byName.get(n)),
+        ['6', '97', '1', '1', '0.333', '2', '3.5', '1', '3', '1', '1'],
+      );
+
+      const operators = await table('operators');
+      assert.deepStrictEqual(operators[0].slice(0, 4), ['operator_id', 'username', 'display_name', 'sessions']);
+      assert.deepStrictEqual(operators[0].slice(-7), [
+        'csat_ratings',
+        'csat_average',
+        'csat_score_1',
+        'csat_score_2',
+        'csat_score_3',
+        'csat_score_4',
+        'csat_score_5',
+      ]);
+      const alice = Object.fromEntries(operators[0].map((column, i) => [column, operators[1][i]]));
+      assert.deepStrictEqual(
+        [alice.username, alice.display_name, alice.sessions, alice.avg_response_seconds, alice.replies, alice.csat_average, alice.csat_score_5],
+        ['alice', "'=ALICE", '2', '68.7', '3', '5', '1'],
+        'a name that looks like a formula stays text',
+      );
+      assert.strictEqual(operators.length, 3);
+    });
+
+    it("narrows to one operator's figures", async () => {
+      assert.deepStrictEqual(await table('funnel', `&operator_id=${ids.bob}`), [
+        ['stage', 'sessions'],
+        ['asked', '1'],
+        ['claimed', '1'],
+        ['resolved', '1'],
+        ['rated', '1'],
+      ]);
+    });
+
+    it('refuses a missing or unknown table, a bad range and strangers with the field named', async () => {
+      assert.strictEqual((await download('table=funnel', '')).status, 401);
+      for (const [query, field] of [
+        ['', 'table'],
+        ['table=everything', 'table'],
+        ['table=funnel&from_date=2025-02-30', 'from_date'],
+        ['table=funnel&tz=Mars/Olympus_Mons', 'tz'],
+        ['table=funnel&operator_id=999', 'operator_id'],
+      ]) {
+        const res = await download(query);
+        assert.deepStrictEqual([res.status, res.body.field], [400, field], query);
+      }
     });
   });
 });
