@@ -182,10 +182,10 @@ export class Analytics {
     return { date: day, rows, settled_dates: settled };
   }
 
-  private rollUp(day: string, timeZone: string): Promise<ChatAnalyticsRow[]> {
-    return this.store.transaction(async (tx) =>
-      tx.chatAnalytics.replaceDay(day, timeZone, foldParts([day], await tx.sessionAnalytics.parts({ fromDate: day, toDate: day, timeZone }))),
-    );
+  /** Counts the day (its queries at once, on the pool) and stores its rows in one transaction. */
+  private async rollUp(day: string, timeZone: string): Promise<ChatAnalyticsRow[]> {
+    const figures = foldParts([day], await this.store.sessionAnalytics.parts({ fromDate: day, toDate: day, timeZone }));
+    return this.store.chatAnalytics.replaceDay(day, timeZone, figures);
   }
 
   /**
