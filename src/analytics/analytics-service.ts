@@ -100,7 +100,11 @@ export class Analytics {
       todayInRange ? undefined : this.liveRows({ fromDate: today, toDate: today, timeZone: range.timeZone }),
     ]);
     const byDay = new Map<string, DayFigures[]>();
-    for (const r of rows) byDay.set(r.date, [...(byDay.get(r.date) ?? []), r]);
+    for (const r of rows) {
+      const day = byDay.get(r.date) ?? [];
+      day.push(r);
+      byDay.set(r.date, day);
+    }
     const sums = sumRows(rows, operatorId);
     const daySums = eachDay(range.fromDate, range.toDate).map((date) => ({ date, sums: sumRows(byDay.get(date) ?? [], operatorId) }));
     return {
