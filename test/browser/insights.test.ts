@@ -234,14 +234,17 @@ describe('inbox in the browser: friends and analytics', function () {
       [[SOMSRI.username, 1, 1]],
     );
     const cells = await page.locator(`llc-operator-table tr[data-operator="${SOMSRI.username}"]`).locator('th, td').allInnerTexts();
-    assert.deepStrictEqual(cells, [
+    assert.deepStrictEqual(cells.slice(0, 8), [
       `สมศรี @${SOMSRI.username}`,
       '1',
       '1',
       thaiDuration(ops[0].avg_first_response_seconds),
       thaiDuration(ops[0].avg_resolution_seconds),
+      thaiDuration(ops[0].avg_response_seconds),
       '1',
+      '– (0)',
     ]);
+    assert.match(cells[8], /^1★ 0\s+2★ 0\s+3★ 0\s+4★ 0\s+5★ 0$/);
     await screenshot(page, 'analytics');
 
     // 30 days: the inputs follow and the API is asked for them.
@@ -268,6 +271,64 @@ describe('inbox in the browser: friends and analytics', function () {
     await eventually(async () => (await cardValue('total_sessions')) === String(mine.total_sessions));
   });
 
+  it("Analytics: issue 12's figures with today's beside them, the funnel, CSAT, business hours, friend growth, and CSV downloads", async () => {
+    await signIn(page, product.baseUrl, SOMSRI, '/admin/live-chat/analytics');
+    await page.locator('llc-stat-card[data-figure="missed_sessions"]').waitFor();
+    const a = await get('/admin/live-chat/analytics', somsri);
+    // The handoff was claimed, answered and closed today; the friends followed, left and came back.
+    assert.deepStrictEqual(a.funnel, { asked: 1, claimed: 1, resolved: 1, rated: 0 });
+    assert.deepStrictEqual([a.missed_sessions, a.abandoned_sessions, a.replies, a.today.total_sessions], [0, 0, 1, 1]);
+    assert.ok(a.friends.follows >= 3 && a.friends.unfollows === 2, JSON.stringify(a.friends));
+    assert.strictEqual(await cardValue('avg_response_seconds'), thaiDuration(a.avg_response_seconds));
+    assert.strictEqual(await cardValue('missed_sessions'), '0');
+    assert.strictEqual(await cardValue('csat'), '–');
+    assert.strictEqual(await cardValue('containment_rate'), a.containment_rate === null ? '–' : `${Math.round(a.containment_rate * 1000) / 10}%`);
+    assert.strictEqual(await page.locator('llc-stat-card[data-figure="total_sessions"] .today').innerText(), `วันนี้ ${a.today.total_sessions}`);
+    assert.strictEqual(
+      await page.locator('llc-stat-card[data-figure="missed_sessions"] .today').innerText(),
+      `วันนี้ พลาด ${a.today.missed_sessions} · ผู้ใช้ทิ้ง ${a.today.abandoned_sessions}`,
+    );
+
+    const bars = async (section: string) =>
+      page
+        .locator(`section[data-section="${section}"] llc-bar-list li`)
+        .evaluateAll((els) => els.map((e) => [e.getAttribute('data-key'), e.querySelector('.count')!.textContent]));
+    assert.deepStrictEqual(await bars('funnel'), [
+      ['asked', '1'],
+      ['claimed', '1'],
+      ['resolved', '1'],
+      ['rated', '0'],
+    ]);
+    assert.deepStrictEqual(
+      await bars('csat'),
+      [5, 4, 3, 2, 1].map((score) => [String(score), '0']),
+    );
+    assert.deepStrictEqual(await bars('business_hours'), [
+      ['in_hours', String(a.business_hours.in_hours_sessions)],
+      ['after_hours', String(a.business_hours.after_hours_sessions)],
+    ]);
+    await chartPainted(page.locator('llc-friends-chart'));
+    const friendRows = await page
+      .locator('llc-friends-chart table tbody tr')
+      .evaluateAll((els) => els.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent)));
+    assert.deepStrictEqual(
+      friendRows,
+      a.friend_growth.map((d: any) => [String(d.follows), String(d.refollows), String(d.unfollows)]),
+    );
+
+    // Each table and chart downloads its data as CSV, for the range on screen.
+    const links = await page.locator('a[data-export]').evaluateAll((els) => els.map((e) => e.getAttribute('data-export')));
+    assert.deepStrictEqual(links, ['summary', 'sessions_per_day', 'response_time_by_hour', 'funnel', 'csat', 'business_hours', 'friend_growth', 'operators']);
+    const downloading = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'ดาวน์โหลด "เส้นทางการขอคุยกับเจ้าหน้าที่" เป็น CSV' }).click();
+    const download = await downloading;
+    assert.strictEqual(download.suggestedFilename(), `analytics-funnel-${a.from_date}-${a.to_date}.csv`);
+    const fs = await import('node:fs');
+    const text = fs.readFileSync((await download.path())!, 'utf8');
+    assert.strictEqual(text, '\uFEFFstage,sessions\r\nasked,1\r\nclaimed,1\r\nresolved,1\r\nrated,0\r\n');
+    await screenshot(page, 'analytics-service-level');
+  });
+
   it('Analytics: usable at phone width, in English', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await signIn(page, product.baseUrl, SOMSRI, '/admin/live-chat/analytics');
@@ -278,7 +339,7 @@ describe('inbox in the browser: friends and analytics', function () {
     await chartPainted(page.locator('llc-response-chart'));
     assert.ok(await page.locator('main').evaluate((el) => el.scrollWidth <= el.clientWidth), 'nothing sticks out sideways');
     // The operator table scrolls on its own, and takes the keyboard to do it.
-    assert.strictEqual(await page.getByRole('region', { name: 'Operator performance' }).getAttribute('tabindex'), '0');
+    assert.strictEqual(await page.locator('llc-operator-table').getByRole('region', { name: 'Operator performance' }).getAttribute('tabindex'), '0');
     await screenshot(page, 'analytics-phone');
     await page.getByLabel('Language').selectOption('th');
   });

@@ -1,5 +1,6 @@
-// The operator performance table: sessions, closed, average first response and resolution,
-// messages sent, most sessions first (as the API answers). Scrolls sideways on a phone, and the
+// The operator performance table: sessions, closed, average first response, average response
+// over every reply, resolution, messages sent, and CSAT (average, count and how many gave each
+// score), most sessions first (as the API answers). Scrolls sideways on a phone, and the
 // scroll area takes the keyboard. Properties down: operators, selected (an operator_id to mark).
 import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
@@ -32,7 +33,10 @@ export class OperatorTable extends LitElement {
               <th scope="col" class="num">${t('analytics.col.closed')}</th>
               <th scope="col" class="num">${t('analytics.col.response')}</th>
               <th scope="col" class="num">${t('analytics.col.resolve')}</th>
+              <th scope="col" class="num">${t('analytics.col.every-reply')}</th>
               <th scope="col" class="num">${t('analytics.col.messages')}</th>
+              <th scope="col" class="num">${t('analytics.col.csat')}</th>
+              <th scope="col">${t('analytics.col.csat-scores')}</th>
             </tr>
           </thead>
           <tbody>
@@ -44,7 +48,14 @@ export class OperatorTable extends LitElement {
                 <td class="num">${figure(o.closed_sessions)}</td>
                 <td class="num">${duration(o.avg_first_response_seconds)}</td>
                 <td class="num">${duration(o.avg_resolution_seconds)}</td>
+                <td class="num" data-col="avg_response_seconds">${duration(o.avg_response_seconds)}</td>
                 <td class="num">${figure(o.messages_sent)}</td>
+                <td class="num" data-col="csat">${figure(o.csat.average)} <span class="count">(${figure(o.csat.ratings)})</span></td>
+                <td data-col="csat-scores">
+                  <span class="scores" aria-label=${t('analytics.csat-scores', { list: o.csat.distribution.map((d) => `${d.score}: ${d.ratings}`).join(', ') })}>
+                    ${o.csat.distribution.map((d) => html`<span class="score" title=${`${d.score} ★`} aria-hidden="true">${d.score}★ ${figure(d.ratings)}</span>`)}
+                  </span>
+                </td>
               </tr>`,
             )}
           </tbody>
@@ -58,7 +69,7 @@ export class OperatorTable extends LitElement {
     css`
     :host { display: block; }
     .scroll { overflow-x: auto; border-radius: var(--llc-radius); }
-    table { width: 100%; border-collapse: collapse; min-width: 36rem; }
+    table { width: 100%; border-collapse: collapse; min-width: 52rem; }
     th, td { padding: 0.55rem 0.75rem; text-align: left; border-bottom: 1px solid var(--llc-border); }
     thead th { color: var(--llc-grey); font-weight: 600; font-size: 0.85rem; white-space: nowrap; }
     tbody th { font-weight: 400; }
@@ -66,6 +77,8 @@ export class OperatorTable extends LitElement {
     .username { color: var(--llc-grey); font-size: 0.85rem; }
     .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
     tr.selected { background: #eff6ff; }
+    .count { color: var(--llc-grey); font-size: 0.8rem; }
+    .scores { display: inline-flex; gap: 0.4rem; white-space: nowrap; font-size: 0.8rem; color: var(--llc-grey); }
     tbody tr:last-child > * { border-bottom: 0; }
     .note { color: var(--llc-grey); margin: 0; }
   `,

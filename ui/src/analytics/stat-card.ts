@@ -1,18 +1,22 @@
-// One figure of the dashboard: what it is, its value, a line under it. Properties down only.
+// One figure of the dashboard: what it is, its value over the range, a line under it, and the
+// same figure today beside it when given. Properties down only.
 import { LitElement, css, html, nothing } from 'lit';
 import { tokens } from '../core/styles';
 
 export class StatCard extends LitElement {
-  static properties = { label: {}, value: {}, hint: {} };
+  static properties = { label: {}, value: {}, hint: {}, today: {} };
   label = '';
   value = '';
   hint = '';
+  /** "Today: 3", already worded. */
+  today = '';
 
   render() {
     return html`
       <p class="label">${this.label}</p>
       <p class="value">${this.value}</p>
       ${this.hint ? html`<p class="hint">${this.hint}</p>` : nothing}
+      ${this.today ? html`<p class="today">${this.today}</p>` : nothing}
     `;
   }
 
@@ -24,6 +28,7 @@ export class StatCard extends LitElement {
     .label { color: var(--llc-grey); font-size: 0.9rem; }
     .value { font-size: 1.7rem; font-weight: 700; margin: 0.2rem 0; overflow-wrap: anywhere; }
     .hint { color: var(--llc-grey); font-size: 0.8rem; }
+    .today { font-size: 0.8rem; margin-top: 0.35rem; padding-top: 0.35rem; border-top: 1px dashed var(--llc-border); }
   `,
   ];
 }
