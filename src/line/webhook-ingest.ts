@@ -452,7 +452,9 @@ export class LineWebhookIngest {
    */
   private async recordBatch(batch: InboxEvent[]): Promise<RecordedBatch> {
     try {
-      return await this.store.transaction((tx) => this.record(tx, batch));
+      // Read before the transaction: the embedded database's one connection is the transaction's.
+      const settings = await readSettings(this.store.settings);
+      return await this.store.transaction((tx) => this.record(tx, settings, batch));
     } catch (err) {
       if (batch.length > 1) {
         const parts: RecordedBatch[] = [];
@@ -472,13 +474,12 @@ export class LineWebhookIngest {
     }
   }
 
-  private async record(tx: Store, batch: InboxEvent[]): Promise<RecordedBatch> {
+  private async record(tx: Store, settings: Readonly<LiveChatSettings>, batch: InboxEvent[]): Promise<RecordedBatch> {
     const claimed = await tx.webhookEvents.claim(
       batch.map((i) => i.rowId),
       this.options.flowLeaseMs,
     );
     const mine = batch.filter((i) => claimed.has(i.rowId));
-    const settings = await readSettings(this.store.settings);
     const recorded: RecordedBatch = {
       events: mine.map((item): RecordedEvent => ({ item, contact: null, message: null })),
       skipped: batch.filter((i) => !claimed.has(i.rowId)),
