@@ -169,7 +169,9 @@ export class ChatSessions {
       }
       await this.mayAct(open, by);
       const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM');
-      return closed ? { contact: closed.contact, session: closed.session, changed: true } : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
+      return closed
+        ? { contact: closed.contact, session: closed.session, changed: true }
+        : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
     }
     const opened = await this.store.transaction((tx) => openSession(tx, contact));
     if (!opened) {
@@ -248,7 +250,9 @@ export class ChatSessions {
       if (!done) return undefined;
       const { session } = done;
       const asked = askRating && session.operator_id !== null && session.claimed_at !== null;
-      const rating = asked ? await tx.sessionRatings.ask({ session_id: session.id, contact_id: session.contact_id, operator_id: session.operator_id }) : undefined;
+      const rating = asked
+        ? await tx.sessionRatings.ask({ session_id: session.id, contact_id: session.contact_id, operator_id: session.operator_id })
+        : undefined;
       return { ...done, ratingAsked: rating !== undefined };
     });
     if (closed) {

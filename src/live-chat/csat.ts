@@ -153,6 +153,8 @@ export async function recordComment(
     to_operator_id: commented.operator_id,
     text: commented.comment,
   });
-  const reply = settings.csat_thanks ? { sessionId: commented.session_id, text: settings.csat_thanks, sendKey: `csat-thanks:${commented.session_id}` } : undefined;
+  const reply = settings.csat_thanks
+    ? { sessionId: commented.session_id, text: settings.csat_thanks, sendKey: `csat-thanks:${commented.session_id}` }
+    : undefined;
   return { rating: commented, entry, ...(reply ? { reply } : {}) };
 }

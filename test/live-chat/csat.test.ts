@@ -99,7 +99,7 @@ describeEachDatabase('CSAT in LINE', (db) => {
     assert.strictEqual(await ratingOf(sessionId), undefined);
   });
 
-  it("asks when the system closes a claimed chat idle, not a missed one", async () => {
+  it('asks when the system closes a claimed chat idle, not a missed one', async () => {
     const claimed = await chat.activeChat(somchai);
     const missed = await chat.waitingChat();
     await chat.app.sessions.closeIdle(new Date(Date.now() + 2 * HOUR));
@@ -132,9 +132,10 @@ describeEachDatabase('CSAT in LINE', (db) => {
     // The thanks, by reply token.
     assert.deepStrictEqual(chat.replied().at(-1), ['ขอบคุณค่ะ']);
     // The flow's work of the event is done: the recovery pass never emits it.
-    const event = await chat.app.db.sql.row<{ flow_done_at: Date | null }>(`SELECT flow_done_at FROM webhook_events WHERE event_type = 'postback' AND line_user_id = $1`, [
-      first.user,
-    ]);
+    const event = await chat.app.db.sql.row<{ flow_done_at: Date | null }>(
+      `SELECT flow_done_at FROM webhook_events WHERE event_type = 'postback' AND line_user_id = $1`,
+      [first.user],
+    );
     assert.ok(event?.flow_done_at);
     // On the chat's timeline and in the conversation JSON.
     const conversation = await chat.api('GET', `/admin/live-chat/conversations/${first.user}`, somchai);

@@ -15,7 +15,7 @@ describeEachDatabase('sending to a user who unfollowed', (db) => {
 
   const sends = () => fake.requestsTo('POST', '/v2/bot/message/');
 
-  it("answers the inbox 409 contact_unfollowed, changing nothing and calling LINE for nothing", async () => {
+  it('answers the inbox 409 contact_unfollowed, changing nothing and calling LINE for nothing', async () => {
     const user = await chat.waitingChat();
     await chat.webhook([unfollowEvent({ userId: user })]);
     const before = sends().length;

@@ -19,6 +19,7 @@ registerStrings({
     'err.too_many_requests': 'ลองมากเกินไป โปรดลองใหม่ภายหลัง',
     'err.internal': 'เซิร์ฟเวอร์ขัดข้อง โปรดลองใหม่',
     'err.someone': 'เจ้าหน้าที่อีกคน',
+    'err.contact_unfollowed': 'ผู้ใช้เลิกติดตามหรือบล็อกบัญชีแล้ว — ส่งข้อความไม่ได้',
   },
   en: {
     'err.already_claimed': '{name} has claimed this chat already',
@@ -34,6 +35,7 @@ registerStrings({
     'err.too_many_requests': 'Too many tries; try again later',
     'err.internal': 'The server had a problem; try again',
     'err.someone': 'Another operator',
+    'err.contact_unfollowed': 'The user has unfollowed or blocked the account — messages cannot be sent',
   },
 });
 

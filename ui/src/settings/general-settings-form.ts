@@ -35,6 +35,20 @@ registerStrings({
     'gen.time-zone': 'เขตเวลา',
     'gen.time-zone.hint': 'ใช้นับสถิติรายวันและรายชั่วโมง เช่น Asia/Bangkok',
     'gen.save': 'บันทึกการตั้งค่า',
+    // CSAT (issue 12)
+    'gen.csat': 'ความพึงพอใจหลังจบแชท (CSAT)',
+    'gen.csat-enabled': 'ถามความพึงพอใจเมื่อปิดแชท',
+    'gen.csat-enabled.hint': 'ถามเฉพาะแชทที่มีเจ้าหน้าที่รับแล้ว ผ่านปุ่มตอบกลับด่วนใน LINE',
+    'gen.yes': 'ถาม',
+    'gen.no': 'ไม่ถาม',
+    'gen.csat-question': 'คำถาม',
+    'gen.csat-scale': 'ปุ่มให้คะแนน',
+    'gen.csat-scale.numbers': 'ตัวเลข 1–5',
+    'gen.csat-scale.satisfaction': 'พอใจมาก … ไม่พอใจมาก (5 ระดับ)',
+    'gen.csat-ask-comment': 'ขอความคิดเห็นเพิ่มเติมหลังให้คะแนน',
+    'gen.csat-ask-comment.hint': 'ข้อความถัดไปของผู้ใช้ภายใน 30 นาทีคือความคิดเห็น (ยกเว้นคำที่ใช้ขอคุยกับเจ้าหน้าที่)',
+    'gen.csat-comment-prompt': 'ข้อความขอความคิดเห็น',
+    'gen.csat-thanks': 'ข้อความขอบคุณ',
   },
   en: {
     'gen.handoff': 'Handoff',
@@ -62,6 +76,20 @@ registerStrings({
     'gen.time-zone': 'Time zone',
     'gen.time-zone.hint': 'Analytics count days and hours in it, e.g. Asia/Bangkok',
     'gen.save': 'Save settings',
+    // CSAT (issue 12)
+    'gen.csat': 'Satisfaction after the chat (CSAT)',
+    'gen.csat-enabled': 'Ask for a rating when a chat closes',
+    'gen.csat-enabled.hint': 'Only chats an operator claimed, with quick-reply buttons in LINE',
+    'gen.yes': 'Ask',
+    'gen.no': 'Do not ask',
+    'gen.csat-question': 'Question',
+    'gen.csat-scale': 'Rating buttons',
+    'gen.csat-scale.numbers': 'Numbers 1–5',
+    'gen.csat-scale.satisfaction': 'Very satisfied … very dissatisfied (5 steps, in Thai)',
+    'gen.csat-ask-comment': 'Ask for a comment after the rating',
+    'gen.csat-ask-comment.hint': "The user's next text within 30 minutes is the comment (unless it is a handoff keyword)",
+    'gen.csat-comment-prompt': 'Comment prompt',
+    'gen.csat-thanks': 'Thank-you message',
   },
 });
 
@@ -76,6 +104,13 @@ export interface LiveChatSettings {
   unread_bot_messages: boolean;
   renotify_minutes: number;
   time_zone: string;
+  // CSAT (issue 12)
+  csat_enabled: boolean;
+  csat_question: string;
+  csat_scale: 'numbers' | 'satisfaction';
+  csat_ask_comment: boolean;
+  csat_comment_prompt: string;
+  csat_thanks: string;
 }
 
 /** The form's text for each setting. */
@@ -92,6 +127,12 @@ const FIELDS: (keyof LiveChatSettings)[] = [
   'unread_bot_messages',
   'renotify_minutes',
   'time_zone',
+  'csat_enabled',
+  'csat_question',
+  'csat_scale',
+  'csat_ask_comment',
+  'csat_comment_prompt',
+  'csat_thanks',
 ];
 
 function draftOf(s: LiveChatSettings): Draft {
@@ -106,6 +147,12 @@ function draftOf(s: LiveChatSettings): Draft {
     unread_bot_messages: String(s.unread_bot_messages ?? false),
     renotify_minutes: String(s.renotify_minutes),
     time_zone: s.time_zone,
+    csat_enabled: String(s.csat_enabled ?? false),
+    csat_question: s.csat_question ?? '',
+    csat_scale: s.csat_scale ?? 'numbers',
+    csat_ask_comment: String(s.csat_ask_comment ?? false),
+    csat_comment_prompt: s.csat_comment_prompt ?? '',
+    csat_thanks: s.csat_thanks ?? '',
   };
 }
 
@@ -176,6 +223,12 @@ export class GeneralSettingsForm extends LitElement {
       unread_bot_messages: d.unread_bot_messages === 'true',
       renotify_minutes: minutes(d.renotify_minutes),
       time_zone: d.time_zone.trim(),
+      csat_enabled: d.csat_enabled === 'true',
+      csat_question: d.csat_question,
+      csat_scale: d.csat_scale,
+      csat_ask_comment: d.csat_ask_comment === 'true',
+      csat_comment_prompt: d.csat_comment_prompt,
+      csat_thanks: d.csat_thanks,
     };
     this.dispatchEvent(new CustomEvent('settings-save', { detail: { changes }, bubbles: true, composed: true }));
   }
@@ -197,6 +250,15 @@ export class GeneralSettingsForm extends LitElement {
   private textarea(id: keyof LiveChatSettings, rows: number, required = false) {
     return (describedBy: string) => html`<textarea id=${id} rows=${rows} .value=${live(this.draft![id])} aria-required=${required ? 'true' : 'false'}
       aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy} @input=${(e: Event) => this.set(id, (e.target as HTMLTextAreaElement).value)}></textarea>`;
+  }
+
+  /** A select of fixed choices: [value, label]. */
+  private choice(id: keyof LiveChatSettings, options: [string, string][]) {
+    return (describedBy: string) => html`
+      <select id=${id} .value=${live(this.draft![id])} aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy}
+        @change=${(e: Event) => this.set(id, (e.target as HTMLSelectElement).value)}>
+        ${options.map(([value, label]) => html`<option value=${value} ?selected=${this.draft![id] === value}>${label}</option>`)}
+      </select>`;
   }
 
   private number(id: keyof LiveChatSettings) {
@@ -257,6 +319,38 @@ export class GeneralSettingsForm extends LitElement {
             <datalist id="time-zones">${timeZones().map((z) => html`<option value=${z}></option>`)}</datalist>`,
             t('gen.time-zone.hint'),
           )}
+        </fieldset>
+        <fieldset>
+          <legend>${t('gen.csat')}</legend>
+          ${this.field(
+            'csat_enabled',
+            t('gen.csat-enabled'),
+            this.choice('csat_enabled', [
+              ['false', t('gen.no')],
+              ['true', t('gen.yes')],
+            ]),
+            t('gen.csat-enabled.hint'),
+          )}
+          ${this.field('csat_question', t('gen.csat-question'), this.textarea('csat_question', 2, true), '', true)}
+          ${this.field(
+            'csat_scale',
+            t('gen.csat-scale'),
+            this.choice('csat_scale', [
+              ['numbers', t('gen.csat-scale.numbers')],
+              ['satisfaction', t('gen.csat-scale.satisfaction')],
+            ]),
+          )}
+          ${this.field(
+            'csat_ask_comment',
+            t('gen.csat-ask-comment'),
+            this.choice('csat_ask_comment', [
+              ['false', t('gen.no')],
+              ['true', t('gen.yes')],
+            ]),
+            t('gen.csat-ask-comment.hint'),
+          )}
+          ${this.field('csat_comment_prompt', t('gen.csat-comment-prompt'), this.textarea('csat_comment_prompt', 2, true), '', true)}
+          ${this.field('csat_thanks', t('gen.csat-thanks'), this.textarea('csat_thanks', 2), t('gen.blank-sends-nothing'))}
         </fieldset>
         <div class="actions">
           <p class="message ${this.message?.ok ? 'ok' : 'failed'}" role="status">${this.message?.text ?? ''}</p>
