@@ -61,9 +61,7 @@ describe('inbox in the browser: CSAT and a user who unfollowed', function () {
   it("shows the user's rating and comment on the chat's timeline as they come", async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user })]);
-    await eventually(async () =>
-      assert.strictEqual((await call(api, 'GET', `/admin/live-chat/conversations/${user}`, { token: owner })).body.session?.status, 'WAITING'),
-    );
+    await eventually(async () => (await call(api, 'GET', `/admin/live-chat/conversations/${user}`, { token: owner })).body.session?.status === 'WAITING');
     assert.strictEqual((await call(api, 'POST', `/admin/live-chat/conversations/${user}/claim`, { token: owner })).status, 200);
     await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
     await page.getByRole('heading', { name: NAME }).waitFor();

@@ -99,6 +99,14 @@ describeEachDatabase('CSAT in LINE', (db) => {
     assert.strictEqual(await ratingOf(sessionId), undefined);
   });
 
+  it('asks when a flow closes a claimed chat (live-chat-action), naming no operator', async () => {
+    const user = await chat.activeChat(somchai);
+    const result = await chat.app.sessions.close(user, null, { message: '' });
+    assert.strictEqual(result.changed, true);
+    assert.deepStrictEqual(chat.pushedTo(user), [['คุณพอใจกับการดูแลของเจ้าหน้าที่ครั้งนี้แค่ไหน']]);
+    assert.strictEqual((await ratingOf(result.session!.id))?.operator_id, somchai.id);
+  });
+
   it('asks when the system closes a claimed chat idle, not a missed one', async () => {
     const claimed = await chat.activeChat(somchai);
     const missed = await chat.waitingChat();
