@@ -6,7 +6,9 @@ import { updateSettings } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
-import { messageEvent, postbackEvent, redelivered, userId } from '../support/line-webhooks';
+import { BOT_USER_ID, messageEvent, postbackEvent, redelivered, userId } from '../support/line-webhooks';
+import { type LineEventOutput, webhookEventRow } from '../../src/line/webhook-ingest';
+import type { LineWebhookEvent } from '../../src/line/webhook-envelope';
 
 const HOUR = 60 * 60 * 1000;
 
@@ -179,6 +181,28 @@ describeEachDatabase('CSAT in LINE', (db) => {
     // A postback that is not ours still goes to the flow.
     const outputs = await tap(user, 'action=menu');
     assert.strictEqual(outputs.length, 1);
+  });
+
+  it('records a rating stored before a crash (never processed) in the recovery pass, once, emitting it to no flow', async () => {
+    const { user, sessionId } = await closedChat(somchai);
+    const event = postbackEvent(`csat:${sessionId}:4`, { userId: user, replyToken: fake.issueReplyToken() });
+    await chat.app.store.webhookEvents.insertNew([webhookEventRow(event as unknown as LineWebhookEvent, BOT_USER_ID, null)]);
+    await chat.app.db.sql.exec(`UPDATE webhook_events SET received_at = now() - interval '1 minute' WHERE webhook_event_id = $1`, [
+      event.webhookEventId as string,
+    ]);
+    const emitted: LineEventOutput[] = [];
+    chat.app.lineWebhook.registerSink(null, (outputs) => emitted.push(...outputs));
+    for (let run = 0; run < 2; run++) {
+      await chat.app.lineWebhook.recoverNow();
+      await chat.app.lineWebhook.idle();
+    }
+    assert.deepStrictEqual(emitted, []);
+    assert.strictEqual((await ratingOf(sessionId))?.score, 4);
+    const row = await chat.app.db.sql.row<{ processed_at: Date | null; flow_done_at: Date | null }>(
+      `SELECT processed_at, flow_done_at FROM webhook_events WHERE webhook_event_id = $1`,
+      [event.webhookEventId as string],
+    );
+    assert.ok(row?.processed_at && row.flow_done_at, 'processed, and its flow done');
   });
 
   describe('with a comment asked for', () => {
