@@ -702,7 +702,7 @@ export class LineWebhookIngest {
         messages: reply.text,
         replyToken: item.event.replyToken,
         receivedAt: item.receivedAt,
-        eventTimestamp: item.event.timestamp,
+        // Stored now (not at the tap): after the rating's timeline entry, as the user sees it.
         mode: item.event.mode,
         sender: 'SYSTEM',
         sessionId: reply.sessionId,
