@@ -160,7 +160,7 @@ export class LiveChat {
       }),
       log,
     );
-    this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.credentials, this.events, log, {
+    this.lineWebhook = new LineWebhookIngest(this.store, this.lineClients, this.lineSender, this.credentials, this.events, log, {
       ...(db.kind === 'embedded' ? { maxBatch: EMBEDDED_MAX_BATCH } : {}),
       ...options.webhookInbox,
     });

@@ -39,7 +39,7 @@ import {
 } from '../store/messages';
 import type { LiveChatEvents } from '../events';
 import type { Logger } from '../logger';
-import { badRequest } from '../http/errors';
+import { badRequest, conflict } from '../http/errors';
 import { StatementBatcher } from '../util/statement-batcher';
 import { type LineClients, lineErrorText } from './line-clients';
 import { withAttemptLimit, withinBudget } from './line-deadlines';
@@ -143,6 +143,8 @@ export class LineSender {
 
     const retryKey = crypto.randomUUID();
     const replyToken = request.replyToken && isFresh(request.receivedAt) ? request.replyToken : null;
+    // A reply answers an event the user just sent; a push needs them still a friend.
+    if (!replyToken) refuseUnfollowed(request.contact);
     const tokenHash = replyToken ? hashReplyToken(replyToken) : null;
     const outgoing = messages.map((m, i) => ({
       contact_id: request.contact.id,
@@ -177,6 +179,7 @@ export class LineSender {
     if (!retryKey || rows.some((m) => m.retry_key !== retryKey || m.delivery_status !== 'FAILED')) {
       throw new Error('Only messages that failed, sent together under one retry key, can be sent again');
     }
+    refuseUnfollowed(request.contact);
     const previousAttempts = Math.max(...rows.map((m) => m.delivery_attempts));
     const pending = await this.markPendingAgain(rows, request.contact, previousAttempts);
     return this.push(pending, request.contact, storedContent(rows), retryKey, this.clients.messaging(request.channelAccessToken), previousAttempts);
@@ -300,6 +303,19 @@ export class LineSender {
   private announce(rows: MessageRow[], contact: ContactRow): void {
     for (const message of rows) this.events.emit('message', { message, contact });
   }
+}
+
+/**
+ * Pushing to a user who unfollowed or blocked the account is refused before LINE is called (it
+ * would fail, or count against the quota): 409 contact_unfollowed. Reads the contact row at hand.
+ */
+export function refuseUnfollowed(contact: Pick<ContactRow, 'friend_status' | 'line_user_id'>): void {
+  if (contact.friend_status === 'ACTIVE') return;
+  throw conflict(
+    `${contact.line_user_id} has ${contact.friend_status === 'BLOCKED' ? 'blocked' : 'unfollowed'} the account: LINE cannot deliver to them`,
+    { friend_status: contact.friend_status },
+    'contact_unfollowed',
+  );
 }
 
 /** A reply token is used only this soon after its event was received (no time known: fresh). */

@@ -22,6 +22,12 @@
 //
 // Group and room events are stored in webhook_events and emitted with their source, but make no
 // contact and no message row: the inbox and its handoff are for 1:1 chats only.
+//
+// A CSAT answer (a rating postback, and the comment text after it: live-chat/csat.ts) is
+// consumed here, in the recording transaction, which also marks its flow done: it is never
+// emitted, so it never reaches the bot nor opens a handoff, and is recorded once like any event.
+// Its acknowledgement (the comment prompt or the thanks) goes by the event's reply token after
+// the commit, under a send key.
 import { validateSignature } from '@line/bot-sdk';
 import type { Store } from '../store/store';
 import type { ContactProfile, ContactRow, FriendStatus } from '../store/contacts';
@@ -36,6 +42,9 @@ import { StatementBatcher } from '../util/statement-batcher';
 import { BatchQueue } from '../util/batch-queue';
 import { FlowWork } from './flow-work';
 import { type LineClients, lineErrorText } from './line-clients';
+import type { LineSender } from './line-sender';
+import { type LiveChatSettings, readSettings } from '../live-chat/live-chat-settings';
+import { type CsatRecorded, findComments, readCsatPostback, recordComment, recordRating } from '../live-chat/csat';
 import { type LineSource, type LineWebhookEvent, readEnvelope } from './webhook-envelope';
 /** A profile fetched within this long is not fetched again. */
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
@@ -155,9 +164,18 @@ interface InboxEvent extends AcceptedEvent {
   done?: (output: LineEventOutput | null) => void;
 }
 
+/** One event as its batch's transaction recorded it. */
+interface RecordedEvent {
+  item: InboxEvent;
+  contact: ContactRow | null;
+  message: MessageRow | null;
+  /** A CSAT answer, consumed here (not emitted); what it stored, if anything. */
+  csat?: { recorded?: CsatRecorded };
+}
+
 /** What a batch's transaction recorded, for the work after its commit. */
 interface RecordedBatch {
-  events: { item: InboxEvent; contact: ContactRow | null; message: MessageRow | null }[];
+  events: RecordedEvent[];
   /** Events not processed here (claimed elsewhere, or left for the recovery pass). */
   skipped: InboxEvent[];
   changedContacts: Map<number, ContactRow>;
@@ -185,6 +203,7 @@ export class LineWebhookIngest {
   constructor(
     private readonly store: Store,
     private readonly clients: LineClients,
+    private readonly lineSender: LineSender,
     private readonly credentials: Credentials,
     private readonly events: LiveChatEvents,
     private readonly log: Logger,
@@ -433,7 +452,9 @@ export class LineWebhookIngest {
    */
   private async recordBatch(batch: InboxEvent[]): Promise<RecordedBatch> {
     try {
-      return await this.store.transaction((tx) => this.record(tx, batch));
+      // Read before the transaction: the embedded database's one connection is the transaction's.
+      const settings = await readSettings(this.store.settings);
+      return await this.store.transaction((tx) => this.record(tx, settings, batch));
     } catch (err) {
       if (batch.length > 1) {
         const parts: RecordedBatch[] = [];
@@ -453,14 +474,14 @@ export class LineWebhookIngest {
     }
   }
 
-  private async record(tx: Store, batch: InboxEvent[]): Promise<RecordedBatch> {
+  private async record(tx: Store, settings: Readonly<LiveChatSettings>, batch: InboxEvent[]): Promise<RecordedBatch> {
     const claimed = await tx.webhookEvents.claim(
       batch.map((i) => i.rowId),
       this.options.flowLeaseMs,
     );
     const mine = batch.filter((i) => claimed.has(i.rowId));
     const recorded: RecordedBatch = {
-      events: mine.map((item) => ({ item, contact: null, message: null })),
+      events: mine.map((item): RecordedEvent => ({ item, contact: null, message: null })),
       skipped: batch.filter((i) => !claimed.has(i.rowId)),
       changedContacts: new Map(),
       closedSessions: [],
@@ -481,6 +502,12 @@ export class LineWebhookIngest {
     if (plain.length > 0) {
       const contacts = await tx.contacts.ensureMany(plain.map(({ item }) => userOf(item.event)!));
       for (const { contact } of contacts.values()) recorded.changedContacts.set(contact.id, contact);
+      const comments = await findComments(
+        tx,
+        settings,
+        plain.map(({ item: { event } }) => commentCandidate(contacts.get(userOf(event)!)!.contact, event)),
+        new Date(),
+      );
       const messages = await tx.messages.insertIncomingManyIntoOpenSessions(
         plain.map(({ item: { event } }) => ({
           contact_id: contacts.get(userOf(event)!)!.contact.id,
@@ -502,24 +529,32 @@ export class LineWebhookIngest {
         if (sessionId) counts.set(sessionId, (counts.get(sessionId) ?? 0) + 1);
       }
       await tx.chatSessions.countUserMessages(counts);
+      for (const [i, rating] of comments) {
+        const { event } = plain[i].item;
+        const recordedComment = await recordComment(tx, settings, rating, String(event.message!.text), new Date(event.timestamp));
+        if (recordedComment) plain[i].csat = { recorded: recordedComment };
+      }
     }
     for (const entry of recorded.events) {
       const user = userOf(entry.item.event);
       if (user && oneByOne.has(user)) {
-        Object.assign(entry, await this.recordOne(tx, entry.item.event, user, recorded.changedContacts, recorded.closedSessions));
+        Object.assign(entry, await this.recordOne(tx, settings, entry.item.event, user, recorded.changedContacts, recorded.closedSessions));
       }
     }
+    // Consumed, so done: the recovery pass never emits them.
+    await tx.webhookEvents.markFlowDone(recorded.events.filter((e) => e.csat).map((e) => e.item.event.webhookEventId));
     return recorded;
   }
 
   /** Stores what one event means for its 1:1 contact (the rarer kinds: friend events, postbacks …). */
   private async recordOne(
     tx: Store,
+    settings: Readonly<LiveChatSettings>,
     event: LineWebhookEvent,
     userId: string,
     changed: Map<number, ContactRow>,
     closedSessions: SessionChangeResult[],
-  ): Promise<{ contact: ContactRow; message: MessageRow | null }> {
+  ): Promise<Omit<RecordedEvent, 'item'>> {
     const at = new Date(event.timestamp);
     const isMessage = event.type === 'message' && event.message !== undefined;
     const seen = await tx.contacts.ensure(userId);
@@ -561,6 +596,20 @@ export class LineWebhookIngest {
       }
     }
 
+    if (event.type === 'postback') {
+      const answer = readCsatPostback((event.postback as { data?: unknown } | undefined)?.data);
+      // Ours (csat:…): consumed; stored when it answers a question of this user's not answered yet.
+      if (answer === null) this.log.warn(`LINE webhook event ${event.webhookEventId}: a malformed CSAT postback, ignored`);
+      if (answer !== undefined) return { contact, message, csat: { recorded: answer ? await recordRating(tx, settings, contact, answer, at) : undefined } };
+    }
+
+    let comment: CsatRecorded | undefined;
+    if (isMessage && event.message) {
+      const found = await findComments(tx, settings, [commentCandidate(contact, event)], new Date());
+      const rating = found.get(0);
+      if (rating) comment = await recordComment(tx, settings, rating, String(event.message.text), at);
+    }
+
     if (isMessage && event.message) {
       const { id, type, markAsReadToken } = event.message;
       message =
@@ -578,7 +627,7 @@ export class LineWebhookIngest {
       const sessionId = message?.session_id;
       if (sessionId) await tx.chatSessions.countMessages(sessionId, 1, false);
     }
-    return { contact, message };
+    return { contact, message, ...(comment ? { csat: { recorded: comment } } : {}) };
   }
 
   /** Right after a batch's commit: the live events of what it recorded. */
@@ -587,8 +636,9 @@ export class LineWebhookIngest {
       const { changedContacts } = recorded;
       for (const contact of changedContacts.values()) this.events.emit('contact', { contact });
       for (const closed of recorded.closedSessions) this.events.emit('session', { ...closed, change: 'closed' });
-      for (const { message, contact } of recorded.events) {
+      for (const { message, contact, csat } of recorded.events) {
         if (message && contact) this.events.emit('message', { message, contact: changedContacts.get(contact.id) ?? contact });
+        if (csat?.recorded && contact) this.events.emit('timeline', { entry: csat.recorded.entry, contact: changedContacts.get(contact.id) ?? contact });
       }
     } catch (err) {
       this.log.error(`telling the live inbox of recorded LINE webhook events failed: ${(err as Error).message}`);
@@ -608,7 +658,13 @@ export class LineWebhookIngest {
       const refreshed = await this.refreshProfiles(recorded);
 
       const unrouted = new Map<string, LineEventOutput[]>();
-      for (const { item, contact, message } of recorded.events) {
+      const acknowledgements: Promise<void>[] = [];
+      for (const { item, contact, message, csat } of recorded.events) {
+        if (csat) {
+          item.done?.(null);
+          if (csat.recorded?.reply && contact) acknowledgements.push(this.acknowledgeCsat(item, contact, csat.recorded));
+          continue;
+        }
         const current = contact ? (refreshed.get(contact.line_user_id) ?? changedContacts.get(contact.id) ?? contact) : null;
         const output = eventOutput(item, current, message);
         if (item.done) {
@@ -629,8 +685,32 @@ export class LineWebhookIngest {
           );
         }
       }
+      await Promise.all(acknowledgements);
     } catch (err) {
       this.log.error(`the work after recording LINE webhook events failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** The comment prompt or the thanks after a CSAT answer, by its reply token (once: the send key); never rejects. */
+  private async acknowledgeCsat(item: InboxEvent, contact: ContactRow, recorded: CsatRecorded): Promise<void> {
+    const reply = recorded.reply!;
+    try {
+      const token = await this.accessToken(item);
+      if (!token) return;
+      await this.lineSender.sendToContact({
+        contact,
+        messages: reply.text,
+        replyToken: item.event.replyToken,
+        receivedAt: item.receivedAt,
+        // Stored now (not at the tap): after the rating's timeline entry, as the user sees it.
+        mode: item.event.mode,
+        sender: 'SYSTEM',
+        sessionId: reply.sessionId,
+        sendKey: reply.sendKey,
+        channelAccessToken: token,
+      });
+    } catch (err) {
+      this.log.warn(`the CSAT acknowledgement to ${contact.line_user_id} was not sent: ${lineErrorText(err)}`);
     }
   }
 
@@ -707,6 +787,12 @@ function credentialKey(credential: string | null | undefined): string {
 
 function userOf(event: LineWebhookEvent): string | undefined {
   return event.source?.type === 'user' ? event.source.userId : undefined;
+}
+
+/** A text message, as the CSAT comment finder reads it; other events are not comments. */
+function commentCandidate(contact: ContactRow, event: LineWebhookEvent) {
+  const text = event.type === 'message' && event.message?.type === 'text' ? event.message.text : undefined;
+  return typeof text === 'string' ? { contact, text } : undefined;
 }
 
 function isPlainMessage(event: LineWebhookEvent): boolean {

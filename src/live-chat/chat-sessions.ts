@@ -13,7 +13,9 @@ import type { Credentials } from '../credentials/credential-service';
 import type { LineSender } from '../line/line-sender';
 import { operatorView } from '../auth/operators';
 import { HttpError, badRequest, conflict, notFound } from '../http/errors';
-import { readSettings } from './live-chat-settings';
+import { type LiveChatSettings, readSettings } from './live-chat-settings';
+import { csatQuestion, csatQuestionKey } from './csat';
+import { lineErrorText } from '../line/line-clients';
 import { closeSession, handOver, openSession } from './session-transitions';
 import { sendSessionText, type TextOutcome } from './session-text';
 import { openedAt } from './business-hours';
@@ -142,15 +144,17 @@ export class ChatSessions {
       return { contact: back, session: null, changed: back !== contact };
     }
     await this.mayAct(open, by);
-    const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM');
+    const settings = await readSettings(this.store.settings);
+    const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM', settings.csat_enabled);
     if (!closed) return { contact: (await this.store.contacts.byId(contact.id))!, session: (await this.store.chatSessions.byId(open.id))!, changed: false };
 
     const ownMessage = options.message !== undefined;
-    const text = ownMessage ? options.message! : (await readSettings(this.store.settings)).closing_message;
+    const text = ownMessage ? options.message! : settings.closing_message;
     const closingMessage = text.trim()
       ? await this.sendClosing(closed.contact, closed.session, text, ownMessage ? (by?.id ?? null) : null, options.credential)
       : undefined;
-    return { ...closed, changed: true, ...(closingMessage ? { closingMessage } : {}) };
+    if (closed.ratingAsked) await this.askRating(closed.contact, closed.session, settings, options.credential);
+    return { contact: closed.contact, session: closed.session, changed: true, ...(closingMessage ? { closingMessage } : {}) };
   }
 
   /**
@@ -168,7 +172,9 @@ export class ChatSessions {
       }
       await this.mayAct(open, by);
       const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM');
-      return closed ? { ...closed, changed: true } : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
+      return closed
+        ? { contact: closed.contact, session: closed.session, changed: true }
+        : { contact: (await this.store.contacts.byId(contact.id))!, session: null, changed: false };
     }
     const opened = await this.store.transaction((tx) => openSession(tx, contact));
     if (!opened) {
@@ -200,11 +206,12 @@ export class ChatSessions {
     const idle = await this.store.chatSessions.idleSince(cutoff);
     const closedNow: ChatSessionRow[] = [];
     for (const session of idle) {
-      const closed = await this.closeAndAnnounce(session, 'SYSTEM');
+      const closed = await this.closeAndAnnounce(session, 'SYSTEM', settings.csat_enabled);
       if (!closed) continue;
       closedNow.push(closed.session);
       const text = session.claimed_at === null ? settings.missed_message : settings.auto_close_message;
       if (text) await this.sendClosing(closed.contact, closed.session, text, null);
+      if (closed.ratingAsked) await this.askRating(closed.contact, closed.session, settings);
     }
     return closedNow;
   }
@@ -244,8 +251,21 @@ export class ChatSessions {
     return row ? { id: row.id, username: row.username, display_name: row.display_name } : null;
   }
 
-  private async closeAndAnnounce(open: ChatSessionRow, closedBy: ClosedBy) {
-    const closed = await this.store.transaction((tx) => closeSession(tx, open, closedBy));
+  /**
+   * Closes the session in one transaction with its CSAT question's row when `askRating` and an
+   * operator held it (a chat nobody claimed is not rated); ratingAsked says the question is due.
+   */
+  private async closeAndAnnounce(open: ChatSessionRow, closedBy: ClosedBy, askRating = false) {
+    const closed = await this.store.transaction(async (tx) => {
+      const done = await closeSession(tx, open, closedBy);
+      if (!done) return undefined;
+      const { session } = done;
+      const asked = askRating && session.operator_id !== null && session.claimed_at !== null;
+      const rating = asked
+        ? await tx.sessionRatings.ask({ session_id: session.id, contact_id: session.contact_id, operator_id: session.operator_id })
+        : undefined;
+      return { ...done, ratingAsked: rating !== undefined };
+    });
     if (closed) {
       this.events.emit('contact', { contact: closed.contact });
       this.events.emit('session', { ...closed, change: 'closed' });
@@ -257,6 +277,26 @@ export class ChatSessions {
     const updated = (await this.store.contacts.setChatMode(contact.id, mode)) ?? contact;
     this.events.emit('contact', { contact: updated });
     return updated;
+  }
+
+  /**
+   * The CSAT question, after the closing message, as the system's (once per session: its send
+   * key). A failure is logged and kept as a FAILED message, like the closing message's.
+   */
+  private async askRating(contact: ContactRow, session: ChatSessionRow, settings: Readonly<LiveChatSettings>, credential?: string): Promise<void> {
+    try {
+      const line = await this.credentials.resolve('LINE', credential?.trim() || undefined);
+      await this.lineSender.sendToContact({
+        contact,
+        messages: [csatQuestion(settings, session.id)],
+        sender: 'SYSTEM',
+        sessionId: session.id,
+        sendKey: csatQuestionKey(session.id),
+        channelAccessToken: line.secrets.channel_access_token ?? '',
+      });
+    } catch (err) {
+      this.log.warn(`CSAT question to ${contact.line_user_id} not sent: ${lineErrorText(err)}`);
+    }
   }
 
   /**

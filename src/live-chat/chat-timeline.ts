@@ -21,6 +21,7 @@ export function timelineJson(row: TimelineRow, operators: Map<number, OperatorRe
     from_operator: ref(row.from_operator_id),
     to_operator: ref(row.to_operator_id),
     text: row.text,
+    ...(row.kind === 'rated' ? { score: row.score } : {}),
     created_at: row.created_at,
   };
 }

@@ -9,6 +9,8 @@ import { checkBusinessHours } from './business-hours-check';
 import { NEXT_OPENING_PLACEHOLDER } from './away-message';
 
 export type KeywordMatchMode = 'exact' | 'contains';
+/** numbers: 1 to 5; satisfaction: a Thai five-step scale in words (พอใจมาก … ไม่พอใจมาก). */
+export type CsatScale = 'numbers' | 'satisfaction';
 
 export interface LiveChatSettings {
   /** Texts that ask for a human. */
@@ -55,6 +57,20 @@ export interface LiveChatSettings {
   queue_message: string;
   /** The queue message while too few chats were claimed lately for an estimate: {position} only. */
   queue_message_no_estimate: string;
+
+  // CSAT (issue 12, "After the chat")
+  /** On closing a chat that an operator held, ask the user to rate it (LINE quick reply). */
+  csat_enabled: boolean;
+  /** The rating question. */
+  csat_question: string;
+  /** The buttons under the question. */
+  csat_scale: CsatScale;
+  /** After a rating, ask for a comment: the user's next text within CSAT_COMMENT_WINDOW_MS is it. */
+  csat_ask_comment: boolean;
+  /** The comment's prompt. */
+  csat_comment_prompt: string;
+  /** Sent after the rating (or its comment, when one is asked for); '' sends nothing. */
+  csat_thanks: string;
 }
 
 export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
@@ -77,10 +93,19 @@ export const DEFAULT_SETTINGS: Readonly<LiveChatSettings> = Object.freeze({
   queue_update_minutes: 5,
   queue_message: 'คุณอยู่คิวที่ {position} ประมาณ {wait} นาที',
   queue_message_no_estimate: 'คุณอยู่คิวที่ {position} เจ้าหน้าที่จะตอบกลับโดยเร็วที่สุด',
+
+  csat_enabled: false,
+  csat_question: 'คุณพอใจกับการดูแลของเจ้าหน้าที่ครั้งนี้แค่ไหน',
+  csat_scale: 'numbers',
+  csat_ask_comment: false,
+  csat_comment_prompt: 'มีอะไรอยากบอกเราเพิ่มเติมไหม พิมพ์ได้เลย',
+  csat_thanks: 'ขอบคุณสำหรับความคิดเห็น',
 });
 
 const KEYS = Object.keys(DEFAULT_SETTINGS) as (keyof LiveChatSettings)[];
 const MAX_MINUTES = 7 * 24 * 60;
+/** The CSAT texts are short questions; LINE would take 5000 characters. */
+const MAX_CSAT_TEXT = 1000;
 
 /** Checked settings by the stored settings they were made from (the table's cached object). */
 const checkedSettings = new WeakMap<object, Readonly<LiveChatSettings>>();
@@ -158,6 +183,8 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
     case 'time_zone':
       return checkTimeZone(value, key);
     case 'unread_bot_messages':
+    case 'csat_enabled':
+    case 'csat_ask_comment':
       if (typeof value !== 'boolean') throw badRequest(`${key} must be true or false`, key);
       return value;
     // Business hours (issue 12).
@@ -181,6 +208,18 @@ function checkSetting(key: keyof LiveChatSettings, value: unknown): unknown {
       return checkTemplate(key, value, ['position', 'wait']);
     case 'queue_message_no_estimate':
       return checkTemplate(key, value, ['position']);
+    case 'csat_question':
+    case 'csat_comment_prompt':
+      if (typeof value !== 'string' || value.trim() === '') throw badRequest(`${key} must be a text`, key);
+      if (value.length > MAX_CSAT_TEXT) throw badRequest(`${key} must be at most ${MAX_CSAT_TEXT} characters`, key);
+      return value.trim();
+    case 'csat_thanks':
+      if (typeof value !== 'string') throw badRequest(`${key} must be a text ('' sends nothing)`, key);
+      if (value.length > MAX_CSAT_TEXT) throw badRequest(`${key} must be at most ${MAX_CSAT_TEXT} characters`, key);
+      return value.trim();
+    case 'csat_scale':
+      if (value !== 'numbers' && value !== 'satisfaction') throw badRequest('csat_scale must be numbers or satisfaction', key);
+      return value;
   }
 }
 

@@ -6,7 +6,7 @@ import type { ChatSessionRow } from '../store/chat-sessions';
 import type { MessageMedia } from '../store/messages';
 import type { OperatorView } from '../auth/operators';
 import type { Credentials } from '../credentials/credential-service';
-import { type LineSender, type OutgoingContent, type SendResult, toLineMessages } from '../line/line-sender';
+import { type LineSender, type OutgoingContent, type SendResult, refuseUnfollowed, toLineMessages } from '../line/line-sender';
 import { conflict, notFound } from '../http/errors';
 import type { Actor, ChatSessions } from './chat-sessions';
 
@@ -33,6 +33,8 @@ export class OperatorMessages {
   async send(lineUserId: string, operator: Actor, content: OutgoingContent[], options: SendOptions = {}): Promise<SendResult> {
     const messages = toLineMessages(content);
     const contact = await this.sessions.contact(lineUserId);
+    // Before the session is claimed or counted: nothing changes for a send LINE cannot deliver.
+    refuseUnfollowed(contact);
     const token = await this.channelAccessToken(options.credential);
     if (!operator) {
       const open = await this.store.chatSessions.openFor(contact.id);

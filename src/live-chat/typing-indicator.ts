@@ -6,6 +6,7 @@
 // the operator's answer, within the deadlines of any other LINE call: a failure is logged, never
 // the operator's problem. The last call per chat is remembered in memory only: it saves calls,
 // and another instance making one more costs nothing.
+import { refuseUnfollowed } from '../line/line-sender';
 import type { Store } from '../store/store';
 import type { LineClients } from '../line/line-clients';
 import { lineErrorText } from '../line/line-clients';
@@ -43,9 +44,7 @@ export class TypingIndicator {
    */
   async typing(lineUserId: string, operator: OperatorView): Promise<boolean> {
     const contact = await this.sessions.contact(lineUserId);
-    if (contact.friend_status !== 'ACTIVE') {
-      throw conflict('The user has unfollowed or blocked the account: LINE shows them nothing', undefined, 'not_a_friend');
-    }
+    refuseUnfollowed(contact);
     const open = await this.store.chatSessions.openFor(contact.id);
     if (!open) throw conflict('This chat has no open session; switch it to HUMAN first', undefined, 'no_open_session');
     await this.sessions.mayAct(open, operator);

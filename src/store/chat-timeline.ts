@@ -1,8 +1,9 @@
 // SQL for the chat_timeline table (migration 0017): what happens in a chat besides its messages,
-// shown between them by time. Internal notes (never sent to LINE) and the chat changing hands.
+// shown between them by time. Internal notes (never sent to LINE), the chat changing hands, and
+// the user's rating of it (migration 0023).
 import type { Queryable } from '../db/sql';
 
-export type TimelineKind = 'note' | 'claimed' | 'reassigned';
+export type TimelineKind = 'note' | 'claimed' | 'reassigned' | 'rated' | 'commented';
 
 export interface TimelineRow {
   id: number;
@@ -15,12 +16,14 @@ export interface TimelineRow {
   from_operator_id: number | null;
   /** claimed, reassigned: the holder after. */
   to_operator_id: number | null;
-  /** The note, or the note that went with a handover. */
+  /** The note, the note that went with a handover, or the user's comment on the chat (commented). */
   text: string | null;
+  /** rated: the user's score, 1 to 5. */
+  score: number | null;
   created_at: Date;
 }
 
-export type TimelineEntry = Omit<TimelineRow, 'id' | 'created_at'>;
+export type TimelineEntry = Omit<TimelineRow, 'id' | 'created_at' | 'score'> & { score?: number | null };
 
 /** The most entries one page of a chat shows (a page spans one page of messages). */
 export const TIMELINE_PAGE_MAX = 200;
@@ -30,9 +33,9 @@ export class ChatTimelineTable {
 
   async insert(entry: TimelineEntry): Promise<TimelineRow> {
     return (await this.q.row<TimelineRow>(
-      `INSERT INTO chat_timeline (contact_id, session_id, kind, operator_id, from_operator_id, to_operator_id, text)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
-      [entry.contact_id, entry.session_id, entry.kind, entry.operator_id, entry.from_operator_id, entry.to_operator_id, entry.text],
+      `INSERT INTO chat_timeline (contact_id, session_id, kind, operator_id, from_operator_id, to_operator_id, text, score)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
+      [entry.contact_id, entry.session_id, entry.kind, entry.operator_id, entry.from_operator_id, entry.to_operator_id, entry.text, entry.score ?? null],
     ))!;
   }
 

@@ -29,6 +29,7 @@ import { SettingsTable } from './settings';
 import { WebhookEventsTable } from './webhook-events';
 import { ContactFieldsTable } from './contact-fields';
 import { LabelsTable } from './labels';
+import { SessionRatingsTable } from './session-ratings';
 
 export class Store {
   readonly operators: OperatorsTable;
@@ -54,6 +55,8 @@ export class Store {
   /** Custom contact fields and their values. */
   readonly contactFields: ContactFieldsTable;
   readonly labels: LabelsTable;
+  /** The CSAT question of each closed session and the user's answer (issue 12). */
+  readonly sessionRatings: SessionRatingsTable;
 
   constructor(readonly sql: Sql) {
     this.operators = new OperatorsTable(sql);
@@ -75,6 +78,7 @@ export class Store {
     this.chatTimeline = new ChatTimelineTable(sql);
     this.contactFields = new ContactFieldsTable(sql);
     this.labels = new LabelsTable(sql);
+    this.sessionRatings = new SessionRatingsTable(sql);
   }
 
   /** Runs `work` on a Store whose every table shares one transaction. */

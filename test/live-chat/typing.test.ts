@@ -69,7 +69,7 @@ describeEachDatabase('typing animation', (db) => {
     const gone = await chat.waitingChat();
     await chat.webhook([unfollowEvent({ userId: gone })]);
     const unfollowed = await typing(gone, somchai);
-    assert.deepStrictEqual([unfollowed.status, unfollowed.body.code], [409, 'not_a_friend']);
+    assert.deepStrictEqual([unfollowed.status, unfollowed.body.code], [409, 'contact_unfollowed']);
 
     assert.strictEqual((await typing(userId(), somchai)).status, 404);
     assert.strictEqual((await chat.api('POST', `/admin/live-chat/conversations/${held}/typing`, null)).status, 401);

@@ -288,6 +288,23 @@ describe('LINE nodes: line-webhook, chat-mode-router, line-reply', function () {
       assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/').length, 0);
     });
 
+    it('refuses to push to a user who unfollowed, with the reason (done(err)), calling LINE for nothing; a reply still goes', async () => {
+      const msg = await incoming();
+      await liveChat.store.contacts.setFriendStatus(msg.contact.id, 'UNFOLLOWED', undefined);
+      const contact = { ...msg.contact, friend_status: 'UNFOLLOWED' };
+      const node = helper.getNode('reply');
+      const errors: any[] = [];
+      node.on('call:error', (call: any) => errors.push(call.args[0]));
+      node.receive({ ...msg, contact, line: { ...msg.line, replyToken: null }, payload: 'promo' });
+      await until(() => errors.length === 1, 'the error');
+      assert.match(String(errors[0]?.message ?? errors[0]), /unfollowed the account/);
+      assert.strictEqual(fake.requestsTo('POST', '/v2/bot/message/').length, 0);
+      assert.strictEqual(await count(`messages WHERE direction = 'OUT'`), 0);
+      node.receive({ ...msg, contact, payload: 'answer' });
+      await until(() => received.replied.length === 1, 'the reply');
+      assert.strictEqual(received.replied[0].lineReply.via, 'reply');
+    });
+
     for (const [name, change] of [
       ['without a contact', (m: any) => ({ ...m, contact: null, payload: 'x' })],
       ['with six messages', (m: any) => ({ ...m, payload: ['1', '2', '3', '4', '5', '6'] })],

@@ -136,6 +136,17 @@ describe('live-chat-action node', function () {
       );
       assert.strictEqual(statusesOf('act').at(-1)?.fill, 'red');
     });
+
+    it('hands a send to a user who unfollowed to a Catch node with the reason, calling LINE for nothing', async () => {
+      await deploy({ action: 'send' });
+      const user = await botChat();
+      await liveChat.store.contacts.setFriendStatus(user.id, 'UNFOLLOWED', undefined);
+      const { caught: msg } = await act({ lineUserId: user.line_user_id, payload: 'โปรโมชั่น' });
+      assert.ok(msg, 'a Catch node saw it');
+      assert.match(msg.error.message, /unfollowed the account: LINE cannot deliver to them/);
+      assert.deepStrictEqual(pushes(), []);
+      assert.deepStrictEqual(await messagesOf(user.id), []);
+    });
   });
 
   it('switches the mode: HUMAN from the node, BOT from msg.payload with msg.action', async () => {

@@ -12,7 +12,6 @@ registerStrings({
     'err.closed_meanwhile': 'แชทนี้ถูกปิดไปแล้วระหว่างนั้น',
     'err.bot_mode': 'แชทนี้อยู่กับบอท สลับเป็นโหมดเจ้าหน้าที่ก่อนตอบ',
     'err.not_retryable': 'ข้อความนี้ส่งซ้ำไม่ได้',
-    'err.not_a_friend': 'ผู้ใช้เลิกติดตามหรือบล็อกบัญชีแล้ว',
     'err.search_length': 'พิมพ์คำค้นหา 3 ถึง 100 ตัวอักษร',
     'err.not_found': 'ไม่พบข้อมูลที่ต้องการ',
     'err.forbidden': 'คุณไม่มีสิทธิ์ทำรายการนี้',
@@ -25,6 +24,7 @@ registerStrings({
     'err.hours_order': 'เวลาปิดต้องหลังเวลาเปิด ช่วงที่ข้ามเที่ยงคืนให้แบ่งเป็นสองวัน (ถึง 24:00 และเริ่ม 00:00)',
     'err.hours_overlap': 'ช่วงเวลาในวันเดียวกันซ้อนทับกัน',
     'err.hours_date': 'วันหยุดต้องเป็นวันที่จริงแบบ YYYY-MM-DD',
+    'err.contact_unfollowed': 'ผู้ใช้เลิกติดตามหรือบล็อกบัญชีแล้ว — ส่งข้อความไม่ได้',
   },
   en: {
     'err.already_claimed': '{name} has claimed this chat already',
@@ -33,7 +33,6 @@ registerStrings({
     'err.closed_meanwhile': 'This chat was closed meanwhile',
     'err.bot_mode': 'This chat is with the bot; switch it to HUMAN before answering',
     'err.not_retryable': 'This message cannot be sent again',
-    'err.not_a_friend': 'The user has unfollowed or blocked the account',
     'err.search_length': 'Type 3 to 100 characters to search',
     'err.not_found': 'Not found',
     'err.forbidden': 'You may not do this',
@@ -46,6 +45,7 @@ registerStrings({
     'err.hours_order': 'The closing time must be after the opening time; split a range past midnight over two days (to 24:00, from 00:00)',
     'err.hours_overlap': 'Two ranges on the same day overlap',
     'err.hours_date': 'A holiday must be a real date, YYYY-MM-DD',
+    'err.contact_unfollowed': 'The user has unfollowed or blocked the account — messages cannot be sent',
   },
 });
 

@@ -1,6 +1,6 @@
 // One timeline entry between the messages (issue 11): an internal note, visibly not a message to
 // the user (yellow, labelled, not in a bubble), or a centred line saying who took or handed over
-// the chat, with the note that went with a handover.
+// the chat, with the note that went with a handover, or how the user rated it (and their comment).
 import { LitElement, css, html, nothing } from 'lit';
 import { t } from '../core/i18n';
 import { timeOfDay } from '../core/format';
@@ -24,6 +24,13 @@ export function handOverText(e: TimelineEntry): string {
   return t('lc.timeline.transferred', names);
 }
 
+/** The words for the user's rating of the chat (CSAT) or their comment on it. */
+export function ratingText(e: TimelineEntry): string {
+  const name = e.to_operator ? nameOf(e.to_operator) : t('lc.timeline.nobody');
+  if (e.kind === 'rated') return t('lc.timeline.rated', { score: String(e.score ?? '?'), name });
+  return t('lc.timeline.commented', { name });
+}
+
 export class TimelineEntryView extends LitElement {
   static properties = { entry: { attribute: false } };
   entry!: TimelineEntry;
@@ -42,8 +49,9 @@ export class TimelineEntryView extends LitElement {
         <p>${e.text}</p>
       </aside>`;
     }
+    const line = e.kind === 'rated' || e.kind === 'commented' ? ratingText(e) : handOverText(e);
     return html`<div class="change" data-kind=${e.kind} role="note">
-      <span>${handOverText(e)} · ${time}</span>
+      <span>${line} · ${time}</span>
       ${e.text ? html`<q>${e.text}</q>` : nothing}
     </div>`;
   }

@@ -133,13 +133,15 @@ export type LineMessage = { type: string } & Record<string, unknown>;
 /** A chat's timeline entry besides its messages (issue 11): an internal note, or the chat claimed or handed over. */
 export interface TimelineEntry {
   id: number;
-  kind: 'note' | 'claimed' | 'reassigned';
+  kind: 'note' | 'claimed' | 'reassigned' | 'rated' | 'commented';
   session_id: number | null;
   /** Who wrote the note or made the change (null: a flow). */
   operator: OperatorRef | null;
   from_operator: OperatorRef | null;
   to_operator: OperatorRef | null;
   text: string | null;
+  /** rated: the user's score, 1 to 5 (to_operator: the operator rated). */
+  score?: number | null;
   created_at: string;
 }
 

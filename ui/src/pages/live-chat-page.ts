@@ -301,6 +301,10 @@ export class LiveChatPage extends LitElement {
   private composerState(): { disabled: boolean; reason: string } {
     const s = this.store.session;
     const me = currentOperator();
+    // LINE delivers nothing to a user who left: the API would refuse (contact_unfollowed).
+    const friend = this.store.contact?.friend_status;
+    if (friend === 'UNFOLLOWED' || friend === 'BLOCKED')
+      return { disabled: true, reason: t(friend === 'BLOCKED' ? 'lc.composer.blocked' : 'lc.composer.unfollowed') };
     if (!s) return { disabled: true, reason: t('lc.composer.bot') };
     if (s.status === 'ACTIVE' && s.operator && s.operator.id !== me?.id && me?.role !== 'admin') {
       return { disabled: true, reason: t('lc.composer.held', { name: s.operator.display_name ?? s.operator.username ?? '?' }) };

@@ -54,6 +54,20 @@ registerStrings({
     'gen.queue-message.hint': '{position} = ลำดับคิว, {wait} = เวลารอโดยประมาณ (นาที) จากเวลารับแชทล่าสุด',
     'gen.queue-message-no-estimate': 'ข้อความแจ้งลำดับคิว เมื่อยังประมาณเวลาไม่ได้',
     'gen.queue-message-no-estimate.hint': 'ใช้เมื่อ 7 วันที่ผ่านมามีแชทที่ถูกรับไม่ถึง 3 แชท; {position} = ลำดับคิว',
+    // CSAT (issue 12)
+    'gen.csat': 'ความพึงพอใจหลังจบแชท (CSAT)',
+    'gen.csat-enabled': 'ถามความพึงพอใจเมื่อปิดแชท',
+    'gen.csat-enabled.hint': 'ถามเฉพาะแชทที่มีเจ้าหน้าที่รับแล้ว ผ่านปุ่มตอบกลับด่วนใน LINE',
+    'gen.yes': 'ถาม',
+    'gen.no': 'ไม่ถาม',
+    'gen.csat-question': 'คำถาม',
+    'gen.csat-scale': 'ปุ่มให้คะแนน',
+    'gen.csat-scale.numbers': 'ตัวเลข 1–5',
+    'gen.csat-scale.satisfaction': 'พอใจมาก … ไม่พอใจมาก (5 ระดับ)',
+    'gen.csat-ask-comment': 'ขอความคิดเห็นเพิ่มเติมหลังให้คะแนน',
+    'gen.csat-ask-comment.hint': 'ข้อความถัดไปของผู้ใช้ภายใน 30 นาทีคือความคิดเห็น (ยกเว้นคำที่ใช้ขอคุยกับเจ้าหน้าที่)',
+    'gen.csat-comment-prompt': 'ข้อความขอความคิดเห็น',
+    'gen.csat-thanks': 'ข้อความขอบคุณ',
   },
   en: {
     'gen.handoff': 'Handoff',
@@ -97,6 +111,20 @@ registerStrings({
     'gen.queue-message.hint': '{position} = place in the queue, {wait} = estimated wait in minutes, from recent claims',
     'gen.queue-message-no-estimate': 'Queue message without an estimate',
     'gen.queue-message-no-estimate.hint': 'Used while fewer than 3 chats were claimed in the last 7 days; {position} = place in the queue',
+    // CSAT (issue 12)
+    'gen.csat': 'Satisfaction after the chat (CSAT)',
+    'gen.csat-enabled': 'Ask for a rating when a chat closes',
+    'gen.csat-enabled.hint': 'Only chats an operator claimed, with quick-reply buttons in LINE',
+    'gen.yes': 'Ask',
+    'gen.no': 'Do not ask',
+    'gen.csat-question': 'Question',
+    'gen.csat-scale': 'Rating buttons',
+    'gen.csat-scale.numbers': 'Numbers 1–5',
+    'gen.csat-scale.satisfaction': 'Very satisfied … very dissatisfied (5 steps, in Thai)',
+    'gen.csat-ask-comment': 'Ask for a comment after the rating',
+    'gen.csat-ask-comment.hint': "The user's next text within 30 minutes is the comment (unless it is a handoff keyword)",
+    'gen.csat-comment-prompt': 'Comment prompt',
+    'gen.csat-thanks': 'Thank-you message',
   },
 });
 
@@ -118,6 +146,13 @@ export interface LiveChatSettings {
   queue_update_minutes: number;
   queue_message: string;
   queue_message_no_estimate: string;
+  // CSAT (issue 12)
+  csat_enabled: boolean;
+  csat_question: string;
+  csat_scale: 'numbers' | 'satisfaction';
+  csat_ask_comment: boolean;
+  csat_comment_prompt: string;
+  csat_thanks: string;
 }
 
 /** The form's text for each setting (the business hours as their editor keeps them). */
@@ -140,6 +175,12 @@ const FIELDS: (keyof LiveChatSettings)[] = [
   'queue_update_minutes',
   'queue_message',
   'queue_message_no_estimate',
+  'csat_enabled',
+  'csat_question',
+  'csat_scale',
+  'csat_ask_comment',
+  'csat_comment_prompt',
+  'csat_thanks',
 ];
 
 function draftOf(s: LiveChatSettings): Draft {
@@ -160,6 +201,12 @@ function draftOf(s: LiveChatSettings): Draft {
     queue_update_minutes: String(s.queue_update_minutes ?? ''),
     queue_message: s.queue_message ?? '',
     queue_message_no_estimate: s.queue_message_no_estimate ?? '',
+    csat_enabled: String(s.csat_enabled ?? false),
+    csat_question: s.csat_question ?? '',
+    csat_scale: s.csat_scale ?? 'numbers',
+    csat_ask_comment: String(s.csat_ask_comment ?? false),
+    csat_comment_prompt: s.csat_comment_prompt ?? '',
+    csat_thanks: s.csat_thanks ?? '',
   };
 }
 
@@ -236,6 +283,12 @@ export class GeneralSettingsForm extends LitElement {
       queue_update_minutes: minutes(d.queue_update_minutes),
       queue_message: d.queue_message,
       queue_message_no_estimate: d.queue_message_no_estimate,
+      csat_enabled: d.csat_enabled === 'true',
+      csat_question: d.csat_question,
+      csat_scale: d.csat_scale,
+      csat_ask_comment: d.csat_ask_comment === 'true',
+      csat_comment_prompt: d.csat_comment_prompt,
+      csat_thanks: d.csat_thanks,
     };
     this.dispatchEvent(new CustomEvent('settings-save', { detail: { changes }, bubbles: true, composed: true }));
   }
@@ -257,6 +310,15 @@ export class GeneralSettingsForm extends LitElement {
   private textarea(id: Exclude<keyof LiveChatSettings, 'business_hours'>, rows: number, required = false) {
     return (describedBy: string) => html`<textarea id=${id} rows=${rows} .value=${live(this.draft![id])} aria-required=${required ? 'true' : 'false'}
       aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy} @input=${(e: Event) => this.set(id, (e.target as HTMLTextAreaElement).value)}></textarea>`;
+  }
+
+  /** A select of fixed choices: [value, label]. */
+  private choice(id: Exclude<keyof LiveChatSettings, 'business_hours'>, options: [string, string][]) {
+    return (describedBy: string) => html`
+      <select id=${id} .value=${live(this.draft![id])} aria-invalid=${this.errors[id] ? 'true' : 'false'} aria-describedby=${describedBy}
+        @change=${(e: Event) => this.set(id, (e.target as HTMLSelectElement).value)}>
+        ${options.map(([value, label]) => html`<option value=${value} ?selected=${this.draft![id] === value}>${label}</option>`)}
+      </select>`;
   }
 
   private number(id: Exclude<keyof LiveChatSettings, 'business_hours'>) {
@@ -330,12 +392,10 @@ export class GeneralSettingsForm extends LitElement {
           ${this.field(
             'queue_updates',
             t('gen.queue-updates'),
-            (describedBy) => html`
-            <select id="queue_updates" .value=${live(d.queue_updates)} aria-describedby=${describedBy}
-              @change=${(e: Event) => this.set('queue_updates', (e.target as HTMLSelectElement).value)}>
-              <option value="false" ?selected=${d.queue_updates === 'false'}>${t('gen.queue-updates.no')}</option>
-              <option value="true" ?selected=${d.queue_updates === 'true'}>${t('gen.queue-updates.yes')}</option>
-            </select>`,
+            this.choice('queue_updates', [
+              ['false', t('gen.queue-updates.no')],
+              ['true', t('gen.queue-updates.yes')],
+            ]),
           )}
           ${this.field('queue_update_minutes', t('gen.queue-update-minutes'), this.number('queue_update_minutes'), t('gen.queue-update-minutes.hint'))}
           ${this.field('queue_message', t('gen.queue-message'), this.textarea('queue_message', 2, true), t('gen.queue-message.hint'), true)}
@@ -346,6 +406,38 @@ export class GeneralSettingsForm extends LitElement {
             t('gen.queue-message-no-estimate.hint'),
             true,
           )}
+        </fieldset>
+        <fieldset>
+          <legend>${t('gen.csat')}</legend>
+          ${this.field(
+            'csat_enabled',
+            t('gen.csat-enabled'),
+            this.choice('csat_enabled', [
+              ['false', t('gen.no')],
+              ['true', t('gen.yes')],
+            ]),
+            t('gen.csat-enabled.hint'),
+          )}
+          ${this.field('csat_question', t('gen.csat-question'), this.textarea('csat_question', 2, true), '', true)}
+          ${this.field(
+            'csat_scale',
+            t('gen.csat-scale'),
+            this.choice('csat_scale', [
+              ['numbers', t('gen.csat-scale.numbers')],
+              ['satisfaction', t('gen.csat-scale.satisfaction')],
+            ]),
+          )}
+          ${this.field(
+            'csat_ask_comment',
+            t('gen.csat-ask-comment'),
+            this.choice('csat_ask_comment', [
+              ['false', t('gen.no')],
+              ['true', t('gen.yes')],
+            ]),
+            t('gen.csat-ask-comment.hint'),
+          )}
+          ${this.field('csat_comment_prompt', t('gen.csat-comment-prompt'), this.textarea('csat_comment_prompt', 2, true), '', true)}
+          ${this.field('csat_thanks', t('gen.csat-thanks'), this.textarea('csat_thanks', 2), t('gen.blank-sends-nothing'))}
         </fieldset>
         <div class="actions">
           <p class="message ${this.message?.ok ? 'ok' : 'failed'}" role="status">${this.message?.text ?? ''}</p>
