@@ -29,6 +29,7 @@ import {
 } from './servers';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
+import { THAI_NAMES, THAI_SURNAMES } from './seed';
 
 type Subject = 'baseline' | BenchDatabase;
 
@@ -49,6 +50,9 @@ interface LoadResult {
 }
 
 const CONCURRENCY = 20;
+
+/** A Thai name as most of an Official Account's friends have (their length is what search indexes pay for). */
+const friendName = (i: number) => `${THAI_NAMES[i % THAI_NAMES.length]} ${THAI_SURNAMES[Math.floor(i / 7) % THAI_SURNAMES.length]} ${i}`;
 const USERS = 1000;
 
 /** Pre-signed bodies of `perPost` text events each, from a fixed set of users whose profiles LINE knows. */
@@ -237,7 +241,7 @@ const replyCount = (line: FakeLine) => line.requestsTo('POST', '/v2/bot/message/
 async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string): Promise<SubjectFigures> {
   const line = subject === 'baseline' ? undefined : await new FakeLine().start();
   const users = Array.from({ length: USERS }, () => userId());
-  if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `friend ${i}`, language: 'th' });
+  if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: friendName(i), language: 'th' });
   let server: ServerProcess | undefined;
   const tallyFile = path.join(ctx.workDir, `statements-${subject}.json`);
   try {
@@ -267,7 +271,7 @@ async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string)
       `ingest ${subject}: ${sequential.statementsPerEvent.toFixed(1)} SQL statements per event (1 per POST, one at a time, replies included):\n  ${sequential.topStatements.join('\n  ')}`,
     );
     line?.reset();
-    if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: `friend ${i}`, language: 'th' });
+    if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: friendName(i), language: 'th' });
 
     const single = await processedRun(server, line, tallyFile, signedPosts(line, users, 1000 * scale, 1), CONCURRENCY);
     ctx.log(

@@ -11,8 +11,8 @@ export interface SeedSize {
   contacts: number;
 }
 
-const THAI_NAMES = ['สมชาย', 'สมหญิง', 'มาลี', 'วิชัย', 'สุดา', 'อรุณ', 'นภา', 'กิตติ', 'ปิยะ', 'จันทร์เพ็ญ', 'ธนพล', 'ศิริพร'];
-const THAI_SURNAMES = ['ใจดี', 'รักไทย', 'แสงทอง', 'มั่นคง', 'ศรีสุข', 'บุญมา', 'วงศ์ใหญ่'];
+export const THAI_NAMES = ['สมชาย', 'สมหญิง', 'มาลี', 'วิชัย', 'สุดา', 'อรุณ', 'นภา', 'กิตติ', 'ปิยะ', 'จันทร์เพ็ญ', 'ธนพล', 'ศิริพร'];
+export const THAI_SURNAMES = ['ใจดี', 'รักไทย', 'แสงทอง', 'มั่นคง', 'ศรีสุข', 'บุญมา', 'วงศ์ใหญ่'];
 const ENGLISH_NAMES = ['John', 'Emma', 'Liam', 'Olivia', 'Noah', 'Ava', 'Lucas', 'Mia', 'Ethan', 'Sophia', 'Mason', 'Chloe'];
 const ENGLISH_SURNAMES = ['Smith', 'Brown', 'Taylor', 'Wilson', 'Clark', 'Walker', 'Young'];
 const TEXTS = ['สวัสดีครับ', 'สอบถามราคาหน่อยค่ะ', 'ขอบคุณครับ', 'Hello, is this shop open today?', 'ส่งของวันไหนคะ', 'OK thanks'];
