@@ -5,7 +5,6 @@
 // contacts, sessions, messages and reads already there; keeps operators, settings and credentials.
 import type { Database } from '../src/db/database';
 import { BACKFILL_CONVERSATION_COLUMNS } from '../migrations/0005-conversation-list';
-import { BACKFILL_SEARCH_GRAMS } from '../migrations/0025-contact-grams-stored';
 
 export interface SeedSize {
   contacts: number;
@@ -96,7 +95,6 @@ export async function seedInbox(db: Database, size: SeedSize, log: (line: string
       );
     }
     await tx.exec(BACKFILL_CONVERSATION_COLUMNS);
-    await tx.exec(BACKFILL_SEARCH_GRAMS);
   });
   await db.sql.exec(`VACUUM ANALYZE contacts, chat_sessions, messages, conversation_reads`);
   log(`seeded ${n} contacts, ${2 * n} sessions, ${10 * n} messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);

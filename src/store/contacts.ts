@@ -46,23 +46,15 @@ export interface FriendListQuery {
   beforeId?: number;
 }
 
-// A ContactRow's columns: not *, which would also carry the conversation columns and the search
-// substrings (migration 0025: dozens of them per contact, parsed on every read of a contact).
-const ROW =
-  'id, line_user_id, display_name, picture_url, status_message, language, chat_mode, friend_status, friend_since, last_message_at, profile_fetched_at, created_at, updated_at, note, details_search, details_updated_at, details_updated_by, label_ids';
-const ROW_OF_C = ROW.split(', ')
-  .map((column) => `c.${column}`)
-  .join(', ');
-
 export class ContactsTable {
   constructor(private readonly q: Queryable) {}
 
   byId(id: number): Promise<ContactRow | undefined> {
-    return this.q.row<ContactRow>(`SELECT ${ROW} FROM contacts WHERE id = $1`, [id]);
+    return this.q.row<ContactRow>(`SELECT * FROM contacts WHERE id = $1`, [id]);
   }
 
   byLineUserId(lineUserId: string): Promise<ContactRow | undefined> {
-    return this.q.row<ContactRow>(`SELECT ${ROW} FROM contacts WHERE line_user_id = $1`, [lineUserId]);
+    return this.q.row<ContactRow>(`SELECT * FROM contacts WHERE line_user_id = $1`, [lineUserId]);
   }
 
   /**
@@ -74,7 +66,7 @@ export class ContactsTable {
     const row = (await this.q.row<ContactRow & { created: boolean }>(
       `INSERT INTO contacts (line_user_id) VALUES ($1)
        ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id
-       RETURNING ${ROW}, (xmax = 0) AS created`,
+       RETURNING *, (xmax = 0) AS created`,
       [lineUserId],
     ))!;
     const { created, ...contact } = row;
@@ -96,13 +88,13 @@ export class ContactsTable {
        SELECT u.line_user_id FROM unnest($1::text[]) AS u(line_user_id)
        ORDER BY u.line_user_id
        ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id WHERE false
-       RETURNING ${ROW}`,
+       RETURNING *`,
       [pgTextArray([...new Set(lineUserIds)])],
     );
     const found = new Map(inserted.map((contact) => [contact.line_user_id, { contact, created: true }]));
     const existing = lineUserIds.filter((id) => !found.has(id));
     if (existing.length > 0) {
-      for (const contact of await this.q.rows<ContactRow>(`SELECT ${ROW} FROM contacts WHERE line_user_id = ANY($1::text[])`, [pgTextArray(existing)])) {
+      for (const contact of await this.q.rows<ContactRow>(`SELECT * FROM contacts WHERE line_user_id = ANY($1::text[])`, [pgTextArray(existing)])) {
         found.set(contact.line_user_id, { contact, created: false });
       }
     }
@@ -115,7 +107,7 @@ export class ContactsTable {
       `UPDATE contacts SET friend_status = $2,
          friend_since = CASE WHEN $3::boolean THEN $4::timestamptz ELSE friend_since END,
          updated_at = now()
-       WHERE id = $1 RETURNING ${ROW}`,
+       WHERE id = $1 RETURNING *`,
       [id, status, friendSince !== undefined, friendSince ?? null],
     );
   }
@@ -130,7 +122,7 @@ export class ContactsTable {
   }
 
   setChatMode(id: number, mode: ChatMode): Promise<ContactRow | undefined> {
-    return this.q.row<ContactRow>(`UPDATE contacts SET chat_mode = $2, updated_at = now() WHERE id = $1 RETURNING ${ROW}`, [id, mode]);
+    return this.q.row<ContactRow>(`UPDATE contacts SET chat_mode = $2, updated_at = now() WHERE id = $1 RETURNING *`, [id, mode]);
   }
 
   async setProfile(id: number, profile: ContactProfile): Promise<ContactRow | undefined> {
@@ -155,7 +147,7 @@ export class ContactsTable {
          status_message = u.status_message, language = u.language,
          profile_fetched_at = now(), updated_at = now()
        FROM u WHERE c.id = u.id AND c.id IN (SELECT id FROM locked)
-       RETURNING ${ROW_OF_C}`,
+       RETURNING c.*`,
       [updates.map(({ id, profile }) => ({ id, ...profile }))],
     );
     const byId = new Map(rows.map((row) => [row.id, row]));
@@ -180,7 +172,7 @@ export class ContactsTable {
     }
     params.push(query.limit);
     return this.q.rows<ContactRow>(
-      `SELECT ${ROW} FROM contacts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+      `SELECT * FROM contacts ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
       params,
     );
   }
@@ -190,7 +182,7 @@ export class ContactsTable {
     return this.q.row<ContactRow>(
       `UPDATE contacts SET note = CASE WHEN $4::boolean THEN $2 ELSE note END,
          details_updated_at = now(), details_updated_by = $3, updated_at = now()
-       WHERE id = $1 RETURNING ${ROW}`,
+       WHERE id = $1 RETURNING *`,
       [id, note ?? null, operatorId, note !== undefined],
     );
   }
@@ -210,7 +202,7 @@ export class ContactsTable {
   addLabel(id: number, labelId: number): Promise<ContactRow | undefined> {
     return this.q.row<ContactRow>(
       `UPDATE contacts SET label_ids = array_append(COALESCE(label_ids, '{}'), $2::int), updated_at = now()
-       WHERE id = $1 AND NOT COALESCE(label_ids @> ARRAY[$2::int], false) RETURNING ${ROW}`,
+       WHERE id = $1 AND NOT COALESCE(label_ids @> ARRAY[$2::int], false) RETURNING *`,
       [id, labelId],
     );
   }
@@ -219,7 +211,7 @@ export class ContactsTable {
   removeLabel(id: number, labelId: number): Promise<ContactRow | undefined> {
     return this.q.row<ContactRow>(
       `UPDATE contacts SET label_ids = NULLIF(array_remove(label_ids, $2::int), '{}'), updated_at = now()
-       WHERE id = $1 AND label_ids @> ARRAY[$2::int] RETURNING ${ROW}`,
+       WHERE id = $1 AND label_ids @> ARRAY[$2::int] RETURNING *`,
       [id, labelId],
     );
   }
