@@ -7,6 +7,7 @@
 
 const fs = require('node:fs');
 const os = require('node:os');
+const crypto = require('node:crypto');
 const path = require('node:path');
 const { openDatabase } = require('../dist/src/db/database');
 const { pgliteVersion, TEMPLATE_FILE, TEMPLATE_LABEL } = require('../dist/src/db/pgdata-template');
@@ -16,10 +17,20 @@ const MIGRATIONS = path.join(__dirname, '..', 'dist', 'migrations');
 async function main() {
   const label = {
     pglite: pgliteVersion(),
+    // Each migration by name and content, so that a migration edited while it is being written
+    // (never once released) makes a new template too.
     migrations: fs
       .readdirSync(MIGRATIONS)
       .filter((file) => file.endsWith('.js'))
-      .sort(),
+      .sort()
+      .map(
+        (file) =>
+          `${file}:${crypto
+            .createHash('sha256')
+            .update(fs.readFileSync(path.join(MIGRATIONS, file)))
+            .digest('hex')
+            .slice(0, 12)}`,
+      ),
   };
   try {
     if (fs.readFileSync(TEMPLATE_LABEL, 'utf8') === `${JSON.stringify(label)}\n` && fs.existsSync(TEMPLATE_FILE)) return;
