@@ -78,7 +78,8 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
     const found = await get(`${list}?q=${encodeURIComponent('Emma')}`);
     assert.ok(found.total > 0 && found.conversations.every((c: { display_name: string }) => c.display_name.includes('Emma')));
     await get(`${list}?q=${encodeURIComponent('สมชาย')}&status=CLOSED`);
-    // One and two characters, too short for trigrams (migration 0007's index): the same matches.
+    // One and two characters, too short for trigrams (migration 0025's index of names and details):
+    // the same matches.
     const one = await get(`${list}?q=${encodeURIComponent('ธ')}`);
     assert.ok(one.total > 0 && one.conversations.every((c: { display_name: string }) => c.display_name.includes('ธ')));
     const two = await get(`${list}?q=${encodeURIComponent('สม')}`);
@@ -87,12 +88,21 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
       ['%ธ%', '%สม%'].map(
         async (pattern) =>
           (await db().sql.row<{ n: number }>(
-            `SELECT count(*)::int AS n FROM contacts WHERE conv_activity_at IS NOT NULL AND (display_name ILIKE $1 OR line_user_id ILIKE $1)`,
+            `SELECT count(*)::int AS n FROM contacts WHERE conv_activity_at IS NOT NULL AND (display_name ILIKE $1 OR details_search ILIKE $1)`,
             [pattern],
           ))!.n,
       ),
     );
     assert.deepStrictEqual([one.total, two.total], [oneCount, twoCount]);
+    // Every pair of characters is indexed, at odd and even places, in any case.
+    for (const q of ['ดี', 'าย', 'ma', 'MA', 'j']) {
+      const found = await get(`${list}?q=${encodeURIComponent(q)}`);
+      const expected = (await db().sql.row<{ n: number }>(
+        `SELECT count(*)::int AS n FROM contacts WHERE conv_activity_at IS NOT NULL AND (display_name ILIKE $1 OR details_search ILIKE $1)`,
+        [`%${q}%`],
+      ))!.n;
+      assert.strictEqual(found.total, expected, q);
+    }
     await get(`${list}?q=Em&status=BOT`);
     // Details and labels: a search for an order number, long and short; each label, alone, with a
     // tab and a search, and its next page.
