@@ -24,6 +24,8 @@ import { isOpenAt } from './business-hours';
 export const ESTIMATE_SAMPLE = 20;
 export const ESTIMATE_MIN_SAMPLES = 3;
 export const ESTIMATE_WINDOW_MS = 7 * 24 * 60 * 60 * 1000;
+/** A session opened this recently is left to its handoff's reply, which tells the place first. */
+const UNTOLD_GRACE_MS = 60_000;
 /** Queue updates pushed at once by one sweep. */
 const SENDS_AT_ONCE = 20;
 
@@ -85,13 +87,18 @@ export class QueueUpdates {
 
   /**
    * Tells the waiting users whose place went down since they were last told, at least
-   * queue_update_minutes ago, their new place (by push). Safe on several instances at once: each
-   * update is taken by one (see takeQueueUpdates). Answers the sessions told.
+   * queue_update_minutes ago, their new place (by push); and those who asked while nobody could
+   * tell them (after hours, queue updates off) their place, once the team is open. Safe on several
+   * instances at once: each update is taken by one (see takeQueueUpdates). Answers the sessions told.
    */
   async sweep(now = new Date()): Promise<ChatSessionRow[]> {
     const settings = await readSettings(this.store.settings);
     if (!settings.queue_updates || !mayTellQueueAt(settings, now)) return [];
-    const taken = await this.store.chatSessions.takeQueueUpdates(new Date(now.getTime() - settings.queue_update_minutes * 60_000), now);
+    const taken = await this.store.chatSessions.takeQueueUpdates(
+      new Date(now.getTime() - settings.queue_update_minutes * 60_000),
+      new Date(now.getTime() - UNTOLD_GRACE_MS),
+      now,
+    );
     if (taken.length === 0) return [];
     const median = await this.medianWait(now);
     for (let i = 0; i < taken.length; i += SENDS_AT_ONCE) {

@@ -240,21 +240,25 @@ export class ChatSessionsTable {
 
   /**
    * Takes the WAITING sessions told their place before `toldBefore` whose place went down since,
-   * marking each told at `at` at its new place (queue_told_position) in the same statement: of two
-   * sweeps at once, the second finds the row told just now (READ COMMITTED re-checks the WHERE
-   * on the row the first wrote) and skips it, so each update goes out once. The queue is the
-   * WAITING sessions, read from chat_sessions_status_idx.
+   * and those never told that hold a message of the user (they asked, or wrote since an operator
+   * opened the chat) and opened before `untoldBefore` (after hours, or while queue updates were
+   * off; a newer one is left to its handoff's own reply), marking each told at `at` at its new place (queue_told_position)
+   * in the same statement: of two sweeps at once, the second finds the row told just now (READ
+   * COMMITTED re-checks the WHERE on the row the first wrote) and skips it, so each update goes
+   * out once. The queue is the WAITING sessions, read from chat_sessions_status_idx.
    */
-  takeQueueUpdates(toldBefore: Date, at: Date): Promise<ChatSessionRow[]> {
+  takeQueueUpdates(toldBefore: Date, untoldBefore: Date, at: Date): Promise<ChatSessionRow[]> {
     return this.q.rows<ChatSessionRow>(
       `WITH queue AS (
          SELECT id, row_number() OVER (ORDER BY started_at, id)::int AS place FROM chat_sessions WHERE status = 'WAITING'
        )
-       UPDATE chat_sessions s SET queue_told_at = $2, queue_told_position = queue.place
+       UPDATE chat_sessions s SET queue_told_at = $3, queue_told_position = queue.place
        FROM queue
-       WHERE s.id = queue.id AND s.status = 'WAITING' AND s.queue_told_at <= $1 AND queue.place < s.queue_told_position
+       WHERE s.id = queue.id AND s.status = 'WAITING'
+         AND ((s.queue_told_at <= $1 AND queue.place < s.queue_told_position)
+           OR (s.queue_told_at IS NULL AND s.message_count > 0 AND s.started_at <= $2))
        RETURNING s.*`,
-      [toldBefore, at],
+      [toldBefore, untoldBefore, at],
     );
   }
 

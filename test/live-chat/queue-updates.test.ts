@@ -240,13 +240,38 @@ describeEachDatabase('queue position and waiting', (db) => {
     await chat.api('POST', `/admin/live-chat/conversations/${told}/claim`, somchai);
     assert.deepStrictEqual(await sweep(6), []);
     assert.deepStrictEqual(chat.pushedTo(ahead), []);
-    // Open again: the users told a place on their handoff hear the new one.
+    // Open again: the user told a place on their handoff hears the new one, and the night's user
+    // theirs for the first time (an hour's sweep: whenever the team opens).
     await updateSettings(chat.app.store.settings, { business_hours: { enabled: false, weekly: {}, holidays: [] } });
     assert.deepStrictEqual(
-      (await sweep(6)).map((s) => s.line_user_id),
-      [ahead],
+      (await sweep(6)).map((s) => [s.line_user_id, s.queue_told_position]).sort(),
+      [
+        [ahead, 1],
+        [night, 2],
+      ].sort(),
     );
-    assert.deepStrictEqual(chat.pushedTo(night), []);
+    assert.deepStrictEqual(chat.pushedTo(ahead), [['คิวที่ 1 กรุณารอสักครู่']]);
+    assert.deepStrictEqual(chat.pushedTo(night), [['คิวที่ 2 กรุณารอสักครู่']]);
+    assert.deepStrictEqual(await sweep(30), [], 'nothing moved since');
+  });
+
+  it('leaves a chat an operator opened untold until the user writes, and a handoff of the last minute to its own reply', async () => {
+    await queueOn();
+    const switched = userId();
+    await chat.webhook([messageEvent('สวัสดี', { userId: switched })]);
+    assert.strictEqual((await chat.api('POST', `/admin/live-chat/conversations/${switched}/mode`, somchai, { mode: 'HUMAN' })).status, 200);
+    const asked = await chat.waitingChat();
+    assert.deepStrictEqual(chat.replied().at(-1), [DEFAULT_SETTINGS.handoff_greeting, 'คิวที่ 2 กรุณารอสักครู่']);
+    assert.deepStrictEqual(await sweep(0.5), []);
+    assert.deepStrictEqual(await sweep(60), []);
+    assert.deepStrictEqual([chat.pushedTo(switched), chat.pushedTo(asked)], [[], []]);
+    // The user writes in the chat the operator opened: now they wait too, and hear their place.
+    await chat.webhook([messageEvent('มีใครอยู่ไหมคะ', { userId: switched })]);
+    assert.deepStrictEqual(
+      (await sweep(60)).map((s) => [s.line_user_id, s.queue_told_position]),
+      [[switched, 1]],
+    );
+    assert.deepStrictEqual(chat.pushedTo(switched), [['คิวที่ 1 กรุณารอสักครู่']]);
   });
 
   it('sends each update once when two sweeps run at once', async () => {
