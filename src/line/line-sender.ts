@@ -146,18 +146,7 @@ export class LineSender {
     // A reply answers an event the user just sent; a push needs them still a friend.
     if (!replyToken) refuseUnfollowed(request.contact);
     const tokenHash = replyToken ? hashReplyToken(replyToken) : null;
-    const outgoing = messages.map((m, i) => ({
-      contact_id: request.contact.id,
-      sender: request.sender,
-      operator_id: request.operatorId ?? null,
-      session_id: request.sessionId ?? null,
-      message_type: m.type,
-      content: m,
-      retry_key: retryKey,
-      reply_token_hash: i === 0 ? tokenHash : null,
-      media: request.media ?? null,
-      created_at: answeredAt(request.eventTimestamp),
-    }));
+    const outgoing = outgoingRows(request, messages, retryKey, tokenHash);
     const client = this.clients.messaging(request.channelAccessToken);
     const once = await this.storeSend({ messages: outgoing, sendKey: request.sendKey, lineUserId: request.contact.line_user_id });
     if (!once.inserted) return this.sendStoredAgain(once.rows, request, client);
@@ -167,6 +156,19 @@ export class LineSender {
     // The token is this send's only when the database gave it the claim (no other send used it).
     if (replyToken && stored[0]?.reply_token_hash === tokenHash) return this.replyElsePush(stored, request.contact, messages, replyToken, client, false);
     return this.push(stored, request.contact, messages, retryKey, client, 0);
+  }
+
+  /**
+   * Stores a keyed push's PENDING rows in the caller's transaction, with the change they go with
+   * (a chat closed and its closing words): sendToContact with the same key, once that transaction
+   * has committed, sends them. A crash in between leaves them to the sweep of interrupted sends
+   * (FAILED, shown, Retry sends them), never lost. Nothing is stored for a user who could not get
+   * a push (sendToContact refuses it as before).
+   */
+  async storeInTransaction(tx: Store, request: Omit<SendRequest, 'channelAccessToken' | 'replyToken'> & { sendKey: string }): Promise<void> {
+    if (request.contact.friend_status !== 'ACTIVE' || request.mode === 'standby') return;
+    const rows = outgoingRows(request, toLineMessages(request.messages), crypto.randomUUID(), null);
+    await tx.messages.insertSends([{ messages: rows, sendKey: request.sendKey, lineUserId: request.contact.line_user_id }]);
   }
 
   /**
@@ -316,6 +318,27 @@ export function refuseUnfollowed(contact: Pick<ContactRow, 'friend_status' | 'li
     { friend_status: contact.friend_status },
     'contact_unfollowed',
   );
+}
+
+/** A send's rows as they are stored: PENDING under one retry key, the reply token's claim on the first. */
+function outgoingRows(
+  request: Pick<SendRequest, 'contact' | 'sender' | 'operatorId' | 'sessionId' | 'media' | 'eventTimestamp'>,
+  messages: messagingApi.Message[],
+  retryKey: string,
+  tokenHash: string | null,
+) {
+  return messages.map((m, i) => ({
+    contact_id: request.contact.id,
+    sender: request.sender,
+    operator_id: request.operatorId ?? null,
+    session_id: request.sessionId ?? null,
+    message_type: m.type,
+    content: m,
+    retry_key: retryKey,
+    reply_token_hash: i === 0 ? tokenHash : null,
+    media: request.media ?? null,
+    created_at: answeredAt(request.eventTimestamp),
+  }));
 }
 
 /** A reply token is used only this soon after its event was received (no time known: fresh). */

@@ -145,13 +145,13 @@ export class ChatSessions {
     }
     await this.mayAct(open, by);
     const settings = await readSettings(this.store.settings);
-    const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM', settings.csat_enabled);
+    const ownMessage = options.message !== undefined;
+    const closing = { text: ownMessage ? options.message! : settings.closing_message, operatorId: ownMessage ? (by?.id ?? null) : null };
+    const closed = await this.closeAndAnnounce(open, by ? 'OPERATOR' : 'SYSTEM', { settings, closing });
     if (!closed) return { contact: (await this.store.contacts.byId(contact.id))!, session: (await this.store.chatSessions.byId(open.id))!, changed: false };
 
-    const ownMessage = options.message !== undefined;
-    const text = ownMessage ? options.message! : settings.closing_message;
-    const closingMessage = text.trim()
-      ? await this.sendClosing(closed.contact, closed.session, text, ownMessage ? (by?.id ?? null) : null, options.credential)
+    const closingMessage = closing.text.trim()
+      ? await this.sendClosing(closed.contact, closed.session, closing.text, closing.operatorId, options.credential)
       : undefined;
     if (closed.ratingAsked) await this.askRating(closed.contact, closed.session, settings, options.credential);
     return { contact: closed.contact, session: closed.session, changed: true, ...(closingMessage ? { closingMessage } : {}) };
@@ -206,10 +206,10 @@ export class ChatSessions {
     const idle = await this.store.chatSessions.idleSince(cutoff);
     const closedNow: ChatSessionRow[] = [];
     for (const session of idle) {
-      const closed = await this.closeAndAnnounce(session, 'SYSTEM', settings.csat_enabled);
+      const text = session.claimed_at === null ? settings.missed_message : settings.auto_close_message;
+      const closed = await this.closeAndAnnounce(session, 'SYSTEM', { settings, closing: { text, operatorId: null } });
       if (!closed) continue;
       closedNow.push(closed.session);
-      const text = session.claimed_at === null ? settings.missed_message : settings.auto_close_message;
       if (text) await this.sendClosing(closed.contact, closed.session, text, null);
       if (closed.ratingAsked) await this.askRating(closed.contact, closed.session, settings);
     }
@@ -252,18 +252,45 @@ export class ChatSessions {
   }
 
   /**
-   * Closes the session in one transaction with its CSAT question's row when `askRating` and an
-   * operator held it (a chat nobody claimed is not rated); ratingAsked says the question is due.
+   * Closes the session in one transaction with what the user is to be told (`followUp`), stored
+   * PENDING and sent once it has committed (sendClosing, askRating): the closing words, and the
+   * CSAT question with its rating row when csat_enabled and an operator held it (a chat nobody
+   * claimed is not rated); ratingAsked says the question is due. A crash after the commit leaves them to
+   * the sweep of interrupted sends: shown FAILED, and Retry sends them.
    */
-  private async closeAndAnnounce(open: ChatSessionRow, closedBy: ClosedBy, askRating = false) {
+  private async closeAndAnnounce(
+    open: ChatSessionRow,
+    closedBy: ClosedBy,
+    followUp?: { settings: Readonly<LiveChatSettings>; closing: { text: string; operatorId: number | null } },
+  ) {
     const closed = await this.store.transaction(async (tx) => {
       const done = await closeSession(tx, open, closedBy);
       if (!done) return undefined;
-      const { session } = done;
-      const asked = askRating && session.operator_id !== null && session.claimed_at !== null;
+      const { session, contact } = done;
+      if (followUp?.closing.text.trim()) {
+        const { text, operatorId } = followUp.closing;
+        await this.lineSender.storeInTransaction(tx, {
+          contact,
+          messages: text,
+          sender: operatorId === null ? 'SYSTEM' : 'OPERATOR',
+          operatorId,
+          sessionId: session.id,
+          sendKey: closingKey(session.id),
+        });
+      }
+      const asked = followUp?.settings.csat_enabled === true && session.operator_id !== null && session.claimed_at !== null;
       const rating = asked
         ? await tx.sessionRatings.ask({ session_id: session.id, contact_id: session.contact_id, operator_id: session.operator_id })
         : undefined;
+      if (rating && followUp) {
+        await this.lineSender.storeInTransaction(tx, {
+          contact,
+          messages: [csatQuestion(followUp.settings, session.id)],
+          sender: 'SYSTEM',
+          sessionId: session.id,
+          sendKey: csatQuestionKey(session.id),
+        });
+      }
       return { ...done, ratingAsked: rating !== undefined };
     });
     if (closed) {
@@ -313,6 +340,7 @@ export class ChatSessions {
       sender: operatorId === null ? 'SYSTEM' : 'OPERATOR',
       operatorId,
       sessionId: session.id,
+      sendKey: closingKey(session.id),
     });
     // An operator's own closing words are part of the conversation (once stored, sent or not).
     if (operatorId !== null && 'messages' in outcome && outcome.messages.length > 0) {
@@ -321,3 +349,6 @@ export class ChatSessions {
     return outcome;
   }
 }
+
+/** A session's closing words are sent once, under this key (stored with the close, sent after it). */
+const closingKey = (sessionId: number) => `closing:${sessionId}`;

@@ -71,6 +71,37 @@ describeEachDatabase('CSAT in LINE', (db) => {
     assert.strictEqual(questionsTo(user).length, 1);
   });
 
+  it('stores the closing words and the question with the close: when they cannot go at once they are kept, swept FAILED and sent by Retry', async () => {
+    const user = await chat.activeChat(somchai);
+    // A flow closing with a LINE credential that does not exist: nothing can be sent after the close.
+    const closed = await chat.app.sessions.close(user, null, { credential: 'no-such-credential' });
+    assert.strictEqual(closed.changed, true);
+    const sessionId = closed.session!.id;
+    const keyed = async () =>
+      (await chat.messagesOf(user))
+        .filter((m) => m.send_key === `closing:${sessionId}` || m.send_key === `csat:${sessionId}`)
+        .map((m) => [m.send_key, m.sender, m.delivery_status]);
+    assert.deepStrictEqual(await keyed(), [
+      [`closing:${sessionId}`, 'SYSTEM', 'PENDING'],
+      [`csat:${sessionId}`, 'SYSTEM', 'PENDING'],
+    ]);
+    assert.deepStrictEqual(chat.pushedTo(user), []);
+    // As after a crash: the sweep of interrupted sends marks them FAILED, and Retry sends them.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.strictEqual((await chat.app.store.messages.failInterruptedSends(10, 'Interrupted')).length, 2);
+    for (const key of [`closing:${sessionId}`, `csat:${sessionId}`]) {
+      const message = (await chat.messagesOf(user)).find((m) => m.send_key === key);
+      const retried = await chat.api('POST', `/admin/live-chat/conversations/${user}/messages/${message.id}/retry`, chat.admin);
+      assert.strictEqual(retried.status, 200, JSON.stringify(retried.body));
+    }
+    assert.deepStrictEqual(
+      (await keyed()).map(([, , status]) => status),
+      ['SENT', 'SENT'],
+    );
+    assert.strictEqual(questionsTo(user).length, 1);
+    assert.strictEqual(chat.pushedTo(user).length, 2);
+  });
+
   it('asks in words on the satisfaction scale', async () => {
     await updateSettings(chat.app.store.settings, { csat_scale: 'satisfaction', csat_question: 'พอใจไหมคะ' });
     const { user, sessionId } = await closedChat(somchai);
