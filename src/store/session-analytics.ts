@@ -15,14 +15,8 @@ export interface DayRange {
   timeZone: string;
 }
 
-/**
- * One local day's sums and counts, of the whole account (operator_id null) or of one operator:
- * what chat_analytics stores. Seconds are sums over the rows counted by the count beside them.
- */
-export interface DayFigures {
-  /** 'YYYY-MM-DD' */
-  date: string;
-  operator_id: number | null;
+/** Sessions counted: how many, and the sums of their times beside the counts they go with. */
+export interface SessionCounts {
   /** Sessions started that day (the funnel's "asked"). */
   total_sessions: number;
   /** Of those, still WAITING or ACTIVE when counted. */
@@ -49,6 +43,16 @@ export interface DayFigures {
   abandoned_sessions: number;
   /** Opened outside business hours (chat_sessions.after_hours). */
   after_hours_sessions: number;
+}
+
+/**
+ * One local day's sums and counts, of the whole account (operator_id null) or of one operator:
+ * what chat_analytics stores. Seconds are sums over the rows counted by the count beside them.
+ */
+export interface DayFigures extends SessionCounts {
+  /** 'YYYY-MM-DD' */
+  date: string;
+  operator_id: number | null;
   /** 24 local hours: sessions started, of them claimed, and their summed first response. */
   sessions_by_hour: number[];
   claimed_by_hour: number[];
@@ -68,25 +72,10 @@ export interface DayFigures {
   refollows: number;
 }
 
-export interface SessionPart {
+export interface SessionPart extends SessionCounts {
   date: string;
   operator_id: number | null;
   hour: number;
-  total_sessions: number;
-  open_sessions: number;
-  closed_sessions: number;
-  claimed_sessions: number;
-  first_response_seconds: number;
-  first_reply_count: number;
-  first_reply_seconds: number;
-  resolution_count: number;
-  resolution_seconds: number;
-  session_messages: number;
-  resolved_sessions: number;
-  rated_sessions: number;
-  missed_sessions: number;
-  abandoned_sessions: number;
-  after_hours_sessions: number;
 }
 
 export interface MessagePart {

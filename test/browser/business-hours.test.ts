@@ -3,48 +3,25 @@
 // reload; a range that ends before it starts is refused at its input in Thai; the inbox header
 // says when the team is closed. What the page did is read back through the API.
 import assert from 'node:assert';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FakeLine } from '../support/fake-line';
-import { call, login } from '../support/api-server';
-import { tempDir } from '../support/databases';
-import { productEnvironment, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import type { Page } from 'playwright-core';
+import { call } from '../support/api-server';
+import { useBrowserProduct } from '../support/browser-product';
+import { openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const AWAY = 'เราปิดทำการแล้ว จะเปิดอีกครั้ง {next_opening}';
 
 describe('inbox in the browser: business hours', function () {
   this.timeout(90000);
-  let line: FakeLine;
-  let product: RunningProduct;
-  let api: string;
-  let token: string;
-  let browser: Browser;
-  let context: BrowserContext;
+  const s = useBrowserProduct(ADMIN);
   let page: Page;
-  const errors: string[] = [];
 
   before(async () => {
-    line = await new FakeLine().start();
-    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
-    api = `${product.baseUrl}/api/v1`;
-    token = await login(api, ADMIN);
-    ({ context, page } = await openPage(browser, errors, { viewport: { width: 1280, height: 2200 } }));
-    await signIn(page, product.baseUrl, ADMIN, '/admin/settings');
+    ({ page } = await openPage(s.browser, s.errors, { viewport: { width: 1280, height: 2200 } }));
+    await signIn(page, s.product.baseUrl, ADMIN, '/admin/settings');
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await product?.stop();
-    await line?.close();
-  });
-
-  afterEach(() => {
-    assert.deepStrictEqual(errors, [], 'no script errors in the page');
-  });
-
-  const settings = async () => (await call(api, 'GET', '/admin/live-chat/settings', { token })).body.settings;
+  const settings = async () => (await call(s.api, 'GET', '/admin/live-chat/settings', { token: s.owner })).body.settings;
   const openGeneral = async () => {
     await page.getByRole('tab', { name: 'ทั่วไป' }).click();
     await page.getByLabel('ใช้เวลาทำการ').waitFor();
@@ -123,9 +100,9 @@ describe('inbox in the browser: business hours', function () {
   it('the inbox header says the team is closed', async () => {
     // No hours on any day: closed whatever the time the test runs at.
     const closed = { enabled: true, weekly: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] }, holidays: [] };
-    assert.strictEqual((await call(api, 'PUT', '/admin/live-chat/settings', { token, body: { business_hours: closed } })).status, 200);
-    await page.goto(`${product.baseUrl}/admin/live-chat`);
+    assert.strictEqual((await call(s.api, 'PUT', '/admin/live-chat/settings', { token: s.owner, body: { business_hours: closed } })).status, 200);
+    await page.goto(`${s.product.baseUrl}/admin/live-chat`);
     await page.locator('llc-hours-badge').getByText('นอกเวลาทำการ').waitFor();
-    assert.deepStrictEqual((await call(api, 'GET', '/admin/live-chat/business-hours', { token })).body, { open_now: false, next_opening: null });
+    assert.deepStrictEqual((await call(s.api, 'GET', '/admin/live-chat/business-hours', { token: s.owner })).body, { open_now: false, next_opening: null });
   });
 });

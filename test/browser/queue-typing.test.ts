@@ -4,52 +4,30 @@
 // their place with the greeting, and an operator typing in the composer makes LINE show the
 // user its loading animation (a note being written does not).
 import assert from 'node:assert';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FakeLine } from '../support/fake-line';
+import type { Page } from 'playwright-core';
 import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { call, login } from '../support/api-server';
-import { tempDir } from '../support/databases';
-import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import { call } from '../support/api-server';
+import { eventually } from '../support/product';
+import { useBrowserProduct } from '../support/browser-product';
+import { openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 
 describe('inbox in the browser: the waiting queue and the typing animation', function () {
   this.timeout(90000);
-  let line: FakeLine;
-  let product: RunningProduct;
-  let api: string;
-  let owner: string;
-  let browser: Browser;
-  let context: BrowserContext;
+  const s = useBrowserProduct(ADMIN);
   let page: Page;
-  const errors: string[] = [];
   const user = userId();
 
   before(async () => {
-    line = await new FakeLine().start();
-    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
-    api = `${product.baseUrl}/api/v1`;
-    owner = await login(api, ADMIN);
-    line.setProfile(user, { displayName: 'มานี รอคิว' });
-    ({ context, page } = await openPage(browser, errors, { viewport: { width: 1280, height: 1800 } }));
+    s.line.setProfile(user, { displayName: 'มานี รอคิว' });
+    ({ page } = await openPage(s.browser, s.errors, { viewport: { width: 1280, height: 1800 } }));
   });
 
-  after(async () => {
-    await context?.close();
-    await browser?.close();
-    await product?.stop();
-    await line?.close();
-  });
-
-  afterEach(() => {
-    assert.deepStrictEqual(errors, [], 'no script errors in the page');
-  });
-
-  const settings = async () => (await call(api, 'GET', '/admin/live-chat/settings', { token: owner })).body.settings;
+  const settings = async () => (await call(s.api, 'GET', '/admin/live-chat/settings', { token: s.owner })).body.settings;
 
   it('turns queue updates on in Settings › General, a refused template shown at its field', async () => {
-    await signIn(page, product.baseUrl, ADMIN, '/admin/settings');
+    await signIn(page, s.product.baseUrl, ADMIN, '/admin/settings');
     await page.getByRole('tab', { name: 'ทั่วไป' }).click();
     const on = page.getByLabel('แจ้งลำดับคิวให้ผู้ใช้ที่รอ');
     await on.waitFor();
@@ -72,24 +50,24 @@ describe('inbox in the browser: the waiting queue and the typing animation', fun
   });
 
   it('tells a user who hands over their place with the greeting, and shows them the animation while an operator types', async () => {
-    const token = line.issueReplyToken();
-    await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: token })]);
-    const reply = await eventually(() => line.requestsTo('POST', '/v2/bot/message/reply').find((r) => r.body.replyToken === token));
+    const token = s.line.issueReplyToken();
+    await deliverWebhook(`${s.product.baseUrl}/line/webhook`, [messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: token })]);
+    const reply = await eventually(() => s.line.requestsTo('POST', '/v2/bot/message/reply').find((r) => r.body.replyToken === token));
     const stored = await settings();
     assert.deepStrictEqual(
       reply!.body.messages.map((m: { text: string }) => m.text),
       [stored.handoff_greeting, stored.queue_message_no_estimate.replace('{position}', '1')],
     );
 
-    await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    await page.goto(`${s.product.baseUrl}/admin/live-chat?user=${user}`);
     await page.getByRole('heading', { name: 'มานี รอคิว' }).waitFor();
     const box = page.getByRole('textbox', { name: 'พิมพ์ข้อความ' });
     await box.pressSequentially('สวัสดีค่ะ กำลังตรวจสอบให้');
-    const calls = await eventually(() => (line.loadingCalls().length > 0 ? line.loadingCalls() : undefined));
+    const calls = await eventually(() => (s.line.loadingCalls().length > 0 ? s.line.loadingCalls() : undefined));
     assert.deepStrictEqual(calls?.[0], { chatId: user, loadingSeconds: 20 });
     // Many keys, one call: the composer tells the server at most every few seconds.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    assert.strictEqual(line.loadingCalls().length, 1);
+    assert.strictEqual(s.line.loadingCalls().length, 1);
     await screenshot(page, 'live-chat-typing');
   });
 });

@@ -4,38 +4,14 @@
 // changed conversations run is EXPLAINed, and none may scan contacts, messages or chat_sessions
 // sequentially. The statements are the real ones, recorded as the API and the hub run them.
 import assert from 'node:assert';
-import { Sql, type SqlParam } from '../../src/db/sql';
 import { Store } from '../../src/store/store';
 import { seedInbox } from '../../bench/seed';
 import { describeEachDatabase } from '../support/databases';
+import { RecordingSql, sequentialScans } from '../support/query-plans';
 import { type ApiServer, call, login, startApiServer } from '../support/api-server';
 
 const CONTACTS = 20000;
-const WATCHED = new Set(['contacts', 'messages', 'chat_sessions']);
-
-/** The real Sql, writing down each statement it runs outside transactions. */
-class RecordingSql extends Sql {
-  readonly statements: { text: string; params?: SqlParam[] }[] = [];
-  override rows<T>(text: string, params?: SqlParam[]): Promise<T[]> {
-    this.statements.push({ text, params });
-    return super.rows<T>(text, params);
-  }
-  override exec(text: string, params?: SqlParam[]): Promise<number> {
-    this.statements.push({ text, params });
-    return super.exec(text, params);
-  }
-}
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
-function seqScans(node: PlanNode): string[] {
-  const own = node['Node Type'] === 'Seq Scan' && WATCHED.has(node['Relation Name'] ?? '') ? [node['Relation Name']!] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(seqScans)];
-}
+const WATCHED = ['contacts', 'messages', 'chat_sessions'];
 
 describeEachDatabase('conversation routes at size: query plans', (db) => {
   let server: ApiServer | undefined;
@@ -151,14 +127,8 @@ describeEachDatabase('conversation routes at size: query plans', (db) => {
       false,
     );
 
-    const offending: string[] = [];
-    const relevant = recorder.statements.filter((s) => /\b(contacts|messages|chat_sessions)\b/.test(s.text));
-    assert.ok(relevant.length >= 20, `recorded ${relevant.length} statements`);
-    for (const { text, params } of relevant) {
-      const [row] = await db().sql.rows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
-      const scans = seqScans(row['QUERY PLAN'][0].Plan);
-      if (scans.length) offending.push(`${scans.join(', ')}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
-    }
+    const { looked, offending } = await sequentialScans(db(), recorder.statements, { watched: WATCHED });
+    assert.ok(looked >= 20, `recorded ${looked} statements`);
     assert.deepStrictEqual(offending, []);
   });
 });

@@ -5,7 +5,7 @@ import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
 import { t } from '../core/i18n';
 import { LanguageController } from '../core/language-controller';
-import { animation, Chart } from './chart-setup';
+import { type Chart, dayCountChart } from './chart-setup';
 import type { DayFriends } from './analytics-api';
 import { dayLabel, figure } from './days';
 import './analytics-strings';
@@ -49,25 +49,7 @@ export class FriendsChart extends LitElement {
       labels: this.days.map((d) => dayLabel(d.date)),
       datasets: SERIES.map((s) => ({ label: t(`analytics.${s.key}`), data: this.days.map((d) => d[s.key]), backgroundColor: s.color })),
     };
-    if (this.chart) {
-      this.chart.data = data;
-      this.chart.update();
-      return;
-    }
-    this.chart = new Chart(canvas, {
-      type: 'bar',
-      data,
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: animation(),
-        interaction: { mode: 'index', intersect: false },
-        scales: {
-          x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
-          y: { beginAtZero: true, ticks: { precision: 0 } },
-        },
-      },
-    });
+    this.chart = dayCountChart(this.chart, canvas, 'bar', data);
   }
 
   render() {

@@ -4,7 +4,7 @@ import { LitElement, css, html } from 'lit';
 import { tokens } from '../core/styles';
 import { t } from '../core/i18n';
 import { LanguageController } from '../core/language-controller';
-import { animation, Chart } from './chart-setup';
+import { type Chart, dayCountChart } from './chart-setup';
 import type { DaySessions } from './analytics-api';
 import { dayLabel, figure } from './days';
 import './analytics-strings';
@@ -59,25 +59,7 @@ export class SessionsChart extends LitElement {
         },
       ],
     };
-    if (this.chart) {
-      this.chart.data = data;
-      this.chart.update();
-      return;
-    }
-    this.chart = new Chart(canvas, {
-      type: 'line',
-      data,
-      options: {
-        responsive: true,
-        maintainAspectRatio: false,
-        animation: animation(),
-        interaction: { mode: 'index', intersect: false },
-        scales: {
-          x: { grid: { display: false }, ticks: { autoSkip: true, maxRotation: 0 } },
-          y: { beginAtZero: true, ticks: { precision: 0 } },
-        },
-      },
-    });
+    this.chart = dayCountChart(this.chart, canvas, 'line', data);
   }
 
   render() {
