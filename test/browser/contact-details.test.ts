@@ -6,13 +6,12 @@
 // card fits a 390 px phone.
 import assert from 'node:assert';
 import fs from 'node:fs';
-import type { Browser, Download, Page } from 'playwright-core';
-import { FakeLine } from '../support/fake-line';
+import type { Download, Page } from 'playwright-core';
 import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { addOperator, call, login } from '../support/api-server';
-import { tempDir } from '../support/databases';
-import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import { addOperator, call } from '../support/api-server';
+import { eventually } from '../support/product';
+import { useBrowserProduct } from '../support/browser-product';
+import { openPage, screenshot, signIn } from '../support/browser';
 import { FRIEND_COLUMNS, parseCsv } from '../support/csv';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
@@ -27,46 +26,27 @@ async function downloaded(download: Download): Promise<string> {
 
 describe('inbox in the browser: contact details, labels and exports', function () {
   this.timeout(90000);
-  let line: FakeLine;
-  let product: RunningProduct;
-  let api: string;
-  let owner: string;
-  let browser: Browser;
+  const s = useBrowserProduct(ADMIN);
   let page: Page;
   let colleague: Page;
-  const errors: string[] = [];
   const user = userId();
   const second = userId();
 
   before(async () => {
-    line = await new FakeLine().start();
-    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
-    api = `${product.baseUrl}/api/v1`;
-    owner = await login(api, ADMIN);
-    await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
-    line.setProfile(user, { displayName: NAME });
-    line.setProfile(second, { displayName: OTHER });
-    await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('สอบถามเรื่องคำสั่งซื้อครับ', { userId: user })]);
-    await deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent('=1+1 สวัสดีค่ะ', { userId: second })]);
-    ({ page } = await openPage(browser, errors, { acceptDownloads: true }));
-    ({ page: colleague } = await openPage(browser, errors));
-  });
-
-  after(async () => {
-    await browser?.close();
-    await product?.stop();
-    await line?.close();
-  });
-
-  afterEach(() => {
-    assert.deepStrictEqual(errors, [], 'no script errors in the page');
+    await addOperator(s.api, s.owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
+    s.line.setProfile(user, { displayName: NAME });
+    s.line.setProfile(second, { displayName: OTHER });
+    await deliverWebhook(`${s.product.baseUrl}/line/webhook`, [messageEvent('สอบถามเรื่องคำสั่งซื้อครับ', { userId: user })]);
+    await deliverWebhook(`${s.product.baseUrl}/line/webhook`, [messageEvent('=1+1 สวัสดีค่ะ', { userId: second })]);
+    ({ page } = await openPage(s.browser, s.errors, { acceptDownloads: true }));
+    ({ page: colleague } = await openPage(s.browser, s.errors));
   });
 
   const row = (p: Page, name: string) => p.locator('llc-conversation-item').filter({ hasText: name });
   const card = (p: Page) => p.locator('llc-contact-card');
 
   it('an admin adds a label in Settings › Contacts, next to the default contact fields', async () => {
-    await signIn(page, product.baseUrl, ADMIN, '/admin/settings?tab=contacts');
+    await signIn(page, s.product.baseUrl, ADMIN, '/admin/settings?tab=contacts');
     await page.getByRole('heading', { name: 'ช่องข้อมูลลูกค้า' }).waitFor();
     // The fields a fresh install starts with.
     await page.locator('form[data-field] input[name=name]').first().waitFor();
@@ -76,7 +56,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
     await add.getByRole('textbox', { name: 'ชื่อ' }).fill('VIP');
     await add.getByRole('button', { name: 'เพิ่ม' }).click();
     await page.locator('form[data-label] input[name=name]').first().waitFor();
-    const labels = (await call(api, 'GET', '/admin/live-chat/labels', { token: owner })).body.labels;
+    const labels = (await call(s.api, 'GET', '/admin/live-chat/labels', { token: s.owner })).body.labels;
     assert.deepStrictEqual(
       labels.map((l: { name: string; color: string }) => [l.name, l.color]),
       [['VIP', '#7367f0']],
@@ -85,13 +65,13 @@ describe('inbox in the browser: contact details, labels and exports', function (
   });
 
   it("an operator fills the contact card; a bad phone is refused at its field; a colleague's open chat follows live", async () => {
-    await signIn(colleague, product.baseUrl, SOMSRI, `/admin/live-chat?user=${user}`);
+    await signIn(colleague, s.product.baseUrl, SOMSRI, `/admin/live-chat?user=${user}`);
     await colleague.getByRole('heading', { name: NAME }).waitFor();
     await card(colleague).getByText('ข้อมูลลูกค้า').click();
     const theirPhone = card(colleague).getByRole('textbox', { name: 'เบอร์โทร' });
     await theirPhone.waitFor();
 
-    await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    await page.goto(`${s.product.baseUrl}/admin/live-chat?user=${user}`);
     await page.getByRole('heading', { name: NAME }).waitFor();
     await card(page).getByText('ข้อมูลลูกค้า').click();
     const phone = card(page).getByRole('textbox', { name: 'เบอร์โทร' });
@@ -105,7 +85,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
     await card(page).getByRole('textbox', { name: 'บันทึก' }).fill('ลูกค้าประจำ ส่งของทุกวันศุกร์');
     await card(page).getByRole('button', { name: 'บันทึกข้อมูล' }).click();
     await card(page).getByRole('status').filter({ hasText: 'บันทึกแล้ว' }).waitFor();
-    const stored = (await call(api, 'GET', `/admin/live-chat/conversations/${user}/details`, { token: owner })).body.details;
+    const stored = (await call(s.api, 'GET', `/admin/live-chat/conversations/${user}/details`, { token: s.owner })).body.details;
     assert.deepStrictEqual(
       [stored.note, stored.fields.map((f: { value: string | null }) => f.value)],
       ['ลูกค้าประจำ ส่งของทุกวันศุกร์', ['081-234-5678', null, 'ORD-2026-889']],
@@ -158,7 +138,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
     );
     assert.strictEqual(rows[1][7], 'สอบถามเรื่องคำสั่งซื้อครับ');
 
-    await page.goto(`${product.baseUrl}/admin/friends`);
+    await page.goto(`${s.product.baseUrl}/admin/friends`);
     const [friends] = await Promise.all([page.waitForEvent('download'), page.getByTestId('friends-export').click()]);
     assert.match(friends.suggestedFilename(), /^friends-\d{4}-\d\d-\d\d\.csv$/);
     const list = parseCsv(await downloaded(friends));
@@ -170,7 +150,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
 
   it('the card and Settings › Contacts fit a 390 px phone, in English too', async () => {
     await page.setViewportSize({ width: 390, height: 780 });
-    await page.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    await page.goto(`${s.product.baseUrl}/admin/live-chat?user=${user}`);
     await page.getByRole('heading', { name: NAME }).waitFor();
     await page.getByRole('combobox', { name: 'ภาษา' }).selectOption('en');
     await card(page).getByText('Contact details').waitFor();
@@ -184,7 +164,7 @@ describe('inbox in the browser: contact details, labels and exports', function (
     assert.ok(box && box.x >= 0 && box.x + box.width <= 390, JSON.stringify(box));
     await screenshot(page, 'contacts-4-phone');
     // Settings › Contacts too.
-    await page.goto(`${product.baseUrl}/admin/settings?tab=contacts`);
+    await page.goto(`${s.product.baseUrl}/admin/settings?tab=contacts`);
     await page.getByRole('heading', { name: 'Contact fields' }).waitFor();
     await page.locator('form[data-label] input[name=name]').first().waitFor();
     const settingsWidth = await page.evaluate(() => document.documentElement.scrollWidth);

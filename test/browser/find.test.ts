@@ -2,52 +2,32 @@
 // word found in an old message opens its chat at that message; the shortcuts (and Escape, and
 // their rest while typing); a refusal in the operator's language; no page wider than a phone.
 import assert from 'node:assert';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FakeLine } from '../support/fake-line';
+import type { BrowserContext, Page } from 'playwright-core';
 import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { addOperator, call, login } from '../support/api-server';
-import { tempDir } from '../support/databases';
-import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import { addOperator, call } from '../support/api-server';
+import { eventually } from '../support/product';
+import { useBrowserProduct } from '../support/browser-product';
+import { openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
 
 describe('inbox in the browser: search, keyboard and phone layout', function () {
   this.timeout(90000);
-  let line: FakeLine;
-  let product: RunningProduct;
-  let api: string;
-  let owner: string;
-  let browser: Browser;
+  const s = useBrowserProduct(ADMIN);
   let context: BrowserContext;
   let page: Page;
-  const errors: string[] = [];
   const chatty = userId();
   const waiting = userId();
 
   before(async () => {
-    line = await new FakeLine().start();
-    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
-    api = `${product.baseUrl}/api/v1`;
-    owner = await login(api, ADMIN);
-    await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
-    line.setProfile(chatty, { displayName: 'ช่างคุย' });
-    line.setProfile(waiting, { displayName: 'มานี มีนา' });
-    ({ context, page } = await openPage(browser, errors));
+    await addOperator(s.api, s.owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' });
+    s.line.setProfile(chatty, { displayName: 'ช่างคุย' });
+    s.line.setProfile(waiting, { displayName: 'มานี มีนา' });
+    ({ context, page } = await openPage(s.browser, s.errors));
   });
 
-  after(async () => {
-    await browser?.close();
-    await product?.stop();
-    await line?.close();
-  });
-
-  afterEach(() => {
-    assert.deepStrictEqual(errors, [], 'no script errors in the page');
-  });
-
-  const webhook = (events: Record<string, unknown>[]) => deliverWebhook(`${product.baseUrl}/line/webhook`, events);
+  const webhook = (events: Record<string, unknown>[]) => deliverWebhook(`${s.product.baseUrl}/line/webhook`, events);
   const bubble = (p: Page, text: string) => p.locator('llc-message-bubble').filter({ hasText: text });
   /** The element that has the focus, looking inside shadow roots. */
   const focused = (p: Page) =>
@@ -66,9 +46,9 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
       ),
     );
     await eventually(
-      async () => (await call(api, 'GET', `/admin/live-chat/messages?q=${encodeURIComponent('สลิป')}`, { token: owner })).body.results?.length === 1,
+      async () => (await call(s.api, 'GET', `/admin/live-chat/messages?q=${encodeURIComponent('สลิป')}`, { token: s.owner })).body.results?.length === 1,
     );
-    await signIn(page, product.baseUrl, ADMIN);
+    await signIn(page, s.product.baseUrl, ADMIN);
     await page.getByRole('button', { name: 'ค้นหาข้อความ' }).click();
     const field = page.getByRole('searchbox', { name: 'ค้นหาในข้อความแชททั้งหมด' });
     await field.fill('สล');
@@ -106,8 +86,8 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
   });
 
   it('moves between chats, claims, focuses the composer and opens the picker by keyboard; Escape closes panels; nothing fires while typing', async () => {
-    await webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: waiting, replyToken: line.issueReplyToken() })]);
-    await page.goto(`${product.baseUrl}/admin/live-chat`);
+    await webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: waiting, replyToken: s.line.issueReplyToken() })]);
+    await page.goto(`${s.product.baseUrl}/admin/live-chat`);
     const rows = page.locator('llc-conversation-item');
     await rows.filter({ hasText: 'มานี มีนา' }).waitFor();
     await page.locator('body').click({ position: { x: 5, y: 5 } });
@@ -157,22 +137,22 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
     await confirm.waitFor();
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'hidden' });
-    assert.strictEqual((await call(api, 'GET', `/admin/live-chat/conversations/${waiting}`, { token: owner })).body.session?.status, 'ACTIVE');
+    assert.strictEqual((await call(s.api, 'GET', `/admin/live-chat/conversations/${waiting}`, { token: s.owner })).body.session?.status, 'ACTIVE');
   });
 
   it("shows a refusal in the operator's language, from its code", async () => {
     const other = userId();
-    line.setProfile(other, { displayName: 'วีระ' });
-    await webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: other, replyToken: line.issueReplyToken() })]);
-    const somsri = await browser.newContext({ viewport: { width: 1280, height: 820 } });
+    s.line.setProfile(other, { displayName: 'วีระ' });
+    await webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: other, replyToken: s.line.issueReplyToken() })]);
+    const somsri = await s.browser.newContext({ viewport: { width: 1280, height: 820 } });
     somsri.setDefaultTimeout(10000);
     const stale = await somsri.newPage();
-    stale.on('pageerror', (err) => errors.push(err.message));
+    stale.on('pageerror', (err) => s.errors.push(err.message));
     // No live updates: the page still shows the chat as waiting after the admin claims it.
     await stale.route(/\/admin\/live-chat\/socket\.io\//, (route) => route.abort());
-    await signIn(stale, product.baseUrl, SOMSRI, `/admin/live-chat?user=${other}`);
+    await signIn(stale, s.product.baseUrl, SOMSRI, `/admin/live-chat?user=${other}`);
     await stale.getByRole('button', { name: 'รับแชท' }).waitFor();
-    assert.strictEqual((await call(api, 'POST', `/admin/live-chat/conversations/${other}/claim`, { token: owner })).status, 200);
+    assert.strictEqual((await call(s.api, 'POST', `/admin/live-chat/conversations/${other}/claim`, { token: s.owner })).status, 200);
     await stale.locator('body').click({ position: { x: 5, y: 5 } });
     await stale.keyboard.press('c');
     await stale.getByRole('alert').filter({ hasText: 'รับแชทไม่ได้: Administrator รับแชทนี้ไปแล้ว' }).waitFor();
@@ -185,13 +165,13 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
   });
 
   it('at 390 px, no page is wider than the phone', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, storageState: await context.storageState() });
+    const phone = await s.browser.newContext({ viewport: { width: 390, height: 780 }, storageState: await context.storageState() });
     phone.setDefaultTimeout(10000);
     const small = await phone.newPage();
-    small.on('pageerror', (err) => errors.push(err.message));
+    small.on('pageerror', (err) => s.errors.push(err.message));
     const wide: string[] = [];
     for (const path of ['/admin/live-chat', `/admin/live-chat?user=${chatty}`, '/admin/live-chat/analytics', '/admin/friends', '/admin/settings']) {
-      await small.goto(product.baseUrl + path);
+      await small.goto(s.product.baseUrl + path);
       await small.getByRole('button', { name: /ออกจากระบบ|Log out/ }).waitFor();
       await small.waitForLoadState('networkidle');
       const width = await small.evaluate(() => document.documentElement.scrollWidth);
@@ -204,7 +184,7 @@ describe('inbox in the browser: search, keyboard and phone layout', function () 
       await screenshot(small, `find-4-phone${path.replace(/[/?=]/g, '-')}`);
     }
     // The search on a phone: over the list, its hits readable, then the chat at the hit.
-    await small.goto(`${product.baseUrl}/admin/live-chat`);
+    await small.goto(`${s.product.baseUrl}/admin/live-chat`);
     await small.getByRole('button', { name: 'ค้นหาข้อความ' }).click();
     await small.getByRole('searchbox', { name: 'ค้นหาในข้อความแชททั้งหมด' }).fill('สลิปโอน');
     const hit = small.getByRole('list', { name: 'ผลการค้นหาข้อความ' }).getByRole('button').filter({ hasText: 'ช่างคุย' });

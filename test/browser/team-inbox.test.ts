@@ -3,13 +3,12 @@
 // alone (placeholders filled), leaves an internal note LINE never gets, and hands the chat to a
 // colleague, who sees it live in a second browser context and is told.
 import assert from 'node:assert';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { FakeLine } from '../support/fake-line';
+import type { BrowserContext, Page } from 'playwright-core';
 import { deliverWebhook, messageEvent, userId } from '../support/line-webhooks';
-import { addOperator, call, login } from '../support/api-server';
-import { tempDir } from '../support/databases';
-import { eventually, productEnvironment, type RunningProduct, startProduct } from '../support/product';
-import { launchBrowser, openPage, screenshot, signIn } from '../support/browser';
+import { addOperator, call } from '../support/api-server';
+import { eventually } from '../support/product';
+import { useBrowserProduct } from '../support/browser-product';
+import { openPage, screenshot, signIn } from '../support/browser';
 
 const ADMIN = { username: 'owner', password: 'owner-password-1' };
 const SOMSRI = { username: 'somsri', password: 'somsri-password-1' };
@@ -33,28 +32,19 @@ const RECORD_NOTIFICATIONS = () => {
 
 describe('inbox in the browser: the team (team replies, notes, transfer)', function () {
   this.timeout(90000);
-  let line: FakeLine;
-  let product: RunningProduct;
-  let api: string;
-  let owner: string;
+  const s = useBrowserProduct(ADMIN);
   let somsriId: number;
-  let browser: Browser;
   let adminContext: BrowserContext;
   let somsriContext: BrowserContext;
   let admin: Page;
   let somsri: Page;
-  const errors: string[] = [];
   const user = userId();
 
   before(async () => {
-    line = await new FakeLine().start();
-    [product, browser] = await Promise.all([startProduct(tempDir(), productEnvironment(ADMIN, line)), launchBrowser()]);
-    api = `${product.baseUrl}/api/v1`;
-    owner = await login(api, ADMIN);
-    somsriId = (await addOperator(api, owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' })).id;
-    line.setProfile(user, { displayName: NAME });
+    somsriId = (await addOperator(s.api, s.owner, { ...SOMSRI, display_name: 'สมศรี', role: 'operator' })).id;
+    s.line.setProfile(user, { displayName: NAME });
     const open = async () => {
-      const opened = await openPage(browser, errors);
+      const opened = await openPage(s.browser, s.errors);
       await opened.page.addInitScript(RECORD_NOTIFICATIONS);
       opened.page.on('dialog', (d) => void d.accept());
       return opened;
@@ -63,22 +53,13 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     ({ context: somsriContext, page: somsri } = await open());
   });
 
-  after(async () => {
-    await browser?.close();
-    await product?.stop();
-    await line?.close();
-  });
-
-  afterEach(() => {
-    assert.deepStrictEqual(errors, [], 'no script errors in the page');
-  });
-
-  const say = (text: string) => deliverWebhook(`${product.baseUrl}/line/webhook`, [messageEvent(text, { userId: user, replyToken: line.issueReplyToken() })]);
-  const pushes = () => line.requestsTo('POST', '/v2/bot/message/push').filter((r) => r.body?.to === user);
+  const say = (text: string) =>
+    deliverWebhook(`${s.product.baseUrl}/line/webhook`, [messageEvent(text, { userId: user, replyToken: s.line.issueReplyToken() })]);
+  const pushes = () => s.line.requestsTo('POST', '/v2/bot/message/push').filter((r) => r.body?.to === user);
   const bubble = (p: Page, text: string) => p.locator('llc-message-bubble').filter({ hasText: text });
 
   it('lets the admin keep team replies in Settings: text with placeholders, Flex as JSON (garbage refused), and import the browser-saved ones', async () => {
-    await signIn(admin, product.baseUrl, ADMIN, '/admin/settings?tab=replies');
+    await signIn(admin, s.product.baseUrl, ADMIN, '/admin/settings?tab=replies');
     // A reply saved in this browser the old way, to import.
     await admin.evaluate(() =>
       localStorage.setItem('llc.savedReplies', JSON.stringify([{ name: 'เวลาทำการ', message: { type: 'text', text: 'เปิด 9:00–18:00 ค่ะ' } }])),
@@ -118,14 +99,14 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     assert.strictEqual(await admin.evaluate(() => localStorage.getItem('llc.savedReplies')), '[]');
     await screenshot(admin, 'team-1-replies-settings');
 
-    const listed = await call(api, 'GET', '/admin/live-chat/canned-responses', { token: owner });
+    const listed = await call(s.api, 'GET', '/admin/live-chat/canned-responses', { token: s.owner });
     assert.deepStrictEqual(listed.body.canned_responses.map((c: any) => c.shortcut).sort(), ['hello', 'price', 'เวลาทำการ']);
   });
 
   it('lets an operator use a team reply with / by keyboard alone, the placeholders filled', async () => {
     await say('สวัสดีค่ะ');
     await say('ติดต่อเจ้าหน้าที่');
-    await signIn(somsri, product.baseUrl, SOMSRI, `/admin/live-chat?user=${user}`);
+    await signIn(somsri, s.product.baseUrl, SOMSRI, `/admin/live-chat?user=${user}`);
     await somsri.getByRole('heading', { name: NAME }).waitFor();
     await somsri.getByRole('button', { name: 'รับแชท' }).click();
     await somsri.getByTestId('holder').filter({ hasText: 'คุณกำลังดูแลแชทนี้' }).waitFor();
@@ -173,9 +154,9 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
   });
 
   it('keeps an internal note in the timeline, live to the admin, never sent to LINE', async () => {
-    await admin.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    await admin.goto(`${s.product.baseUrl}/admin/live-chat?user=${user}`);
     await admin.getByRole('heading', { name: NAME }).waitFor();
-    const before = line.requests.length;
+    const before = s.line.requests.length;
 
     await somsri.getByRole('button', { name: 'โน้ตภายใน' }).click();
     const noteBox = somsri.getByRole('textbox', { name: 'โน้ตภายใน' });
@@ -188,7 +169,7 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     await screenshot(somsri, 'team-3-note');
     // Nothing went to LINE for it, and it is not a message bubble.
     assert.deepStrictEqual(
-      line.requests.slice(before).filter((r) => r.path.startsWith('/v2/bot/message')),
+      s.line.requests.slice(before).filter((r) => r.path.startsWith('/v2/bot/message')),
       [],
     );
     assert.strictEqual(await bubble(somsri, 'รอตรวจสลิป').count(), 0);
@@ -217,12 +198,12 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
     // สมศรี no longer holds it: her box says who does, and she may still leave a note.
     await somsri.getByTestId('holder').filter({ hasText: 'Administrator กำลังดูแลแชทนี้' }).waitFor();
     await somsri.getByRole('button', { name: 'เขียนโน้ตภายใน' }).waitFor();
-    const session = await call(api, 'GET', `/admin/live-chat/conversations/${user}`, { token: owner });
+    const session = await call(s.api, 'GET', `/admin/live-chat/conversations/${user}`, { token: s.owner });
     assert.notStrictEqual(session.body.session.operator.id, somsriId);
   });
 
   it('lets an admin take over a chat someone else holds', async () => {
-    const handed = await call(api, 'POST', `/admin/live-chat/conversations/${user}/transfer`, { token: owner, body: { operator_id: somsriId } });
+    const handed = await call(s.api, 'POST', `/admin/live-chat/conversations/${user}/transfer`, { token: s.owner, body: { operator_id: somsriId } });
     assert.strictEqual(handed.status, 200, JSON.stringify(handed.body));
     await somsri.getByTestId('holder').filter({ hasText: 'คุณกำลังดูแลแชทนี้' }).waitFor();
     await admin.getByTestId('holder').filter({ hasText: 'สมศรี กำลังดูแลแชทนี้' }).waitFor();
@@ -232,11 +213,11 @@ describe('inbox in the browser: the team (team replies, notes, transfer)', funct
   });
 
   it('fits a 390 px phone, in English too: the chat header, the transfer dialog and the note', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 780 }, storageState: await adminContext.storageState() });
+    const phone = await s.browser.newContext({ viewport: { width: 390, height: 780 }, storageState: await adminContext.storageState() });
     phone.setDefaultTimeout(15000);
     const small = await phone.newPage();
-    small.on('pageerror', (err) => errors.push(err.message));
-    await small.goto(`${product.baseUrl}/admin/live-chat?user=${user}`);
+    small.on('pageerror', (err) => s.errors.push(err.message));
+    await small.goto(`${s.product.baseUrl}/admin/live-chat?user=${user}`);
     await small.getByLabel('ภาษา').selectOption('en');
     await small.getByRole('button', { name: 'Transfer' }).click();
     await small.locator('llc-transfer-dialog dialog').getByLabel('Transfer to').waitFor();
