@@ -3,7 +3,9 @@
 // can be sent again under its retry key.
 import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
-import type { FakeLine } from '../support/fake-line';
+import { messagingApi } from '@line/bot-sdk';
+import { FakeLine } from '../support/fake-line';
+import { installDeadlines } from '../../src/line/line-deadlines';
 import { LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, userId } from '../support/line-webhooks';
 import { eventually } from '../support/product';
@@ -197,5 +199,32 @@ describeEachDatabase('LINE deadlines', (db) => {
     assert.match(warnings.find((w) => w.includes(user))!, /LINE did not answer GET \/v2\/bot\/profile\/\S+ within \d+ ms/);
     assert.ok(fake.requestsTo('GET', '/v2/bot/profile/').length <= 3);
     await eventually(() => fake.hungRequests === 0, 2000);
+  });
+});
+
+describe("LINE's answers as the SDK gets them", () => {
+  let fake: FakeLine;
+  before(async () => {
+    fake = await new FakeLine().start();
+  });
+  after(() => fake.close());
+
+  it('reads as a fetch Response would: status, headers, the body once (then bodyUsed), clone, and a stream when asked', async () => {
+    const client = installDeadlines(new messagingApi.MessagingApiClient({ channelAccessToken: fake.accessToken, baseURL: fake.baseUrl }), 2000);
+    const user = userId();
+    const { httpResponse, body } = await client.pushMessageWithHttpInfo({ to: user, messages: [{ type: 'text', text: 'สวัสดี' }] });
+    assert.strictEqual(httpResponse.status, 200);
+    assert.strictEqual(httpResponse.ok, true);
+    assert.match(httpResponse.headers.get('content-type') ?? '', /json/);
+    assert.strictEqual(body.sentMessages.length, 1);
+    // The SDK read it: as with fetch, it cannot be read again; a clone (which fetch would refuse
+    // now) still has the bytes.
+    assert.strictEqual(httpResponse.bodyUsed, true);
+    await assert.rejects(httpResponse.text(), TypeError);
+    assert.deepStrictEqual(await httpResponse.clone().json(), body);
+    const again = await client.pushMessageWithHttpInfo({ to: user, messages: [{ type: 'text', text: 'อีกครั้ง' }] });
+    const streamed = await new Response(again.httpResponse.clone().body).json();
+    assert.deepStrictEqual(streamed.sentMessages.length, 1);
+    assert.strictEqual(Buffer.from(await again.httpResponse.clone().arrayBuffer()).toString('utf8'), JSON.stringify(again.body));
   });
 });
