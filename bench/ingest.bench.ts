@@ -179,6 +179,8 @@ interface ProcessedRun extends LoadResult {
   /** SQL statements per event over the run and its work after the answers, replies included. */
   statementsPerEvent: number;
   topStatements: string[];
+  /** CPU of this process (the load and the LINE stand-in) over the run, ms. */
+  benchCpuMs: number;
 }
 
 interface SubjectFigures {
@@ -216,6 +218,7 @@ async function processedRun(
   // CPU counts until the work is done, not until the last answer: the product works on after it.
   const cpu0 = processCpuMs(server.pid);
   const pg0 = postgresCpu();
+  const bench0 = process.cpuUsage();
   const load = await closedLoop(server, posts, concurrency);
   let processedSeconds = load.seconds;
   let replies: ProcessedRun['replies'];
@@ -226,6 +229,8 @@ async function processedRun(
   }
   const nodeCpuMs = processCpuMs(server.pid) - cpu0;
   const postgresCpuMs = postgresCpuSince(pg0);
+  const benchCpu = process.cpuUsage(bench0);
+  const benchCpuMs = (benchCpu.user + benchCpu.system) / 1000;
   // Work after the reply (its delivery marked, profiles) ends shortly after it.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const tally = await readTally(server, tallyFile);
@@ -233,8 +238,12 @@ async function processedRun(
   const topStatements = Object.entries(tally)
     .sort((a, b) => b[1] - a[1])
     .map(([text, n]) => `${(n / load.events).toFixed(2)}  ${text}`);
-  return { ...load, nodeCpuMs, postgresCpuMs, processedSeconds, replies, statementsPerEvent: total / load.events, topStatements };
+  return { ...load, nodeCpuMs, postgresCpuMs, benchCpuMs, processedSeconds, replies, statementsPerEvent: total / load.events, topStatements };
 }
+
+/** CPU per event of the server, PostgreSQL and this process (load and the LINE stand-in), for the log. */
+const cpuText = (r: ProcessedRun) =>
+  `CPU per event: server ${(r.nodeCpuMs / r.events).toFixed(2)} ms, PostgreSQL ${(r.postgresCpuMs / r.events).toFixed(2)} ms, bench ${(r.benchCpuMs / r.events).toFixed(2)} ms`;
 
 const replyCount = (line: FakeLine) => line.requestsTo('POST', '/v2/bot/message/reply').length + line.requestsTo('POST', '/v2/bot/message/push').length;
 
@@ -276,12 +285,12 @@ async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string)
     const single = await processedRun(server, line, tallyFile, signedPosts(line, users, 1000 * scale, 1), CONCURRENCY);
     ctx.log(
       `ingest ${subject}: 1/POST ${(single.events / single.seconds).toFixed(0)} events/s acked, ${(single.events / single.processedSeconds).toFixed(0)} fully processed` +
-        `${single.replies ? ` (${single.replies.sent}/${single.replies.expected} replies)` : ''}; ${single.statementsPerEvent.toFixed(2)} statements/event:\n  ${single.topStatements.slice(0, 12).join('\n  ')}`,
+        `${single.replies ? ` (${single.replies.sent}/${single.replies.expected} replies)` : ''}; ${single.statementsPerEvent.toFixed(2)} statements/event; ${cpuText(single)}:\n  ${single.topStatements.slice(0, 12).join('\n  ')}`,
     );
     const batched = await processedRun(server, line, tallyFile, signedPosts(line, users, 200 * scale, 10), CONCURRENCY);
     ctx.log(
       `ingest ${subject}: 10/POST ${(batched.events / batched.seconds).toFixed(0)} events/s acked, ${(batched.events / batched.processedSeconds).toFixed(0)} fully processed` +
-        `${batched.replies ? ` (${batched.replies.sent}/${batched.replies.expected} replies)` : ''}; ${batched.statementsPerEvent.toFixed(2)} statements/event`,
+        `${batched.replies ? ` (${batched.replies.sent}/${batched.replies.expected} replies)` : ''}; ${batched.statementsPerEvent.toFixed(2)} statements/event; ${cpuText(batched)}`,
     );
     const rate = await openLoop(server, signedPosts(line, users, 200 * 5 * scale, 1), 200);
     ctx.log(
