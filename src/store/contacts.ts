@@ -92,7 +92,7 @@ export class ContactsTable {
       [pgTextArray([...new Set(lineUserIds)])],
     );
     const found = new Map(inserted.map((contact) => [contact.line_user_id, { contact, created: true }]));
-    const existing = lineUserIds.filter((id) => !found.has(id));
+    const existing = [...new Set(lineUserIds.filter((id) => !found.has(id)))];
     if (existing.length > 0) {
       // One unique-index lookup per user (LIMIT 1 keeps each a lookup of its own rather than a
       // join the planner may turn into a scan). As "line_user_id = ANY($1)" the planner took the

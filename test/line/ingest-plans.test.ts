@@ -5,20 +5,7 @@
 import assert from 'node:assert';
 import { Store } from '../../src/store/store';
 import { describeEachDatabase } from '../support/databases';
-import { RecordingSql } from '../support/query-plans';
-
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-}
-
-/** Every index a plan reads, with the node that reads it. */
-function indexesRead(node: PlanNode): string[] {
-  const own = node['Index Name'] ? [`${node['Node Type']} ${node['Index Name']}`] : [];
-  return [...own, ...(node.Plans ?? []).flatMap(indexesRead)];
-}
+import { indexesRead, planOf, RecordingSql } from '../support/query-plans';
 
 describeEachDatabase('webhook ingest: contact lookups by LINE id', (db) => {
   it('ensureMany reads known contacts through the unique index of LINE ids, never the trigram index', async function () {
@@ -37,8 +24,7 @@ describeEachDatabase('webhook ingest: contact lookups by LINE id', (db) => {
     const reads = recorder.statements.filter((s) => /^\s*SELECT/i.test(s.text));
     assert.ok(reads.length > 0, 'ensureMany read the known contacts');
     for (const { text, params } of reads) {
-      const [row] = await db().sql.rows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
-      const indexes = indexesRead(row['QUERY PLAN'][0].Plan);
+      const indexes = indexesRead(await planOf(db(), text, params));
       assert.ok(indexes.length > 0 && indexes.every((i) => i.endsWith('contacts_line_user_id_key')), `${text}: ${indexes.join(', ') || 'no index'}`);
     }
   });

@@ -16,10 +16,23 @@ export class RecordingSql extends Sql {
   }
 }
 
-interface PlanNode {
+export interface PlanNode {
   'Node Type': string;
   'Relation Name'?: string;
+  'Index Name'?: string;
   Plans?: PlanNode[];
+}
+
+/** The plan PostgreSQL would run for `text` with `params` on `db`. */
+export async function planOf(db: Database, text: string, params?: SqlParam[]): Promise<PlanNode> {
+  const [row] = await db.sql.rows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
+  return row['QUERY PLAN'][0].Plan;
+}
+
+/** Every index a plan reads, as "node type index name". */
+export function indexesRead(node: PlanNode): string[] {
+  const own = node['Index Name'] ? [`${node['Node Type']} ${node['Index Name']}`] : [];
+  return [...own, ...(node.Plans ?? []).flatMap(indexesRead)];
 }
 
 function seqScans(node: PlanNode, watched: Set<string>): string[] {
@@ -42,8 +55,7 @@ export async function sequentialScans(
   const relevant = statements.filter((s) => mentions.test(s.text) && (writes || !/^\s*(INSERT|DELETE|UPDATE)/i.test(s.text)));
   const offending: string[] = [];
   for (const { text, params } of relevant) {
-    const [row] = await db.sql.rows<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${text}`, params);
-    const scans = seqScans(row['QUERY PLAN'][0].Plan, names);
+    const scans = seqScans(await planOf(db, text, params), names);
     if (scans.length) offending.push(`${scans.join(', ')}: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
   }
   return { looked: relevant.length, offending };
