@@ -17,8 +17,9 @@
 // msg.line.redelivery; after maxFlowAttempts emissions it is given up, with an error logged.
 // The nodes make their side effects once per event or session (keys in the database).
 //
-// stop() drains: new webhooks are answered 503 (LINE delivers them again), what is queued is
-// recorded, and the flow's work in progress gets up to drainMs to finish.
+// stop() drains: new webhooks are answered 503 (LINE delivers them again), those already storing
+// their events finish storing them, what is queued is recorded, and the flow's work in progress
+// gets up to drainMs to finish.
 //
 // Group and room events are stored in webhook_events and emitted with their source, but make no
 // contact and no message row: the inbox and its handoff are for 1:1 chats only.
@@ -188,6 +189,8 @@ export class LineWebhookIngest {
   /** Fetched profiles recorded together: a batch of new users' look-ups end at about the same time. */
   private readonly profileUpdates: StatementBatcher<{ id: number; profile: ContactProfile }, ContactRow | undefined>;
   private readonly queue: BatchQueue<InboxEvent>;
+  /** The inserts of accepts that passed the stopped check: the drain waits for them. */
+  private readonly storing = new Set<Promise<unknown>>();
   /** Row ids queued or in a batch here, which the recovery pass leaves alone. */
   private readonly inMemory = new Set<number>();
   private readonly sinks = new Map<string, WebhookSink[]>();
@@ -243,6 +246,9 @@ export class LineWebhookIngest {
     const deadline = Date.now() + this.options.drainMs;
     this.stopped = true;
     clearInterval(this.recoveryTimer);
+    // Requests past the stopped check store their events before the store may close (else
+    // their insert fails on a closed database: a 500 in the middle of a redeploy).
+    await Promise.allSettled([...this.storing]);
     await this.recovering;
     await this.idle();
     const drained = await this.flowWork.idle(Math.max(0, deadline - Date.now()));
@@ -285,7 +291,14 @@ export class LineWebhookIngest {
     if (events.length === 0) return { outcome: 'accepted', events: [], duplicates: 0, processed: Promise.resolve([]) };
 
     const credential = route.credential?.trim() || null;
-    const stored = await this.inserts.submit(events.map((e) => webhookEventRow(e, destination, credential)));
+    const storing = this.inserts.submit(events.map((e) => webhookEventRow(e, destination, credential)));
+    this.storing.add(storing);
+    let stored: Awaited<typeof storing>;
+    try {
+      stored = await storing;
+    } finally {
+      this.storing.delete(storing);
+    }
     const fresh: InboxEvent[] = [];
     for (const [i, row] of stored.entries()) {
       if (row) {

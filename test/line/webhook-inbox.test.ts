@@ -205,6 +205,36 @@ describeEachDatabase('LINE webhook inbox', (db, kind) => {
         await otherDb.close();
       }
     });
+
+    it('stops only once the events of a request already storing them are stored (its 200 holds; a redeploy answers no 500)', async () => {
+      const app = await start();
+      // Another connection holds off inserts into webhook_events: the request's insert waits.
+      const blocker = await openDatabase({ url: serverUrl! });
+      try {
+        const held = blocker.sql.transaction(async (tx) => {
+          await tx.exec('LOCK TABLE webhook_events IN SHARE ROW EXCLUSIVE MODE');
+          await new Promise((resolve) => setTimeout(resolve, 600));
+        });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const body = webhookBody([messageEvent('ก่อนหยุด')]);
+        const accepting = app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET, { channelAccessToken: fake.accessToken });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        let stopped = false;
+        const stopping = app.lineWebhook.stop().then(() => (stopped = true));
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        assert.strictEqual(stopped, false, 'stop() waited for the insert in flight');
+        await held;
+        const result = await accepting;
+        assert.strictEqual(result.outcome, 'accepted');
+        await stopping;
+        assert.strictEqual(await count('webhook_events'), 1);
+        // A request after the stop is turned away, to be delivered again.
+        const later = webhookBody([messageEvent('หลังหยุด')]);
+        assert.strictEqual((await app.lineWebhook.accept(later, sign(later), CHANNEL_SECRET)).outcome, 'unavailable');
+      } finally {
+        await blocker.close();
+      }
+    });
   }
 
   it('makes the answer wait for room when the queue is full, then leaves the events to the recovery pass: nothing lost, nothing twice', async () => {
