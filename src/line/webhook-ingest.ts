@@ -247,8 +247,10 @@ export class LineWebhookIngest {
     this.stopped = true;
     clearInterval(this.recoveryTimer);
     // Requests past the stopped check store their events before the store may close (else
-    // their insert fails on a closed database: a 500 in the middle of a redeploy).
-    await Promise.allSettled([...this.storing]);
+    // their insert fails on a closed database: a 500 in the middle of a redeploy), within drainMs.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.storing]), new Promise((resolve) => (timer = setTimeout(resolve, Math.max(0, deadline - Date.now()))))]);
+    clearTimeout(timer);
     await this.recovering;
     await this.idle();
     const drained = await this.flowWork.idle(Math.max(0, deadline - Date.now()));
