@@ -7,6 +7,10 @@ import { live } from 'lit/directives/live.js';
 import { tokens } from '../core/styles';
 import { registerStrings, t } from '../core/i18n';
 import { LanguageController } from '../core/language-controller';
+// The shape the API sends and takes, from the core's own module (plain TypeScript, no imports).
+import { type BusinessHours, type TimeRange, WEEKDAYS, type Weekday } from '../../../src/live-chat/business-hours';
+
+export type { BusinessHours };
 
 registerStrings({
   th: {
@@ -56,20 +60,6 @@ registerStrings({
     'bh.remove-holiday': 'Remove holiday {date}',
   },
 });
-
-export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
-
-export interface TimeRange {
-  from: string;
-  to: string;
-}
-
-export interface BusinessHours {
-  enabled: boolean;
-  weekly: Record<Weekday, TimeRange[]>;
-  holidays: string[];
-}
 
 export class BusinessHoursEditor extends LitElement {
   static properties = {
