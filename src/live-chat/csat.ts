@@ -86,19 +86,24 @@ export async function recordRating(
 ): Promise<CsatRecorded | undefined> {
   const rating = await tx.sessionRatings.rate(answer.sessionId, contact.id, answer.score, at);
   if (!rating) return undefined;
-  const entry = await tx.chatTimeline.insert({
-    contact_id: contact.id,
-    session_id: rating.session_id,
-    kind: 'rated',
-    operator_id: null,
-    from_operator_id: null,
-    to_operator_id: rating.operator_id,
-    text: null,
-    score: rating.score,
-  });
+  const entry = await timelineEntry(tx, rating, 'rated', { score: rating.score });
   const text = settings.csat_ask_comment ? settings.csat_comment_prompt : settings.csat_thanks;
   const key = settings.csat_ask_comment ? 'csat-prompt' : 'csat-thanks';
   return { rating, entry, ...(text ? { reply: { sessionId: rating.session_id, text, sendKey: `${key}:${rating.session_id}` } } : {}) };
+}
+
+/** The session's timeline entry of the user's rating or comment, addressed to the operator who held the chat. */
+function timelineEntry(tx: Store, rating: SessionRatingRow, kind: 'rated' | 'commented', what: { score?: number | null; text?: string | null }) {
+  return tx.chatTimeline.insert({
+    contact_id: rating.contact_id,
+    session_id: rating.session_id,
+    kind,
+    operator_id: null,
+    from_operator_id: null,
+    to_operator_id: rating.operator_id,
+    text: what.text ?? null,
+    ...(what.score === undefined ? {} : { score: what.score }),
+  });
 }
 
 /** A user's text message, as the comment finder reads it. */
@@ -144,15 +149,7 @@ export async function recordComment(
 ): Promise<CsatRecorded | undefined> {
   const commented = await tx.sessionRatings.comment(rating.session_id, text.trim().slice(0, MAX_CSAT_COMMENT), at);
   if (!commented) return undefined;
-  const entry = await tx.chatTimeline.insert({
-    contact_id: commented.contact_id,
-    session_id: commented.session_id,
-    kind: 'commented',
-    operator_id: null,
-    from_operator_id: null,
-    to_operator_id: commented.operator_id,
-    text: commented.comment,
-  });
+  const entry = await timelineEntry(tx, commented, 'commented', { text: commented.comment });
   const reply = settings.csat_thanks
     ? { sessionId: commented.session_id, text: settings.csat_thanks, sendKey: `csat-thanks:${commented.session_id}` }
     : undefined;
