@@ -6,7 +6,7 @@ import type { NodeAPI, NodeDefinition, Node } from '../shared/node-red';
 import { readNodeConfig } from '../shared/config-version';
 import { serveCredentialChoices } from '../shared/credential-choices';
 import { findSessionStore } from '../shared/session-store';
-import { captureRawBody } from '../shared/raw-body';
+import { captureRawBody, refuseBodyReadBeforeCapture } from '../shared/raw-body';
 import { msgStatus } from '../shared/msg-status';
 import { installFlowWorkHooks } from '../shared/flow-work-hooks';
 import { ownWebhookPath } from '../shared/webhook-paths';
@@ -84,7 +84,7 @@ export = function register(RED: NodeAPI) {
         else node.warn(text);
       },
     });
-    const releasePath = ownWebhookPath(RED, url, handlers);
+    const releasePath = ownWebhookPath(RED, url, [refuseBodyReadBeforeCapture, ...handlers]);
     const releaseRawBody = captureRawBody(RED.httpNode, url);
     node.status({ fill: 'grey', shape: 'ring', text: url });
 

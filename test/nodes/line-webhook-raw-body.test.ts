@@ -7,6 +7,7 @@ import express from 'express';
 import { helper, mountHttpNodeIn, serveApp, useLineNodeRuntime } from '../support/node-red';
 import { freshEmbeddedDir, tempDir } from '../support/databases';
 import { messageEvent, sign, webhookBody } from '../support/line-webhooks';
+import { eventually } from '../support/product';
 import sessionStoreNode from '../../nodes/session-store/session-store';
 import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
@@ -21,6 +22,14 @@ describe('line-webhook behind an editor that parses JSON first', function () {
       let server: { baseUrl: string; close(): Promise<void> };
       let liveChat: LiveChat;
       let received: any[];
+      /** While set, a POST marked x-hold waits here once the editor has parsed it (see arrived). */
+      let hold: Promise<void> | undefined;
+      let arrived: () => void = () => undefined;
+      const flows = [
+        { id: 'store', type: 'session-store', name: 'live chat', dataDir: '', serveHttp: false },
+        { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ];
       const prefix = root === '/' ? '' : root;
 
       beforeEach(async () => {
@@ -30,35 +39,35 @@ describe('line-webhook behind an editor that parses JSON first', function () {
         const outer = express();
         const editor = express();
         editor.use(express.json());
+        editor.use((req, _res, next) => {
+          if (!hold || !req.get('x-hold')) return next();
+          arrived();
+          hold.then(() => next());
+        });
         outer.use('/', editor);
         // What any other JSON route under httpNode would see: the editor's parser already ran.
         const parsedBody = (RED: { httpNode: express.Express }) => {
           RED.httpNode.post('/parsed-body', (req, res) => res.json({ body: req.body }));
         };
         helper.settings({ httpNodeRoot: root });
-        await helper.load(
-          [mountHttpNodeIn(outer, root), parsedBody, sessionStoreNode, lineWebhookNode],
-          [
-            { id: 'store', type: 'session-store', name: 'live chat', dataDir, serveHttp: false },
-            { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['out']] },
-            { id: 'out', type: 'helper' },
-          ],
-        );
+        flows[0].dataDir = dataDir;
+        await helper.load([mountHttpNodeIn(outer, root), parsedBody, sessionStoreNode, lineWebhookNode], flows);
         liveChat = await (helper.getNode('store') as SessionStoreNode).liveChat;
         received = [];
         helper.getNode('out').on('input', (msg: any) => received.push(msg));
         server = await serveApp(outer);
       });
       afterEach(async () => {
+        hold = undefined;
         await server?.close();
         await helper.unload();
         helper.settings({ httpNodeRoot: undefined });
       });
 
-      const post = (body: Buffer, signature: string, at = '/line/webhook') =>
+      const post = (body: Buffer, signature: string, at = '/line/webhook', headers: Record<string, string> = {}) =>
         fetch(`${server.baseUrl}${prefix}${at}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json', 'x-line-signature': signature },
+          headers: { 'content-type': 'application/json', 'x-line-signature': signature, ...headers },
           body: new Uint8Array(body),
         });
 
@@ -94,6 +103,33 @@ describe('line-webhook behind an editor that parses JSON first', function () {
         assert.match((await tooLarge.json()).error, /over 1mb/);
         const stored = await liveChat.store.sql.row<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_events`);
         assert.strictEqual(stored!.n, 0);
+      });
+
+      it('answers 503 with Retry-After (not 500) a webhook the editor parsed while the node restarted, and stores it when LINE delivers it again', async () => {
+        // The node is taken out and put back (a redeploy); a POST passes the root in between, so
+        // the editor's parser reads it, and it reaches the path once the node owns it again.
+        await helper.setFlows(
+          flows.filter((n) => n.id !== 'webhook'),
+          'nodes',
+        );
+        let release: () => void = () => undefined;
+        hold = new Promise((resolve) => (release = resolve));
+        const parsed = new Promise<void>((resolve) => (arrived = resolve));
+        const body = webhookBody([messageEvent('ระหว่างรีสตาร์ท')]);
+        const answering = post(body, sign(body), '/line/webhook', { 'x-hold': '1' });
+        await parsed;
+        await helper.setFlows(flows, 'nodes');
+        release();
+        const res = await answering;
+        assert.strictEqual(res.status, 503, await res.text());
+        assert.ok(Number(res.headers.get('retry-after')) >= 1);
+        const before = await liveChat.store.sql.row<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_events`);
+        assert.strictEqual(before!.n, 0);
+
+        const again = await post(body, sign(body));
+        assert.strictEqual(again.status, 200, await again.text());
+        // Processed after the answer.
+        await eventually(async () => (await liveChat.store.sql.row<{ n: number }>(`SELECT count(*)::int AS n FROM messages`))!.n === 1);
       });
     });
   }

@@ -115,7 +115,7 @@ export async function deliverWebhook(url: string, events: Record<string, unknown
 export interface WebhookAnswer {
   status: number | 'refused';
   retryAfter: string | null;
-  /** Why nothing was answered. */
+  /** Why nothing was answered, or what an answer other than 200 or 503 said (for the assertion's message). */
   error?: string;
 }
 
@@ -136,8 +136,9 @@ export async function pollWebhook(url: string, done: (answers: WebhookAnswer[]) 
         headers: { 'content-type': 'application/json', 'x-line-signature': sign(body) },
         body: new Uint8Array(body),
       });
-      await res.arrayBuffer();
-      answers.push({ status: res.status, retryAfter: res.headers.get('retry-after') });
+      const text = await res.text();
+      const unexpected = res.status !== 200 && res.status !== 503;
+      answers.push({ status: res.status, retryAfter: res.headers.get('retry-after'), ...(unexpected ? { error: text.slice(0, 300) } : {}) });
     } catch (err) {
       answers.push({ status: 'refused', retryAfter: null, error: String((err as Error).cause ?? err) });
       break;
