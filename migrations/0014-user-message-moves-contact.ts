@@ -7,7 +7,8 @@
 // contact (ContactsTable.ensureMany).
 import type { QueryInterface } from 'sequelize';
 
-const up_ = `
+/** The per-row trigger function as this migration leaves it (0027 puts it back on its way down). */
+export const USER_MESSAGE_MOVES_CONTACT = `
 CREATE OR REPLACE FUNCTION contacts_track_last_message() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.direction = 'IN' THEN
@@ -41,7 +42,7 @@ END $$;
 `;
 
 export async function up({ context }: { context: QueryInterface }): Promise<void> {
-  await context.sequelize.query(up_);
+  await context.sequelize.query(USER_MESSAGE_MOVES_CONTACT);
 }
 
 export async function down({ context }: { context: QueryInterface }): Promise<void> {

@@ -7,6 +7,7 @@
 // then id) and, for a user's message, its last_message_at as before. System messages (a session's
 // greeting and closing words) still move nothing.
 import type { QueryInterface } from 'sequelize';
+import { USER_MESSAGE_MOVES_CONTACT } from './0014-user-message-moves-contact';
 
 const up_ = `
 CREATE FUNCTION contacts_track_last_messages() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -37,27 +38,7 @@ CREATE TRIGGER messages_track_conversations AFTER INSERT ON messages
 `;
 
 // 0014's trigger, as it was.
-const down_ = `
-CREATE FUNCTION contacts_track_last_message() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  IF NEW.direction = 'IN' THEN
-    UPDATE contacts SET
-      conv_last_message_id = CASE WHEN conv_last_message_at IS NULL OR (NEW.created_at, NEW.id) > (conv_last_message_at, conv_last_message_id)
-        THEN NEW.id ELSE conv_last_message_id END,
-      conv_last_message_at = CASE WHEN conv_last_message_at IS NULL OR (NEW.created_at, NEW.id) > (conv_last_message_at, conv_last_message_id)
-        THEN NEW.created_at ELSE conv_last_message_at END,
-      last_message_at = GREATEST(last_message_at, NEW.created_at),
-      updated_at = now()
-    WHERE id = NEW.contact_id
-      AND (conv_last_message_at IS NULL OR (NEW.created_at, NEW.id) > (conv_last_message_at, conv_last_message_id)
-           OR last_message_at IS NULL OR last_message_at < NEW.created_at);
-  ELSE
-    UPDATE contacts SET conv_last_message_id = NEW.id, conv_last_message_at = NEW.created_at
-    WHERE id = NEW.contact_id
-      AND (conv_last_message_at IS NULL OR (NEW.created_at, NEW.id) > (conv_last_message_at, conv_last_message_id));
-  END IF;
-  RETURN NULL;
-END $$;
+const down_ = `${USER_MESSAGE_MOVES_CONTACT}
 DROP TRIGGER messages_track_conversations ON messages;
 DROP FUNCTION contacts_track_last_messages();
 CREATE TRIGGER messages_track_conversation AFTER INSERT ON messages
