@@ -261,6 +261,9 @@ describeEachDatabase('LINE sender', (db, kind) => {
       const sending = send({ replyToken, receivedAt: Date.now(), sendKey: 'greeting:race' });
       // This send's insert waits on the token's unique index, then fails when the other commits, and is run again.
       await eventually(async () => {
+        // pg_stat_activity is read once per transaction: clear that copy, or a first look taken
+        // before the send got there is all `other` ever sees.
+        await other.query('SELECT pg_stat_clear_snapshot()');
         const waiting = await other.query(
           `SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'INSERT INTO messages%' AND datname = current_database()`,
         );
