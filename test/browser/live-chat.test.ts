@@ -336,6 +336,45 @@ describe('inbox in the browser: the live chat page', function () {
     await somsri.close();
   });
 
+  it('shows what happened to a chat while it was opening: a claim by another operator and a message', async () => {
+    const third = userId();
+    const name = 'ปิติ ชูใจ';
+    line.setProfile(third, { displayName: name });
+    await say('ติดต่อเจ้าหน้าที่', third);
+    await page.goto(`${product.baseUrl}/admin/live-chat`);
+    await page.getByRole('tab', { name: /ทั้งหมด/ }).click();
+    await row(page, name).getByText('รอรับ').waitFor();
+    const somsri = await login(api, SOMSRI);
+    const problems: string[] = [];
+    let held = false;
+    const detail = new RegExp(`/admin/live-chat/conversations/${third}\\?`);
+    await page.route(detail, async (route) => {
+      if (held) return route.continue();
+      held = true;
+      try {
+        // The answer is read now, with the chat waiting, and reaches the page after this news.
+        const answer = await route.fetch();
+        const claimed = await call(api, 'POST', `/admin/live-chat/conversations/${third}/claim`, { token: somsri });
+        if (claimed.status !== 200) problems.push(`claim: ${claimed.status}`);
+        await say('ยังอยู่ไหมครับ', third);
+        await row(page, name).filter({ hasText: 'ยังอยู่ไหมครับ' }).waitFor();
+        await route.fulfill({ response: answer });
+      } catch (err) {
+        problems.push(String(err));
+        await route.continue().catch(() => undefined);
+      }
+    });
+    try {
+      await row(page, name).click();
+      await page.getByTestId('holder').filter({ hasText: 'สมศรี กำลังดูแลแชทนี้' }).waitFor();
+      await bubble(page, 'ยังอยู่ไหมครับ').waitFor();
+      assert.strictEqual(await page.getByRole('button', { name: 'รับแชท' }).count(), 0);
+      assert.deepStrictEqual([held, problems], [true, []]);
+    } finally {
+      await page.unroute(detail);
+    }
+  });
+
   it('sends ready replies: a quick reply, a sticker, a Flex message saved in this browser, an image by https link', async () => {
     await page.goto(`${product.baseUrl}/admin/live-chat?user=${second}`);
     await page.getByTestId('holder').filter({ hasText: 'คุณกำลังดูแลแชทนี้' }).waitFor();

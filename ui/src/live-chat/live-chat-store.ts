@@ -24,6 +24,8 @@ import { isMissed } from './types';
 
 const LIST_PAGE = 50;
 const MESSAGE_PAGE = 50;
+/** Fetches of the open chat in a row while news keeps coming during them; then the live events carry it. */
+const CATCH_UP_TRIES = 3;
 
 /**
  * Does this list row belong under `filter` with search `q` (and `label`)? The server's own rules,
@@ -99,6 +101,12 @@ export class LiveChatStore extends EventTarget {
   /** No hello from the socket yet since start(). */
   private awaitingFirstHello = false;
   private chatSeq = 0;
+  /**
+   * Live news of the open chat (its messages, session, contact) so far. A fetch of the chat that
+   * overlapped some may answer with what it was before them (and news is not shown while the chat
+   * first loads): the chat is then fetched again.
+   */
+  private chatNews = 0;
   private readTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners: [string, (e: Event) => void][] = [
     ['hello', () => this.caughtUp()],
@@ -245,6 +253,7 @@ export class LiveChatStore extends EventTarget {
     this.details = null;
     this.changed();
     void this.loadDetails(lineUserId, seq);
+    const news = this.chatNews;
     try {
       const detail = await api.get<ConversationDetail>(
         `/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE, around })}`,
@@ -257,6 +266,7 @@ export class LiveChatStore extends EventTarget {
       this.olderCursor = detail.next_cursor;
       this.newerCursor = detail.newer_cursor ?? null;
       if (detail.contact.display_name) this.names.set(lineUserId, detail.contact.display_name);
+      if (this.chatNews !== news) void this.catchUp(lineUserId, seq);
     } catch (err) {
       if (seq === this.chatSeq) this.chatError = err instanceof ApiError && err.status === 404 ? 'not-found' : errorText(err);
     } finally {
@@ -325,6 +335,7 @@ export class LiveChatStore extends EventTarget {
     const seq = this.chatSeq;
     this.loadingNewer = true;
     this.changed();
+    const news = this.chatNews;
     try {
       const detail = await api.get<ConversationDetail>(
         `/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE, after: this.newerCursor })}`,
@@ -332,6 +343,8 @@ export class LiveChatStore extends EventTarget {
       if (seq !== this.chatSeq) return;
       this.mergeMessages(detail.messages);
       this.newerCursor = detail.newer_cursor ?? null;
+      // Messages that came while the newest page was on its way were left to it: it may lack them.
+      if (this.newerCursor === null && this.chatNews !== news) void this.catchUp(id, seq);
     } catch (err) {
       if (seq === this.chatSeq) this.chatError = errorText(err);
     } finally {
@@ -366,24 +379,36 @@ export class LiveChatStore extends EventTarget {
     }
   }
 
-  /** After a reconnect or a refusal: the newest page again, merged into what is shown (marks it read too). */
+  /** After a reconnect or a refusal: the chat again, merged into what is shown (marks it read too). */
   async reloadChat(): Promise<void> {
     const id = this.selected;
-    // Opened at a search hit: the newest page would leave a gap; paging newer catches up.
-    if (!id || !this.contact || this.newerCursor) return;
-    const seq = this.chatSeq;
-    void this.loadDetails(id, seq);
+    if (!id || !this.contact) return;
+    void this.loadDetails(id, this.chatSeq);
+    await this.catchUp(id, this.chatSeq);
+  }
+
+  /**
+   * Takes the open chat's contact and session as the server has them now, and its newest messages
+   * merged into those shown (not when opened at a search hit: they would leave a gap, which paging
+   * newer fills). Fetched again while news came during the fetch, a few times at most.
+   */
+  private async catchUp(id: string, seq: number, tries = CATCH_UP_TRIES): Promise<void> {
+    const atHit = this.newerCursor !== null;
+    const news = this.chatNews;
     try {
-      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: MESSAGE_PAGE })}`);
+      const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: atHit ? 1 : MESSAGE_PAGE })}`);
       if (seq !== this.chatSeq) return;
       this.contact = detail.contact;
       this.session = detail.session;
-      this.mergeMessages(detail.messages);
-      this.mergeTimeline(detail.timeline ?? []);
+      if (!atHit) {
+        this.mergeMessages(detail.messages);
+        this.mergeTimeline(detail.timeline ?? []);
+      }
       this.changed();
     } catch {
-      // the next hello tries again
+      return; // the next hello tries again
     }
+    if (this.chatNews !== news && tries > 1) await this.catchUp(id, seq, tries - 1);
   }
 
   private mergeMessages(incoming: Message[]): void {
@@ -511,6 +536,7 @@ export class LiveChatStore extends EventTarget {
 
   private onConversation(detail: { conversation: Conversation; waiting_count: number; active_count: number }): void {
     if (!detail?.conversation) return;
+    if (detail.conversation.line_user_id === this.selected) this.chatNews++;
     this.waitingCount = detail.waiting_count;
     this.activeCount = detail.active_count;
     this.upsert(detail.conversation);
@@ -522,7 +548,9 @@ export class LiveChatStore extends EventTarget {
   }
 
   private onMessage(detail: { line_user_id: string; message: Message }): void {
-    if (!detail?.message || detail.line_user_id !== this.selected || !this.contact) return;
+    if (!detail?.message || detail.line_user_id !== this.selected) return;
+    this.chatNews++;
+    if (!this.contact) return;
     // Opened at a search hit, newer pages still to load: this one comes with them.
     if (this.newerCursor) return;
     this.mergeMessages([detail.message]);
@@ -531,7 +559,9 @@ export class LiveChatStore extends EventTarget {
   }
 
   private onSession(detail: { line_user_id: string; session: Session }): void {
-    if (!detail?.session || detail.line_user_id !== this.selected || !this.contact) return;
+    if (!detail?.session || detail.line_user_id !== this.selected) return;
+    this.chatNews++;
+    if (!this.contact) return;
     // An older session's news does not replace the open one.
     if (this.session && detail.session.id < this.session.id) return;
     this.session = detail.session.status === 'CLOSED' ? null : detail.session;
@@ -539,7 +569,9 @@ export class LiveChatStore extends EventTarget {
   }
 
   private onTimeline(detail: { line_user_id: string; entry: TimelineEntry }): void {
-    if (!detail?.entry || detail.line_user_id !== this.selected || !this.contact) return;
+    if (!detail?.entry || detail.line_user_id !== this.selected) return;
+    this.chatNews++;
+    if (!this.contact) return;
     this.mergeTimeline([detail.entry]);
     this.changed();
   }
