@@ -17,6 +17,8 @@ export class FlowWork {
   private marking = 0;
   private frozen = false;
   private waiters: (() => void)[] = [];
+  /** Those waiting for one event's msgs here to be done (settled()), by webhookEventId. */
+  private readonly settledWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     markDone: (webhookEventIds: string[]) => Promise<void>,
@@ -37,6 +39,11 @@ export class FlowWork {
     if (typeof webhookEventId !== 'string') return undefined;
     for (const work of everyFlowWork) if (work.counts.has(webhookEventId)) return work;
     return undefined;
+  }
+
+  /** Resolves once no msg of the event is counted here, in any FlowWork of this process (now, if none is). */
+  static settled(webhookEventId: string): Promise<void> {
+    return FlowWork.of(webhookEventId)?.settled(webhookEventId) ?? Promise.resolve();
   }
 
   /** Stops or resumes marking (while the host's flows stop and start again). */
@@ -60,7 +67,18 @@ export class FlowWork {
   /** Stops counting an event (its flow was given up). */
   forget(webhookEventId: string): void {
     this.counts.delete(webhookEventId);
+    this.wakeSettled(webhookEventId);
     this.wakeIfIdle();
+  }
+
+  /** Resolves once no msg of the event is counted here (now, if none is). */
+  settled(webhookEventId: string): Promise<void> {
+    if (!this.counts.has(webhookEventId)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.settledWaiters.get(webhookEventId);
+      if (waiting) waiting.push(resolve);
+      else this.settledWaiters.set(webhookEventId, [resolve]);
+    });
   }
 
   /** Events with msgs in the flow here, and flow-done marks not yet written. */
@@ -88,13 +106,17 @@ export class FlowWork {
   close(): void {
     everyFlowWork.delete(this);
     this.counts.clear();
+    this.wakeAllSettled();
     this.wakeIfIdle();
   }
 
   private freeze(frozen: boolean): void {
     this.frozen = frozen;
     // Counted before the stop: their msgs may have been dropped; the lease has them now.
-    if (!frozen) this.counts.clear();
+    if (!frozen) {
+      this.counts.clear();
+      this.wakeAllSettled();
+    }
     this.wakeIfIdle();
   }
 
@@ -102,6 +124,7 @@ export class FlowWork {
     const count = this.counts.get(webhookEventId);
     if (count === undefined || count > 0) return;
     this.counts.delete(webhookEventId);
+    this.wakeSettled(webhookEventId);
     if (this.frozen) {
       this.wakeIfIdle();
       return;
@@ -114,6 +137,16 @@ export class FlowWork {
         this.marking--;
         this.wakeIfIdle();
       });
+  }
+
+  private wakeSettled(webhookEventId: string): void {
+    const waiting = this.settledWaiters.get(webhookEventId);
+    this.settledWaiters.delete(webhookEventId);
+    for (const wake of waiting ?? []) wake();
+  }
+
+  private wakeAllSettled(): void {
+    for (const id of [...this.settledWaiters.keys()]) this.wakeSettled(id);
   }
 
   private wakeIfIdle(): void {

@@ -223,11 +223,15 @@ export class Handoff {
   }
 }
 
-/** Puts the user's message that was stored before its session into it, counting it once. */
+/**
+ * Puts the user's messages that were stored before their session into it (the trigger, and those
+ * right behind it: MessagesTable.attachToSession), counting each once.
+ */
 async function joinSession(tx: Store, session: ChatSessionRow, messageId: number | null): Promise<ChatSessionRow> {
   if (!messageId) return session;
   // The contact first (the store's lock order), so a close of this chat waits or is waited for.
   await tx.contacts.lock(session.contact_id);
-  if (!(await tx.messages.attachToSession(messageId, session.id))) return session;
-  return (await tx.chatSessions.countMessages(session.id, 1, false)) ?? session;
+  const attached = await tx.messages.attachToSession(messageId, session.id);
+  if (attached === 0) return session;
+  return (await tx.chatSessions.countMessages(session.id, attached, false)) ?? session;
 }

@@ -331,17 +331,28 @@ export class MessagesTable {
   }
 
   /**
-   * Puts a user's message that arrived before its session (the handoff's trigger) into that
-   * session; undefined when it is in a session already or is not this contact's.
+   * Puts the user's messages that arrived before their session into it: the handoff's trigger
+   * (`triggerId`), and the contact's later ones in no session (sent right behind the keyword,
+   * stored before the session opened), unless another session of the contact began after the
+   * trigger (a trigger emitted again long after: what came between was another chat). Answers
+   * how many it put in; none when the trigger is not this session's contact's.
    */
-  attachToSession(id: number, sessionId: number): Promise<MessageRow | undefined> {
-    return this.q.row<MessageRow>(
-      `UPDATE messages SET session_id = $2
-       WHERE id = $1 AND session_id IS NULL AND direction = 'IN'
-         AND contact_id = (SELECT contact_id FROM chat_sessions WHERE id = $2)
-       RETURNING *`,
-      [id, sessionId],
+  async attachToSession(triggerId: number, sessionId: number): Promise<number> {
+    const attached = await this.q.row<{ n: number }>(
+      `WITH session AS (SELECT id, contact_id, line_user_id FROM chat_sessions WHERE id = $2),
+       trigger AS (
+         SELECT m.id, m.created_at FROM messages m, session s WHERE m.id = $1 AND m.contact_id = s.contact_id AND m.direction = 'IN'),
+       moved AS (
+         UPDATE messages m SET session_id = s.id FROM session s, trigger t
+         WHERE m.contact_id = s.contact_id AND m.direction = 'IN' AND m.session_id IS NULL
+           AND m.id >= t.id AND (m.id = t.id OR NOT EXISTS (
+             -- chat_sessions_line_user_idx (line_user_id, started_at DESC)
+             SELECT 1 FROM chat_sessions o WHERE o.line_user_id = s.line_user_id AND o.started_at >= t.created_at AND o.id <> s.id))
+         RETURNING 1)
+       SELECT count(*)::int AS n FROM moved`,
+      [triggerId, sessionId],
     );
+    return attached?.n ?? 0;
   }
 
   /** A page of the contact's history, newest first; `beforeId` continues after that message. */

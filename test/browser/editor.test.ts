@@ -187,6 +187,20 @@ describe('the edit dialogs in the Node-RED editor', function () {
       }),
       ['alert the admins (v2)', 60, 2],
     );
+
+    // A real step: chat-mode-router's version 2 added In order (seconds), 5 for a flow saved before.
+    await page.evaluate(() => RED.editor.edit(RED.nodes.node('llc-chat-mode')));
+    await page.locator('#node-input-orderWait').waitFor();
+    assert.strictEqual(await page.locator('#node-input-orderWait').inputValue(), '5');
+    await page.locator('.red-ui-tray #node-dialog-ok').click();
+    await page.locator('#node-input-orderWait').waitFor({ state: 'detached' });
+    assert.deepStrictEqual(
+      await page.evaluate(() => {
+        const node = RED.nodes.node('llc-chat-mode');
+        return [Number(node.orderWait), node.configVersion];
+      }),
+      [5, 2],
+    );
     await page.context().close();
   });
 

@@ -67,6 +67,37 @@ describeEachDatabase('handoff', (db, kind) => {
     assert.deepStrictEqual(texts(result.recentMessages), ['ขอสอบถามเรื่องพัสดุ', 'ยังไม่ได้รับของเลย', 'ติดต่อเจ้าหน้าที่']);
   });
 
+  it('puts the messages stored right behind the keyword, before its session opened, into the session too', async () => {
+    const user = userId();
+    const t = Date.now() - 5000;
+    const [keyword] = await chat.webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken(), timestamp: t })]);
+    await chat.webhook([
+      messageEvent('ขอสอบถามเรื่องพัสดุ', { userId: user, timestamp: t + 1000 }),
+      messageEvent('เลขที่ 1234', { userId: user, timestamp: t + 2000 }),
+    ]);
+    const result = opened(await chat.handoff(keyword));
+    assert.strictEqual(result.session.message_count, 3);
+    assert.deepStrictEqual(
+      (await chat.messagesOf(user)).map((m) => [m.content.text, m.session_id === result.session.id]),
+      [
+        ['ติดต่อเจ้าหน้าที่', true],
+        ['ขอสอบถามเรื่องพัสดุ', true],
+        ['เลขที่ 1234', true],
+        [GREETING, true],
+      ],
+    );
+
+    // A keyword run again after its chat closed and another began: what came between is no one's.
+    await chat.app.sessions.closeIdle(new Date(Date.now() + 24 * 60 * 60 * 1000));
+    await chat.webhook([messageEvent('ขอบคุณครับ', { userId: user })]);
+    const [again] = await chat.webhook([messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken() })]);
+    const second = opened(await chat.handoff(again));
+    assert.strictEqual((await chat.handoff(keyword))?.outcome, 'already-open');
+    const between = (await chat.messagesOf(user)).find((m) => m.content.text === 'ขอบคุณครับ')!;
+    assert.strictEqual(between.session_id, null);
+    assert.strictEqual((await chat.sessionsOf(user)).find((s) => s.id === second.session.id)!.message_count, 1);
+  });
+
   it("greets with the stored greeting, or the caller's own", async () => {
     await updateSettings(chat.app.store.settings, { handoff_greeting: 'รอสักครู่นะคะ' });
     await chat.waitingChat();

@@ -161,4 +161,46 @@ describe('the shipped default flow', function () {
       { sender: 'USER', session_id: session.id },
     ]);
   });
+
+  for (const how of ['in the same POST', 'in the next POST at once']) {
+    it(`keeps the bot quiet for messages right behind the keyword, ${how}`, async () => {
+      const user = userId();
+      // Typed a second apart; LINE delivers them together, or one right after the other.
+      const sentAt = Date.now() - 3000;
+      const keyword = messageEvent('ติดต่อเจ้าหน้าที่', { userId: user, replyToken: fake.issueReplyToken(), timestamp: sentAt });
+      const after = ['มีเรื่องสอบถามครับ', 'เรื่องคำสั่งซื้อครับ'].map((text, i) =>
+        messageEvent(text, { userId: user, replyToken: fake.issueReplyToken(), timestamp: sentAt + (i + 1) * 1000 }),
+      );
+      if (how === 'in the same POST') await post([keyword, ...after]);
+      else for (const events of [[keyword], [after[0]], [after[1]]]) await post(events);
+      const contact = (await eventually(
+        () => liveChat.store.contacts.byLineUserId(user),
+        (c) => c !== undefined,
+        'the contact',
+      ))!;
+      const session = await eventually(
+        () => liveChat.store.chatSessions.openFor(contact.id),
+        (s) => s?.message_count === 3,
+        'the three messages in the session',
+      );
+      await eventually(
+        () => fake.requestsTo('POST', '/v2/bot/message/reply'),
+        (r) => r.length > 0,
+        'the greeting',
+      );
+      await new Promise((r) => setTimeout(r, 300));
+      const answers = fake.requestsTo('POST', '/v2/bot/message/reply').map((r) => r.body.messages[0].text);
+      assert.deepStrictEqual(answers, ['เจ้าหน้าที่จะติดต่อกลับในไม่ช้า กรุณารอสักครู่'], 'the greeting only: no bot answer');
+      const history = await liveChat.store.sql.rows(`SELECT sender, session_id FROM messages WHERE contact_id = $1 ORDER BY created_at, id`, [contact.id]);
+      assert.deepStrictEqual(
+        history.map((m: any) => [m.sender, m.session_id === session!.id]),
+        [
+          ['USER', true],
+          ['SYSTEM', true],
+          ['USER', true],
+          ['USER', true],
+        ],
+      );
+    });
+  }
 });

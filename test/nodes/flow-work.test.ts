@@ -16,6 +16,7 @@ import lineWebhookNode from '../../nodes/line-webhook/line-webhook';
 import handoffNode from '../../nodes/handoff/handoff';
 import telegramNotifyNode from '../../nodes/telegram-notify/telegram-notify';
 import lineReplyNode from '../../nodes/line-reply/line-reply';
+import chatModeRouterNode from '../../nodes/chat-mode-router/chat-mode-router';
 import type { SessionStoreNode } from '../../nodes/shared/session-store';
 import type { LiveChat } from '../../src/live-chat';
 import { webhookEventRow } from '../../src/line/webhook-ingest';
@@ -80,7 +81,7 @@ describe('the flow work of webhook events (line-webhook and the nodes after it)'
     const dataDir = tempDir();
     await freshEmbeddedDir(path.join(dataDir, 'live-chat-db'));
     await helper.load(
-      [nodeCatalogs, httpProbe, testNodes, sessionStoreNode, lineWebhookNode, handoffNode, telegramNotifyNode, lineReplyNode],
+      [nodeCatalogs, httpProbe, testNodes, sessionStoreNode, lineWebhookNode, handoffNode, telegramNotifyNode, lineReplyNode, chatModeRouterNode],
       [
         { id: 'store', type: 'session-store', name: 'live chat', dataDir },
         { id: 'probe', type: 'http-probe' },
@@ -143,6 +144,35 @@ describe('the flow work of webhook events (line-webhook and the nodes after it)'
     await pause(LEASE_SECONDS * 1000 + 100);
     await recover();
     assert.strictEqual(received.out.length, 1);
+  });
+
+  it("routes a user's msgs in turn (chat-mode-router): each after the flow of the one before, or its wait at most; other users' at once", async () => {
+    await deploy(
+      [
+        { id: 'webhook', type: 'line-webhook', store: 'store', url: '/line/webhook', wires: [['router']] },
+        { id: 'router', type: 'chat-mode-router', store: 'store', orderWait: 1.5, configVersion: 2, wires: [['routed', 'holder'], []] },
+        { id: 'holder', type: 'hold' },
+      ],
+      ['routed'],
+    );
+    const somchai = userId();
+    const texts = (msgs: any[]) => msgs.map((m) => m.payload.message.text);
+    await post([messageEvent('first', { userId: somchai })]);
+    await until(() => held.length === 1, 'the first msg held');
+    await post([messageEvent('second', { userId: somchai }), messageEvent('other user', { userId: userId() })]);
+    await until(() => received.routed.length === 2, "the other user's msg");
+    await pause(300);
+    assert.deepStrictEqual(texts(received.routed), ['first', 'other user'], 'the second waits for the first one’s flow');
+    held[0].done();
+    await until(() => received.routed.length === 3, 'the second, once the first is done');
+    assert.deepStrictEqual(texts(received.routed), ['first', 'other user', 'second']);
+
+    // A first msg held for good: the next one waits its 1.5 s, then goes.
+    const started = Date.now();
+    await post([messageEvent('third', { userId: somchai })]);
+    await until(() => received.routed.length === 4, 'the third');
+    const waited = Date.now() - started;
+    assert.ok(waited >= 1400 && waited < 4000, `waited ${waited} ms for the held second one`);
   });
 
   it('emits again, marked msg.line.redelivery, an event whose node never calls done; gives it up after 3 emissions, with an error', async () => {
