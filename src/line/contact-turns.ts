@@ -33,11 +33,6 @@ export class ContactTurns {
     clearTimeout(timer);
   }
 
-  /** Contacts with events in turn here (for tests and status). */
-  get contacts(): number {
-    return this.queues.size;
-  }
-
   private remove(lineUserId: string, webhookEventId: string): void {
     const queue = this.queues.get(lineUserId);
     if (!queue) return;
