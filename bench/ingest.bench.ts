@@ -6,7 +6,8 @@
 // has no bot and does all its work before its answer, so its two figures are one), ack latency,
 // SQL statements per event, node CPU per event (/proc of the server's process) and PostgreSQL
 // CPU per event (every postgres process on the machine: other benchmarks running at once show up
-// in it; so do they in every figure here).
+// in it; so do they in every figure here). The throughput runs go in rounds, every subject once a
+// round, back to back; a ratio is the median of the rounds' own ratios.
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
@@ -183,14 +184,6 @@ interface ProcessedRun extends LoadResult {
   benchCpuMs: number;
 }
 
-interface SubjectFigures {
-  /** 1 event per POST, one sender at a time (statements per event with nothing to share). */
-  sequential: ProcessedRun;
-  single: ProcessedRun;
-  batched: ProcessedRun;
-  rate: LoadResult;
-}
-
 /** The statements counted by the server's preloaded count-statements since the last read (reading starts afresh). */
 async function readTally(server: ServerProcess, tallyFile: string): Promise<Record<string, number>> {
   fs.rmSync(tallyFile, { force: true });
@@ -247,12 +240,21 @@ const cpuText = (r: ProcessedRun) =>
 
 const replyCount = (line: FakeLine) => line.requestsTo('POST', '/v2/bot/message/reply').length + line.requestsTo('POST', '/v2/bot/message/push').length;
 
-async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string): Promise<SubjectFigures> {
+/** A subject's server, up and warm, with its LINE stand-in and its users. */
+interface RunningSubject {
+  subject: Subject;
+  server: ServerProcess;
+  line?: FakeLine;
+  users: string[];
+  tallyFile: string;
+}
+
+async function startSubject(ctx: BenchContext, subject: Subject, databaseUrl: string): Promise<RunningSubject> {
   const line = subject === 'baseline' ? undefined : await new FakeLine().start();
   const users = Array.from({ length: USERS }, () => userId());
   if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: friendName(i), language: 'th' });
-  let server: ServerProcess | undefined;
   const tallyFile = path.join(ctx.workDir, `statements-${subject}.json`);
+  let server: ServerProcess | undefined;
   try {
     if (subject === 'baseline') {
       server = await spawnServer(BASELINE_MAIN, { DATABASE_URL: databaseUrl, CHANNEL_SECRET, STATEMENT_TALLY_FILE: tallyFile }, ['-r', COUNT_STATEMENTS]);
@@ -270,41 +272,57 @@ async function measure(ctx: BenchContext, subject: Subject, databaseUrl: string)
       );
     }
     await awaitWebhookReady(server);
-    const scale = ctx.quick ? 1 : 3;
     // Warm-up: every user known (contact and profile), the JIT warm.
     const warm = await closedLoop(server, signedPosts(line, users, USERS / 10, 10), CONCURRENCY);
     ctx.log(`ingest ${subject}: warm-up ${warm.events} events in ${warm.seconds.toFixed(1)} s`);
     if (line) await awaitReplies(line, warm.events);
-    const sequential = await processedRun(server, line, tallyFile, signedPosts(line, users, 50, 1), 1);
-    ctx.log(
-      `ingest ${subject}: ${sequential.statementsPerEvent.toFixed(1)} SQL statements per event (1 per POST, one at a time, replies included):\n  ${sequential.topStatements.join('\n  ')}`,
-    );
-    line?.reset();
-    if (line) for (const [i, user] of users.entries()) line.setProfile(user, { displayName: friendName(i), language: 'th' });
-
-    const single = await processedRun(server, line, tallyFile, signedPosts(line, users, 1000 * scale, 1), CONCURRENCY);
-    ctx.log(
-      `ingest ${subject}: 1/POST ${(single.events / single.seconds).toFixed(0)} events/s acked, ${(single.events / single.processedSeconds).toFixed(0)} fully processed` +
-        `${single.replies ? ` (${single.replies.sent}/${single.replies.expected} replies)` : ''}; ${single.statementsPerEvent.toFixed(2)} statements/event; ${cpuText(single)}:\n  ${single.topStatements.slice(0, 12).join('\n  ')}`,
-    );
-    const batched = await processedRun(server, line, tallyFile, signedPosts(line, users, 200 * scale, 10), CONCURRENCY);
-    ctx.log(
-      `ingest ${subject}: 10/POST ${(batched.events / batched.seconds).toFixed(0)} events/s acked, ${(batched.events / batched.processedSeconds).toFixed(0)} fully processed` +
-        `${batched.replies ? ` (${batched.replies.sent}/${batched.replies.expected} replies)` : ''}; ${batched.statementsPerEvent.toFixed(2)} statements/event; ${cpuText(batched)}`,
-    );
-    const rate = await openLoop(server, signedPosts(line, users, 200 * 5 * scale, 1), 200);
-    ctx.log(
-      `ingest ${subject}: 200/s ack p99 ${percentile(
-        rate.latenciesMs.sort((a, b) => a - b),
-        99,
-      ).toFixed(0)} ms`,
-    );
-    if (line) await awaitReplies(line, single.events + batched.events + rate.events);
-    return { sequential, single, batched, rate };
-  } finally {
+    return { subject, server, line, users, tallyFile };
+  } catch (err) {
     await server?.stop();
     await line?.close();
+    throw err;
   }
+}
+
+async function stopSubject(running: RunningSubject): Promise<void> {
+  await running.server.stop();
+  await running.line?.close();
+}
+
+/** A closed-loop run of `posts` bodies of `perPost` events on a warm subject, until its work is done. */
+function loadRun(running: RunningSubject, posts: number, perPost: number, concurrency: number): Promise<ProcessedRun> {
+  const { server, line, users, tallyFile } = running;
+  return processedRun(server, line, tallyFile, signedPosts(line, users, posts, perPost), concurrency);
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** One phase (a POST size) in rounds: each round runs every subject once, one after the other, so each ratio compares runs minutes apart at most. */
+async function interleaved(
+  ctx: BenchContext,
+  subjects: RunningSubject[],
+  rounds: number,
+  posts: number,
+  perPost: number,
+): Promise<Map<Subject, ProcessedRun[]>> {
+  const runs = new Map<Subject, ProcessedRun[]>(subjects.map((s) => [s.subject, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const running of subjects) {
+      const r = await loadRun(running, posts, perPost, CONCURRENCY);
+      runs.get(running.subject)!.push(r);
+      ctx.log(
+        `ingest ${running.subject}: ${perPost}/POST round ${round}/${rounds}: ${(r.events / r.seconds).toFixed(0)} events/s acked, ${(r.events / r.processedSeconds).toFixed(0)} fully processed` +
+          `${r.replies ? ` (${r.replies.sent}/${r.replies.expected} replies)` : ''}; ${r.statementsPerEvent.toFixed(2)} statements/event; ${cpuText(r)}` +
+          (round === 1 ? `:\n  ${r.topStatements.slice(0, 12).join('\n  ')}` : ''),
+      );
+    }
+  }
+  return runs;
 }
 
 const perSecond = (r: LoadResult) => r.events / r.seconds;
@@ -315,82 +333,154 @@ function latencyText(r: LoadResult): string {
   return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${r.failures ? ` (${r.failures} failed)` : ''}`;
 }
 
+/** Rounds of each phase: an odd number, so the median is one round's. */
+const ROUNDS = 3;
+
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const results = new Map<Subject, SubjectFigures>();
-  const baselineUrl = await scratchDatabase(ctx.postgresUrl, 'ingest_baseline');
-  results.set('baseline', await measure(ctx, 'baseline', baselineUrl));
-  for (const database of ctx.databases) {
-    const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, 'ingest_product') : '';
-    results.set(database, await measure(ctx, database, url));
+  const scale = ctx.quick ? 1 : 3;
+  const subjects: RunningSubject[] = [];
+  try {
+    // Every subject up and warm at once (idle while another is loaded), so that each round runs
+    // them back to back: the machine's speed drifts over minutes, and a ratio of runs far apart
+    // measured the drift as much as the product.
+    subjects.push(await startSubject(ctx, 'baseline', await scratchDatabase(ctx.postgresUrl, 'ingest_baseline')));
+    for (const database of ctx.databases) {
+      const url = database === 'postgres' ? await scratchDatabase(ctx.postgresUrl, 'ingest_product') : '';
+      subjects.push(await startSubject(ctx, database, url));
+    }
+    const sequential = new Map<Subject, ProcessedRun>();
+    for (const running of subjects) {
+      const r = await loadRun(running, 50, 1, 1);
+      sequential.set(running.subject, r);
+      ctx.log(
+        `ingest ${running.subject}: ${r.statementsPerEvent.toFixed(1)} SQL statements per event (1 per POST, one at a time, replies included):\n  ${r.topStatements.join('\n  ')}`,
+      );
+    }
+    const single = await interleaved(ctx, subjects, ROUNDS, 1000 * scale, 1);
+    const batched = await interleaved(ctx, subjects, ROUNDS, 200 * scale, 10);
+    const rate = new Map<Subject, LoadResult>();
+    for (const running of subjects) {
+      const repliesBefore = running.line ? replyCount(running.line) : 0;
+      const r = await openLoop(running.server, signedPosts(running.line, running.users, 200 * 5 * scale, 1), 200);
+      rate.set(running.subject, r);
+      ctx.log(
+        `ingest ${running.subject}: 200/s ack p99 ${percentile(
+          [...r.latenciesMs].sort((a, b) => a - b),
+          99,
+        ).toFixed(0)} ms`,
+      );
+      // Its replies out before the next subject's run.
+      if (running.line) await awaitReplies(running.line, repliesBefore + r.events);
+    }
+    rows.push(
+      ...figureRows(
+        subjects.map((s) => s.subject),
+        sequential,
+        single,
+        batched,
+        rate,
+      ),
+    );
+  } finally {
+    for (const running of subjects) await stopSubject(running);
   }
-  const baseline = results.get('baseline')!;
-  const ratio = (value: number, of: number) => `${value.toFixed(0)} (${(value / of).toFixed(2)}× baseline)`;
-  const goalRatio = (database: Subject) => (database === 'postgres' ? 0.8 : database === 'embedded' ? 0.5 : undefined);
+  return rows;
+}
 
-  for (const [subject, figures] of results) {
+/** The table: each ratio the median of the rounds' own ratios (each round's product run against that round's baseline run). */
+function figureRows(
+  subjects: Subject[],
+  sequential: Map<Subject, ProcessedRun>,
+  single: Map<Subject, ProcessedRun[]>,
+  batched: Map<Subject, ProcessedRun[]>,
+  rate: Map<Subject, LoadResult>,
+): BenchRow[] {
+  const rows: BenchRow[] = [];
+  const goalRatio = (database: Subject) => (database === 'postgres' ? 0.8 : database === 'embedded' ? 0.5 : undefined);
+  const processedPerSecond = (r: ProcessedRun) => r.events / r.processedSeconds;
+  /** "<median value> (<median ratio>× baseline; rounds a–b)" and the median ratio. */
+  const paired = (runs: ProcessedRun[], of: ProcessedRun[], pick: (r: ProcessedRun) => number) => {
+    const ratios = runs.map((r, i) => pick(r) / pick(of[i]));
+    const value = median(runs.map(pick));
+    const ratio = median(ratios);
+    return {
+      ratio,
+      // Three decimals: a ratio just under its goal must not read as the goal.
+      text: `${value.toFixed(0)} (${ratio.toFixed(3)}× baseline; rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    };
+  };
+  const failed = (runs: ProcessedRun[]) => runs.some((r) => r.failures > 0);
+  const allReplied = (runs: ProcessedRun[]) => runs.every((r) => r.replies?.sent === r.replies?.expected);
+  const sum = (runs: ProcessedRun[], pick: (r: ProcessedRun) => number) => runs.reduce((total, r) => total + pick(r), 0);
+  const baselineSingle = single.get('baseline')!;
+  for (const subject of subjects) {
     const goal = goalRatio(subject);
-    for (const [perPost, r, of] of [
-      [1, figures.single, baseline.single],
-      [10, figures.batched, baseline.batched],
+    for (const [perPost, runs, of] of [
+      [1, single.get(subject)!, baselineSingle],
+      [10, batched.get(subject)!, batched.get('baseline')!],
     ] as const) {
-      const acked = perSecond(r);
-      const processed = r.events / r.processedSeconds;
-      const ofProcessed = of.events / of.processedSeconds;
+      const acked = paired(runs, of, perSecond);
+      const processed = paired(runs, of, processedPerSecond);
       rows.push({
-        figure: `ingest events/s acked (the accept path), ${perPost} event${perPost > 1 ? 's' : ''} per POST, 20 concurrent`,
+        figure: `ingest events/s acked (the accept path), ${perPost} event${perPost > 1 ? 's' : ''} per POST, 20 concurrent, median of ${ROUNDS} rounds`,
         database: subject,
-        value: subject === 'baseline' ? acked.toFixed(0) : ratio(acked, perSecond(of)),
-        ...(goal ? { goal: `≥ ${goal}× baseline`, ok: acked >= goal * perSecond(of) && r.failures === 0 } : {}),
+        value: subject === 'baseline' ? median(runs.map(perSecond)).toFixed(0) : acked.text,
+        ...(goal ? { goal: `≥ ${goal}× baseline`, ok: acked.ratio >= goal && !failed(runs) } : {}),
       });
       rows.push({
-        figure: `ingest events/s fully processed (to the bot's last reply at LINE), ${perPost} per POST, 20 concurrent`,
+        figure: `ingest events/s fully processed (to the bot's last reply at LINE), ${perPost} per POST, 20 concurrent, median of ${ROUNDS} rounds`,
         database: subject,
-        value: subject === 'baseline' ? `${processed.toFixed(0)} (no bot: = acked)` : ratio(processed, ofProcessed),
-        ...(goal ? { goal: `≥ ${goal}× baseline`, ok: processed >= goal * ofProcessed && r.failures === 0 && r.replies?.sent === r.replies?.expected } : {}),
+        value: subject === 'baseline' ? `${median(runs.map(processedPerSecond)).toFixed(0)} (no bot: = acked)` : processed.text,
+        ...(goal ? { goal: `≥ ${goal}× baseline`, ok: processed.ratio >= goal && !failed(runs) && allReplied(runs) } : {}),
       });
       rows.push({
         figure: `SQL statements per event (${perPost} per POST, 20 concurrent, replies included)`,
         database: subject,
-        value: r.statementsPerEvent.toFixed(2),
+        value: (sum(runs, (r) => r.statementsPerEvent * r.events) / sum(runs, (r) => r.events)).toFixed(2),
       });
     }
-    rows.push({ figure: 'ack latency, 1 event per POST, 20 concurrent', database: subject, value: latencyText(figures.single) });
+    const singles = single.get(subject)!;
+    const latencies: LoadResult = { ...singles[0], latenciesMs: singles.flatMap((r) => r.latenciesMs), failures: sum(singles, (r) => r.failures) };
+    rows.push({ figure: 'ack latency, 1 event per POST, 20 concurrent (all rounds)', database: subject, value: latencyText(latencies) });
+    const atRate = rate.get(subject)!;
     const rateP99 = percentile(
-      [...figures.rate.latenciesMs].sort((a, b) => a - b),
+      [...atRate.latenciesMs].sort((a, b) => a - b),
       99,
     );
     rows.push({
       figure: 'ack latency at 200 events/s (1 per POST)',
       database: subject,
-      value: latencyText(figures.rate),
-      ...(subject === 'postgres' ? { goal: 'p99 < 50 ms', ok: rateP99 < 50 && figures.rate.failures === 0 } : {}),
+      value: latencyText(atRate),
+      ...(subject === 'postgres' ? { goal: 'p99 < 50 ms', ok: rateP99 < 50 && atRate.failures === 0 } : {}),
     });
-    const cpu = figures.single.nodeCpuMs / figures.single.events;
-    const baseCpu = baseline.single.nodeCpuMs / baseline.single.events;
+    const cpuPerEvent = (runs: ProcessedRun[]) => sum(runs, (r) => r.nodeCpuMs) / sum(runs, (r) => r.events);
+    const cpu = cpuPerEvent(singles);
+    const baseCpu = cpuPerEvent(baselineSingle);
     rows.push({
-      figure: 'node CPU per event (1 per POST, until the last reply; bot replies included)',
+      figure: 'node CPU per event (1 per POST, until the last reply; bot replies included; all rounds)',
       database: subject,
       value: subject === 'baseline' ? ms(cpu) : `${ms(cpu)} (${(cpu / baseCpu).toFixed(1)}× baseline)`,
       ...(subject === 'postgres' ? { goal: '≤ 2× baseline', ok: cpu <= 2 * baseCpu } : {}),
     });
     if (subject !== 'embedded') {
       rows.push({
-        figure: 'PostgreSQL CPU per event (1 per POST; all postgres processes)',
+        figure: 'PostgreSQL CPU per event (1 per POST; all postgres processes; all rounds)',
         database: subject,
-        value: ms(figures.single.postgresCpuMs / figures.single.events),
+        value: ms(sum(singles, (r) => r.postgresCpuMs) / sum(singles, (r) => r.events)),
       });
     }
     rows.push({
       figure: 'SQL statements per event (1 per POST, one at a time, replies included)',
       database: subject,
-      value: figures.sequential.statementsPerEvent.toFixed(2),
+      value: sequential.get(subject)!.statementsPerEvent.toFixed(2),
     });
-    if (figures.single.replies) {
+    if (singles[0].replies) {
+      const lastReply = median(singles.map((r) => r.processedSeconds - r.seconds));
       rows.push({
-        figure: 'bot replies sent for the 1-per-POST run; the last after the last ack',
+        figure: 'bot replies sent for the 1-per-POST runs; the last after the last ack (median of the rounds)',
         database: subject,
-        value: `${figures.single.replies.sent}/${figures.single.replies.expected}; ${(figures.single.processedSeconds - figures.single.seconds).toFixed(1)} s`,
+        value: `${sum(singles, (r) => r.replies!.sent)}/${sum(singles, (r) => r.replies!.expected)}; ${lastReply.toFixed(1)} s`,
       });
     }
   }
