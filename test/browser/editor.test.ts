@@ -106,6 +106,9 @@ describe('the edit dialogs in the Node-RED editor', function () {
   }
 
   const tip = (page: Page) => page.locator('.llc-credential-tip');
+  /** A node's properties in the editor, in the order of `keys`. */
+  const fieldsOf = (page: Page, id: string, keys: string[]) =>
+    page.evaluate(([nodeId, names]) => (names as string[]).map((key) => RED.nodes.node(nodeId)[key]), [id, keys] as const);
   /** A screenshot once the edit tray has slid in. */
   async function shoot(page: Page, name: string) {
     await page.waitForFunction(
@@ -168,25 +171,13 @@ describe('the edit dialogs in the Node-RED editor', function () {
     assert.strictEqual(await page.locator('#node-input-name').inputValue(), 'alert the admins (v2)');
     await page.locator('.red-ui-tray #node-dialog-cancel').click();
     await page.locator('#node-input-name').waitFor({ state: 'detached' });
-    assert.deepStrictEqual(
-      await page.evaluate(() => {
-        const node = RED.nodes.node('llc-telegram');
-        return [node.name, node.reminderCheckSeconds, node.configVersion];
-      }),
-      ['alert the admins', 30, undefined],
-    );
+    assert.deepStrictEqual(await fieldsOf(page, 'llc-telegram', ['name', 'reminderCheckSeconds', 'configVersion']), ['alert the admins', 30, undefined]);
     await page.evaluate(liftTo2);
     await page.locator('#node-input-name').waitFor();
     await page.evaluate(() => (window as any).liftTelegram());
     await page.locator('.red-ui-tray #node-dialog-ok').click();
     await page.locator('#node-input-name').waitFor({ state: 'detached' });
-    assert.deepStrictEqual(
-      await page.evaluate(() => {
-        const node = RED.nodes.node('llc-telegram');
-        return [node.name, node.reminderCheckSeconds, node.configVersion];
-      }),
-      ['alert the admins (v2)', 60, 2],
-    );
+    assert.deepStrictEqual(await fieldsOf(page, 'llc-telegram', ['name', 'reminderCheckSeconds', 'configVersion']), ['alert the admins (v2)', 60, 2]);
 
     // A real step: chat-mode-router's version 2 added In order (seconds), 5 for a flow saved before.
     await page.evaluate(() => RED.editor.edit(RED.nodes.node('llc-chat-mode')));
@@ -194,13 +185,7 @@ describe('the edit dialogs in the Node-RED editor', function () {
     assert.strictEqual(await page.locator('#node-input-orderWait').inputValue(), '5');
     await page.locator('.red-ui-tray #node-dialog-ok').click();
     await page.locator('#node-input-orderWait').waitFor({ state: 'detached' });
-    assert.deepStrictEqual(
-      await page.evaluate(() => {
-        const node = RED.nodes.node('llc-chat-mode');
-        return [Number(node.orderWait), node.configVersion];
-      }),
-      [5, 2],
-    );
+    assert.deepStrictEqual(await fieldsOf(page, 'llc-chat-mode', ['orderWait', 'configVersion']), ['5', 2]);
     await page.context().close();
   });
 
