@@ -41,6 +41,12 @@ export function matches(c: Conversation, filter: Filter, q: string, label: numbe
   return (c.display_name ?? '').toLowerCase().includes(needle) || c.line_user_id.toLowerCase().includes(needle);
 }
 
+/** What the open chat's header shows of a contact and its session, to tell a list row's news from a fetch's answer. */
+function headerOf(contact: Pick<Contact, 'chat_mode' | 'friend_status' | 'display_name' | 'picture_url'>, session: Session | null): string {
+  const open = session && session.status !== 'CLOSED' ? session : null;
+  return JSON.stringify([contact.chat_mode, contact.friend_status, contact.display_name, contact.picture_url, open?.id, open?.status, open?.operator?.id]);
+}
+
 /** Latest activity, as the server orders the list: the last message or the session's start. */
 export function activity(c: Conversation): number {
   return Math.max(c.last_message ? Date.parse(c.last_message.created_at) : 0, c.session ? Date.parse(c.session.started_at) : 0);
@@ -102,11 +108,14 @@ export class LiveChatStore extends EventTarget {
   private awaitingFirstHello = false;
   private chatSeq = 0;
   /**
-   * Live news of the open chat (its messages, session, contact) so far. A fetch of the chat that
-   * overlapped some may answer with what it was before them (and news is not shown while the chat
-   * first loads): the chat is then fetched again.
+   * Live news of the open chat (its messages, session and timeline events) so far. A fetch of the
+   * chat that overlapped some may answer with what it was before them (and news is not shown while
+   * the chat first loads): the chat is then fetched again (staleSince).
    */
   private chatNews = 0;
+  /** The open chat's list rows from live updates so far, and the latest of them. */
+  private chatRows = 0;
+  private chatRow: Conversation | null = null;
   private readTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners: [string, (e: Event) => void][] = [
     ['hello', () => this.caughtUp()],
@@ -253,7 +262,8 @@ export class LiveChatStore extends EventTarget {
     this.details = null;
     this.changed();
     void this.loadDetails(lineUserId, seq);
-    const news = this.chatNews;
+    this.chatRow = null;
+    const mark = this.newsMark();
     try {
       const detail = await api.get<ConversationDetail>(
         `/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE, around })}`,
@@ -266,7 +276,7 @@ export class LiveChatStore extends EventTarget {
       this.olderCursor = detail.next_cursor;
       this.newerCursor = detail.newer_cursor ?? null;
       if (detail.contact.display_name) this.names.set(lineUserId, detail.contact.display_name);
-      if (this.chatNews !== news) void this.catchUp(lineUserId, seq);
+      if (this.staleSince(mark, detail)) void this.catchUp(lineUserId, seq);
     } catch (err) {
       if (seq === this.chatSeq) this.chatError = err instanceof ApiError && err.status === 404 ? 'not-found' : errorText(err);
     } finally {
@@ -394,7 +404,8 @@ export class LiveChatStore extends EventTarget {
    */
   private async catchUp(id: string, seq: number, tries = CATCH_UP_TRIES): Promise<void> {
     const atHit = this.newerCursor !== null;
-    const news = this.chatNews;
+    const mark = this.newsMark();
+    let stale = false;
     try {
       const detail = await api.get<ConversationDetail>(`/admin/live-chat/conversations/${encodeURIComponent(id)}${query({ limit: atHit ? 1 : MESSAGE_PAGE })}`);
       if (seq !== this.chatSeq) return;
@@ -405,10 +416,27 @@ export class LiveChatStore extends EventTarget {
         this.mergeTimeline(detail.timeline ?? []);
       }
       this.changed();
+      stale = this.staleSince(mark, detail);
     } catch {
       return; // the next hello tries again
     }
-    if (this.chatNews !== news && tries > 1) await this.catchUp(id, seq, tries - 1);
+    if (stale && tries > 1) await this.catchUp(id, seq, tries - 1);
+  }
+
+  private newsMark(): { news: number; rows: number } {
+    return { news: this.chatNews, rows: this.chatRows };
+  }
+
+  /**
+   * News of the open chat came since `mark`: a message, session or timeline event, or a list row
+   * whose header (mode, friend status, name, picture, open session and its holder) is not the
+   * answer's. Rows that say what the answer says are no news: reading the chat marks it read,
+   * which sends its row again.
+   */
+  private staleSince(mark: { news: number; rows: number }, answer: ConversationDetail): boolean {
+    if (this.chatNews !== mark.news) return true;
+    if (this.chatRows === mark.rows || !this.chatRow) return false;
+    return headerOf(this.chatRow, this.chatRow.session) !== headerOf(answer.contact, answer.session);
   }
 
   private mergeMessages(incoming: Message[]): void {
@@ -536,7 +564,10 @@ export class LiveChatStore extends EventTarget {
 
   private onConversation(detail: { conversation: Conversation; waiting_count: number; active_count: number }): void {
     if (!detail?.conversation) return;
-    if (detail.conversation.line_user_id === this.selected) this.chatNews++;
+    if (detail.conversation.line_user_id === this.selected) {
+      this.chatRows++;
+      this.chatRow = detail.conversation;
+    }
     this.waitingCount = detail.waiting_count;
     this.activeCount = detail.active_count;
     this.upsert(detail.conversation);
