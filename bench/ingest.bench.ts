@@ -328,7 +328,7 @@ async function interleaved(
 const perSecond = (r: LoadResult) => r.events / r.seconds;
 const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
 
-function latencyText(r: LoadResult): string {
+function latencyText(r: Pick<LoadResult, 'latenciesMs' | 'failures'>): string {
   const sorted = [...r.latenciesMs].sort((a, b) => a - b);
   return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${r.failures ? ` (${r.failures} failed)` : ''}`;
 }
@@ -441,7 +441,7 @@ function figureRows(
       });
     }
     const singles = single.get(subject)!;
-    const latencies: LoadResult = { ...singles[0], latenciesMs: singles.flatMap((r) => r.latenciesMs), failures: sum(singles, (r) => r.failures) };
+    const latencies = { latenciesMs: singles.flatMap((r) => r.latenciesMs), failures: sum(singles, (r) => r.failures) };
     rows.push({ figure: 'ack latency, 1 event per POST, 20 concurrent (all rounds)', database: subject, value: latencyText(latencies) });
     const atRate = rate.get(subject)!;
     const rateP99 = percentile(
