@@ -31,6 +31,7 @@ import { InstanceLink } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
 import { parseTrustProxy, type ProxyTrust } from './http/trusted-proxy';
 import { Leadership } from './db/leadership';
+import { DEFAULT_UPKEEP_INTERVAL_MS, EMBEDDED_QUIET_MS, TableUpkeep } from './db/table-upkeep';
 import { DEFAULT_MEDIA, type MediaOptions } from './media/media-options';
 import { IncomingMedia } from './media/incoming-media';
 import { OutgoingMedia } from './media/outgoing-media';
@@ -71,6 +72,11 @@ export interface LiveChatOptions {
   trustProxy?: string;
   /** How often a follower instance tries to lead, and the leader checks its lock (see db/leadership). */
   leadershipIntervalMs?: number;
+  /**
+   * How often the leader vacuums the tables that need it where the database does not (the
+   * embedded one; a server with autovacuum off; see db/table-upkeep). Default 15 s; 0 = never.
+   */
+  upkeepIntervalMs?: number;
   /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */
   webhookInbox?: Partial<WebhookInboxOptions>;
   /** Media size limits, fetch retries and how long public links last (see DEFAULT_MEDIA). */
@@ -121,6 +127,7 @@ export class LiveChat {
   readonly proxyTrust: ProxyTrust;
   /** Whether this instance does the work done once across instances (idle sweeps, the scheduled roll-up). */
   readonly leadership: Leadership;
+  private readonly upkeep: TableUpkeep;
   readonly mediaOptions: MediaOptions;
   /** Users' images, videos, audio and files, fetched from LINE after the webhook's 200. */
   readonly incomingMedia: IncomingMedia;
@@ -194,6 +201,12 @@ export class LiveChat {
     this.incomingMedia = new IncomingMedia(this.store, this.lineClients, this.credentials, this.events, log, this.mediaOptions);
     this.outgoingMedia = new OutgoingMedia(this.store, this.sessions, this.operatorMessages, this.mediaOptions, () => telegramOptions.adminUrl);
     this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
+    this.upkeep = new TableUpkeep(db.sql, {
+      kind: db.kind,
+      leading: () => this.leadership.isLeader,
+      quiet: () => this.lineWebhook.quietForMs() >= EMBEDDED_QUIET_MS,
+      log,
+    });
   }
 
   static async start(options: LiveChatOptions): Promise<LiveChat> {
@@ -216,6 +229,7 @@ export class LiveChat {
       // A lone instance leads from its start; a second one follows until the first stops.
       await app.leadership.start();
       app.startSweeping(options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+      app.upkeep.start(options.upkeepIntervalMs ?? DEFAULT_UPKEEP_INTERVAL_MS);
       // Events stored but never processed (a crash, a full queue) are processed from now on.
       app.lineWebhook.start();
       app.incomingMedia.start();
@@ -286,6 +300,7 @@ export class LiveChat {
    */
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.upkeep.stop();
     await this.leadership.close();
     await this.lineWebhook.stop();
     await this.incomingMedia.stop();

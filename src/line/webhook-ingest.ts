@@ -200,6 +200,8 @@ export class LineWebhookIngest {
   private recovering?: Promise<void>;
   private stopped = false;
   private stopping?: Promise<boolean>;
+  /** When a request last stored events (performance.now()); none yet: -Infinity. */
+  private lastStoredAt = Number.NEGATIVE_INFINITY;
   /** The flow's work of the events emitted here (the host's message hooks count it). */
   readonly flowWork: FlowWork;
 
@@ -281,6 +283,11 @@ export class LineWebhookIngest {
     };
   }
 
+  /** How long since a webhook request last stored events (Infinity: never, in this process). */
+  quietForMs(): number {
+    return performance.now() - this.lastStoredAt;
+  }
+
   async accept(rawBody: Buffer, signature: string | undefined, channelSecret: string, route: WebhookRoute = {}): Promise<AcceptResult> {
     if (this.stopped) return { outcome: 'unavailable', reason: 'The LINE webhook is stopping' };
     if (!signature) return { outcome: 'bad-signature', reason: 'x-line-signature is missing' };
@@ -293,6 +300,7 @@ export class LineWebhookIngest {
     if (events.length === 0) return { outcome: 'accepted', events: [], duplicates: 0, processed: Promise.resolve([]) };
 
     const credential = route.credential?.trim() || null;
+    this.lastStoredAt = performance.now();
     const storing = this.inserts.submit(events.map((e) => webhookEventRow(e, destination, credential)));
     this.storing.add(storing);
     let stored: Awaited<typeof storing>;

@@ -32,8 +32,9 @@ export async function startApiServer(
     adminUrl: 'http://inbox.example',
     bootstrapAdmin: ADMIN,
     encryptionKey: generateFernetKey(),
-    // Tests close idle chats by calling sessions.closeIdle themselves.
+    // Tests close idle chats by calling sessions.closeIdle themselves, and vacuum by upkeep passes.
     sweepIntervalMs: 0,
+    upkeepIntervalMs: 0,
     log: { info: () => undefined, warn: () => undefined, error: (m) => console.error(m) },
     ...options,
   });
