@@ -102,10 +102,9 @@ export class TableUpkeep {
     private readonly options: TableUpkeepOptions,
   ) {}
 
-  /** Runs a pass now and then every `intervalMs` (0: never). */
+  /** Runs a pass every `intervalMs` (0: never); the first after one interval, so that none holds up the start. */
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.stopped) return;
-    this.passSoon();
     this.timer = setInterval(() => this.passSoon(), intervalMs);
     this.timer.unref();
   }
