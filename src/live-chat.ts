@@ -203,6 +203,7 @@ export class LiveChat {
     this.leadership = new Leadership({ url: db.kind === 'server' ? db.url : undefined, intervalMs: options.leadershipIntervalMs, log });
     this.upkeep = new TableUpkeep(db.sql, {
       kind: db.kind,
+      url: db.url,
       leading: () => this.leadership.isLeader,
       quiet: () => this.lineWebhook.quietForMs() >= EMBEDDED_QUIET_MS,
       log,

@@ -13,7 +13,9 @@
 // vacuuming or altering is left to the next pass. With several instances on one server only the
 // leader runs passes (the caller's `leading`).
 //
-// On a server a VACUUM holds one of the pool's connections and the others go on. The embedded
+// On a server the statements run on a connection of their own, not the pool's, throttled as
+// autovacuum throttles itself (vacuum_cost_delay 2 ms per 200 cost units): unthrottled, a vacuum
+// of a busy table took a core of the two the webhook and the inbox share. The embedded
 // database has one connection, and whatever runs on it holds up a webhook's 200 (LINE gives up
 // after 2 s). Measured there at 100,000 contacts: a VACUUM of `contacts` took 0.6–1.3 s whatever
 // the number of dead rows (it reads all 144 MB of its indexes), one that leaves the indexes alone
@@ -22,6 +24,7 @@
 // vacuum leaves the indexes alone unless the webhook has been quiet for a while, or the table's
 // indexes were last cleaned up an hour ago or more (a busy Official Account pays one such pause an
 // hour); and ANALYZE samples a tenth.
+import { Client } from 'pg';
 import type { Logger } from '../logger';
 import type { Sql } from './sql';
 
@@ -37,6 +40,12 @@ const ANALYZE_THRESHOLD = 50;
 const ANALYZE_SCALE_FACTOR = 0.1;
 /** Embedded: a table's indexes are cleaned up at least this often, however busy the webhook. */
 export const DEFAULT_INDEX_CLEANUP_EVERY_MS = 60 * 60_000;
+/** A server: autovacuum's own throttle (autovacuum_vacuum_cost_delay, and vacuum_cost_limit, which it uses by default). */
+const AUTOVACUUM_THROTTLE = '-c vacuum_cost_delay=2 -c vacuum_cost_limit=200';
+/** A server: how long the upkeep's connection may take to open. */
+const CONNECT_DEADLINE_MS = 5_000;
+/** The upkeep's connection's application_name in pg_stat_activity (then the process id). */
+export const UPKEEP_APPLICATION_NAME = 'line-live-chat upkeep';
 /** Embedded: ANALYZE's statistics target (PostgreSQL's default is 100; the sample is 300 rows per unit). */
 const EMBEDDED_STATISTICS_TARGET = 10;
 
@@ -76,6 +85,8 @@ export type UpkeepStatement = { table: string; statement: 'vacuum' | 'vacuum, in
 
 export interface TableUpkeepOptions {
   kind: 'server' | 'embedded';
+  /** A server's URL, for the upkeep's own connection. */
+  url?: string;
   /** Whether this instance runs passes now (the leader's work on a shared server). */
   leading: () => boolean;
   /** Embedded: whether the webhook has been quiet long enough for a vacuum that cleans the indexes up. */
@@ -96,6 +107,8 @@ export class TableUpkeep {
   /** Embedded: per table, when (performance.now()) its indexes were last cleaned up; not since the start: the start. */
   private readonly indexesCleanedAt = new Map<string, number>();
   private readonly startedAt = performance.now();
+  /** A server: the connection of the pass under way, ended by stop(). */
+  private connection?: Client;
 
   constructor(
     private readonly sql: Sql,
@@ -109,10 +122,15 @@ export class TableUpkeep {
     this.timer.unref();
   }
 
-  /** Stops the passes and waits for the one under way (a statement is not cut short). */
+  /**
+   * Stops the passes. On a server the pass under way ends at once (its connection closed: a
+   * throttled vacuum of a big table can take minutes, and one cut short is harmless); on the
+   * embedded database its statement (kept short) is waited for.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    void this.connection?.end().catch(() => undefined);
     await this.running;
   }
 
@@ -143,25 +161,45 @@ export class TableUpkeep {
     const actions = upkeepActions(
       tables.map((t) => ({ table: t.table, liveRows: Number(t.live), deadRows: Number(t.dead), changedSinceAnalyze: Number(t.changed) })),
     );
+    if (actions.length === 0) return [];
+    if (this.options.kind === 'server') return this.onServer(actions);
     const ran: UpkeepStatement[] = [];
     for (const action of actions) {
       if (this.stopped) break;
-      ran.push(...(await (this.options.kind === 'server' ? this.onServer(action) : this.embedded(action))));
+      ran.push(...(await this.embedded(action)));
     }
     return ran;
   }
 
-  /** A server: what autovacuum would run (another connection of the pool goes on meanwhile). */
-  private async onServer(action: UpkeepAction): Promise<UpkeepStatement[]> {
-    if (action.vacuum) {
-      await this.sql.exec(`VACUUM (ANALYZE, SKIP_LOCKED) ${quote(action.table)}`);
-      return [
-        { table: action.table, statement: 'vacuum' },
-        { table: action.table, statement: 'analyze' },
-      ];
+  /** A server: what autovacuum would run, throttled as it is, on a connection of its own. */
+  private async onServer(actions: UpkeepAction[]): Promise<UpkeepStatement[]> {
+    const connection = new Client({
+      connectionString: this.options.url,
+      options: AUTOVACUUM_THROTTLE,
+      connectionTimeoutMillis: CONNECT_DEADLINE_MS,
+      application_name: `${UPKEEP_APPLICATION_NAME} ${process.pid}`,
+    });
+    // A connection that breaks while idle between statements must not be an unhandled 'error'.
+    connection.on('error', () => undefined);
+    this.connection = connection;
+    const ran: UpkeepStatement[] = [];
+    try {
+      await connection.connect();
+      for (const action of actions) {
+        if (this.stopped) break;
+        if (action.vacuum) {
+          await connection.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${quote(action.table)}`);
+          ran.push({ table: action.table, statement: 'vacuum' }, { table: action.table, statement: 'analyze' });
+        } else {
+          await connection.query(`ANALYZE (SKIP_LOCKED) ${quote(action.table)}`);
+          ran.push({ table: action.table, statement: 'analyze' });
+        }
+      }
+    } finally {
+      this.connection = undefined;
+      await connection.end().catch(() => undefined);
     }
-    await this.sql.exec(`ANALYZE (SKIP_LOCKED) ${quote(action.table)}`);
-    return [{ table: action.table, statement: 'analyze' }];
+    return ran;
   }
 
   /** The embedded database: statements short enough not to hold up a webhook (see above). */

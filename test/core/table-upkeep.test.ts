@@ -79,7 +79,14 @@ describeEachDatabase('table upkeep', (db, kind) => {
   });
 
   const upkeepOn = (options: Partial<TableUpkeepOptions> = {}) =>
-    new TableUpkeep(db().sql, { kind: kind === 'embedded' ? 'embedded' : 'server', leading: () => true, quiet: () => true, log: quiet, ...options });
+    new TableUpkeep(db().sql, {
+      kind: kind === 'embedded' ? 'embedded' : 'server',
+      url: db().url,
+      leading: () => true,
+      quiet: () => true,
+      log: quiet,
+      ...options,
+    });
   const ofTables = (ran: UpkeepStatement[]) => ran.filter((r) => ['contacts', 'webhook_events', 'operators'].includes(r.table));
 
   it('vacuums the table with many dead rows, analyzes the one with many new rows, and leaves quiet ones alone', async () => {
