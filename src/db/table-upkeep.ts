@@ -15,7 +15,7 @@
 //
 // On a server the statements run on a connection of their own, not the pool's, throttled as
 // autovacuum throttles itself (vacuum_cost_delay 2 ms per 200 cost units): unthrottled, a vacuum
-// of a busy table took a core of the two the webhook and the inbox share. The embedded
+// takes a whole core while it runs, on a machine whose webhook and inbox may have two. The embedded
 // database has one connection, and whatever runs on it holds up a webhook's 200 (LINE gives up
 // after 2 s). Measured there at 100,000 contacts: a VACUUM of `contacts` took 0.6–1.3 s whatever
 // the number of dead rows (it reads all 144 MB of its indexes), one that leaves the indexes alone
@@ -80,8 +80,8 @@ export function autovacuumRuns(kind: 'server' | 'embedded', settings: { autovacu
   return kind === 'server' && settings.autovacuum === 'on' && settings.trackCounts === 'on';
 }
 
-/** A statement a pass ran, for the caller and the tests. */
-export type UpkeepStatement = { table: string; statement: 'vacuum' | 'vacuum, indexes left' | 'analyze' };
+/** A statement a pass ran and how long it took (a VACUUM (ANALYZE) on a server counts as both, each with its time), for the caller and the tests. */
+export type UpkeepStatement = { table: string; statement: 'vacuum' | 'vacuum, indexes left' | 'analyze'; ms: number };
 
 export interface TableUpkeepOptions {
   kind: 'server' | 'embedded';
@@ -187,12 +187,14 @@ export class TableUpkeep {
       await connection.connect();
       for (const action of actions) {
         if (this.stopped) break;
+        const started = performance.now();
         if (action.vacuum) {
           await connection.query(`VACUUM (ANALYZE, SKIP_LOCKED) ${quote(action.table)}`);
-          ran.push({ table: action.table, statement: 'vacuum' }, { table: action.table, statement: 'analyze' });
+          const ms = performance.now() - started;
+          ran.push({ table: action.table, statement: 'vacuum', ms }, { table: action.table, statement: 'analyze', ms });
         } else {
           await connection.query(`ANALYZE (SKIP_LOCKED) ${quote(action.table)}`);
-          ran.push({ table: action.table, statement: 'analyze' });
+          ran.push({ table: action.table, statement: 'analyze', ms: performance.now() - started });
         }
       }
     } finally {
@@ -205,6 +207,7 @@ export class TableUpkeep {
   /** The embedded database: statements short enough not to hold up a webhook (see above). */
   private async embedded(action: UpkeepAction): Promise<UpkeepStatement[]> {
     const ran: UpkeepStatement[] = [];
+    let started = performance.now();
     if (action.vacuum) {
       const cleanedAt = this.indexesCleanedAt.get(action.table) ?? this.startedAt;
       const every = this.options.indexCleanupEveryMs ?? DEFAULT_INDEX_CLEANUP_EVERY_MS;
@@ -215,14 +218,15 @@ export class TableUpkeep {
       } else {
         await this.sql.exec(`VACUUM (INDEX_CLEANUP OFF, SKIP_LOCKED) ${quote(action.table)}`);
       }
-      ran.push({ table: action.table, statement: cleanUp ? 'vacuum' : 'vacuum, indexes left' });
+      ran.push({ table: action.table, statement: cleanUp ? 'vacuum' : 'vacuum, indexes left', ms: performance.now() - started });
     }
     if (action.analyze) {
+      started = performance.now();
       await this.sql.transaction(async (tx) => {
         await tx.exec(`SET LOCAL default_statistics_target = ${EMBEDDED_STATISTICS_TARGET}`);
         await tx.exec(`ANALYZE (SKIP_LOCKED) ${quote(action.table)}`);
       });
-      ran.push({ table: action.table, statement: 'analyze' });
+      ran.push({ table: action.table, statement: 'analyze', ms: performance.now() - started });
     }
     return ran;
   }
@@ -230,7 +234,10 @@ export class TableUpkeep {
   private passSoon(): void {
     this.running ??= this.pass()
       .then(() => undefined)
-      .catch((err: unknown) => this.options.log.warn(`vacuuming the tables failed (tried again in the next pass): ${(err as Error).message}`))
+      .catch((err: unknown) => {
+        // A pass cut short by stop() (its connection closed) is no failure.
+        if (!this.stopped) this.options.log.warn(`vacuuming the tables failed (tried again in the next pass): ${(err as Error).message}`);
+      })
       .finally(() => (this.running = undefined));
   }
 

@@ -87,13 +87,16 @@ describeEachDatabase('table upkeep', (db, kind) => {
       log: quiet,
       ...options,
     });
-  const ofTables = (ran: UpkeepStatement[]) => ran.filter((r) => ['contacts', 'webhook_events', 'operators'].includes(r.table));
+  const ofTables = (ran: UpkeepStatement[]) =>
+    ran.filter((r) => ['contacts', 'webhook_events', 'operators'].includes(r.table)).map(({ table, statement }) => ({ table, statement }));
 
   it('vacuums the table with many dead rows, analyzes the one with many new rows, and leaves quiet ones alone', async () => {
+    const upkeep = upkeepOn();
+    // What the suites before left to do (on the shared server, their changes count until an ANALYZE).
+    await upkeep.pass();
     await churn(db());
     const before = await tableState(db(), 'contacts');
     assert.ok(before.dead > 250, `expected dead contact versions, found ${before.dead}`);
-    const upkeep = upkeepOn();
     assert.deepStrictEqual(ofTables(await upkeep.pass()), [
       { table: 'contacts', statement: 'vacuum' },
       { table: 'contacts', statement: 'analyze' },
