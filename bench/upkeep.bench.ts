@@ -1,6 +1,6 @@
 // The tables' upkeep where autovacuum does not run (src/db/table-upkeep.ts) at an Official
 // Account's size: 100,000 contacts and 1,000,000 messages (10,000 with --quick), the
-// conversations bench's seeded database. A fifth of the contacts get a new activity and a fifth of
+// conversations bench's seeded database. A quarter of the contacts get a new activity and a quarter of
 // the messages a new version (what tens of thousands of webhooks and bot replies leave behind),
 // then one pass runs as while the webhook is busy, and after the same again one as while it is
 // quiet. Each statement's time is how long it holds the database: on the embedded one (a single
@@ -52,12 +52,12 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   return rows;
 }
 
-/** A new activity for every fifth contact, a new version of every fifth message (an indexed column moves, as a delivery mark's does). */
+/** A new activity for every fourth contact, a new version of every fourth message: past autovacuum's 20%, and an indexed column moves, as a delivery mark's does. */
 async function rewriteAFifth(db: Database): Promise<void> {
   // One query: one connection, which then publishes its statistics at once.
   await db.sql.exec(`
-    UPDATE contacts SET last_message_at = last_message_at + interval '1 microsecond' WHERE id % 5 = 0;
-    UPDATE messages SET created_at = created_at + interval '1 microsecond' WHERE id % 5 = 0;
+    UPDATE contacts SET last_message_at = last_message_at + interval '1 microsecond' WHERE id % 4 = 0;
+    UPDATE messages SET created_at = created_at + interval '1 microsecond' WHERE id % 4 = 0;
     SELECT pg_stat_force_next_flush();`);
 }
 
@@ -69,7 +69,7 @@ function statementRows(database: BenchDatabase, contacts: number, quiet: boolean
   return ran
     .filter((r) => ['contacts', 'messages'].includes(r.table))
     .map((r) => ({
-      figure: `upkeep at ${size}, a fifth rewritten, ${when}: ${r.table} ${r.statement}${database === 'postgres' ? ' (throttled)' : ''}`,
+      figure: `upkeep at ${size}, a quarter rewritten, ${when}: ${r.table} ${r.statement}${database === 'postgres' ? ' (throttled)' : ''}`,
       database,
       value: `${(r.ms / 1000).toFixed(2)} s`,
       ...(goal ? { goal: `< ${BUSY_GOAL_MS / 1000} s`, ok: r.ms < BUSY_GOAL_MS } : {}),

@@ -97,11 +97,20 @@ describeEachDatabase('table upkeep', (db, kind) => {
     await churn(db());
     const before = await tableState(db(), 'contacts');
     assert.ok(before.dead > 250, `expected dead contact versions, found ${before.dead}`);
-    assert.deepStrictEqual(ofTables(await upkeep.pass()), [
-      { table: 'contacts', statement: 'vacuum' },
-      { table: 'contacts', statement: 'analyze' },
-      { table: 'webhook_events', statement: 'analyze' },
-    ]);
+    assert.deepStrictEqual(
+      ofTables(await upkeep.pass()),
+      kind === 'embedded'
+        ? [
+            { table: 'contacts', statement: 'vacuum' },
+            // A tenth of ANALYZE's usual sample there: see table-upkeep.ts.
+            { table: 'contacts', statement: 'analyze' },
+            { table: 'webhook_events', statement: 'analyze' },
+          ]
+        : [
+            { table: 'contacts', statement: 'vacuum and analyze' },
+            { table: 'webhook_events', statement: 'analyze' },
+          ],
+    );
     const contacts = await tableState(db(), 'contacts');
     assert.deepStrictEqual(contacts, { dead: 0, vacuumed: true, analyzed: true });
     const events = await tableState(db(), 'webhook_events');
