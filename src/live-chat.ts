@@ -74,7 +74,7 @@ export interface LiveChatOptions {
   leadershipIntervalMs?: number;
   /**
    * How often the leader vacuums the tables that need it where the database does not (the
-   * embedded one; a server with autovacuum off; see db/table-upkeep). Default 15 s; 0 = never.
+   * embedded one; a server with autovacuum off; see db/table-upkeep). Default 60 s; 0 = never.
    */
   upkeepIntervalMs?: number;
   /** The webhook inbox's queue, batches and recovery pass (see DEFAULT_WEBHOOK_INBOX). */

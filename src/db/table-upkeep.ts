@@ -7,15 +7,17 @@
 // dead versions, the GIN search indexes keep an entry for each, the files only grow, and the
 // planner never learns how big the tables got.
 //
-// A pass reads the cumulative statistics of the schema's tables and, by autovacuum's default
+// A pass (every minute, as autovacuum's) reads the cumulative statistics of the schema's tables and, by autovacuum's default
 // thresholds, vacuums the tables with enough dead rows and analyzes those with enough changed
 // ones, one statement at a time, the busiest first. SKIP_LOCKED: a table another session is
 // vacuuming or altering is left to the next pass. With several instances on one server only the
 // leader runs passes (the caller's `leading`).
 //
 // On a server the statements run on a connection of their own, not the pool's, throttled as
-// autovacuum throttles itself (vacuum_cost_delay 2 ms per 200 cost units): unthrottled, a vacuum
-// takes a whole core while it runs, on a machine whose webhook and inbox may have two. The embedded
+// autovacuum throttles itself (vacuum_cost_delay 2 ms per 200 cost units) and more for pages in
+// memory (10 units each, not 1: they cost autovacuum's throttle nothing, and this product's tables
+// are mostly in memory): unthrottled, a vacuum takes a whole core while it runs, on a machine whose
+// webhook and inbox may have two. The embedded
 // database has one connection, and whatever runs on it holds up a webhook's 200 (LINE gives up
 // after 2 s). Measured there at 100,000 contacts: a VACUUM of `contacts` took 0.6–1.3 s whatever
 // the number of dead rows (it reads all 144 MB of its indexes), one that leaves the indexes alone
@@ -29,8 +31,12 @@ import { Client } from 'pg';
 import type { Logger } from '../logger';
 import type { Sql } from './sql';
 
-/** How often a pass looks at the tables. */
-export const DEFAULT_UPKEEP_INTERVAL_MS = 15_000;
+/**
+ * How often a pass looks at the tables: autovacuum's naptime. Every 15 s, a busy webhook made each
+ * pass ANALYZE `contacts` (its activity changes a tenth of the rows in seconds), and on a server
+ * of two cores the contention bench's inbox list p95 rose from 51 to 76 ms at 100 events/s.
+ */
+export const DEFAULT_UPKEEP_INTERVAL_MS = 60_000;
 /** Embedded: how long the webhook must have stored nothing for a vacuum to clean the indexes up. */
 export const EMBEDDED_QUIET_MS = 10_000;
 
@@ -41,8 +47,8 @@ const ANALYZE_THRESHOLD = 50;
 const ANALYZE_SCALE_FACTOR = 0.1;
 /** Embedded: a table's indexes are cleaned up at least this often, however busy the webhook. */
 export const DEFAULT_INDEX_CLEANUP_EVERY_MS = 24 * 60 * 60_000;
-/** A server: autovacuum's own throttle (autovacuum_vacuum_cost_delay, and vacuum_cost_limit, which it uses by default). */
-const AUTOVACUUM_THROTTLE = '-c vacuum_cost_delay=2 -c vacuum_cost_limit=200';
+/** A server: autovacuum's throttle (autovacuum_vacuum_cost_delay, vacuum_cost_limit), and pages in memory costing 10 (see above). */
+const VACUUM_THROTTLE = '-c vacuum_cost_delay=2 -c vacuum_cost_limit=200 -c vacuum_cost_page_hit=10';
 /** A server: how long the upkeep's connection may take to open. */
 const CONNECT_DEADLINE_MS = 5_000;
 /** The upkeep's connection's application_name in pg_stat_activity (then the process id). */
@@ -176,7 +182,7 @@ export class TableUpkeep {
   private async onServer(actions: UpkeepAction[]): Promise<UpkeepStatement[]> {
     const connection = new Client({
       connectionString: this.options.url,
-      options: AUTOVACUUM_THROTTLE,
+      options: VACUUM_THROTTLE,
       connectionTimeoutMillis: CONNECT_DEADLINE_MS,
       application_name: `${UPKEEP_APPLICATION_NAME} ${process.pid}`,
     });
