@@ -338,8 +338,12 @@ function latencyText(r: Pick<LoadResult, 'latenciesMs' | 'failures'>): string {
   return `p50 ${ms(percentile(sorted, 50))} / p95 ${ms(percentile(sorted, 95))} / p99 ${ms(percentile(sorted, 99))}${r.failures ? ` (${r.failures} failed)` : ''}`;
 }
 
-/** Rounds of each phase: an odd number, so the median is one round's. */
-const ROUNDS = 3;
+/**
+ * Rounds of each phase: an odd number, so the median is one round's. Five, not three: this
+ * machine's speed moved within a minute (the baseline alone took 700 and then 1,285 events/s in
+ * two rounds of one run), and three rounds' median still moved with it.
+ */
+const ROUNDS = 5;
 
 export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
