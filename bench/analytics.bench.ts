@@ -4,12 +4,10 @@
 // calls it): the year's overview and operator table counted live, the roll-up of every finished
 // day, then the same year read from the roll-up (today alone live), as the dashboard reads it.
 // Sequential calls; other benches may share the machine's two cores, so figures are noisy.
-import path from 'node:path';
-import { openDatabase } from '../src/db/database';
 import { Store } from '../src/store/store';
 import { Analytics } from '../src/analytics/analytics-service';
 import { addDays, dayIn } from '../src/analytics/calendar';
-import { isSeeded, seedInbox } from './seed';
+import { isSeeded, openBenchDatabase, seedInbox } from './seed';
 import { runAlone } from './context';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 
@@ -20,10 +18,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const calls = ctx.quick ? 5 : 20;
   const rows: BenchRow[] = [];
   for (const database of ctx.databases) {
-    const db =
-      database === 'postgres'
-        ? await openDatabase({ url: ctx.postgresUrl })
-        : await openDatabase({ embeddedDir: path.join(ctx.workDir, `analytics-${contacts}`) });
+    const db = await openBenchDatabase(ctx, database, `analytics-${contacts}`);
     try {
       if (!(await isSeeded(db, { contacts }))) await seedInbox(db, { contacts }, ctx.log);
       else ctx.log(`${database}: reusing the seeded ${contacts} contacts`);

@@ -5,10 +5,9 @@
 // number on 1 contact in 50): a search by order number, each label's first and next page.
 // Requests are sequential (one operator refreshing); p50 and p95 over many calls. Other benches
 // may share the machine's two cores, so figures are noisy.
-import path from 'node:path';
-import { type Database, openDatabase } from '../src/db/database';
+import type { Database } from '../src/db/database';
 import { type ApiServer, ADMIN, call, login, startApiServer } from '../test/support/api-server';
-import { isSeeded, seedInbox } from './seed';
+import { isSeeded, openBenchDatabase, seedInbox } from './seed';
 import { Store } from '../src/store/store';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
@@ -25,10 +24,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const calls = ctx.quick ? 40 : 200;
   const rows: BenchRow[] = [];
   for (const database of ctx.databases) {
-    const db =
-      database === 'postgres'
-        ? await openDatabase({ url: ctx.postgresUrl })
-        : await openDatabase({ embeddedDir: path.join(ctx.workDir, `conversations-${contacts}`) });
+    const db = await openBenchDatabase(ctx, database, `conversations-${contacts}`);
     let server: ApiServer | undefined;
     try {
       if (!(await isSeeded(db, { contacts })) || !(await adminExists(db))) {

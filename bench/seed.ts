@@ -3,8 +3,10 @@
 // BOT with old closed sessions; 1% have an open session (half WAITING, half ACTIVE with an
 // operator), recent; names in Thai and English; activity spread over 90 days. Replaces the
 // contacts, sessions, messages and reads already there; keeps operators, settings and credentials.
-import type { Database } from '../src/db/database';
+import path from 'node:path';
+import { type Database, openDatabase } from '../src/db/database';
 import { BACKFILL_CONVERSATION_COLUMNS } from '../migrations/0005-conversation-list';
+import type { BenchContext, BenchDatabase } from './types';
 
 export interface SeedSize {
   contacts: number;
@@ -17,6 +19,14 @@ const ENGLISH_SURNAMES = ['Smith', 'Brown', 'Taylor', 'Wilson', 'Clark', 'Walker
 const TEXTS = ['สวัสดีครับ', 'สอบถามราคาหน่อยค่ะ', 'ขอบคุณครับ', 'Hello, is this shop open today?', 'ส่งของวันไหนคะ', 'OK thanks'];
 
 const sqlArray = (values: string[]) => `ARRAY[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')}]`;
+
+/**
+ * The database a seeding benchmark works on: the server's scratch database, or an embedded one
+ * named `name` in the work folder (kept between runs, so that its seed is made once).
+ */
+export function openBenchDatabase(ctx: BenchContext, database: BenchDatabase, name: string): Promise<Database> {
+  return database === 'postgres' ? openDatabase({ url: ctx.postgresUrl }) : openDatabase({ embeddedDir: path.join(ctx.workDir, name) });
+}
 
 /** Whether the database already holds exactly this seed (the benchmark then reuses it). */
 export async function isSeeded(db: Database, size: SeedSize): Promise<boolean> {

@@ -6,10 +6,9 @@
 // quiet. Each statement's time is how long it holds the database: on the embedded one (a single
 // connection) a webhook's 200 waits behind it, and LINE gives up after 2 s. On a server the
 // statements are throttled as autovacuum's are and run beside the pool's.
-import path from 'node:path';
-import { type Database, openDatabase } from '../src/db/database';
+import type { Database } from '../src/db/database';
 import { TableUpkeep, type UpkeepStatement } from '../src/db/table-upkeep';
-import { isSeeded, seedInbox } from './seed';
+import { isSeeded, openBenchDatabase, seedInbox } from './seed';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
 
@@ -21,10 +20,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
   for (const database of ctx.databases) {
     // The conversations bench's database: seeded once for both.
-    const db =
-      database === 'postgres'
-        ? await openDatabase({ url: ctx.postgresUrl })
-        : await openDatabase({ embeddedDir: path.join(ctx.workDir, `conversations-${contacts}`) });
+    const db = await openBenchDatabase(ctx, database, `conversations-${contacts}`);
     try {
       if (!(await isSeeded(db, { contacts }))) await seedInbox(db, { contacts }, ctx.log);
       // A clean start: what earlier runs left is not this run's to count.
