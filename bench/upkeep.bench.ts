@@ -1,11 +1,11 @@
 // The tables' upkeep where autovacuum does not run (src/db/table-upkeep.ts) at an Official
 // Account's size: 100,000 contacts and 1,000,000 messages (10,000 with --quick), the
-// conversations bench's seeded database. A quarter of the contacts get a new activity and a quarter of
-// the messages a new version (what tens of thousands of webhooks and bot replies leave behind),
+// conversations bench's seeded database. A quarter of the contacts get a new activity and a
+// quarter of the messages a new version (what tens of thousands of webhooks and bot replies leave),
 // then one pass runs as while the webhook is busy, and after the same again one as while it is
 // quiet. Each statement's time is how long it holds the database: on the embedded one (a single
 // connection) a webhook's 200 waits behind it, and LINE gives up after 2 s. On a server the
-// statements are throttled as autovacuum's are and run beside the pool's.
+// statements run throttled (see table-upkeep.ts), beside the pool's.
 import type { Database } from '../src/db/database';
 import { TableUpkeep, type UpkeepStatement } from '../src/db/table-upkeep';
 import { isSeeded, openBenchDatabase, seedInbox } from './seed';
@@ -27,7 +27,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
       await db.sql.exec(`VACUUM ANALYZE contacts`);
       await db.sql.exec(`VACUUM ANALYZE messages`);
       for (const quiet of [false, true]) {
-        await rewriteAFifth(db);
+        await rewriteAQuarter(db);
         const upkeep = new TableUpkeep(db.sql, {
           kind: database === 'postgres' ? 'server' : 'embedded',
           url: db.url,
@@ -49,7 +49,7 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
 }
 
 /** A new activity for every fourth contact, a new version of every fourth message: past autovacuum's 20%, and an indexed column moves, as a delivery mark's does. */
-async function rewriteAFifth(db: Database): Promise<void> {
+async function rewriteAQuarter(db: Database): Promise<void> {
   // One query: one connection, which then publishes its statistics at once.
   await db.sql.exec(`
     UPDATE contacts SET last_message_at = last_message_at + interval '1 microsecond' WHERE id % 4 = 0;
