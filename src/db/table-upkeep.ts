@@ -1,32 +1,31 @@
 // Vacuums and analyzes the product's tables where nothing else does. On a PostgreSQL server
 // autovacuum does it, unless it is turned off (`autovacuum = off`, as some CI and hand-tuned
 // servers have it); the embedded database (PGlite: PostgreSQL in single-user mode) has no
-// autovacuum at all, whatever `autovacuum` says. Without it every update leaves its old row
-// version behind for good: a contact is rewritten by each message (its activity orders the
-// inbox), a webhook event three times, a sent message once. Lookups then step over ever more
-// dead versions, the GIN search indexes keep an entry for each, the files only grow, and the
-// planner never learns how big the tables got.
+// autovacuum at all, whatever `autovacuum` says. Without it every update leaves its old row version
+// behind for good: a contact is rewritten by each message (its activity orders the inbox), a
+// webhook event three times, a sent message once. Lookups then step over ever more dead versions,
+// the GIN search indexes keep an entry for each, the files only grow, and the planner never learns
+// how big the tables got.
 //
-// A pass (every minute, as autovacuum's) reads the cumulative statistics of the schema's tables and, by autovacuum's default
-// thresholds, vacuums the tables with enough dead rows and analyzes those with enough changed
-// ones, one statement at a time, the busiest first. SKIP_LOCKED: a table another session is
-// vacuuming or altering is left to the next pass. With several instances on one server only the
-// leader runs passes (the caller's `leading`).
+// A pass (every minute, as autovacuum's) reads the cumulative statistics of the schema's tables
+// and, by autovacuum's default thresholds, vacuums the tables with enough dead rows and analyzes
+// those with enough changed ones, one statement at a time, the busiest first. SKIP_LOCKED: a table
+// another session is vacuuming or altering is left to the next pass. With several instances on one
+// server only the leader runs passes (the caller's `leading`).
 //
 // On a server the statements run on a connection of their own, not the pool's, throttled as
 // autovacuum throttles itself (vacuum_cost_delay 2 ms per 200 cost units) and more for pages in
-// memory (10 units each, not 1: they cost autovacuum's throttle nothing, and this product's tables
-// are mostly in memory): unthrottled, a vacuum takes a whole core while it runs, on a machine whose
-// webhook and inbox may have two. The embedded
-// database has one connection, and whatever runs on it holds up a webhook's 200 (LINE gives up
-// after 2 s). Measured there at 100,000 contacts: a VACUUM of `contacts` took 0.6–1.3 s whatever
-// the number of dead rows (it reads all 144 MB of its indexes), one that leaves the indexes alone
-// (INDEX_CLEANUP OFF: the dead rows' space is freed, their index entries and 4-byte line pointers
-// stay) 0.1 s; ANALYZE 2–2.5 s with the default sample, 0.17 s with a tenth of it. So there a
-// vacuum leaves the indexes alone unless the webhook has been quiet for a while, or the table's
-// indexes were last cleaned up a day ago or more (bench/upkeep: such a clean-up took 0.9–1.4 s for
-// `contacts` and 1.9–3.0 s for 1,000,000 messages, which a webhook then waits for); and ANALYZE
-// samples a tenth.
+// memory (10 units each, not 1: they cost autovacuum's throttle next to nothing, and this product's
+// tables are mostly in memory): unthrottled, a vacuum takes a whole core while it runs, on a
+// machine whose webhook and inbox may have two. The embedded database has one connection, and
+// whatever runs on it holds up a webhook's 200 (LINE gives up after 2 s). Measured there at 100,000
+// contacts: a VACUUM of `contacts` took 0.6–1.3 s whatever the number of dead rows (it reads all
+// 144 MB of its indexes), one that leaves the indexes alone (INDEX_CLEANUP OFF: the dead rows'
+// space is freed, their index entries and 4-byte line pointers stay) 0.1 s; ANALYZE 2–2.5 s with
+// the default sample, 0.17 s with a tenth of it. So there a vacuum leaves the indexes alone unless
+// the webhook has been quiet for a while, or the table's indexes were last cleaned up a day ago or
+// more (bench/upkeep: such a clean-up took 0.9–1.4 s for `contacts` and 1.9–3.0 s for 1,000,000
+// messages, which a webhook then waits for); and ANALYZE samples a tenth.
 import { Client } from 'pg';
 import type { Logger } from '../logger';
 import type { Sql } from './sql';
