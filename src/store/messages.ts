@@ -397,9 +397,10 @@ export class MessagesTable {
    * Text messages whose text holds `text` (any case), newest first, each with its contact's
    * name: the inbox's search of the history; `beforeId` continues after that message. A common
    * text is found among the newest messages (a walk down messages_created_idx, bounded); only
-   * when those do not fill the page does migration 0019's trigram index find the rest, then
-   * sorting few rows. (The trigram index alone sorts every match: seconds for a text in a sixth
-   * of a million messages; the walk alone reads everything for a rare one.)
+   * when those do not fill the page does the trigram index find the rest, then sorting few rows.
+   * (The trigram index alone sorts every match: seconds for a text in a sixth of a million
+   * messages; the walk alone reads everything for a rare one.) That index leaves out messages
+   * still PENDING (migration 0029), found through messages_undelivered_idx instead.
    */
   async searchText(text: string, limit: number, beforeId?: number): Promise<MessageSearchRow[]> {
     const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -416,7 +417,9 @@ export class MessagesTable {
       params,
     );
     if (recent.length >= limit) return recent;
-    return this.q.rows<MessageSearchRow>(select('messages m'), params);
+    const matching = (status: string) => `SELECT * FROM messages m
+      WHERE m.message_type = 'text' AND m.delivery_status ${status} AND m.content->>'text' ILIKE $1 ${after}`;
+    return this.q.rows<MessageSearchRow>(select(`(${matching("<> 'PENDING'")} UNION ALL ${matching("= 'PENDING'")}) m`), params);
   }
 
   /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */

@@ -2,6 +2,7 @@
 // messages by any part of their text (Thai without spaces included), newest first, with a
 // snippet; the detail opens a chat around a hit and pages newer from there.
 import assert from 'node:assert';
+import crypto from 'node:crypto';
 import { updateSettings } from '../../src/live-chat/live-chat-settings';
 import { describeEachDatabase } from '../support/databases';
 import type { LiveChatHarness, TestOperator } from '../support/live-chat-harness';
@@ -49,6 +50,39 @@ describeEachDatabase('message search', (db) => {
       ['0% PAID'],
     );
     assert.deepStrictEqual((await chat.api('GET', `/admin/live-chat/messages?q=${encodeURIComponent('1_0')}`, somchai)).body.results, []);
+  });
+
+  it("finds the team's messages whether LINE has answered their send yet or not", async () => {
+    const { user } = await history(['ขอใบเสนอราคาหน่อยครับ']);
+    const contact = await chat.contactOf(user);
+    const sent = await chat.app.store.messages.insertOutgoing(
+      ['ส่งใบเสนอราคาแล้วค่ะ', 'ใบเสนอราคาฉบับแก้ไขค่ะ', 'ใบเสนอราคาฉบับสุดท้ายค่ะ'].map((text) => ({
+        contact_id: contact.id,
+        sender: 'OPERATOR' as const,
+        operator_id: somchai.id,
+        session_id: null,
+        message_type: 'text',
+        content: { type: 'text', text },
+        retry_key: crypto.randomUUID(),
+      })),
+    );
+    // The first was delivered, the second failed, the third is still with LINE (PENDING, which
+    // the trigram index leaves out: migration 0029).
+    await chat.app.store.messages.markDelivery([
+      { id: sent[0].id, status: 'SENT', attempts: 1, error: null, line_message_id: 'sent-1' },
+      { id: sent[1].id, status: 'FAILED', attempts: 1, error: 'timeout', line_message_id: null },
+    ]);
+    const res = await chat.api('GET', `/admin/live-chat/messages?q=${encodeURIComponent('ใบเสนอราคา')}`, somchai);
+    assert.strictEqual(res.status, 200, JSON.stringify(res.body));
+    assert.deepStrictEqual(
+      res.body.results.map((r: any) => [r.message.id, r.message.sender]),
+      [
+        [sent[2].id, 'OPERATOR'],
+        [sent[1].id, 'OPERATOR'],
+        [sent[0].id, 'OPERATOR'],
+        [(await chat.messagesOf(user))[0].id, 'USER'],
+      ],
+    );
   });
 
   it('pages by cursor and refuses a q too short or too long with a field and code; needs a login', async () => {
