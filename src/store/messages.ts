@@ -407,19 +407,22 @@ export class MessagesTable {
     const params: (string | number)[] = [pattern, limit];
     if (beforeId !== undefined) params.push(beforeId);
     const after = beforeId === undefined ? '' : `AND (m.created_at, m.id) < (SELECT created_at, id FROM messages WHERE id = $3)`;
-    const select = (from: string) => `
+    const textHolds = `m.message_type = 'text' AND m.content->>'text' ILIKE $1`;
+    // `from` yields the candidate rows as m; `where` is what they must still pass.
+    const select = (from: string, where: string) => `
       SELECT m.*, c.line_user_id, c.display_name, c.picture_url
-      FROM ${from} JOIN contacts c ON c.id = m.contact_id
-      WHERE m.message_type = 'text' AND m.content->>'text' ILIKE $1 ${after}
+      FROM ${from} JOIN contacts c ON c.id = m.contact_id ${where}
       ORDER BY m.created_at DESC, m.id DESC LIMIT $2`;
     const recent = await this.q.rows<MessageSearchRow>(
-      select(`(SELECT * FROM messages m WHERE m.message_type = 'text' ${after} ORDER BY m.created_at DESC, m.id DESC LIMIT ${RECENT_SEARCH_WINDOW}) m`),
+      select(
+        `(SELECT * FROM messages m WHERE m.message_type = 'text' ${after} ORDER BY m.created_at DESC, m.id DESC LIMIT ${RECENT_SEARCH_WINDOW}) m`,
+        `WHERE ${textHolds}`,
+      ),
       params,
     );
     if (recent.length >= limit) return recent;
-    const matching = (status: string) => `SELECT * FROM messages m
-      WHERE m.message_type = 'text' AND m.delivery_status ${status} AND m.content->>'text' ILIKE $1 ${after}`;
-    return this.q.rows<MessageSearchRow>(select(`(${matching("<> 'PENDING'")} UNION ALL ${matching("= 'PENDING'")}) m`), params);
+    const matching = (status: string) => `SELECT * FROM messages m WHERE ${textHolds} AND m.delivery_status ${status} ${after}`;
+    return this.q.rows<MessageSearchRow>(select(`(${matching("<> 'PENDING'")} UNION ALL ${matching("= 'PENDING'")}) m`, ''), params);
   }
 
   /** The user's last `limit` messages, oldest first (the context a handoff alert shows). */
