@@ -27,7 +27,7 @@ import { Analytics } from './analytics/analytics-service';
 import { ContactDetails } from './live-chat/contact-details';
 import { Exports } from './live-chat/exports';
 import { RealtimeHub } from './realtime/realtime-hub';
-import { InstanceLink } from './realtime/instance-link';
+import { InstanceLink, type InstanceLinkTimings } from './realtime/instance-link';
 import { TelegramAlerts } from './telegram/telegram-alerts';
 import { parseTrustProxy, type ProxyTrust } from './http/trusted-proxy';
 import { Leadership } from './db/leadership';
@@ -81,6 +81,8 @@ export interface LiveChatOptions {
   webhookInbox?: Partial<WebhookInboxOptions>;
   /** Media size limits, fetch retries and how long public links last (see DEFAULT_MEDIA). */
   media?: Partial<MediaOptions>;
+  /** When an instance alone on its PostgreSQL database stops telling others its live changes (tests shorten it; see InstanceLink). */
+  instanceLink?: Partial<InstanceLinkTimings>;
   /** How long after asking LINE for a chat's typing animation it is asked again (tests shorten it; see TypingIndicator). */
   typingRenewMs?: number;
   log?: Logger;
@@ -185,7 +187,13 @@ export class LiveChat {
     this.analytics = new Analytics(this.store);
     this.contactDetails = new ContactDetails(this.store, this.events);
     this.exports = new Exports(this.store);
-    this.realtime = new RealtimeHub(this.store, this.conversations, this.events, log, new InstanceLink(db.kind === 'server' ? db.url : undefined, log));
+    this.realtime = new RealtimeHub(
+      this.store,
+      this.conversations,
+      this.events,
+      log,
+      new InstanceLink(db.kind === 'server' ? db.url : undefined, log, options.instanceLink),
+    );
     const adminUrl = options.adminUrl;
     const telegramOptions = {
       get adminUrl() {

@@ -5,6 +5,13 @@
 // serverSideEmit, and each hub reads what its own operators need and sends it in its own batches,
 // to its own rooms. Rooms stay local: an update is computed where its recipients are.
 // On the embedded database there is one instance, and socket.io keeps its in-memory adapter.
+//
+// An instance alone sends nothing: a NOTIFY per tick for nobody cost PostgreSQL a statement and
+// this process its own notification back (5% of the CPU per webhook event, bench/ingest). Alone
+// means no other instance has been heard (the adapter's heartbeats) and the link has been up for
+// a while: a new instance tells its changes from the start, before it has heard the others. What
+// an instance kept to itself in the last seconds it sends when another appears, so an instance
+// that started meanwhile misses nothing it would have got had this one always sent.
 import { createAdapter } from '@socket.io/postgres-adapter';
 import { Pool, type PoolClient } from 'pg';
 import type { Server } from 'socket.io';
@@ -31,6 +38,33 @@ export const LINK_APPLICATION_NAME = 'line-live-chat live events';
 /** How long closing waits for the pool's connections to end. */
 const POOL_END_WAIT_MS = 2_000;
 
+/** When an instance with nobody to tell may keep its changes to itself, and for how long it keeps them. */
+export interface InstanceLinkTimings {
+  /**
+   * From the link's start, how long it tells its changes whether or not it has heard another
+   * instance (it may not have heard those that were already up). Default 10 s.
+   */
+  startupMs: number;
+  /**
+   * How long a change kept to itself is kept, to be sent if another instance is heard in that time:
+   * longer than the adapter's heartbeat interval (5 s), by which an instance whose first word was
+   * lost is heard. Default 10 s.
+   */
+  keepMs: number;
+}
+
+export const DEFAULT_INSTANCE_LINK_TIMINGS: InstanceLinkTimings = { startupMs: 10_000, keepMs: 10_000 };
+/** At most this many changes are kept (the newest) while alone: a burst's worth. */
+const MAX_KEPT = 20_000;
+/** How often kept changes are looked at while alone: sent once another instance is heard, dropped when old. */
+const KEPT_CHECK_MS = 1_000;
+
+/** The part of socket.io's cluster adapter used here: how many servers it knows, itself included. */
+interface CountingAdapter {
+  close(): void;
+  serverCount?(): Promise<number>;
+}
+
 type AdapterConstructor = NonNullable<Parameters<Server['adapter']>[0]>;
 
 export class InstanceLink {
@@ -40,16 +74,24 @@ export class InstanceLink {
   private ourAdapter?: AdapterConstructor;
   private checkedOut = new Set<PoolClient>();
   /** The adapter our factory made for the namespace: closed with the link whoever replaced it. */
-  private adapterMade?: { close(): void };
+  private adapterMade?: CountingAdapter;
   private onRemote?: (changes: RemoteChange[]) => void;
   private readonly outgoing: RemoteChange[] = [];
   private flushing = false;
+  private attachedAt = 0;
+  /** Changes not sent for want of another instance, oldest first, with when they were made. */
+  private kept: { at: number; change: RemoteChange }[] = [];
+  private keptCheck?: NodeJS.Timeout;
+  private readonly timings: InstanceLinkTimings;
 
   /** `url`: the PostgreSQL server the instances share; none (embedded): nothing to link. */
   constructor(
     private readonly url: string | undefined,
     private readonly log: Logger,
-  ) {}
+    timings: Partial<InstanceLinkTimings> = {},
+  ) {
+    this.timings = { ...DEFAULT_INSTANCE_LINK_TIMINGS, ...timings };
+  }
 
   /**
    * Puts the PostgreSQL adapter on `io` (once) and hands the other instances' changes to
@@ -78,10 +120,11 @@ export class InstanceLink {
     this.pool = pool;
     this.io = io;
     this.onRemote = onRemote;
+    this.attachedAt = Date.now();
     this.previousAdapter = io.adapter();
     const factory = createAdapter(pool, { errorHandler: warn });
     const remember = (adapter: ReturnType<typeof factory>) => {
-      this.adapterMade = adapter;
+      this.adapterMade = adapter as unknown as CountingAdapter;
       return adapter;
     };
     // socket.io calls it with `new`: a function, not an arrow.
@@ -113,11 +156,62 @@ export class InstanceLink {
 
   private flush(): void {
     this.flushing = false;
-    const io = this.io;
     const changes = this.outgoing.splice(0);
-    if (!io || changes.length === 0) return;
-    // Told even when no other instance is known: one that has just started may not have heard
-    // this one's heartbeat yet. One NOTIFY per tick's changes is the cost of being alone.
+    if (!this.io || changes.length === 0) return;
+    void this.sendOrKeep(changes);
+  }
+
+  /** Sends `changes` (after those kept) when another instance may hear them, else keeps them a while. */
+  private async sendOrKeep(changes: RemoteChange[]): Promise<void> {
+    const io = this.io;
+    if (await this.othersMayListen()) {
+      // Still linked to the same socket.io (the count is a promise; closing may have come meanwhile).
+      if (this.io !== io || !io) return;
+      const kept = this.kept.splice(0).map((k) => k.change);
+      this.send(io, kept.length ? [...kept, ...changes] : changes);
+      return;
+    }
+    if (this.io !== io) return;
+    const at = Date.now();
+    for (const change of changes) this.kept.push({ at, change });
+    if (this.kept.length > MAX_KEPT) this.kept.splice(0, this.kept.length - MAX_KEPT);
+    this.keptCheck ??= setInterval(() => void this.checkKept(), KEPT_CHECK_MS).unref();
+  }
+
+  /** While changes are kept: sends them once another instance is heard, drops those too old to matter. */
+  private async checkKept(): Promise<void> {
+    const oldest = Date.now() - this.timings.keepMs;
+    const fresh = this.kept.findIndex((k) => k.at >= oldest);
+    this.kept.splice(0, fresh === -1 ? this.kept.length : fresh);
+    if (this.kept.length > 0 && (await this.othersMayListen())) {
+      const io = this.io;
+      if (io)
+        this.send(
+          io,
+          this.kept.splice(0).map((k) => k.change),
+        );
+    }
+    if (this.kept.length === 0) this.stopKeptCheck();
+  }
+
+  private stopKeptCheck(): void {
+    clearInterval(this.keptCheck);
+    this.keptCheck = undefined;
+  }
+
+  /** False only when this link has been up a while and its adapter has heard no other instance. */
+  private async othersMayListen(): Promise<boolean> {
+    if (Date.now() - this.attachedAt < this.timings.startupMs) return true;
+    const counting = this.adapterMade?.serverCount;
+    if (!counting) return true;
+    try {
+      return (await counting.call(this.adapterMade)) > 1;
+    } catch {
+      return true;
+    }
+  }
+
+  private send(io: Server, changes: RemoteChange[]): void {
     try {
       for (let i = 0; i < changes.length; i += CHANGES_PER_NOTIFY) {
         (io.sockets as unknown as { serverSideEmit(event: string, ...args: unknown[]): boolean }).serverSideEmit(
@@ -138,6 +232,8 @@ export class InstanceLink {
     this.checkedOut = new Set();
     this.adapterMade = undefined;
     this.outgoing.length = 0;
+    this.kept = [];
+    this.stopKeptCheck();
     io.sockets.off(REMOTE_CHANGES_EVENT, this.received);
     // Only if no other core has put its own adapter on this socket.io meanwhile.
     if (io.adapter() === this.ourAdapter) io.adapter(this.previousAdapter!);

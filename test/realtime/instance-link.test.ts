@@ -2,6 +2,7 @@
 // adapter: an operator on one sees the other's changes live, batched as usual; closing a core's
 // socket.io ends its LISTEN connection.
 import assert from 'node:assert';
+import { Client } from 'pg';
 import { type ApiServer, call, login, startApiServer } from '../support/api-server';
 import { type Database, openDatabase } from '../../src/db/database';
 import { CHANNEL_SECRET, messageEvent, sign, userId, webhookBody } from '../support/line-webhooks';
@@ -137,5 +138,71 @@ describe('live events across instances (postgres)', function () {
     assert.deepStrictEqual(details.labels, [created.body.label.id]);
     const row = await live.next('conversation', (p) => p.conversation.line_user_id === user && p.conversation.labels.length === 1, 10000);
     assert.deepStrictEqual(row.conversation.labels, [created.body.label.id]);
+  });
+});
+
+describe('an instance alone on its database (postgres)', function () {
+  this.timeout(30000);
+  let dbA: Database;
+  let dbB: Database;
+  let a: ApiServer | undefined;
+  let b: ApiServer | undefined;
+  let live: LiveSocket | undefined;
+  let listener: Client | undefined;
+
+  before(async function () {
+    if (!serverUrl) {
+      console.log('      skipped: set TEST_DATABASE_URL to link instances through PostgreSQL');
+      this.skip();
+    }
+    dbA = await openDatabase({ url: serverUrl });
+    dbB = await openDatabase({ url: serverUrl });
+  });
+  after(async () => {
+    await dbA?.close();
+    await dbB?.close();
+  });
+  afterEach(async () => {
+    live?.close();
+    live = undefined;
+    await listener?.end();
+    listener = undefined;
+    await a?.close();
+    await b?.close();
+    a = b = undefined;
+  });
+
+  it('tells nobody its changes, and tells an instance that starts a few seconds later what it kept', async () => {
+    await resetTables(dbA);
+    await updateSettings(new Store(dbA.sql).settings, { unread_bot_messages: true });
+    // What goes through socket.io's channel: the changes told are its SERVER_SIDE_EMIT messages (type 9).
+    listener = new Client({ connectionString: serverUrl });
+    await listener.connect();
+    const told: { type: number; uid: string }[] = [];
+    listener.on('notification', (n) => told.push(JSON.parse(n.payload ?? '{}')));
+    await listener.query('LISTEN "socket.io#/"');
+    a = await startApiServer(dbA, {
+      environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: 'token' } },
+      instanceLink: { startupMs: 300, keepMs: 8000 },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const user = userId();
+    const body = webhookBody([messageEvent('ตอนที่ A อยู่คนเดียว', { userId: user })]);
+    assert.strictEqual((await a.app.lineWebhook.accept(body, sign(body), CHANNEL_SECRET)).outcome, 'accepted');
+    await eventually(() => a!.app.store.contacts.byLineUserId(user));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    assert.deepStrictEqual(
+      told.filter((m) => m.type === 9),
+      [],
+      'A alone sent its changes',
+    );
+    // B starts: A hears it and sends what it kept; an operator on B gets A's message live.
+    b = await startApiServer(dbB);
+    const token = await login(b.baseUrl);
+    live = await connectLiveSocket(b.origin, { transports: ['websocket'], auth: { token } });
+    await live.next('hello');
+    const seen = await live.next('message', (p) => p.line_user_id === user, 10000);
+    assert.strictEqual(seen.message.content.text, 'ตอนที่ A อยู่คนเดียว');
+    assert.ok(told.some((m) => m.type === 9));
   });
 });
