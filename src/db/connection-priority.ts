@@ -1,13 +1,16 @@
 // The pool's connections go to urgent work first (src/util/urgency.ts): an inbox request or a
-// webhook's store does not queue behind a burst of event processing and live-update reads. On
-// the embedded database (one connection) that is the difference between a list in milliseconds
-// and one that waits for every statement queued before it; sequelize's own pool is first come,
-// first served. Background work is not starved either: see URGENT_IN_A_ROW. Every way sequelize and this code take and give back a connection
-// (getConnection; releaseConnection, or destroyConnection for a broken transaction) passes
-// through one PriorityGate with the pool's size, so the pool itself never has a queue.
+// webhook's store does not queue behind a burst of event processing and live-update reads. On the
+// embedded database (one connection) that is the difference between a list in milliseconds and one
+// that waits for every statement queued before it; sequelize's own pool is first come, first
+// served. Background work is not starved either: see URGENT_IN_A_ROW. Work is marked only once
+// every connection has been in use (wantUrgency): a server's pool under ingest alone almost never
+// is, and the mark costs CPU on every promise (src/util/urgency.ts). Every way sequelize and this
+// code take and give back a connection (getConnection; releaseConnection, or destroyConnection for
+// a broken transaction) passes through one PriorityGate with the pool's size, so the pool itself
+// never has a queue.
 import type { Sequelize } from 'sequelize';
 import { PriorityGate } from '../util/priority-gate';
-import { isUrgent } from '../util/urgency';
+import { isUrgent, wantUrgency } from '../util/urgency';
 
 interface ConnectionManager {
   getConnection(options?: object): Promise<unknown>;
@@ -31,6 +34,8 @@ export function prioritiseUrgentWork(sequelize: Sequelize, poolSize: number): Pr
   const releaseConnection = manager.releaseConnection.bind(manager);
   const destroyConnection = manager.destroyConnection.bind(manager);
   manager.getConnection = async (options) => {
+    // Every connection in use: from now on, work is marked urgent or not (src/util/urgency.ts).
+    if (gate.full) wantUrgency();
     await gate.acquire(isUrgent());
     try {
       return await getConnection(options);

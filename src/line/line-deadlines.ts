@@ -2,14 +2,17 @@
 // takes no fetch or timeout option, so a LINE that never answers held a request open for
 // undici's 300 s (three push attempts: 905 s). Each SDK client's transport is replaced here
 // (installDeadlines) by one that sends the same requests with a time limit; the limit of the
-// attempt running is carried to it by withAttemptLimit. Retrying within a total budget, with
+// attempt is handed to it by withAttemptLimit. Every SDK method sends its request before its
+// first await, so the request is made while withAttemptLimit's call runs and reads the limit
+// then: no AsyncLocalStorage, whose hook on every promise of the process cost more CPU than the
+// LINE call. A request made later (an SDK that awaited first) gets the client's own limit, still
+// a deadline. Retrying within a total budget, with
 // LINE's Retry-After honoured, is withinBudget's. The limits themselves are in config/deadlines.
 //
 // The requests go by node:http(s) on kept-alive connections, not fetch: a bot's reply per
 // webhook event is on the ingest's hot path, and fetch (its Request, streams and signal) cost
 // three times the CPU of the plain request. The SDK still gets a Response; JSON answers are read
 // whole before it does, content (a user's image or video) is streamed to the caller.
-import { AsyncLocalStorage } from 'node:async_hooks';
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
@@ -28,11 +31,18 @@ export class LineTimeoutError extends Error {
   }
 }
 
-const attemptLimit = new AsyncLocalStorage<number>();
+/** The limit of the attempt whose call is running right now (synchronously), if any. */
+let startingAttemptMs: number | undefined;
 
 /** Runs `call` (one SDK call) with its request limited to `ms`. */
 export function withAttemptLimit<T>(ms: number, call: () => Promise<T>): Promise<T> {
-  return attemptLimit.run(Math.max(1, Math.round(ms)), call);
+  const outer = startingAttemptMs;
+  startingAttemptMs = Math.max(1, Math.round(ms));
+  try {
+    return call();
+  } finally {
+    startingAttemptMs = outer;
+  }
 }
 
 type HeaderMap = Record<string, string>;
@@ -50,7 +60,7 @@ interface OutgoingRequest {
 
 /**
  * What the SDK's HTTPFetchClient does, each request with a time limit: the limit of the attempt
- * running (withAttemptLimit), else `defaultMs`. Failures are the SDK's HTTPFetchError, a
+ * it was asked in (withAttemptLimit), else `defaultMs`. Failures are the SDK's HTTPFetchError, a
  * LineTimeoutError, or the network error with its cause in its message.
  */
 class DeadlineFetchClient {
@@ -85,19 +95,27 @@ class DeadlineFetchClient {
     });
   }
 
+  // The limit is taken before encoding: the request is made after an await.
   async postFormMultipart(url: string, form: FormData): Promise<Response> {
+    const limitMs = this.limitMs();
     const { body, contentType } = await encoded(form);
-    return this.request('POST', this.url(url), { headers: { ...this.defaultHeaders, 'Content-Type': contentType }, body });
+    return this.request('POST', this.url(url), { headers: { ...this.defaultHeaders, 'Content-Type': contentType }, body }, limitMs);
   }
 
   async putFormMultipart(url: string, form: FormData, config?: { headers?: HeaderMap }): Promise<Response> {
+    const limitMs = this.limitMs();
     const { body, contentType } = await encoded(form);
-    return this.request('PUT', this.url(url), { headers: { ...this.defaultHeaders, ...config?.headers, 'Content-Type': contentType }, body });
+    return this.request('PUT', this.url(url), { headers: { ...this.defaultHeaders, ...config?.headers, 'Content-Type': contentType }, body }, limitMs);
   }
 
   async postBinaryContent(url: string, blob: Blob): Promise<Response> {
+    const limitMs = this.limitMs();
     const { body } = await encoded(blob);
-    return this.request('POST', this.url(url), { headers: { 'Content-Type': blob.type, ...this.defaultHeaders }, body });
+    return this.request('POST', this.url(url), { headers: { 'Content-Type': blob.type, ...this.defaultHeaders }, body }, limitMs);
+  }
+
+  private limitMs(): number {
+    return startingAttemptMs ?? this.defaultMs;
   }
 
   private url(path: string, params?: Record<string, unknown>): URL {
@@ -116,8 +134,7 @@ class DeadlineFetchClient {
   }
 
   /** One request, its answer read whole, all within the limit of the attempt running. */
-  private request(method: string, url: URL, outgoing: OutgoingRequest): Promise<Response> {
-    const limitMs = attemptLimit.getStore() ?? this.defaultMs;
+  private request(method: string, url: URL, outgoing: OutgoingRequest, limitMs = this.limitMs()): Promise<Response> {
     const name = `${method} ${url.pathname}`;
     return new Promise<Response>((resolve, reject) => {
       const { body } = outgoing;

@@ -26,6 +26,11 @@ export class PriorityGate {
     this.free = slots;
   }
 
+  /** No slot free: the next acquire waits. */
+  get full(): boolean {
+    return this.free === 0 || this.waiting > 0;
+  }
+
   /** Waiters not yet given a slot. */
   get waiting(): number {
     return this.urgent.length + this.normal.length;

@@ -5,7 +5,7 @@ import assert from 'node:assert';
 import { describeEachDatabase } from '../support/databases';
 import { messagingApi } from '@line/bot-sdk';
 import { FakeLine } from '../support/fake-line';
-import { installDeadlines } from '../../src/line/line-deadlines';
+import { installDeadlines, LineTimeoutError, withAttemptLimit } from '../../src/line/line-deadlines';
 import { LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, userId } from '../support/line-webhooks';
 import { eventually } from '../support/product';
@@ -226,5 +226,30 @@ describe("LINE's answers as the SDK gets them", () => {
     const streamed = await new Response(again.httpResponse.clone().body).json();
     assert.deepStrictEqual(streamed.sentMessages.length, 1);
     assert.strictEqual(Buffer.from(await again.httpResponse.clone().arrayBuffer()).toString('utf8'), JSON.stringify(again.body));
+  });
+
+  it("limits the request of the call it is given to the attempt's limit, and later requests to the client's own again", async () => {
+    const client = installDeadlines(new messagingApi.MessagingApiClient({ channelAccessToken: fake.accessToken, baseURL: fake.baseUrl }), 900);
+    const push = () => client.pushMessage({ to: userId(), messages: [{ type: 'text', text: 'สวัสดี' }] });
+    fake.failNextPushes('hang', 'hang', 'hang');
+    const timed = async (call: () => Promise<unknown>) => {
+      const started = Date.now();
+      const err = await call().then(
+        () => assert.fail('LINE answered'),
+        (e: unknown) => e,
+      );
+      assert.ok(err instanceof LineTimeoutError, String(err));
+      return { limitMs: err.limitMs, tookMs: Date.now() - started };
+    };
+    // The SDK sends within the call (its request made before its first await); the push awaited in
+    // a function of our own too.
+    const limited = await timed(() => withAttemptLimit(150, push));
+    assert.strictEqual(limited.limitMs, 150);
+    assert.ok(limited.tookMs < 600, `took ${limited.tookMs} ms`);
+    const wrapped = await timed(() => withAttemptLimit(200, async () => await push()));
+    assert.strictEqual(wrapped.limitMs, 200);
+    // Outside any attempt (and after one that has ended): the client's own limit.
+    assert.strictEqual((await timed(push)).limitMs, 900);
+    await eventually(() => fake.hungRequests === 0, 3000);
   });
 });
