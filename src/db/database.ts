@@ -12,6 +12,15 @@ export const SERVER_POOL = 10;
 /** How long a connection to a PostgreSQL server may take to open. */
 const CONNECT_DEADLINE_MS = 10_000;
 
+/**
+ * Run on each new connection. PostgreSQL's default random_page_cost (4) prices a page read out of
+ * order as a seek on a spinning disk; the product's tables are read from memory or SSD, and at 4
+ * the planner read all 100,000 contacts to count a name that 8% of them have (110 ms) rather than
+ * the matches the trigram index finds (13 ms, bench/contention). 1.1 is PostgreSQL's usual advice
+ * for such storage; a server set lower by its administrator keeps its own value.
+ */
+const PLANNER_COSTS = `SELECT set_config('random_page_cost', '1.1', false) WHERE current_setting('random_page_cost')::float8 > 1.1`;
+
 export type DatabaseTarget = { url: string } | { embeddedDir: string };
 
 export interface Database {
@@ -59,6 +68,9 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
       pool: { max: 1, min: 0, idle: 60000 },
     });
   }
+  sequelize.addHook('afterConnect', async (connection) => {
+    await (connection as { query(text: string): Promise<unknown> }).query(PLANNER_COSTS);
+  });
   const gate = prioritiseUrgentWork(sequelize, embedded ? 1 : SERVER_POOL);
   const close = async () => {
     gate.close(new Error('the database is closed'));

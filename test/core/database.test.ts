@@ -2,7 +2,8 @@ import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize } from 'sequelize';
-import { describeEachDatabase, serverUrl } from '../support/databases';
+import { describeEachDatabase, scratchDatabaseName, serverUrl } from '../support/databases';
+import { openDatabase } from '../../src/db/database';
 import { migrate } from '../../src/db/migrator';
 import { isUniqueViolation } from '../../src/db/sql';
 
@@ -64,6 +65,14 @@ describeEachDatabase('database', (db) => {
     assert.strictEqual((await sql.rows(`SELECT * FROM settings`)).length, 0);
   });
 
+  it('prices a page read out of order as from memory or SSD (random_page_cost 1.1), on every connection', async () => {
+    // Two at once: the pool's first connection and, on a server, another it opens for the second.
+    const costs = await Promise.all(
+      [1, 2].map(() => db().sql.transaction(async (tx) => (await tx.row<{ cost: string }>(`SELECT current_setting('random_page_cost') AS cost`))!.cost)),
+    );
+    assert.deepStrictEqual(costs, ['1.1', '1.1']);
+  });
+
   it('stores times in UTC and answers them as Dates', async () => {
     const row = await db().sql.row<{ now: Date; zone: string }>(`SELECT now() AS now, current_setting('TimeZone') AS zone`);
     assert.ok(row!.now instanceof Date);
@@ -76,6 +85,25 @@ describe('migrations on a PostgreSQL server', () => {
     if (!serverUrl) {
       console.log('      skipped: set TEST_DATABASE_URL to run the concurrent migration test');
       this.skip();
+    }
+  });
+
+  it('keep a lower random_page_cost an administrator set for the database', async function () {
+    this.timeout(60000);
+    const admin = new Sequelize(serverUrl!, { logging: false });
+    const name = scratchDatabaseName('page_cost');
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.query(`ALTER DATABASE ${name} SET random_page_cost = 1`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const opened = await openDatabase({ url: url.toString() }, { migrate: false });
+    try {
+      assert.strictEqual((await opened.sql.row<{ cost: string }>(`SELECT current_setting('random_page_cost') AS cost`))!.cost, '1');
+    } finally {
+      await opened.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.close();
     }
   });
 
