@@ -102,7 +102,13 @@ async function scrollForMore(page: Page, calls: ListCall[], before: number): Pro
   for (;;) {
     const seen = await rowsSeen(page);
     const rows = seen.at(-1)?.[1] ?? 0;
-    if (rows > before) return { ms: performance.now() - t0, calls: calls.slice(from), rows };
+    if (rows > before) {
+      const ms = performance.now() - t0;
+      // The response listener reads a call's body before it records the call: the rows can be
+      // on the page first.
+      while (calls.length === from && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      return { ms, calls: calls.slice(from), rows };
+    }
     if (Date.now() > deadline) throw new Error(`scrolling to the end brought no more rows in 30 s (still ${rows})`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
