@@ -2,7 +2,7 @@
 // through its SDK or plain HTTP at a configurable base URL. A refusal or an unreachable service
 // is an answer (success false and why), never a thrown error; messages never carry the secret.
 import { messagingApi, HTTPFetchError } from '@line/bot-sdk';
-import { Api, GrammyError } from 'grammy';
+import { grammy } from '../telegram/grammy';
 import { installDeadlines } from '../line/line-deadlines';
 import type { Metadata, Provider, Secrets } from './providers';
 
@@ -86,6 +86,7 @@ export class CredentialVerifier {
   }
 
   private async telegram(botToken: string): Promise<Verification> {
+    const { Api, GrammyError } = grammy();
     const api = new Api(botToken, { apiRoot: this.options.telegramApiRoot, timeoutSeconds: Math.ceil(this.timeoutMs / 1000) });
     try {
       const me = await this.withTimeout(api.getMe(), 'Telegram');

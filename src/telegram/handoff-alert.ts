@@ -1,7 +1,8 @@
 // The Telegram admin alert of a handoff (seed §6) and its reminder, as Telegram HTML: who asked,
 // their last messages and a deep link into the inbox. Everything the user wrote is escaped, so a
 // name like "<b>" or "A & B" arrives as written, and long texts are cut so the whole fits.
-import { InlineKeyboard } from 'grammy';
+import type { InlineKeyboard } from 'grammy';
+import { grammy } from './grammy';
 import { previewText } from '../live-chat/conversation-json';
 
 /** Telegram refuses a text longer than this (counted after the HTML entities are parsed). */
@@ -100,7 +101,7 @@ function linkButton(link: string): InlineKeyboard | undefined {
     return undefined;
   }
   if (!host.includes('.') || host.startsWith('[') || host.endsWith('.localhost')) return undefined;
-  return new InlineKeyboard().url(OPEN_CHAT_BUTTON, link);
+  return new (grammy().InlineKeyboard)().url(OPEN_CHAT_BUTTON, link);
 }
 
 /** The last resort for absurdly long names or URLs: cut, but never inside an entity. */

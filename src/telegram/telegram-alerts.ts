@@ -5,7 +5,8 @@
 // delivered, so a retry can repeat an alert: a repeated alert is better than a lost one.
 // A handoff alert of a known session goes once per session (chat_sessions.alert_sent_at): a
 // handoff run again (its webhook event emitted again after a crash) alerts nobody twice.
-import { Api, GrammyError, HttpError } from 'grammy';
+import type { Api } from 'grammy';
+import { grammy } from './grammy';
 import { DEFAULT_TELEGRAM_DEADLINES } from '../config/deadlines';
 import type { Store } from '../store/store';
 import type { ChatSessionRow } from '../store/chat-sessions';
@@ -202,6 +203,7 @@ export class TelegramAlerts {
     if ((typeof chatId !== 'string' && typeof chatId !== 'number') || String(chatId).trim() === '') {
       throw notSent(`the Telegram credential "${resolved.name}" has no admin_chat_id (the admin group's chat id, in its metadata)`);
     }
+    const { Api } = grammy();
     const api = new Api(token, { apiRoot: this.options.apiRoot?.replace(/\/+$/, ''), timeoutSeconds: (this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000 });
     return { api, token, chatId: String(chatId).trim() };
   }
@@ -234,7 +236,7 @@ export class TelegramAlerts {
         const err = signal.aborted ? new AttemptTimeout(limitMs) : caught;
         if (attempt >= MAX_ATTEMPTS) throw notSent(describe(err, target.token));
         // Telegram turned the link button down: the link is in the text too, so send without it.
-        if (replyMarkup && err instanceof GrammyError && err.error_code === 400 && /button/i.test(err.description)) {
+        if (replyMarkup && err instanceof grammy().GrammyError && err.error_code === 400 && /button/i.test(err.description)) {
           this.log.warn(`Telegram refused the alert's link button (${err.description}); sending the alert without it`);
           replyMarkup = undefined;
           continue;
@@ -253,6 +255,7 @@ export class TelegramAlerts {
     const backoff = delays[Math.min(attempt - 1, delays.length - 1)] ?? 0;
     // A network failure or an attempt that ran out of time (it may yet have been delivered: a
     // repeated alert is better than a lost one).
+    const { GrammyError, HttpError } = grammy();
     if (!(err instanceof GrammyError)) return err instanceof HttpError || err instanceof AttemptTimeout ? backoff : undefined;
     if (err.error_code >= 500) return backoff;
     if (err.error_code !== 429) return undefined;
@@ -282,6 +285,7 @@ function notSent(reason: string): TelegramAlertNotSent {
 /** Why a request failed, never with the bot token in it. */
 function describe(err: unknown, token: string): string {
   let text: string;
+  const { GrammyError, HttpError } = grammy();
   if (err instanceof GrammyError) {
     text = `Telegram answered ${err.error_code}: ${err.description}`;
     if (err.parameters.retry_after !== undefined) text += ` (retry after ${err.parameters.retry_after} s)`;
