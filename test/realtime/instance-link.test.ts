@@ -16,20 +16,18 @@ import { Store } from '../../src/store/store';
 /** This process's live-event connections. */
 const LISTENERS = `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = '${LINK_APPLICATION_NAME} ${process.pid}' AND datname = current_database()`;
 
-describe('live events across instances (postgres)', function () {
-  this.timeout(30000);
-  let dbA: Database;
-  let dbB: Database;
-  let a: ApiServer;
-  let b: ApiServer;
-  let live: LiveSocket | undefined;
-
+/**
+ * Two pools on the server, as two processes would have, opened before a suite's tests and closed
+ * after them; the suite is skipped without a server.
+ */
+function twoPools(): [() => Database, () => Database] {
+  let dbA: Database | undefined;
+  let dbB: Database | undefined;
   before(async function () {
     if (!serverUrl) {
       console.log('      skipped: set TEST_DATABASE_URL to link instances through PostgreSQL');
       this.skip();
     }
-    // Two pools, as two processes would have.
     dbA = await openDatabase({ url: serverUrl });
     dbB = await openDatabase({ url: serverUrl });
   });
@@ -37,12 +35,22 @@ describe('live events across instances (postgres)', function () {
     await dbA?.close();
     await dbB?.close();
   });
+  return [() => dbA!, () => dbB!];
+}
+
+describe('live events across instances (postgres)', function () {
+  this.timeout(30000);
+  const [dbA, dbB] = twoPools();
+  let a: ApiServer;
+  let b: ApiServer;
+  let live: LiveSocket | undefined;
+
   beforeEach(async () => {
-    await resetTables(dbA);
+    await resetTables(dbA());
     // These chats are with the bot: their messages count as unread only with this setting.
-    await updateSettings(new Store(dbA.sql).settings, { unread_bot_messages: true });
-    a = await startApiServer(dbA);
-    b = await startApiServer(dbB, { environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: 'token' } } });
+    await updateSettings(new Store(dbA().sql).settings, { unread_bot_messages: true });
+    a = await startApiServer(dbA());
+    b = await startApiServer(dbB(), { environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: 'token' } } });
   });
   afterEach(async () => {
     live?.close();
@@ -88,21 +96,21 @@ describe('live events across instances (postgres)', function () {
 
   it("ends a core's LISTEN connection when its socket.io closes", async () => {
     // A and B are up; without them, as many as before (other test files' cores may have some).
-    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n >= 2);
+    await eventually(async () => (await dbA().sql.row<{ n: number }>(LISTENERS))!.n >= 2);
     await a.close();
     await b.close();
-    const without = (await dbA.sql.row<{ n: number }>(LISTENERS))!.n;
-    a = await startApiServer(dbA);
-    b = await startApiServer(dbB);
+    const without = (await dbA().sql.row<{ n: number }>(LISTENERS))!.n;
+    a = await startApiServer(dbA());
+    b = await startApiServer(dbB());
     const token = await login(a.baseUrl);
     live = await connectLiveSocket(a.origin, { transports: ['websocket'], auth: { token } });
     await live.next('hello');
-    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n >= without + 2);
+    await eventually(async () => (await dbA().sql.row<{ n: number }>(LISTENERS))!.n >= without + 2);
     live.close();
     live = undefined;
     await a.close();
     await b.close();
-    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
+    await eventually(async () => (await dbA().sql.row<{ n: number }>(LISTENERS))!.n <= without);
     // afterEach closes them again: closing twice is harmless.
   });
 
@@ -110,15 +118,15 @@ describe('live events across instances (postgres)', function () {
     await a.close();
     await b.close();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const without = (await dbA.sql.row<{ n: number }>(LISTENERS))!.n;
+    const without = (await dbA().sql.row<{ n: number }>(LISTENERS))!.n;
     for (let i = 0; i < 3; i++) {
-      const quick = await startApiServer(dbA);
+      const quick = await startApiServer(dbA());
       await quick.close();
     }
-    await eventually(async () => (await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without, 10000);
+    await eventually(async () => (await dbA().sql.row<{ n: number }>(LISTENERS))!.n <= without, 10000);
     // The adapter reconnects a lost listener after 1-3 s: none comes back.
     await new Promise((resolve) => setTimeout(resolve, 3500));
-    assert.ok((await dbA.sql.row<{ n: number }>(LISTENERS))!.n <= without);
+    assert.ok((await dbA().sql.row<{ n: number }>(LISTENERS))!.n <= without);
   });
 
   it('sends an operator on A the labels and contact details changed on B, and the labels defined there (issue 11)', async () => {
@@ -143,25 +151,12 @@ describe('live events across instances (postgres)', function () {
 
 describe('an instance alone on its database (postgres)', function () {
   this.timeout(30000);
-  let dbA: Database;
-  let dbB: Database;
+  const [dbA, dbB] = twoPools();
   let a: ApiServer | undefined;
   let b: ApiServer | undefined;
   let live: LiveSocket | undefined;
   let listener: Client | undefined;
 
-  before(async function () {
-    if (!serverUrl) {
-      console.log('      skipped: set TEST_DATABASE_URL to link instances through PostgreSQL');
-      this.skip();
-    }
-    dbA = await openDatabase({ url: serverUrl });
-    dbB = await openDatabase({ url: serverUrl });
-  });
-  after(async () => {
-    await dbA?.close();
-    await dbB?.close();
-  });
   afterEach(async () => {
     live?.close();
     live = undefined;
@@ -173,15 +168,15 @@ describe('an instance alone on its database (postgres)', function () {
   });
 
   it('tells nobody its changes, and tells an instance that starts a few seconds later what it kept', async () => {
-    await resetTables(dbA);
-    await updateSettings(new Store(dbA.sql).settings, { unread_bot_messages: true });
+    await resetTables(dbA());
+    await updateSettings(new Store(dbA().sql).settings, { unread_bot_messages: true });
     // What goes through socket.io's channel: the changes told are its SERVER_SIDE_EMIT messages (type 9).
     listener = new Client({ connectionString: serverUrl });
     await listener.connect();
     const told: { type: number; uid: string }[] = [];
     listener.on('notification', (n) => told.push(JSON.parse(n.payload ?? '{}')));
     await listener.query('LISTEN "socket.io#/"');
-    a = await startApiServer(dbA, {
+    a = await startApiServer(dbA(), {
       environmentCredentials: { line: { channel_secret: CHANNEL_SECRET, channel_access_token: 'token' } },
       instanceLink: { startupMs: 300, keepMs: 8000 },
     });
@@ -197,7 +192,7 @@ describe('an instance alone on its database (postgres)', function () {
       'A alone sent its changes',
     );
     // B starts: A hears it and sends what it kept; an operator on B gets A's message live.
-    b = await startApiServer(dbB);
+    b = await startApiServer(dbB());
     const token = await login(b.baseUrl);
     live = await connectLiveSocket(b.origin, { transports: ['websocket'], auth: { token } });
     await live.next('hello');
