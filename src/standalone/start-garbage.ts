@@ -1,7 +1,7 @@
 // V8 collects garbage when JavaScript allocates, and a server idle after its start allocates next
 // to nothing: the start's garbage (migrations, Node-RED loading its nodes and the flow, some 35 MB
-// of heap) stayed resident, 172 MB idle where a collection leaves 143 MB (bench/memory-start,
-// PostgreSQL). V8's memory reducer frees it only after a collection, which an idle process may
+// of heap) stayed resident, 172 MB idle where the collection below leaves 130-137 MB
+// (bench/memory-start, PostgreSQL). V8's memory reducer frees it only after a collection, which an idle process may
 // not make for minutes. One full collection when the start is done (tens of milliseconds, once)
 // gives the memory back at once.
 import v8 from 'node:v8';
@@ -11,6 +11,8 @@ export function collectStartGarbage(): void {
   // A function V8 gives only to code that runs after the flag is set: a new context's `gc`.
   v8.setFlagsFromString('--expose-gc');
   const gc = vm.runInNewContext('gc') as ((options: object) => void) | undefined;
+  // Contexts made later (Node-RED's function nodes run in such) get no `gc` of their own.
+  v8.setFlagsFromString('--no-expose-gc');
   // 'last-resort': the collection that also compacts the heap and returns its emptied pages, as
   // the memory reducer's does (a plain one keeps them committed: 92 MB of heap for 55 MB used).
   gc?.({ type: 'major', execution: 'sync', flavor: 'last-resort' });
