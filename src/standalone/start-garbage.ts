@@ -1,9 +1,9 @@
 // V8 collects garbage when JavaScript allocates, and a server idle after its start allocates next
 // to nothing: the start's garbage (migrations, Node-RED loading its nodes and the flow, some 35 MB
 // of heap) stayed resident, 172 MB idle where the collection below leaves 130-137 MB
-// (bench/memory-start, PostgreSQL). V8's memory reducer frees it only after a collection, which an idle process may
-// not make for minutes. One full collection when the start is done (tens of milliseconds, once)
-// gives the memory back at once.
+// (bench/memory-start, PostgreSQL). V8's memory reducer frees it only after a collection, which
+// an idle process may not make for minutes. One full collection when the start is done (once;
+// the start times measured were unchanged) gives the memory back at once.
 import v8 from 'node:v8';
 import vm from 'node:vm';
 

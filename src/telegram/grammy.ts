@@ -1,4 +1,4 @@
-// grammY, loaded the first time Telegram is used: 4 MB of heap that an instance without Telegram
+// grammY, loaded the first time Telegram is used: 3 MB of heap that an instance without Telegram
 // alerts never needs (bench/memory-start). Types come from the import type; values from here.
 import type * as GrammyModule from 'grammy';
 
