@@ -28,6 +28,7 @@ import {
   scratchDatabase,
   spawnServer,
 } from './servers';
+import type { StatementTally } from './count-statements';
 import type { BenchContext, BenchDatabase, BenchRow } from './types';
 import { runAlone } from './context';
 import { THAI_NAMES, THAI_SURNAMES } from './seed';
@@ -179,13 +180,16 @@ interface ProcessedRun extends LoadResult {
   replies?: { expected: number; sent: number };
   /** SQL statements per event over the run and its work after the answers, replies included. */
   statementsPerEvent: number;
+  /** The statements per event, most frequent first (for the embedded database, most PGlite time first, with it). */
   topStatements: string[];
+  /** PGlite's time running the run's statements, ms (the embedded database only; 0 for the others). */
+  pgliteMs: number;
   /** CPU of this process (the load and the LINE stand-in) over the run, ms. */
   benchCpuMs: number;
 }
 
 /** The statements counted by the server's preloaded count-statements since the last read (reading starts afresh). */
-async function readTally(server: ServerProcess, tallyFile: string): Promise<Record<string, number>> {
+async function readTally(server: ServerProcess, tallyFile: string): Promise<StatementTally> {
   fs.rmSync(tallyFile, { force: true });
   server.signal('SIGUSR2');
   for (let i = 0; i < 250 && !fs.existsSync(tallyFile); i++) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -227,16 +231,27 @@ async function processedRun(
   // Work after the reply (its delivery marked, profiles) ends shortly after it.
   await new Promise((resolve) => setTimeout(resolve, 300));
   const tally = await readTally(server, tallyFile);
-  const total = Object.values(tally).reduce((a, b) => a + b, 0);
-  const topStatements = Object.entries(tally)
-    .sort((a, b) => b[1] - a[1])
-    .map(([text, n]) => `${(n / load.events).toFixed(2)}  ${text}`);
-  return { ...load, nodeCpuMs, postgresCpuMs, benchCpuMs, processedSeconds, replies, statementsPerEvent: total / load.events, topStatements };
+  const total = Object.values(tally.counts).reduce((a, b) => a + b, 0);
+  const pgliteMs = Object.values(tally.pgliteMs).reduce((a, b) => a + b, 0);
+  const topStatements =
+    pgliteMs > 0
+      ? Object.entries(tally.pgliteMs)
+          .sort((a, b) => b[1] - a[1])
+          .map(
+            ([text, took]) =>
+              `${((tally.counts[text] ?? 0) / load.events).toFixed(2)}  PGlite ${((took / load.events) * 1000).toFixed(0).padStart(4)} µs/event  ${text}`,
+          )
+      : Object.entries(tally.counts)
+          .sort((a, b) => b[1] - a[1])
+          .map(([text, n]) => `${(n / load.events).toFixed(2)}  ${text}`);
+  return { ...load, nodeCpuMs, postgresCpuMs, benchCpuMs, processedSeconds, replies, statementsPerEvent: total / load.events, topStatements, pgliteMs };
 }
 
 /** CPU per event of the server, PostgreSQL and this process (load and the LINE stand-in), for the log. */
 const cpuText = (r: ProcessedRun) =>
-  `CPU per event: server ${(r.nodeCpuMs / r.events).toFixed(2)} ms, PostgreSQL ${(r.postgresCpuMs / r.events).toFixed(2)} ms, bench ${(r.benchCpuMs / r.events).toFixed(2)} ms`;
+  `CPU per event: server ${(r.nodeCpuMs / r.events).toFixed(2)} ms` +
+  (r.pgliteMs > 0 ? ` (PGlite ${(r.pgliteMs / r.events).toFixed(2)} ms of it)` : `, PostgreSQL ${(r.postgresCpuMs / r.events).toFixed(2)} ms`) +
+  `, bench ${(r.benchCpuMs / r.events).toFixed(2)} ms`;
 
 /**
  * The replies and pushes LINE carried out. awaitReplies polls it every 5 ms while the product
@@ -272,6 +287,7 @@ async function startSubject(ctx: BenchContext, subject: Subject, databaseUrl: st
           ...databaseEnvironment(subject, databaseUrl),
           ...productEnvironment({ username: 'bench', password: 'bench-password-1' }, line!),
           STATEMENT_TALLY_FILE: tallyFile,
+          ...(subject === 'embedded' ? { STATEMENT_PGLITE_TIMES: '1' } : {}),
         },
         ['-r', COUNT_STATEMENTS],
       );
@@ -477,6 +493,17 @@ function figureRows(
         figure: 'PostgreSQL CPU per event (1 per POST; all postgres processes; all rounds)',
         database: subject,
         value: ms(sum(singles, (r) => r.postgresCpuMs) / sum(singles, (r) => r.events)),
+      });
+    } else {
+      // The embedded database runs on the server's thread: its share of the node CPU above.
+      const pgliteText = (runs: ProcessedRun[]) => {
+        const perEvent = sum(runs, (r) => r.pgliteMs) / sum(runs, (r) => r.events);
+        return `${perEvent.toFixed(2)} ms (${((100 * sum(runs, (r) => r.pgliteMs)) / sum(runs, (r) => r.nodeCpuMs)).toFixed(0)}% of node CPU)`;
+      };
+      rows.push({
+        figure: 'PGlite time per event, in the node CPU (1 / 10 per POST, 20 concurrent; all rounds)',
+        database: subject,
+        value: `${pgliteText(singles)} / ${pgliteText(batched.get(subject)!)}`,
       });
     }
     rows.push({
