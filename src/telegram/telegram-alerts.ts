@@ -16,6 +16,7 @@ import { readSettings } from '../live-chat/live-chat-settings';
 import { RECENT_MESSAGES } from '../live-chat/handoff';
 import { nextOpening } from '../live-chat/business-hours';
 import { describeOpening } from '../live-chat/away-message';
+import { urgently } from '../util/urgency';
 import { type AlertMessage, type FormattedAlert, formatHandoffAlert, toAlertMessages } from './handoff-alert';
 
 export interface TelegramAlertsOptions {
@@ -118,7 +119,9 @@ export class TelegramAlerts {
       });
       throw err;
     }
-    await this.store.chatSessions.finishAlert(id, true);
+    // Telegram has the alert now and takes no idempotency key: until this is stored, a crash
+    // means the alert goes again. So it goes ahead of background work waiting for the database.
+    await urgently(() => this.store.chatSessions.finishAlert(id, true));
     return sent;
   }
 

@@ -2,16 +2,16 @@
 // background work that waited longer, on the embedded database's single connection and on a
 // server's pool alike.
 import assert from 'node:assert';
-import { SERVER_POOL } from '../../src/db/database';
 import { inBackground, urgently } from '../../src/util/urgency';
 import { type ApiServer, call, login, startApiServer } from '../support/api-server';
 import { describeEachDatabase } from '../support/databases';
+import { type HeldConnections, holdEveryConnection } from '../support/held-connections';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeEachDatabase('connection priority', (db) => {
   let server: ApiServer | undefined;
-  let hold: { letGo(): void; letAllGo(): Promise<unknown> } | undefined;
+  let hold: HeldConnections | undefined;
   afterEach(async () => {
     await hold?.letAllGo();
     hold = undefined;
@@ -19,34 +19,8 @@ describeEachDatabase('connection priority', (db) => {
     server = undefined;
   });
 
-  /** Background transactions holding every connection, each until let go. */
-  async function holdEveryConnection(): Promise<NonNullable<typeof hold>> {
-    const slots = db().kind === 'embedded' ? 1 : SERVER_POOL;
-    const releases: (() => void)[] = [];
-    let holding = 0;
-    const done = Promise.all(
-      Array.from({ length: slots }, () =>
-        inBackground(() =>
-          db().sql.transaction(async (tx) => {
-            await tx.rows('SELECT 1');
-            holding += 1;
-            await new Promise<void>((resolve) => releases.push(resolve));
-          }),
-        ),
-      ),
-    );
-    while (holding < slots) await sleep(5);
-    return {
-      letGo: () => releases.shift()?.(),
-      letAllGo: () => {
-        for (const release of releases.splice(0)) release();
-        return done;
-      },
-    };
-  }
-
   it('hands a freed connection to urgent work before background work that waited longer', async () => {
-    hold = await holdEveryConnection();
+    hold = await holdEveryConnection(db());
     const order: string[] = [];
     const background = [1, 2, 3].map((n) => inBackground(() => db().sql.rows(`SELECT ${n} AS n`)).then(() => void order.push(`background ${n}`)));
     await sleep(20);
@@ -64,7 +38,7 @@ describeEachDatabase('connection priority', (db) => {
   it("answers an operator's API request (several statements) on one freed connection ahead of the background work that waited longer", async () => {
     server = await startApiServer(db());
     const token = await login(server.baseUrl);
-    hold = await holdEveryConnection();
+    hold = await holdEveryConnection(db());
     const order: string[] = [];
     const background = Array.from({ length: 10 }, (_, n) => inBackground(() => db().sql.rows(`SELECT ${n} AS n`)).then(() => void order.push('background')));
     await sleep(20);

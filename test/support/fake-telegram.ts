@@ -1,7 +1,8 @@
 // The Telegram Bot API as grammY reaches it (`POST /bot<token>/<method>`, JSON body), for one good
 // token: getMe, and sendMessage with parse_mode HTML checked as Telegram does (supported tags and
 // entities only, at most 4096 characters after parsing, URL buttons on a dotted host). Failures
-// of sendMessage can be scripted: an error answer (429 with retry_after, 500, ...) or a hang.
+// of sendMessage can be scripted: an error answer (429 with retry_after, 500, ...) or a hang; and
+// a sendMessage can be held: Telegram took it, and answers only when the test lets it.
 import type http from 'node:http';
 import { listenLoopback, type Loopback, sendJson } from './loopback';
 
@@ -37,6 +38,8 @@ export interface FakeTelegram extends Loopback {
   sent: SentTelegramMessage[];
   /** The next sendMessage requests fail like this, one failure each, in order. */
   failNext(...failures: ScriptedFailure[]): void;
+  /** The next sendMessage is delivered, and answered only once the function returned is called. */
+  holdNextAnswer(): () => void;
   reset(): void;
 }
 
@@ -46,6 +49,7 @@ export async function startFakeTelegram(goodToken: string): Promise<FakeTelegram
   const calls: string[] = [];
   const sent: SentTelegramMessage[] = [];
   let script: ScriptedFailure[] = [];
+  let held: Promise<void>[] = [];
   let nextMessageId = 1;
 
   const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
@@ -80,6 +84,7 @@ export async function startFakeTelegram(goodToken: string): Promise<FakeTelegram
       link_preview_options: body.link_preview_options as SentTelegramMessage['link_preview_options'],
     };
     sent.push(message);
+    await held.shift();
     sendJson(res, 200, {
       ok: true,
       result: {
@@ -98,10 +103,20 @@ export async function startFakeTelegram(goodToken: string): Promise<FakeTelegram
     calls,
     sent,
     failNext: (...failures) => void script.push(...failures),
+    holdNextAnswer: () => {
+      let answer: () => void = () => undefined;
+      held.push(
+        new Promise<void>((resolve) => {
+          answer = resolve;
+        }),
+      );
+      return answer;
+    },
     reset: () => {
       calls.length = 0;
       sent.length = 0;
       script = [];
+      held = [];
     },
   };
 }
