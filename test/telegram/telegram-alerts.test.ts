@@ -156,10 +156,8 @@ describeEachDatabase('Telegram alerts', (db) => {
       });
       while (fake.sent.length === 0) await sleep(5);
       const hold = await holdEveryConnection(db());
+      const background = Array.from({ length: 10 }, (_, n) => inBackground(() => db().sql.rows(`SELECT ${n} AS n`)).then(() => void order.push('background')));
       try {
-        const background = Array.from({ length: 10 }, (_, n) =>
-          inBackground(() => db().sql.rows(`SELECT ${n} AS n`)).then(() => void order.push('background')),
-        );
         await sleep(20);
         answer();
         await sleep(50);
@@ -169,10 +167,9 @@ describeEachDatabase('Telegram alerts', (db) => {
         // First come, first served, it would come after all ten.
         assert.ok(order.indexOf('alert stored') <= 2, order.join(', '));
         assert.ok((await app.store.chatSessions.byId(result.session.id))!.alert_sent_at);
-        await hold.letAllGo();
-        await Promise.all(background);
       } finally {
         await hold.letAllGo();
+        await Promise.all(background);
       }
     });
 
