@@ -80,6 +80,42 @@ describeEachDatabase('database', (db) => {
   });
 });
 
+describe('connections to a PostgreSQL server', () => {
+  before(function () {
+    if (!serverUrl) {
+      console.log('      skipped: set TEST_DATABASE_URL to run the connection pool test');
+      this.skip();
+    }
+  });
+
+  it('keeps three open however long they sit idle (an inbox list takes three at once), and closes the others', async function () {
+    this.timeout(20000);
+    const opened = await openDatabase({ url: serverUrl! }, { migrate: false, idleConnectionMs: 200 });
+    try {
+      // Six at once, each held a moment, so the pool opens six connections.
+      const pids = await Promise.all(
+        Array.from({ length: 6 }, async () => (await opened.sql.row<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_sleep(0.2)`))!.pid),
+      );
+      assert.strictEqual(new Set(pids).size, 6);
+      const alive = async () =>
+        (await opened.sql.rows<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE pid = ANY($1::int[])`, [`{${pids.join(',')}}`])).map((r) => r.pid);
+      // The pool looks for idle connections every second.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const left = await alive();
+      assert.strictEqual(left.length, 3);
+      // Still the same ones later, and statements run on them.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.deepStrictEqual((await alive()).sort(), left.sort());
+      const now = await Promise.all(
+        Array.from({ length: 3 }, async () => (await opened.sql.row<{ pid: number }>(`SELECT pg_backend_pid() AS pid, pg_sleep(0.1)`))!.pid),
+      );
+      assert.deepStrictEqual(now.sort(), left.sort());
+    } finally {
+      await opened.close();
+    }
+  });
+});
+
 describe('migrations on a PostgreSQL server', () => {
   before(function () {
     if (!serverUrl) {
