@@ -63,20 +63,15 @@ export class Conversations {
   ) {}
 
   async list(request: ListRequest, operator: OperatorView) {
-    const botTraffic = (await readSettings(this.store.settings)).unread_bot_messages;
-    // The open counts beside the page (another connection on a server).
-    const [{ rows, total }, counts] = await Promise.all([
-      this.store.conversations.list({
-        filter: request.filter,
-        q: request.q,
-        labelId: request.labelId,
-        limit: request.limit + 1,
-        after: request.cursor === undefined ? undefined : readCursor(request.cursor),
-        operatorId: operator.id,
-        botTraffic,
-      }),
-      this.store.conversations.openCounts(),
-    ]);
+    const { rows, total, counts } = await this.store.conversations.list({
+      filter: request.filter,
+      q: request.q,
+      labelId: request.labelId,
+      limit: request.limit + 1,
+      after: request.cursor === undefined ? undefined : readCursor(request.cursor),
+      operatorId: operator.id,
+      botTraffic: (await readSettings(this.store.settings)).unread_bot_messages,
+    });
     const page = rows.slice(0, request.limit);
     const last = page[page.length - 1];
     return {

@@ -112,8 +112,8 @@ const SHORT_GRAMS = '(contact_short_grams(display_name) || contact_short_grams(d
 export class ConversationsView {
   constructor(private readonly q: Queryable) {}
 
-  /** One page, newest activity first, and how many match in all. */
-  async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number }> {
+  /** One page, newest activity first, how many match in all, and the open counts. */
+  async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number; counts: { waiting: number; active: number } }> {
     const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
     // One or two characters, too short for trigrams: each contact's 1- and 2-character
     // substrings of its name and details, indexed by migration 0025 (not of the LINE id, whose
@@ -150,13 +150,17 @@ export class ConversationsView {
     }
     params.push(query.limit);
     const page = `SELECT * FROM contacts WHERE ${where.join(' AND ')} ORDER BY conv_activity_at DESC, id DESC LIMIT $${params.length}`;
-    // The count and the page at once: on a server, two connections (the route takes the longer
-    // of the two, not their sum); on the embedded database, one after the other as before.
+    // The counts (the match's and the open ones, in one statement) and the page at once: on a
+    // server, two connections (the route takes the longer of the two, not their sum); on the
+    // embedded database, one after the other.
     const [counted, rows] = await Promise.all([
-      this.q.row<{ total: number }>(count, countParams),
+      this.q.row<{ total: number; waiting: number; active: number }>(
+        `SELECT matched.total, opened.* FROM (${count}) matched, (${OPEN_COUNTS}) opened`,
+        countParams,
+      ),
       this.q.rows<ConversationRow>(`${conversationRows(page, query.botTraffic)} ORDER BY c.conv_activity_at DESC, c.id DESC`, params),
     ]);
-    return { rows, total: counted!.total };
+    return { rows, total: counted!.total, counts: { waiting: counted!.waiting, active: counted!.active } };
   }
 
   /** One contact's conversation row as `operatorId` sees it (also for contacts that never talked). */
