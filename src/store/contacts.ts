@@ -46,6 +46,17 @@ export interface FriendListQuery {
   beforeId?: number;
 }
 
+/**
+ * The existing contacts of the LINE ids in $1 (sorted: the store's lock order; a nested loop
+ * takes them in the array's order), each locked FOR NO KEY UPDATE, with created = false. One
+ * unique-index lookup per user (LIMIT 1 keeps each a lookup of its own rather than a join the
+ * planner may turn into a scan): as "line_user_id = ANY($1)" the planner took the trigram index
+ * for a dozen users or more, and a GIN scan reads the index's whole pending list of recent
+ * entries, 90–800 ms a statement under ingest, against well under 1 ms here.
+ */
+const KNOWN_CONTACTS = `SELECT c.*, false AS created FROM unnest($1::text[]) AS u(line_user_id)
+  CROSS JOIN LATERAL (SELECT * FROM contacts WHERE line_user_id = u.line_user_id LIMIT 1 FOR NO KEY UPDATE) c`;
+
 export class ContactsTable {
   constructor(private readonly q: Queryable) {}
 
@@ -74,37 +85,38 @@ export class ContactsTable {
   }
 
   /**
-   * ensure() for many users, locking their contacts (FOR NO KEY UPDATE, the store's lock order:
-   * line_user_id order) for the rest of the transaction without writing a new version of any:
-   * an update of a contact writes an entry in each of its indexes, the GIN search indexes among
-   * them. The new ones are inserted; the rest, locked by the same statement, read after it.
-   * Answers each user's contact, with `created` for those seen for the first time.
+   * ensure() for many users, locking their contacts (FOR NO KEY UPDATE, in line_user_id order)
+   * for the rest of the transaction without writing a new version of any: an update of a contact
+   * writes an entry in each of its indexes, the GIN search indexes among them. Answers each
+   * user's contact, with `created` for those seen for the first time.
    */
   async ensureMany(lineUserIds: string[]): Promise<Map<string, { contact: ContactRow; created: boolean }>> {
     if (lineUserIds.length === 0) return new Map();
-    // DO UPDATE … WHERE false locks each existing row and changes none (nor answers it).
-    const inserted = await this.q.rows<ContactRow>(
-      `INSERT INTO contacts (line_user_id)
-       SELECT u.line_user_id FROM unnest($1::text[]) AS u(line_user_id)
-       ORDER BY u.line_user_id
-       ON CONFLICT (line_user_id) DO UPDATE SET line_user_id = EXCLUDED.line_user_id WHERE false
-       RETURNING *`,
-      [pgTextArray([...new Set(lineUserIds)])],
+    const wanted = [...new Set(lineUserIds)].sort();
+    // One statement, one round trip per webhook batch: the new contacts inserted (RETURNING
+    // answers them; the insert is read first, so it runs first), then the known ones locked and
+    // read. The locking read answers a row's latest version, but sees only rows in the
+    // statement's snapshot: a contact another transaction committed after it was taken is
+    // missing from both parts, and is read again below with a snapshot of its own.
+    const rows = await this.q.rows<ContactRow & { created: boolean }>(
+      `WITH inserted AS (
+         INSERT INTO contacts (line_user_id)
+         SELECT u.line_user_id FROM unnest($1::text[]) AS u(line_user_id)
+         ORDER BY u.line_user_id
+         ON CONFLICT (line_user_id) DO NOTHING
+         RETURNING *
+       )
+       SELECT inserted.*, true AS created FROM inserted
+       UNION ALL
+       ${KNOWN_CONTACTS}`,
+      [pgTextArray(wanted)],
     );
-    const found = new Map(inserted.map((contact) => [contact.line_user_id, { contact, created: true }]));
-    const existing = [...new Set(lineUserIds.filter((id) => !found.has(id)))];
-    if (existing.length > 0) {
-      // One unique-index lookup per user (LIMIT 1 keeps each a lookup of its own rather than a
-      // join the planner may turn into a scan). As "line_user_id = ANY($1)" the planner took the
-      // trigram index for a dozen users or more, and a GIN scan reads the index's whole pending
-      // list of recent entries: 90–800 ms a statement under ingest, against well under 1 ms here.
-      const rows = await this.q.rows<ContactRow>(
-        `SELECT c.* FROM unnest($1::text[]) AS u(line_user_id)
-         CROSS JOIN LATERAL (SELECT * FROM contacts WHERE line_user_id = u.line_user_id LIMIT 1) c`,
-        [pgTextArray(existing)],
-      );
-      for (const contact of rows) {
-        found.set(contact.line_user_id, { contact, created: false });
+    const found = new Map<string, { contact: ContactRow; created: boolean }>();
+    for (const { created, ...contact } of rows) found.set(contact.line_user_id, { contact, created });
+    const missed = wanted.filter((id) => !found.has(id));
+    if (missed.length > 0) {
+      for (const { created, ...contact } of await this.q.rows<ContactRow & { created: boolean }>(KNOWN_CONTACTS, [pgTextArray(missed)])) {
+        found.set(contact.line_user_id, { contact, created });
       }
     }
     return found;

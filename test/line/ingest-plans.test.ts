@@ -21,7 +21,7 @@ describeEachDatabase('webhook ingest: contact lookups by LINE id', (db) => {
       [],
     );
     assert.strictEqual(found.get('U-new-user')?.created, true);
-    const reads = recorder.statements.filter((s) => /^\s*SELECT/i.test(s.text));
+    const reads = recorder.statements.filter((s) => /^\s*(SELECT|WITH)/i.test(s.text));
     assert.ok(reads.length > 0, 'ensureMany read the known contacts');
     for (const { text, params } of reads) {
       const indexes = indexesRead(await planOf(db(), text, params));
