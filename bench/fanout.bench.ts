@@ -2,8 +2,10 @@
 // the default flow; signed webhooks at a fixed rate (one new user's text per POST); for every
 // event, the time from posting it to each socket's `message` event for that user. The sockets run
 // in a child process of their own (bench/socket-clients.ts), timed on the clock the two share; on
-// this 2-core machine they still compete with the server for CPU.
+// this 2-core machine they still compete with the server for CPU, so the whole machine's CPU in
+// use is given beside each rate (a slow server and a full machine look alike in the latencies).
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FakeLine } from '../test/support/fake-line';
 import { type ArrivalKind, OperatorSockets, sharedClock } from './operator-sockets';
@@ -13,6 +15,7 @@ import {
   BENCH_ADMIN,
   databaseEnvironment,
   loginWhenReady,
+  machineCpuMs,
   PRODUCT_MAIN,
   percentile,
   processCpuMs,
@@ -36,6 +39,8 @@ interface RateResult {
   /** CPU busy share of the server and of the 50 clients' process, 1 = one core. */
   serverCpu: number;
   clientCpu: number;
+  /** The same of the whole machine (PostgreSQL, this process and the kernel included). */
+  machineCpu: number;
   /** The server's CPU time per event, until every socket had the event and its row. */
   serverCpuMsPerEvent: number;
   /** websocket frames each socket received per event (the server writes each frame to each socket). */
@@ -62,6 +67,7 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: OperatorSo
   const started = performance.now();
   const serverCpu0 = processCpuMs(server.pid);
   const clientCpu0 = sockets.cpuMs();
+  const machineCpu0 = machineCpuMs();
   const posts: Promise<unknown>[] = [];
   for (let i = 0; i < count; i++) {
     const wait = started + (i * 1000) / rate - performance.now();
@@ -94,6 +100,7 @@ async function atRate(server: ServerProcess, line: FakeLine, sockets: OperatorSo
     missing: expected - latenciesMs.length,
     serverCpu: serverCpuMs / elapsedMs,
     clientCpu: clientCpuMs / elapsedMs,
+    machineCpu: (machineCpuMs() - machineCpu0) / elapsedMs,
     serverCpuMsPerEvent: serverCpuMs / count,
     framesPerSocketPerEvent: (sockets.frames() - frames0) / sockets.count / count,
   };
@@ -120,7 +127,7 @@ async function measure(ctx: BenchContext, database: BenchDatabase): Promise<Rate
       const result = await atRate(server, line, sockets, rate, seconds);
       const sorted = [...result.latenciesMs].sort((a, b) => a - b);
       ctx.log(
-        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing; CPU server ${result.serverCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)} cores; server ${result.serverCpuMsPerEvent.toFixed(1)} ms CPU and ${result.framesPerSocketPerEvent.toFixed(2)} frames per socket per event`,
+        `fan-out ${database} at ${rate}/s: p50 ${percentile(sorted, 50).toFixed(0)} ms, p99 ${percentile(sorted, 99).toFixed(0)} ms, ${result.missing} missing; CPU server ${result.serverCpu.toFixed(2)}, clients ${result.clientCpu.toFixed(2)}, machine ${result.machineCpu.toFixed(2)} of ${os.cpus().length} cores; server ${result.serverCpuMsPerEvent.toFixed(1)} ms CPU and ${result.framesPerSocketPerEvent.toFixed(2)} frames per socket per event`,
       );
       results.push(result);
     }
@@ -152,9 +159,9 @@ export async function run(ctx: BenchContext): Promise<BenchRow[]> {
         value: `p50 ${percentile(rowTimes, 50).toFixed(0)} ms / p95 ${percentile(rowTimes, 95).toFixed(0)} ms / p99 ${percentile(rowTimes, 99).toFixed(0)} ms${rowsMissing ? `; ${rowsMissing} never arrived` : ''}`,
       });
       rows.push({
-        figure: `server CPU per event and websocket frames per socket per event, at ${result.rate} events/s`,
+        figure: `server CPU per event and websocket frames per socket per event; the whole machine's CPU in use, at ${result.rate} events/s`,
         database,
-        value: `${result.serverCpuMsPerEvent.toFixed(1)} ms; ${result.framesPerSocketPerEvent.toFixed(2)} frames`,
+        value: `${result.serverCpuMsPerEvent.toFixed(1)} ms; ${result.framesPerSocketPerEvent.toFixed(2)} frames; ${result.machineCpu.toFixed(2)} of ${os.cpus().length} cores`,
       });
     }
   }

@@ -80,6 +80,14 @@ export function processCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
 }
 
+/** CPU time the whole machine has been busy so far (every process, every core, the kernel's too), in ms. */
+export function machineCpuMs(): number {
+  const line = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  // cpu user nice system idle iowait irq softirq steal …: all but idle and iowait is busy.
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return ((user + nice + system + irq + softirq + (steal || 0)) * 1000) / CLOCK_TICKS;
+}
+
 /**
  * CPU time of every PostgreSQL server process on this machine, in ms, by pid (other users' load
  * included). Take two and subtract with postgresCpuSince.
