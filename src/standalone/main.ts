@@ -14,7 +14,7 @@ import { nodeRedSettings } from './node-red-settings';
 import { EditorDoor } from './editor-door';
 import { drainRunningStores } from '../../nodes/shared/shutdown-drain';
 import { expectWebhookPath } from '../../nodes/shared/webhook-paths';
-import { collectStartGarbage } from './start-garbage';
+import { collectStartGarbageSoon } from './start-garbage';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
@@ -97,10 +97,10 @@ async function main(): Promise<void> {
     .holder(ROOT_BASE)
     ?.ready()
     .catch(() => undefined);
-  collectStartGarbage();
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : env.port;
   consoleLogger.info(`ready on http://localhost:${port}: inbox /admin/live-chat, editor /red, LINE webhook /line/webhook`);
+  collectStartGarbageSoon();
 
   let stopping = false;
   const stop = async (signal: string) => {
