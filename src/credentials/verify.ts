@@ -1,7 +1,7 @@
 // "Test connection" for a credential (seed §7): LINE bot info, Telegram getMe, n8n healthz, each
 // through its SDK or plain HTTP at a configurable base URL. A refusal or an unreachable service
 // is an answer (success false and why), never a thrown error; messages never carry the secret.
-import { messagingApi, HTTPFetchError } from '@line/bot-sdk';
+import { HTTPFetchError, MessagingApiClient } from '../line/line-sdk';
 import { grammy } from '../telegram/grammy';
 import { installDeadlines } from '../line/line-deadlines';
 import type { Metadata, Provider, Secrets } from './providers';
@@ -56,7 +56,7 @@ export class CredentialVerifier {
 
   private async line(channelAccessToken: string): Promise<Verification> {
     // The request itself ends at the time limit (not only the wait for it): see line-deadlines.
-    const client = installDeadlines(new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: this.options.lineApiBaseUrl }), this.timeoutMs);
+    const client = installDeadlines(new MessagingApiClient({ channelAccessToken, baseURL: this.options.lineApiBaseUrl }), this.timeoutMs);
     try {
       const info = await client.getBotInfo();
       return {

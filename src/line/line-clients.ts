@@ -1,7 +1,8 @@
 // The one place that builds @line/bot-sdk clients, on the configurable base URLs (tests point
 // them at a loopback stand-in for LINE), every request with a time limit (line-deadlines).
 // Clients are kept per access token.
-import { messagingApi } from '@line/bot-sdk';
+import type { messagingApi } from '@line/bot-sdk';
+import { MessagingApiBlobClient, MessagingApiClient } from './line-sdk';
 import { DEFAULT_LINE_DEADLINES, type LineDeadlines } from '../config/deadlines';
 import { type BudgetOutcome, installDeadlines, withinBudget } from './line-deadlines';
 
@@ -30,7 +31,7 @@ export class LineClients {
   messaging(channelAccessToken: string): messagingApi.MessagingApiClient {
     let client = this.messagingClients.get(channelAccessToken);
     if (!client) {
-      client = installDeadlines(new messagingApi.MessagingApiClient({ channelAccessToken, baseURL: this.endpoints.apiBaseUrl }), this.deadlines.attemptMs);
+      client = installDeadlines(new MessagingApiClient({ channelAccessToken, baseURL: this.endpoints.apiBaseUrl }), this.deadlines.attemptMs);
       this.messagingClients.set(channelAccessToken, client);
     }
     return client;
@@ -39,10 +40,7 @@ export class LineClients {
   blob(channelAccessToken: string): messagingApi.MessagingApiBlobClient {
     let client = this.blobClients.get(channelAccessToken);
     if (!client) {
-      client = installDeadlines(
-        new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: this.endpoints.dataApiBaseUrl }),
-        this.deadlines.attemptMs,
-      );
+      client = installDeadlines(new MessagingApiBlobClient({ channelAccessToken, baseURL: this.endpoints.dataApiBaseUrl }), this.deadlines.attemptMs);
       this.blobClients.set(channelAccessToken, client);
     }
     return client;

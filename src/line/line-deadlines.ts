@@ -16,7 +16,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Readable } from 'node:stream';
-import { HTTPFetchError } from '@line/bot-sdk';
+import { HTTPFetchError } from './line-sdk';
 import { errorText } from '../util/error-text';
 
 /** A request LINE did not answer in time (it may still have been carried out). */

@@ -23,7 +23,8 @@
 // to one it took). What is left: a reply carried out by a process that died, whose re-run comes
 // after the token's 50 s, is pushed again (LINE keeps no record of replies to ask).
 import crypto from 'node:crypto';
-import { HTTPFetchError, type messagingApi } from '@line/bot-sdk';
+import type { messagingApi } from '@line/bot-sdk';
+import { HTTPFetchError } from './line-sdk';
 import type { Store } from '../store/store';
 import type { ContactRow } from '../store/contacts';
 import {

@@ -29,7 +29,7 @@
 // emitted, so it never reaches the bot nor opens a handoff, and is recorded once like any event.
 // Its acknowledgement (the comment prompt or the thanks) goes by the event's reply token after
 // the commit, under a send key.
-import { validateSignature } from '@line/bot-sdk';
+import { validateSignature } from './line-sdk';
 import type { Store } from '../store/store';
 import type { ContactProfile, ContactRow, FriendStatus } from '../store/contacts';
 import type { MessageRow } from '../store/messages';

@@ -6,7 +6,7 @@
 // size; LINE's 404/410 (content no longer held) ends it GONE; other failures are tried again
 // later, and after maxFetchAttempts it is FAILED. The inbox sees the outcome on the message
 // (messages.media), live.
-import { HTTPFetchError } from '@line/bot-sdk';
+import { HTTPFetchError } from '../line/line-sdk';
 import type { Store } from '../store/store';
 import type { MediaFetch, MediaRow } from '../store/media';
 import type { MessageMedia, MessageRow } from '../store/messages';
