@@ -1,5 +1,5 @@
 // The limits and timings of media, both ways (see README "Media").
-import sharp from 'sharp';
+import type Sharp from 'sharp';
 
 export interface MediaOptions {
   /** The largest item stored (a user's video, an operator's file); bigger is not kept. */
@@ -32,14 +32,26 @@ export const LINE_IMAGE_TYPES = ['image/jpeg', 'image/png'] as const;
 /** The preview's longest side: LINE shows it in the chat at about 240 px. */
 export const PREVIEW_SIDE = 480;
 
+let sharpLoaded: typeof Sharp | undefined;
+
+/**
+ * sharp (libvips, a native addon), loaded with the first image to preview: at the start it cost
+ * 0.05 s on a slow VM (bench/memory-start) that an instance nobody sends images to never needs.
+ */
+function sharp(): typeof Sharp {
+  sharpLoaded ??= require('sharp') as typeof Sharp;
+  return sharpLoaded;
+}
+
 /**
  * A JPEG preview of an image, its longest side at most PREVIEW_SIDE (turned as its EXIF says);
  * null when the bytes are no image sharp reads.
  */
 export async function makePreview(image: Buffer): Promise<{ preview: Buffer; format: string } | null> {
+  const load = sharp(); // a sharp that cannot load is an error, not an image it cannot read
   try {
-    const { format } = await sharp(image).metadata();
-    const preview = await sharp(image)
+    const { format } = await load(image).metadata();
+    const preview = await load(image)
       .rotate()
       .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
