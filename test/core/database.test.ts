@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import { describeEachDatabase, scratchDatabaseName, serverUrl } from '../support/databases';
 import { openDatabase } from '../../src/db/database';
-import { migrate } from '../../src/db/migrator';
+import { migrate, migrationFiles, pendingMigrations } from '../../src/db/migrator';
 import { isUniqueViolation } from '../../src/db/sql';
 
 describeEachDatabase('database', (db) => {
@@ -138,6 +138,41 @@ describe('migrations on a PostgreSQL server', () => {
       assert.strictEqual((await opened.sql.row<{ cost: string }>(`SELECT current_setting('random_page_cost') AS cost`))!.cost, '1');
     } finally {
       await opened.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.close();
+    }
+  });
+
+  it('run only what is pending: a migrated database takes no lock (a restart does not wait for another run)', async function () {
+    this.timeout(60000);
+    const admin = new Sequelize(serverUrl!, { logging: false });
+    const name = scratchDatabaseName('pending');
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const instance = new Sequelize(url.toString(), { logging: false });
+    const other = new Sequelize(url.toString(), { logging: false, pool: { max: 1 } });
+    try {
+      assert.deepStrictEqual(await pendingMigrations(instance), migrationFiles());
+      assert.ok(migrationFiles().length > 20 && migrationFiles()[0] === '0001-initial-schema.js');
+      await migrate(instance, { lock: true });
+      assert.deepStrictEqual(await pendingMigrations(instance), []);
+
+      // Another instance's run holds the lock: a start with nothing to run goes on at once.
+      await other.transaction(async (transaction) => {
+        await other.query(`SELECT pg_advisory_xact_lock(${0x4c4c4301})`, { transaction });
+        const started = Date.now();
+        await migrate(instance, { lock: true });
+        assert.ok(Date.now() - started < 5000);
+      });
+
+      const last = migrationFiles().at(-1)!;
+      await instance.query(`DELETE FROM schema_migrations WHERE name = $1`, { bind: [last] });
+      assert.deepStrictEqual(await pendingMigrations(instance), [last]);
+    } finally {
+      await instance.close();
+      await other.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name}`);
       await admin.close();
     }
