@@ -37,9 +37,18 @@ if (!entry) throw new Error('esbuild named no entry script');
 const entryName = path.basename(entry[0]);
 
 // The page names the hashed entry script; it is not hashed itself (its address is the inbox's).
+// The chunks the entry imports statically are named too, as modulepreload links before it: the
+// browser fetches them beside the entry instead of after it has read the entry's imports, one
+// round trip less before the inbox can start (the analytics chunk, imported when its page
+// opens, is left out).
 const page = fs.readFileSync(path.join(root, 'ui', 'index.html'), 'utf8');
-if (!page.includes('admin/assets/app.js')) throw new Error('ui/index.html does not load admin/assets/app.js');
-fs.writeFileSync(path.join(out, 'index.html'), page.replace('admin/assets/app.js', `admin/assets/${entryName}`));
+const script = '<script type="module" src="{{base}}admin/assets/app.js"></script>';
+if (!page.includes(script)) throw new Error(`ui/index.html does not hold ${script}`);
+const preloads = entry[1].imports
+  .filter((imported) => imported.kind === 'import-statement')
+  .map((imported) => `<link rel="modulepreload" href="{{base}}admin/assets/${path.basename(imported.path)}">\n  `)
+  .join('');
+fs.writeFileSync(path.join(out, 'index.html'), page.replace(script, `${preloads}${script.replace('app.js', entryName)}`));
 
 for (const file of outputs) {
   const content = fs.readFileSync(file);

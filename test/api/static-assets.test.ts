@@ -61,6 +61,20 @@ describe('the inbox bundle over HTTP', () => {
     assert.ok(page.body.toString().includes(`src="../admin/assets/${script}"`), page.body.toString());
   });
 
+  it('preloads the chunks the entry script imports, and not the one it loads later, each served', async () => {
+    const html = (await get(`${origin}/admin/live-chat`)).body.toString();
+    const entry = original.toString();
+    const imported = [...entry.matchAll(/(?:from|import)\s*"\.\/(chunk-[A-Z0-9]+\.js)"/g)].map((m) => m[1]);
+    const later = [...entry.matchAll(/import\("\.\/(chunk-[A-Z0-9]+\.js)"\)/g)].map((m) => m[1]);
+    assert.ok(imported.length > 0 && later.length > 0, 'the bundle has a shared chunk and a lazily loaded one');
+    const preloaded = [...html.matchAll(/<link rel="modulepreload" href="\.\.\/admin\/assets\/([^"]+)">/g)].map((m) => m[1]);
+    assert.deepStrictEqual(preloaded.sort(), [...new Set(imported)].sort());
+    for (const chunk of later) assert.ok(!preloaded.includes(chunk), chunk);
+    // Before the entry script, so that both are on their way at once.
+    assert.ok(html.indexOf('modulepreload') < html.indexOf(`src="../admin/assets/${script}"`));
+    for (const chunk of preloaded) assert.strictEqual((await get(`${origin}/admin/assets/${chunk}`)).status, 200, chunk);
+  });
+
   it('sends brotli to a browser that takes it, kept a year and varying by Accept-Encoding', async () => {
     const res = await get(`${origin}/admin/assets/${script}`, { 'accept-encoding': 'gzip, deflate, br, zstd' });
     assert.strictEqual(res.status, 200);
