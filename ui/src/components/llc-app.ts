@@ -8,6 +8,7 @@ import { currentOperator, logOut, restoreSession, sessionEnded, sessionEvents } 
 import { currentRoute, navigate, pathOf, type Route, routerEvents } from '../core/router';
 import { whenUnauthorized } from '../core/api';
 import { connectRealtime, disconnectRealtime, realtime } from '../core/realtime';
+import { requestFirstPageEarly } from '../live-chat/list-request';
 import '../pages/login-page';
 import '../pages/live-chat-page';
 import '../pages/friends-page';
@@ -61,6 +62,8 @@ export class LlcApp extends LitElement {
     realtime.addEventListener('hello', counts);
     realtime.addEventListener('conversation', counts);
     realtime.addEventListener('status', (e) => (this.offline = (e as CustomEvent).detail !== 'connected'));
+    // The live chat's first rows are asked for beside the sign-in check, not after it.
+    if (this.route === 'live-chat') requestFirstPageEarly();
     void restoreSession().then(() => (this.ready = true));
   }
 

@@ -21,8 +21,8 @@ import type {
   TimelineEntry,
 } from './types';
 import { isMissed } from './types';
+import { fetchListPage, listPath } from './list-request';
 
-const LIST_PAGE = 50;
 const MESSAGE_PAGE = 50;
 /** Fetches of the open chat in a row while news keeps coming during them; then the live events carry it. */
 const CATCH_UP_TRIES = 3;
@@ -168,9 +168,7 @@ export class LiveChatStore extends EventTarget {
     this.listError = '';
     this.changed();
     try {
-      const page = await api.get<ConversationPage>(
-        `/admin/live-chat/conversations${query({ status: this.filter, q: this.q, label: this.label, limit: LIST_PAGE })}`,
-      );
+      const page = await fetchListPage(listPath({ status: this.filter, q: this.q, label: this.label }));
       if (seq !== this.listSeq) return;
       this.conversations = page.conversations;
       this.takePage(page);
@@ -190,9 +188,7 @@ export class LiveChatStore extends EventTarget {
     this.listLoading = true;
     this.changed();
     try {
-      const page = await api.get<ConversationPage>(
-        `/admin/live-chat/conversations${query({ status: this.filter, q: this.q, label: this.label, limit: LIST_PAGE, cursor: this.nextCursor })}`,
-      );
+      const page = await api.get<ConversationPage>(listPath({ status: this.filter, q: this.q, label: this.label, cursor: this.nextCursor }));
       if (seq !== this.listSeq) return;
       const seen = new Set(this.conversations.map((c) => c.line_user_id));
       this.conversations = [...this.conversations, ...page.conversations.filter((c) => !seen.has(c.line_user_id))];
