@@ -178,6 +178,32 @@ describe('migrations on a PostgreSQL server', () => {
     }
   });
 
+  it("keep their record in the table an earlier release made with umzug's SequelizeStorage", async function () {
+    this.timeout(60000);
+    const admin = new Sequelize(serverUrl!, { logging: false });
+    const name = scratchDatabaseName('records');
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.query(`CREATE DATABASE ${name}`);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    const instance = new Sequelize(url.toString(), { logging: false });
+    try {
+      // The statement SequelizeStorage ran to make it.
+      await instance.query(`CREATE TABLE IF NOT EXISTS "schema_migrations" ("name" VARCHAR(255) NOT NULL UNIQUE , PRIMARY KEY ("name"))`);
+      await migrate(instance, { lock: true });
+      assert.deepStrictEqual(await pendingMigrations(instance), []);
+      const [rows] = (await instance.query(`SELECT name FROM schema_migrations ORDER BY name`)) as [{ name: string }[], unknown];
+      assert.deepStrictEqual(
+        rows.map((r) => r.name),
+        migrationFiles(),
+      );
+    } finally {
+      await instance.close();
+      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+      await admin.close();
+    }
+  });
+
   it('run once when two instances start at the same time', async function () {
     this.timeout(60000);
     const admin = new Sequelize(serverUrl!, { logging: false });
