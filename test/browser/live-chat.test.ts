@@ -468,4 +468,17 @@ describe('inbox in the browser: the live chat page', function () {
     await small.getByPlaceholder('Search name or LINE ID').waitFor();
     await phone.close();
   });
+
+  it('shows an unread count over 99 as 99+ (the server counts up to 100)', async () => {
+    const chatty = userId();
+    const name = 'ช่างคุย ไม่หยุด';
+    line.setProfile(chatty, { displayName: name });
+    await say('ติดต่อเจ้าหน้าที่', chatty);
+    await page.getByRole('tab', { name: /ทั้งหมด/ }).click();
+    await row(page, name).locator('.unread').filter({ hasText: /^1$/ }).waitFor();
+    await webhook(Array.from({ length: 110 }, (_, i) => messageEvent(`ข้อความที่ ${i + 1}`, { userId: chatty })));
+    const count = row(page, name).locator('.unread');
+    await count.filter({ hasText: '99+' }).waitFor();
+    assert.strictEqual(await count.getAttribute('aria-label'), 'ยังไม่อ่าน 99+ ข้อความ');
+  });
 });

@@ -24,6 +24,11 @@ export function previewOf(c: Conversation): string {
   return m.sender === 'USER' ? text : `${t(`lc.sender.${m.sender}`)}: ${text}`;
 }
 
+/** The server counts unread messages up to 100 (UNREAD_COUNT_CAP): more than 99 shows as "99+". */
+export function unreadText(count: number): string {
+  return count > 99 ? '99+' : String(count);
+}
+
 export class ConversationItem extends LitElement {
   /** focus() on the row focuses its button (the list puts a keyboard user back where they were). */
   static shadowRootOptions = { ...LitElement.shadowRootOptions, delegatesFocus: true };
@@ -57,7 +62,7 @@ export class ConversationItem extends LitElement {
           <span class="line">
             <span class="preview muted">${previewOf(c)}</span>
             <llc-status-badge .session=${c.session} .mode=${c.chat_mode} .me=${this.me}></llc-status-badge>
-            ${c.unread_count > 0 ? html`<span class="unread" aria-label=${t('lc.unread', { n: c.unread_count })}>${c.unread_count}</span>` : nothing}
+            ${c.unread_count > 0 ? html`<span class="unread" aria-label=${t('lc.unread', { n: unreadText(c.unread_count) })}>${unreadText(c.unread_count)}</span>` : nothing}
           </span>
           ${c.labels?.length ? html`<llc-label-chips class="labels" .ids=${c.labels}></llc-label-chips>` : nothing}
         </span>
