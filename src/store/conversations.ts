@@ -64,13 +64,14 @@ export const UNREAD_COUNT_CAP = 100;
  * How many of the user's messages in conversation `c` the operator `operator` (an SQL expression)
  * has not read, up to UNREAD_COUNT_CAP: those to the team (in a session; migration 0031's index),
  * and with `botTraffic` also those the bot handled (the unread_bot_messages setting; 0003's). The
- * order is those indexes' own, so that the planner walks one of them rather than every message
- * by id in the hope of finding the few soon.
+ * bound is written on (contact_id, id), those indexes' columns: as `id > …` alone, with the LIMIT
+ * the planner may walk every message by id from the last read one in the hope of finding the
+ * contact's soon (it did where few contacts had long histories).
  */
 const unreadBy = (operator: string, botTraffic: boolean) => `(SELECT count(*)::int FROM (SELECT FROM messages u
       WHERE u.contact_id = c.id AND u.direction = 'IN' ${botTraffic ? '' : 'AND u.session_id IS NOT NULL'}
-        AND u.id > COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = ${operator} AND r.contact_id = c.id), 0)
-      ORDER BY u.contact_id, u.id LIMIT ${UNREAD_COUNT_CAP}) unread)`;
+        AND (u.contact_id, u.id) > (c.id, COALESCE((SELECT r.last_read_message_id FROM conversation_reads r WHERE r.operator_id = ${operator} AND r.contact_id = c.id), 0))
+      LIMIT ${UNREAD_COUNT_CAP}) unread)`;
 
 // A conversation's row for each contact in `contacts` (a subquery that picks and orders the
 // contacts), with `unread` for its unread count(s) ($1, the reading operator, by default). The
