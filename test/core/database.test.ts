@@ -124,106 +124,103 @@ describe('migrations on a PostgreSQL server', () => {
     }
   });
 
-  it('keep a lower random_page_cost an administrator set for the database', async function () {
-    this.timeout(60000);
+  /** Runs `work` on a new empty database of the test server (`prepare` first, as its owner), dropped after. */
+  async function onScratchDatabase(
+    purpose: string,
+    work: (url: string) => Promise<void>,
+    prepare?: (admin: Sequelize, name: string) => Promise<unknown>,
+  ): Promise<void> {
     const admin = new Sequelize(serverUrl!, { logging: false });
-    const name = scratchDatabaseName('page_cost');
+    const name = scratchDatabaseName(purpose);
     await admin.query(`DROP DATABASE IF EXISTS ${name}`);
     await admin.query(`CREATE DATABASE ${name}`);
-    await admin.query(`ALTER DATABASE ${name} SET random_page_cost = 1`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const opened = await openDatabase({ url: url.toString() }, { migrate: false });
     try {
-      assert.strictEqual((await opened.sql.row<{ cost: string }>(`SELECT current_setting('random_page_cost') AS cost`))!.cost, '1');
+      await prepare?.(admin, name);
+      const url = new URL(serverUrl!);
+      url.pathname = `/${name}`;
+      await work(url.toString());
     } finally {
-      await opened.close();
       await admin.query(`DROP DATABASE IF EXISTS ${name}`);
       await admin.close();
     }
+  }
+
+  /** Sequelize instances on `url`, closed after `work`. */
+  async function withInstances(url: string, options: { max?: number }[], work: (...instances: Sequelize[]) => Promise<void>): Promise<void> {
+    const instances = options.map((o) => new Sequelize(url, { logging: false, ...(o.max ? { pool: { max: o.max } } : {}) }));
+    try {
+      await work(...instances);
+    } finally {
+      await Promise.all(instances.map((i) => i.close()));
+    }
+  }
+
+  it('keep a lower random_page_cost an administrator set for the database', async function () {
+    this.timeout(60000);
+    await onScratchDatabase(
+      'page_cost',
+      async (url) => {
+        const opened = await openDatabase({ url }, { migrate: false });
+        try {
+          assert.strictEqual((await opened.sql.row<{ cost: string }>(`SELECT current_setting('random_page_cost') AS cost`))!.cost, '1');
+        } finally {
+          await opened.close();
+        }
+      },
+      (admin, name) => admin.query(`ALTER DATABASE ${name} SET random_page_cost = 1`),
+    );
   });
 
   it('run only what is pending: a migrated database takes no lock (a restart does not wait for another run)', async function () {
     this.timeout(60000);
-    const admin = new Sequelize(serverUrl!, { logging: false });
-    const name = scratchDatabaseName('pending');
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const instance = new Sequelize(url.toString(), { logging: false });
-    const other = new Sequelize(url.toString(), { logging: false, pool: { max: 1 } });
-    try {
-      assert.deepStrictEqual(await pendingMigrations(instance), migrationFiles());
-      assert.ok(migrationFiles().length > 20 && migrationFiles()[0] === '0001-initial-schema.js');
-      await migrate(instance, { lock: true });
-      assert.deepStrictEqual(await pendingMigrations(instance), []);
-
-      // Another instance's run holds the lock: a start with nothing to run goes on at once.
-      await other.transaction(async (transaction) => {
-        await other.query(`SELECT pg_advisory_xact_lock(${0x4c4c4301})`, { transaction });
-        const started = Date.now();
+    await onScratchDatabase('pending', (url) =>
+      withInstances(url, [{}, { max: 1 }], async (instance, other) => {
+        assert.deepStrictEqual(await pendingMigrations(instance), migrationFiles());
+        assert.ok(migrationFiles().length > 20 && migrationFiles()[0] === '0001-initial-schema.js');
         await migrate(instance, { lock: true });
-        assert.ok(Date.now() - started < 5000);
-      });
+        assert.deepStrictEqual(await pendingMigrations(instance), []);
 
-      const last = migrationFiles().at(-1)!;
-      await instance.query(`DELETE FROM schema_migrations WHERE name = $1`, { bind: [last] });
-      assert.deepStrictEqual(await pendingMigrations(instance), [last]);
-    } finally {
-      await instance.close();
-      await other.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.close();
-    }
+        // Another instance's run holds the lock: a start with nothing to run goes on at once.
+        await other.transaction(async (transaction) => {
+          await other.query(`SELECT pg_advisory_xact_lock(${0x4c4c4301})`, { transaction });
+          const started = Date.now();
+          await migrate(instance, { lock: true });
+          assert.ok(Date.now() - started < 5000);
+        });
+
+        const last = migrationFiles().at(-1)!;
+        await instance.query(`DELETE FROM schema_migrations WHERE name = $1`, { bind: [last] });
+        assert.deepStrictEqual(await pendingMigrations(instance), [last]);
+      }),
+    );
   });
 
   it("keep their record in the table an earlier release made with umzug's SequelizeStorage", async function () {
     this.timeout(60000);
-    const admin = new Sequelize(serverUrl!, { logging: false });
-    const name = scratchDatabaseName('records');
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const instance = new Sequelize(url.toString(), { logging: false });
-    try {
-      // The statement SequelizeStorage ran to make it.
-      await instance.query(`CREATE TABLE IF NOT EXISTS "schema_migrations" ("name" VARCHAR(255) NOT NULL UNIQUE , PRIMARY KEY ("name"))`);
-      await migrate(instance, { lock: true });
-      assert.deepStrictEqual(await pendingMigrations(instance), []);
-      const [rows] = (await instance.query(`SELECT name FROM schema_migrations ORDER BY name`)) as [{ name: string }[], unknown];
-      assert.deepStrictEqual(
-        rows.map((r) => r.name),
-        migrationFiles(),
-      );
-    } finally {
-      await instance.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.close();
-    }
+    await onScratchDatabase('records', (url) =>
+      withInstances(url, [{}], async (instance) => {
+        // The statement SequelizeStorage ran to make it.
+        await instance.query(`CREATE TABLE IF NOT EXISTS "schema_migrations" ("name" VARCHAR(255) NOT NULL UNIQUE , PRIMARY KEY ("name"))`);
+        await migrate(instance, { lock: true });
+        assert.deepStrictEqual(await pendingMigrations(instance), []);
+        const [rows] = (await instance.query(`SELECT name FROM schema_migrations ORDER BY name`)) as [{ name: string }[], unknown];
+        assert.deepStrictEqual(
+          rows.map((r) => r.name),
+          migrationFiles(),
+        );
+      }),
+    );
   });
 
   it('run once when two instances start at the same time', async function () {
     this.timeout(60000);
-    const admin = new Sequelize(serverUrl!, { logging: false });
-    const name = `llc_migrate_${process.pid}`;
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(serverUrl!);
-    url.pathname = `/${name}`;
-    const a = new Sequelize(url.toString(), { logging: false });
-    const b = new Sequelize(url.toString(), { logging: false });
-    try {
-      await Promise.all([migrate(a, { lock: true }), migrate(b, { lock: true })]);
-      const [rows] = (await a.query(`SELECT name FROM schema_migrations`)) as [{ name: string }[], unknown];
-      const files = fs.readdirSync(path.join(__dirname, '..', '..', 'migrations')).filter((f) => f.endsWith('.js'));
-      assert.deepStrictEqual(rows.map((r) => r.name).sort(), files.sort());
-    } finally {
-      await a.close();
-      await b.close();
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.close();
-    }
+    await onScratchDatabase('migrate', (url) =>
+      withInstances(url, [{}, {}], async (a, b) => {
+        await Promise.all([migrate(a, { lock: true }), migrate(b, { lock: true })]);
+        const [rows] = (await a.query(`SELECT name FROM schema_migrations`)) as [{ name: string }[], unknown];
+        const files = fs.readdirSync(path.join(__dirname, '..', '..', 'migrations')).filter((f) => f.endsWith('.js'));
+        assert.deepStrictEqual(rows.map((r) => r.name).sort(), files.sort());
+      }),
+    );
   });
 });

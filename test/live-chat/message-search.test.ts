@@ -115,10 +115,10 @@ describeEachDatabase('message search', (db) => {
     );
     assert.deepStrictEqual([around.body.next_cursor, around.body.newer_cursor], [String(ids[3]), String(ids[7])]);
     // Not read yet: the newest were not shown.
-    assert.strictEqual(await unread(chat, somchai, user), 12);
+    assert.strictEqual(await chat.unreadCount(somchai, user), 12);
     const newer = await detail(`limit=4&after=${around.body.newer_cursor}`);
     assert.deepStrictEqual([newer.body.messages.map((m: any) => m.id), newer.body.newer_cursor], [[ids[11], ids[10], ids[9], ids[8]], null]);
-    assert.strictEqual(await unread(chat, somchai, user), 0, 'the page that reaches the newest marks the chat read');
+    assert.strictEqual(await chat.unreadCount(somchai, user), 0, 'the page that reaches the newest marks the chat read');
     const older = await detail(`limit=4&cursor=${around.body.next_cursor}`);
     assert.deepStrictEqual(
       older.body.messages.map((m: any) => m.id),
@@ -142,8 +142,3 @@ describeEachDatabase('message search', (db) => {
     assert.deepStrictEqual([missing.status, missing.body.code], [404, 'not_found']);
   });
 });
-
-async function unread(chat: LiveChatHarness, operator: TestOperator, user: string): Promise<number> {
-  const list = await chat.api('GET', '/admin/live-chat/conversations', operator);
-  return list.body.conversations.find((c: any) => c.line_user_id === user).unread_count;
-}

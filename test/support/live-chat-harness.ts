@@ -112,6 +112,12 @@ export class LiveChatHarness {
     return this.app.db.sql.rows(`SELECT m.* FROM messages m JOIN contacts c ON c.id = m.contact_id WHERE c.line_user_id = $1 ORDER BY m.id`, [lineUserId]);
   }
 
+  /** `operator`'s unread count of the chat with `lineUserId`, as the first page of the list says. */
+  async unreadCount(operator: TestOperator, lineUserId: string): Promise<number> {
+    const list = await this.api('GET', '/admin/live-chat/conversations', operator);
+    return list.body.conversations.find((c: any) => c.line_user_id === lineUserId).unread_count;
+  }
+
   async contactOf(lineUserId: string): Promise<any> {
     return this.app.db.sql.row(`SELECT * FROM contacts WHERE line_user_id = $1`, [lineUserId]);
   }

@@ -1,12 +1,17 @@
-// Unread counts of long conversations (issue 9): every list row and every live update counts, for
-// each operator, the user's messages after that operator's last read one. A history nobody opened
-// was read whole each time; the count now stops at UNREAD_COUNT_CAP (the inbox shows "99+") and
-// walks the conversation's own messages by index (migration 0031), however long its history.
+// Unread counts, per operator: the user's messages after that operator's last read one.
+// - Chats with the bot (issue 11): the user's messages the bot handled do not count unless the
+//   unread_bot_messages setting says so; those sent to the team (in a session) always do.
+// - Long conversations (issue 9): every list row and every live update counts for each operator,
+//   and a history nobody opened was read whole each time; the count now stops at
+//   UNREAD_COUNT_CAP (the inbox shows "99+") and walks the conversation's own messages by index
+//   (migration 0031), however long its history.
 import assert from 'node:assert';
+import { updateSettings } from '../../src/live-chat/live-chat-settings';
 import { ConversationsView, UNREAD_COUNT_CAP } from '../../src/store/conversations';
 import { seedInbox } from '../../bench/seed';
 import { describeEachDatabase } from '../support/databases';
 import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
+import { messageEvent, userId } from '../support/line-webhooks';
 import { indexesRead, type PlanNode, planOf, RecordingSql } from '../support/query-plans';
 
 /** The user's `n` more messages in the open session of `lineUserId`, stored as the webhook stores them. */
@@ -27,19 +32,31 @@ function unreadScans(node: PlanNode): { node: PlanNode; indexes: string[] }[] {
   return (node.Plans ?? []).flatMap(unreadScans);
 }
 
-describeEachDatabase('unread counts of long conversations', (db) => {
+describeEachDatabase('unread counts', (db) => {
   const suite = useLiveChatHarness(db, { operators: true });
   let chat: LiveChatHarness;
   let somchai: TestOperator;
   let malee: TestOperator;
   beforeEach(() => ({ chat, somchai, malee } = suite));
 
-  const unread = async (operator: TestOperator, user: string) => {
-    const list = await chat.api('GET', '/admin/live-chat/conversations', operator);
-    return list.body.conversations.find((c: any) => c.line_user_id === user).unread_count;
-  };
+  const unread = (operator: TestOperator, user: string) => chat.unreadCount(operator, user);
 
-  it(`stop at ${UNREAD_COUNT_CAP} in the list and in the live updates, and count again from each operator's last read`, async () => {
+  it('counts only messages to the team by default, the bot’s traffic too when the setting is on', async () => {
+    const bot = userId();
+    await chat.webhook([messageEvent('สวัสดี', { userId: bot }), messageEvent('มีโปรอะไรบ้าง', { userId: bot })]);
+    const waiting = await chat.waitingChat();
+    assert.deepStrictEqual([await unread(somchai, bot), await unread(somchai, waiting)], [0, 1]);
+    // Read by one operator, still unread for the other.
+    await chat.api('GET', `/admin/live-chat/conversations/${waiting}`, malee);
+    assert.deepStrictEqual([await unread(malee, waiting), await unread(somchai, waiting)], [0, 1]);
+
+    await updateSettings(chat.app.store.settings, { unread_bot_messages: true });
+    assert.deepStrictEqual([await unread(somchai, bot), await unread(malee, bot)], [2, 2]);
+    const refused = await chat.api('PUT', '/admin/live-chat/settings', chat.admin, { unread_bot_messages: 'yes' });
+    assert.deepStrictEqual([refused.status, refused.body.field], [400, 'unread_bot_messages']);
+  });
+
+  it(`stops at ${UNREAD_COUNT_CAP} in the list and in the live updates, and counts again from each operator's last read`, async () => {
     const user = await chat.waitingChat();
     await moreMessages(chat, user, 30);
     const counted = await unread(somchai, user);
@@ -59,7 +76,7 @@ describeEachDatabase('unread counts of long conversations', (db) => {
     }
   });
 
-  it("walk the conversation's own messages by index and stop at the cap, however long its history", async function () {
+  it("walks the conversation's own messages by index and stops at the cap, however long its history", async function () {
     this.timeout(120000);
     await seedInbox(chat.app.db, { contacts: 2000 });
     // A conversation in a session with 3,000 of the user's messages nobody has read.
