@@ -145,6 +145,9 @@ const REPLY_TOKEN_CLAIM = 'messages_reply_token_key';
 /** How many of the newest text messages a search reads before it asks the trigram index. */
 const RECENT_SEARCH_WINDOW = 5000;
 
+/** How many of a user's newest messages a mark-as-read looks at for a token (takeMarkAsReadToken). */
+export const MARK_AS_READ_WINDOW = 100;
+
 export class MessagesTable {
   constructor(private readonly q: Queryable) {}
 
@@ -440,19 +443,26 @@ export class MessagesTable {
   }
 
   /**
-   * Takes the newest mark-as-read token of the contact's messages and clears it and every older
-   * one (a token marks all before it as read) in one statement, so that of several readers at
-   * once only one tells LINE.
+   * Takes the newest mark-as-read token of the contact's newest MARK_AS_READ_WINDOW messages and
+   * clears it and every older one among them (a token marks all before it as read) in one
+   * statement, so that of several readers at once only one tells LINE (the last condition is
+   * checked again on a row another reader changed meanwhile). Only the newest are looked at: every
+   * token before the last one taken was cleared with it, so with none left the search read the
+   * user's whole history each time a chat was opened. Should older ones be left, the newest
+   * marks them read in LINE all the same.
    */
   takeMarkAsReadToken(contactId: number): Promise<{ id: number; token: string } | undefined> {
     return this.q.row(
-      `WITH newest AS (
+      `WITH recent AS (
          SELECT id, created_at, mark_as_read_token FROM messages
-         WHERE contact_id = $1 AND direction = 'IN' AND mark_as_read_token IS NOT NULL
+         WHERE contact_id = $1 AND direction = 'IN'
+         ORDER BY created_at DESC, id DESC LIMIT ${MARK_AS_READ_WINDOW}),
+       newest AS (
+         SELECT id, created_at, mark_as_read_token FROM recent WHERE mark_as_read_token IS NOT NULL
          ORDER BY created_at DESC, id DESC LIMIT 1)
        UPDATE messages AS m SET mark_as_read_token = NULL FROM newest
-       WHERE m.contact_id = $1 AND m.direction = 'IN' AND m.mark_as_read_token IS NOT NULL
-         AND (m.created_at, m.id) <= (newest.created_at, newest.id)
+       WHERE m.id IN (SELECT id FROM recent WHERE mark_as_read_token IS NOT NULL)
+         AND (m.created_at, m.id) <= (newest.created_at, newest.id) AND m.mark_as_read_token IS NOT NULL
        RETURNING newest.id, newest.mark_as_read_token AS token`,
       [contactId],
     );

@@ -3,6 +3,8 @@ import { describeEachDatabase } from '../support/databases';
 import type { FakeLine } from '../support/fake-line';
 import { type LiveChatHarness, type TestOperator, useLiveChatHarness } from '../support/live-chat-harness';
 import { messageEvent, userId } from '../support/line-webhooks';
+import { RecordingSql } from '../support/query-plans';
+import { MARK_AS_READ_WINDOW, MessagesTable } from '../../src/store/messages';
 
 const LIST = '/admin/live-chat/conversations';
 
@@ -241,6 +243,39 @@ describeEachDatabase('conversations', (db) => {
         markAsRead().map((r) => r.body.markAsReadToken),
         [newestToken, third],
       );
+    });
+
+    it("looks for the token among the user's newest messages only, however long the history", async () => {
+      const user = await chat.waitingChat();
+      const contact = await chat.contactOf(user);
+      // 3,000 older messages whose tokens were taken long ago.
+      await chat.app.db.sql.exec(
+        `INSERT INTO messages (contact_id, direction, sender, message_type, content, delivery_status, created_at)
+         SELECT $1, 'IN', 'USER', 'text', '{"type":"text","text":"เก่า"}', 'SENT', now() - interval '1 day' - g * interval '1 second'
+         FROM generate_series(1, 3000) g`,
+        [contact.id],
+      );
+      await chat.app.db.sql.exec(`ANALYZE messages`);
+      const recorder = new RecordingSql(chat.app.db.sequelize);
+      const taken = await new MessagesTable(recorder).takeMarkAsReadToken(contact.id);
+      assert.ok(taken?.token, 'the newest message has its token');
+      assert.strictEqual(await new MessagesTable(chat.app.db.sql).takeMarkAsReadToken(contact.id), undefined, 'taken once');
+
+      // Run again (rolled back), the statement reads at most the window of the user's messages.
+      const [statement] = recorder.statements;
+      let read = 0;
+      const count = (node: any): void => {
+        if (node['Relation Name'] === 'messages' || /^messages_/.test(node['Index Name'] ?? '')) read += node['Actual Rows'] * node['Actual Loops'];
+        for (const child of node.Plans ?? []) count(child);
+      };
+      await chat.app.db.sql
+        .transaction(async (tx) => {
+          const [row] = await tx.rows<{ 'QUERY PLAN': [{ Plan: unknown }] }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement.text}`, statement.params);
+          count(row['QUERY PLAN'][0].Plan);
+          throw new Error('rolled back');
+        })
+        .catch((err: Error) => assert.strictEqual(err.message, 'rolled back'));
+      assert.ok(read > 0 && read <= 3 * MARK_AS_READ_WINDOW && read < 1000, `read ${read} rows of messages of 3,001`);
     });
 
     it('answers the same when LINE refuses the mark-as-read', async () => {
