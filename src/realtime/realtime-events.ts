@@ -11,6 +11,8 @@ export interface HelloPayload {
   operator: { id: number; username: string; display_name: string; role: OperatorRole };
   waiting_count: number;
   active_count: number;
+  /** The live mark the socket joined under (RealtimeHub.liveMark; the list and the chat answer theirs). */
+  live_mark: string;
 }
 
 /** A message was stored or its delivery state changed (the same id again is an update). */

@@ -2,6 +2,7 @@
 // what each of them needs to update its view without fetching everything again. The changes of
 // the other instances on the same database arrive through the InstanceLink and are turned into
 // updates for this instance's sockets the same way (read here, batched here, sent to local rooms).
+import { randomBytes } from 'node:crypto';
 import type { Server, Socket } from 'socket.io';
 import type { LiveChatEvents, LiveChatEventMap } from '../events';
 import type { Logger } from '../logger';
@@ -50,6 +51,12 @@ interface PendingConversation {
 
 let hubCount = 0;
 
+/**
+ * The core's events that change what every operator sees (each counts towards a hub's live mark).
+ * Not 'read': it changes only the reader's own unread count, of the chat the reader just opened.
+ */
+const HEARD = ['message', 'contact', 'session', 'timeline', 'details', 'catalog'] as const;
+
 type Listener<K extends keyof LiveChatEventMap> = (...args: LiveChatEventMap[K]) => void;
 
 export class RealtimeHub {
@@ -72,6 +79,10 @@ export class RealtimeHub {
   /** The sockets' namespace, for sending to rooms; rooms named after this hub, so another hub on it is not reached. */
   private namespace?: OperatorSocket['nsp'];
   private readonly roomPrefix = `live-inbox-${++hubCount}`;
+  /** This hub's own part of its live marks: a mark of another instance (or hub) never matches one of this. */
+  private readonly markPrefix = randomBytes(6).toString('hex');
+  /** Changes heard so far (this core's events and the other instances'), whether or not anyone listened. */
+  private changesHeard = 0;
   private readonly everyoneRoom = `${this.roomPrefix}:operators`;
 
   constructor(
@@ -93,6 +104,7 @@ export class RealtimeHub {
     events.on('timeline', this.onTimeline);
     events.on('details', this.onDetails);
     events.on('catalog', this.onCatalog);
+    for (const name of HEARD) events.on(name, this.onChange);
   }
 
   /**
@@ -110,7 +122,18 @@ export class RealtimeHub {
     if (this.namespace === (io.sockets as unknown)) await this.link?.close();
   }
 
-  /** Takes an authenticated operator's socket: it gets every update from now on, then `hello`. */
+  /**
+   * Where this hub's live updates stand. A page read under one mark, and a socket that joined under
+   * the same, missed nothing in between; under another, something changed that the socket may not
+   * have heard of, and the page is read again (the inbox reads its list before its socket joins).
+   * Changes are counted as they are heard: with no socket connected nothing is sent, yet a page read
+   * then is just as stale.
+   */
+  liveMark(): string {
+    return `${this.markPrefix}.${this.changesHeard}`;
+  }
+
+  /** Takes an authenticated operator's socket: it gets every update from now on, then `hello` (with the mark it joined under). */
   async add(socket: OperatorSocket, operator: OperatorView): Promise<void> {
     // A core that closed meanwhile: drop the transport, so the client reconnects to the next one.
     if (this.closed) return void socket.conn.close();
@@ -123,6 +146,7 @@ export class RealtimeHub {
     // Rooms let socket.io encode an update once for every socket that gets it.
     this.namespace ??= socket.nsp;
     socket.join([this.everyoneRoom, this.operatorRoom(operator.id)]);
+    const liveMark = this.liveMark();
     socket.on('disconnect', () => {
       own.delete(socket);
       if (own.size === 0 && this.sockets.get(operator.id) === own) this.sockets.delete(operator.id);
@@ -133,6 +157,7 @@ export class RealtimeHub {
         operator: { id: operator.id, username: operator.username, display_name: operator.display_name, role: operator.role },
         waiting_count: counts.waiting,
         active_count: counts.active,
+        live_mark: liveMark,
       });
     } catch (err) {
       this.log.error(`live inbox: greeting ${operator.username} failed: ${(err as Error).message}`);
@@ -151,6 +176,7 @@ export class RealtimeHub {
     this.events.off('timeline', this.onTimeline);
     this.events.off('details', this.onDetails);
     this.events.off('catalog', this.onCatalog);
+    for (const name of HEARD) this.events.off(name, this.onChange);
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending.clear();
@@ -230,7 +256,12 @@ export class RealtimeHub {
    * they are now: a message's later state is as good as the one it was sent in), in the order
    * the changes came.
    */
+  private readonly onChange = (): void => {
+    this.changesHeard++;
+  };
+
   private readonly onRemote = (changes: RemoteChange[]): void => {
+    this.changesHeard++;
     if (!this.listening()) return;
     for (const change of changes) {
       if (change.kind === 'details') {

@@ -469,6 +469,52 @@ describe('inbox in the browser: the live chat page', function () {
     await phone.close();
   });
 
+  it('reads its list again when a chat changed between the list and its socket joining, and not otherwise', async () => {
+    const late = userId();
+    const name = 'มาช้า แต่มา';
+    line.setProfile(late, { displayName: name });
+    // The socket is held until the list has been answered and a handoff has come in meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const socketPath = /\/admin\/live-chat\/socket\.io\//;
+    await page.route(socketPath, async (route) => {
+      await held;
+      await route.continue().catch(() => undefined);
+    });
+    let lists = 0;
+    const countLists = (r: { status(): number; url(): string }) => {
+      if (r.status() === 200 && new URL(r.url()).pathname.endsWith('/admin/live-chat/conversations')) lists += 1;
+    };
+    page.on('response', countLists);
+    try {
+      await page.goto(`${product.baseUrl}/admin/live-chat`);
+      await eventually(() => lists === 1);
+      await say('ติดต่อเจ้าหน้าที่', late);
+      await eventually(async () =>
+        (await call(api, 'GET', '/admin/live-chat/conversations?status=WAITING', { token: owner })).body.conversations.some(
+          (c: any) => c.line_user_id === late,
+        ),
+      );
+      assert.strictEqual(await row(page, name).count(), 0, 'not in the list read before it');
+      release();
+      await page.getByRole('tab', { name: /ทั้งหมด/ }).click();
+      await row(page, name).getByText('รอรับ').waitFor();
+      assert.strictEqual(lists, 2, 'read again once, on the hello');
+      // Opened again with nothing changing meanwhile, the list is read once.
+      lists = 0;
+      const hello = socketHello(page);
+      await page.reload();
+      await hello;
+      await row(page, name).waitFor();
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+      assert.strictEqual(lists, 1);
+    } finally {
+      release();
+      page.off('response', countLists);
+      await page.unroute(socketPath);
+    }
+  });
+
   it('shows an unread count over 99 as 99+ (the server counts up to 100)', async () => {
     const chatty = userId();
     const name = 'ช่างคุย ไม่หยุด';

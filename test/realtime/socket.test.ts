@@ -104,17 +104,19 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     ];
     for (const options of ways) {
       const live = await open(options);
+      const hellos = live.all('hello');
+      assert.strictEqual(hellos.length, 1);
+      const { live_mark, ...hello } = hellos[0];
       assert.deepStrictEqual(
-        live.all('hello'),
-        [
-          {
-            operator: { id: staffId, username: STAFF.username, display_name: STAFF.display_name, role: 'operator' },
-            waiting_count: 1,
-            active_count: 0,
-          },
-        ],
+        hello,
+        {
+          operator: { id: staffId, username: STAFF.username, display_name: STAFF.display_name, role: 'operator' },
+          waiting_count: 1,
+          active_count: 0,
+        },
         JSON.stringify(options),
       );
+      assert.strictEqual(typeof live_mark, 'string');
     }
   });
 
@@ -126,6 +128,30 @@ describeEachDatabase('live inbox over socket.io', (db) => {
     await open({ transports: ['websocket'], extraHeaders: { cookie, origin: server.origin } });
     // A token the client presents itself is no cross-site risk.
     await open({ transports: ['websocket'], auth: { token: admin }, extraHeaders: { origin: 'http://elsewhere.example' } });
+  });
+
+  it('marks the list, the chat and the hello with where the live updates stand: the same while nothing changed, another once something did', async () => {
+    const user = userId();
+    await ingest([messageEvent('สวัสดีครับ', { userId: user })]);
+    const mark = async () => {
+      const [list, chat] = [
+        await call(server.baseUrl, 'GET', '/admin/live-chat/conversations', { token: staff }),
+        await call(server.baseUrl, 'GET', `/admin/live-chat/conversations/${user}`, { token: staff }),
+      ];
+      assert.strictEqual(list.body.live_mark, chat.body.live_mark);
+      return list.body.live_mark as string;
+    };
+    const before = await mark();
+    // Reading the chat (its unread count: the reader's own) changes nothing for the others.
+    assert.strictEqual(await mark(), before);
+    const live = await as(admin);
+    assert.strictEqual(live.all('hello')[0].live_mark, before);
+    // A change while nobody listened counts too: a page read before it is stale.
+    live.close();
+    await ingest([messageEvent('มีใครอยู่ไหม', { userId: user })]);
+    const after = await mark();
+    assert.notStrictEqual(after, before);
+    assert.strictEqual((await as(staff)).all('hello')[0].live_mark, after);
   });
 
   it('sends a LINE message to every operator as a message and their conversation row', async () => {

@@ -29,8 +29,10 @@ export function liveChatRoutes(app: LiveChat): express.Router {
 
   router.get(base, async (req, res) => {
     const status = queryString(req.query.status, 'status') ?? 'ALL';
-    res.json(
-      await app.conversations.list(
+    // Read before the page: the inbox reads its list again if updates went out after this.
+    const liveMark = app.realtime.liveMark();
+    res.json({
+      ...(await app.conversations.list(
         {
           filter: oneOf<ConversationFilter>(status, CONVERSATION_FILTERS, 'status'),
           q: queryString(req.query.q, 'q')?.slice(0, 100),
@@ -39,8 +41,9 @@ export function liveChatRoutes(app: LiveChat): express.Router {
           cursor: queryString(req.query.cursor, 'cursor'),
         },
         req.operator!,
-      ),
-    );
+      )),
+      live_mark: liveMark,
+    });
   });
 
   router.get(`${base}/:line_user_id`, async (req, res) => {
@@ -48,14 +51,16 @@ export function liveChatRoutes(app: LiveChat): express.Router {
     const after = queryString(req.query.after, 'after');
     const around = queryString(req.query.around, 'around');
     if ([cursor, after, around].filter((v) => v !== undefined).length > 1) throw badRequest('Give at most one of cursor, after and around', 'around');
-    res.json(
-      await app.conversations.detail(req.params.line_user_id, req.operator!, {
+    const liveMark = app.realtime.liveMark();
+    res.json({
+      ...(await app.conversations.detail(req.params.line_user_id, req.operator!, {
         limit: limitParam(req.query.limit, MESSAGES_PAGE, MAX_PAGE),
         before: cursor === undefined ? undefined : idParam(cursor, 'cursor'),
         after: after === undefined ? undefined : idParam(after, 'after'),
         around: around === undefined ? undefined : idParam(around, 'around'),
-      }),
-    );
+      })),
+      live_mark: liveMark,
+    });
   });
 
   router.post(`${base}/:line_user_id/messages`, async (req, res) => {

@@ -106,6 +106,12 @@ export class LiveChatStore extends EventTarget {
   private listSeqAtStart = 0;
   /** No hello from the socket yet since start(). */
   private awaitingFirstHello = false;
+  /**
+   * The live marks of the list and the chat answers asked for before the socket's first hello, and
+   * the mark that hello came with (undefined until it has): a pair that differs means updates went
+   * out between the answer's reading and the socket's joining, which it may have missed.
+   */
+  private firstMarks: { list?: string | null; chat?: string | null; hello?: string | null } = {};
   private chatSeq = 0;
   /**
    * Live news of the open chat (its messages, session and timeline events) so far. A fetch of the
@@ -118,7 +124,7 @@ export class LiveChatStore extends EventTarget {
   private chatRow: Conversation | null = null;
   private readTimer?: ReturnType<typeof setTimeout>;
   private readonly listeners: [string, (e: Event) => void][] = [
-    ['hello', () => this.caughtUp()],
+    ['hello', (e) => this.caughtUp((e as CustomEvent).detail)],
     ['conversation', (e) => this.onConversation((e as CustomEvent).detail)],
     ['message', (e) => this.onMessage((e as CustomEvent).detail)],
     ['session', (e) => this.onSession((e as CustomEvent).detail)],
@@ -129,6 +135,7 @@ export class LiveChatStore extends EventTarget {
   start(): void {
     this.listSeqAtStart = this.listSeq;
     this.awaitingFirstHello = true;
+    this.firstMarks = {};
     for (const [name, fn] of this.listeners) realtime.addEventListener(name, fn);
   }
 
@@ -167,11 +174,13 @@ export class LiveChatStore extends EventTarget {
     this.listLoading = true;
     this.listError = '';
     this.changed();
+    const beforeHello = this.awaitingFirstHello;
     try {
       const page = await fetchListPage(listPath({ status: this.filter, q: this.q, label: this.label }));
       if (seq !== this.listSeq) return;
       this.conversations = page.conversations;
       this.takePage(page);
+      if (beforeHello) this.compareMarks({ list: page.live_mark ?? null });
     } catch (err) {
       if (seq === this.listSeq) this.listError = errorText(err);
     } finally {
@@ -260,11 +269,13 @@ export class LiveChatStore extends EventTarget {
     void this.loadDetails(lineUserId, seq);
     this.chatRow = null;
     const mark = this.newsMark();
+    const beforeHello = this.awaitingFirstHello;
     try {
       const detail = await api.get<ConversationDetail>(
         `/admin/live-chat/conversations/${encodeURIComponent(lineUserId)}${query({ limit: MESSAGE_PAGE, around })}`,
       );
       if (seq !== this.chatSeq) return;
+      if (beforeHello) this.compareMarks({ chat: detail.live_mark ?? null });
       this.contact = detail.contact;
       this.session = detail.session;
       this.messages = [...detail.messages].sort(byTime);
@@ -547,15 +558,33 @@ export class LiveChatStore extends EventTarget {
 
   // ---- realtime ----
 
-  private caughtUp(): void {
+  private caughtUp(hello: { live_mark?: string } | undefined): void {
     // The socket's first hello comes as the page opens, just after the page asked for the list
-    // (and the chat) itself: asking again would only drop that first answer. Later hellos are
+    // (and the chat) itself: those answers are asked for again only if updates went out between
+    // their reading and the socket's joining (their live marks differ). Later hellos are
     // reconnects, after which what is shown may have missed events.
     const first = this.awaitingFirstHello;
     this.awaitingFirstHello = false;
-    if (first && this.listSeq > this.listSeqAtStart) return;
+    if (first && this.listSeq > this.listSeqAtStart) {
+      this.compareMarks({ hello: hello?.live_mark ?? null });
+      return;
+    }
     void this.loadList();
     void this.reloadChat();
+  }
+
+  /** Notes a first answer's or the first hello's live mark; once both of a pair are known, reads again what may have missed updates. */
+  private compareMarks(known: { list?: string | null; chat?: string | null; hello?: string | null }): void {
+    const marks = Object.assign(this.firstMarks, known);
+    if (marks.hello === undefined) return;
+    if (marks.list !== undefined) {
+      if (marks.list !== marks.hello) void this.loadList();
+      delete marks.list;
+    }
+    if (marks.chat !== undefined) {
+      if (marks.chat !== marks.hello) void this.reloadChat();
+      delete marks.chat;
+    }
   }
 
   private onConversation(detail: { conversation: Conversation; waiting_count: number; active_count: number }): void {

@@ -99,6 +99,8 @@ export interface ConversationPage {
   waiting_count: number;
   active_count: number;
   next_cursor: string | null;
+  /** Where the live updates stood as this was read (compared with the socket's hello). */
+  live_mark?: string;
 }
 
 export interface ConversationDetail {
@@ -112,6 +114,8 @@ export interface ConversationDetail {
   timeline?: TimelineEntry[];
   /** Newer messages exist (a page opened around a search hit). */
   newer_cursor?: string | null;
+  /** Where the live updates stood as this was read (compared with the socket's hello). */
+  live_mark?: string;
 }
 
 export interface ActionResult {
