@@ -65,7 +65,7 @@ async function seedDetails(db: Database): Promise<{ common: number; rare: number
   ]);
   const ids = (await db.sql.rows<{ id: number }>(`SELECT id FROM contacts WHERE id % 50 = 0`)).map((r) => r.id);
   await store.contacts.refreshDetailsSearch(ids);
-  await db.sql.exec(`VACUUM ANALYZE contacts, contact_field_values`);
+  await db.sql.exec(`VACUUM ANALYZE contacts, contact_search, contact_field_values`);
   return { common, rare };
 }
 

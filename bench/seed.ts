@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { type Database, openDatabase } from '../src/db/database';
 import { BACKFILL_CONVERSATION_COLUMNS } from '../migrations/0005-conversation-list';
+import { FILL_CONTACT_SEARCH } from '../migrations/0032-contact-search-apart';
 import type { BenchContext, BenchDatabase } from './types';
 
 export interface SeedSize {
@@ -105,7 +106,8 @@ export async function seedInbox(db: Database, size: SeedSize, log: (line: string
       );
     }
     await tx.exec(BACKFILL_CONVERSATION_COLUMNS);
+    await tx.exec(FILL_CONTACT_SEARCH);
   });
-  await db.sql.exec(`VACUUM ANALYZE contacts, chat_sessions, messages, conversation_reads`);
+  await db.sql.exec(`VACUUM ANALYZE contacts, contact_search, chat_sessions, messages, conversation_reads`);
   log(`seeded ${n} contacts, ${2 * n} sessions, ${10 * n} messages in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

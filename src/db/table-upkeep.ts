@@ -4,7 +4,7 @@
 // autovacuum at all, whatever `autovacuum` says. Without it every update leaves its old row version
 // behind for good: a contact is rewritten by each message (its activity orders the inbox), a
 // webhook event three times, a sent message once. Lookups then step over ever more dead versions,
-// the GIN search indexes keep an entry for each, the files only grow, and the planner never learns
+// their indexes keep an entry for each, the files only grow, and the planner never learns
 // how big the tables got.
 //
 // A pass (every minute, as autovacuum's) reads the cumulative statistics of the schema's tables

@@ -1,6 +1,7 @@
 // SQL for the contacts table: the LINE users who talk to the Official Account (1:1 chats).
 import type { Queryable } from '../db/sql';
 import { pgIntArray, pgTextArray } from './pg-arrays';
+import { contactSearch, searchedContacts } from './contact-search';
 
 export type ChatMode = 'BOT' | 'HUMAN';
 export type FriendStatus = 'ACTIVE' | 'BLOCKED' | 'UNFOLLOWED';
@@ -185,7 +186,7 @@ export class ContactsTable {
     }
     if (query.q) {
       params.push(`%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      where.push(`(display_name ILIKE $${params.length} OR line_user_id ILIKE $${params.length})`);
+      where.push(searchedContacts([contactSearch.nameOrLineIdLike(params.length)]));
     }
     if (query.beforeId !== undefined) {
       params.push(query.beforeId);
@@ -241,7 +242,7 @@ export class ContactsTable {
   dropLabel(labelId: number): Promise<number> {
     return this.q.exec(
       `UPDATE contacts SET label_ids = NULLIF(array_remove(label_ids, $1::int), '{}')
-       WHERE label_ids @> ARRAY[$1::int]`,
+       WHERE ${searchedContacts([contactSearch.labelled(1)])}`,
       [labelId],
     );
   }

@@ -5,6 +5,7 @@ import type { Queryable, SqlParam } from '../db/sql';
 import type { ChatMode, FriendStatus } from './contacts';
 import type { ClosedBy, SessionStatus } from './chat-sessions';
 import type { MessageDirection, MessageSender } from './messages';
+import { contactSearch, countSearched, searchedContacts } from './contact-search';
 import { pgIntArray } from './pg-arrays';
 
 export type ConversationFilter = 'ALL' | 'WAITING' | 'ACTIVE' | 'BOT' | 'CLOSED' | 'MISSED';
@@ -116,43 +117,44 @@ const FILTERS: Record<ConversationFilter, string> = {
     AND EXISTS (SELECT 1 FROM chat_sessions m WHERE m.id = contacts.conv_session_id AND m.closed_by = 'SYSTEM' AND m.claimed_at IS NULL)`,
 };
 
-/** Migration 0025's indexed expression, written the same so that the planner uses the index. */
-const SHORT_GRAMS = '(contact_short_grams(display_name) || contact_short_grams(details_search))';
-
 export class ConversationsView {
   constructor(private readonly q: Queryable) {}
 
   /** One page, newest activity first, how many match in all, and the open counts. */
   async list(query: ConversationQuery): Promise<{ rows: ConversationRow[]; total: number; counts: { waiting: number; active: number } }> {
     const pattern = query.q ? `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
-    // One or two characters, too short for trigrams: each contact's 1- and 2-character
-    // substrings of its name and details, indexed by migration 0025 (not of the LINE id, whose
-    // hex digits would match nearly everyone). ILIKE compares lower() of both sides, so "lower(q)
-    // is one of them" is the same test on those: the count takes it alone (GIN answers it without
-    // reading rows); the page keeps ILIKE too, cheap on the rows it walks in order.
+    // One or two characters, too short for trigrams: the grams of names and details (migration
+    // 0025, stored on contact_search by 0032).
     const short = query.q !== undefined && pattern !== undefined && [...query.q].length <= 2 ? query.q : undefined;
-    const ilike = (n: number) => `(display_name ILIKE $${n} OR line_user_id ILIKE $${n} OR details_search ILIKE $${n})`;
-    const hasGram = (n: number) => `${SHORT_GRAMS} @> ARRAY[lower($${n}::text)]`;
-    // A label: migration 0018's GIN index on label_ids (the label's id is the last parameter).
-    const labelled = (n: number) => `label_ids @> ARRAY[$${n}::int]`;
-    /** The conditions for the tab, the label and the search, whose parameters start at `$n`. */
-    const matching = (n: number, forCount: boolean) => [
-      'conv_activity_at IS NOT NULL',
-      FILTERS[query.filter],
-      ...(pattern === undefined ? [] : short === undefined ? [ilike(n)] : forCount ? [hasGram(n)] : [ilike(n), hasGram(n + 1)]),
-      ...(query.labelId === undefined ? [] : [labelled(n + (pattern === undefined ? 0 : short === undefined || forCount ? 1 : 2))]),
+    const search = short ?? pattern;
+    /** The search's and the label's conditions on contact_search, whose parameters start at `$n`. */
+    const searched = (n: number) => [
+      ...(search === undefined ? [] : [short === undefined ? contactSearch.anyTextLike(n) : contactSearch.hasGram(n)]),
+      ...(query.labelId === undefined ? [] : [contactSearch.labelled(search === undefined ? n : n + 1)]),
     ];
+    /** The conditions for the tab, the label and the search, whose parameters start at `$n`. */
+    const matching = (n: number) => {
+      const conditions = searched(n);
+      return [
+        'conv_activity_at IS NOT NULL',
+        FILTERS[query.filter],
+        ...(conditions.length === 0 ? [] : [searchedContacts([contactSearch.talked, ...conditions])]),
+      ];
+    };
     // CLOSED unsearched, counted as two index-only counts rather than an anti-join over them all:
     // every open session is its contact's latest.
     const count =
       query.filter === 'CLOSED' && pattern === undefined && query.labelId === undefined
         ? `SELECT ((SELECT count(*) FROM contacts WHERE conv_session_id IS NOT NULL)
              - (SELECT count(*) FROM chat_sessions WHERE status <> 'CLOSED'))::int AS total`
-        : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1, true).join(' AND ')}`;
+        : // The whole list searched or labelled: from contact_search alone (talked: in the list).
+          query.filter === 'ALL' && (pattern !== undefined || query.labelId !== undefined)
+          ? countSearched([contactSearch.talked, ...searched(1)])
+          : `SELECT count(*)::int AS total FROM contacts WHERE ${matching(1).join(' AND ')}`;
     const label = query.labelId === undefined ? [] : [query.labelId];
-    const countParams: SqlParam[] = [...(pattern === undefined ? [] : [short ?? pattern]), ...label];
-    const params: SqlParam[] = [query.operatorId, ...(pattern === undefined ? [] : short === undefined ? [pattern] : [pattern, short]), ...label];
-    const where = matching(2, false);
+    const countParams: SqlParam[] = [...(search === undefined ? [] : [search]), ...label];
+    const params: SqlParam[] = [query.operatorId, ...countParams];
+    const where = matching(2);
     if (query.after) {
       params.push(query.after.activityUs, query.after.contactId);
       // The cursor's microseconds back to the timestamp, exactly (they are far below 2^53).

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Sequelize } from 'sequelize';
 import { describeEachDatabase, scratchDatabaseName, serverUrl } from '../support/databases';
 import { openDatabase } from '../../src/db/database';
-import { migrate, migrationFiles, pendingMigrations } from '../../src/db/migrator';
+import { createMigrator, migrate, migrationFiles, pendingMigrations } from '../../src/db/migrator';
 import { isUniqueViolation } from '../../src/db/sql';
 
 describeEachDatabase('database', (db) => {
@@ -22,6 +22,8 @@ describeEachDatabase('database', (db) => {
         // issue 11: custom contact fields, their values, labels
         'contact_field_values',
         'contact_fields',
+        // issue 9: the contacts' searched columns, indexed apart from the row each message updates
+        'contact_search',
         'contacts',
         'conversation_reads',
         'credentials',
@@ -208,6 +210,47 @@ describe('migrations on a PostgreSQL server', () => {
           rows.map((r) => r.name),
           migrationFiles(),
         );
+      }),
+    );
+  });
+
+  it("0032 copies the contacts' searched columns into contact_search with their indexes, and 0032's down puts the indexes back on contacts", async function () {
+    this.timeout(60000);
+    await onScratchDatabase('search', (url) =>
+      withInstances(url, [{}], async (instance) => {
+        const migrator = createMigrator(instance);
+        await migrator.up({ to: '0031-team-messages-by-contact.js' });
+        await instance.query(`INSERT INTO contacts (line_user_id, display_name, details_search, label_ids) VALUES
+          ('U-quiet', 'Quiet', NULL, NULL), ('U-talked', 'สมชาย', 'ORD-1', ARRAY[7])`);
+        await instance.query(`UPDATE contacts SET conv_last_message_at = now() WHERE line_user_id = 'U-talked'`);
+        await migrator.up();
+        const rows = async (sql: string) => ((await instance.query(sql)) as [Record<string, unknown>[], unknown])[0];
+        assert.deepStrictEqual(await rows(`SELECT line_user_id, talked, display_name, details_search, label_ids FROM contact_search ORDER BY line_user_id`), [
+          { line_user_id: 'U-quiet', talked: false, display_name: 'Quiet', details_search: null, label_ids: null },
+          { line_user_id: 'U-talked', talked: true, display_name: 'สมชาย', details_search: 'ORD-1', label_ids: [7] },
+        ]);
+        const indexes = async (table: string) =>
+          (await rows(`SELECT indexname FROM pg_indexes WHERE tablename = '${table}' AND indexdef LIKE '%USING gin%' ORDER BY indexname`)).map(
+            (r) => r.indexname,
+          );
+        assert.deepStrictEqual(await indexes('contacts'), []);
+        assert.deepStrictEqual(await indexes('contact_search'), [
+          'contact_search_details_search_trgm_idx',
+          'contact_search_display_name_trgm_idx',
+          'contact_search_label_ids_idx',
+          'contact_search_line_user_id_trgm_idx',
+          'contact_search_short_grams_idx',
+        ]);
+        await migrator.down();
+        assert.deepStrictEqual(await indexes('contacts'), [
+          'contacts_details_search_trgm_idx',
+          'contacts_display_name_trgm_idx',
+          'contacts_label_ids_idx',
+          'contacts_line_user_id_trgm_idx',
+          'contacts_short_grams_idx',
+        ]);
+        assert.deepStrictEqual(await rows(`SELECT to_regclass('contact_search') AS t`), [{ t: null }]);
+        await instance.query(`INSERT INTO contacts (line_user_id) VALUES ('U-after-down')`);
       }),
     );
   });
