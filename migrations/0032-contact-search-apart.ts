@@ -20,6 +20,22 @@ const SHORT_GRAMS = `(contact_short_grams(display_name) || contact_short_grams(d
 export const FILL_CONTACT_SEARCH = `INSERT INTO contact_search (contact_id, talked, line_user_id, display_name, details_search, label_ids)
   SELECT id, conv_activity_at IS NOT NULL, line_user_id, display_name, details_search, label_ids FROM contacts`;
 
+/**
+ * The label index, and the trigram indexes of names, LINE ids and details where pg_trgm is
+ * installed (0005, 0018), on `table`, named after it; then its statistics.
+ */
+const searchIndexes = (table: string) => `
+CREATE INDEX ${table}_label_ids_idx ON ${table} USING gin (label_ids) WHERE label_ids IS NOT NULL;
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+    CREATE INDEX ${table}_display_name_trgm_idx ON ${table} USING gin (display_name gin_trgm_ops);
+    CREATE INDEX ${table}_line_user_id_trgm_idx ON ${table} USING gin (line_user_id gin_trgm_ops);
+    CREATE INDEX ${table}_details_search_trgm_idx ON ${table} USING gin (details_search gin_trgm_ops);
+  END IF;
+END $$;
+ANALYZE ${table};`;
+
 const up_ = `
 CREATE TABLE contact_search (
   contact_id      INTEGER PRIMARY KEY REFERENCES contacts(id) ON DELETE CASCADE,
@@ -65,16 +81,7 @@ DROP INDEX IF EXISTS contacts_display_name_trgm_idx;
 DROP INDEX IF EXISTS contacts_line_user_id_trgm_idx;
 DROP INDEX IF EXISTS contacts_details_search_trgm_idx;
 CREATE INDEX contact_search_short_grams_idx ON contact_search USING gin (short_grams) WHERE talked;
-CREATE INDEX contact_search_label_ids_idx ON contact_search USING gin (label_ids) WHERE label_ids IS NOT NULL;
-DO $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-    CREATE INDEX contact_search_display_name_trgm_idx ON contact_search USING gin (display_name gin_trgm_ops);
-    CREATE INDEX contact_search_line_user_id_trgm_idx ON contact_search USING gin (line_user_id gin_trgm_ops);
-    CREATE INDEX contact_search_details_search_trgm_idx ON contact_search USING gin (details_search gin_trgm_ops);
-  END IF;
-END $$;
-ANALYZE contact_search;
+${searchIndexes('contact_search')}
 `;
 
 // The indexes on contacts, as 0005, 0018 and 0025 made them.
@@ -86,16 +93,7 @@ DROP FUNCTION contact_search_add();
 DROP FUNCTION contact_search_change();
 CREATE INDEX contacts_short_grams_idx ON contacts USING gin (${SHORT_GRAMS}) WHERE conv_activity_at IS NOT NULL;
 CREATE STATISTICS contacts_short_grams_stats ON (${SHORT_GRAMS}) FROM contacts;
-CREATE INDEX contacts_label_ids_idx ON contacts USING gin (label_ids) WHERE label_ids IS NOT NULL;
-DO $$
-BEGIN
-  IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
-    CREATE INDEX contacts_display_name_trgm_idx ON contacts USING gin (display_name gin_trgm_ops);
-    CREATE INDEX contacts_line_user_id_trgm_idx ON contacts USING gin (line_user_id gin_trgm_ops);
-    CREATE INDEX contacts_details_search_trgm_idx ON contacts USING gin (details_search gin_trgm_ops);
-  END IF;
-END $$;
-ANALYZE contacts;
+${searchIndexes('contacts')}
 `;
 
 export async function up({ context }: { context: QueryInterface }): Promise<void> {
