@@ -22,7 +22,7 @@ export const contactSearch = {
 };
 
 /** A condition on contacts: those whose search row meets every one of `conditions`. */
-export const searchedContacts = (conditions: string[], id = 'id') => `${id} IN (SELECT contact_id FROM contact_search WHERE ${conditions.join(' AND ')})`;
+export const searchedContacts = (conditions: string[]) => `id IN (SELECT contact_id FROM contact_search WHERE ${conditions.join(' AND ')})`;
 
 /** How many contacts meet every one of `conditions`, from contact_search alone. */
 export const countSearched = (conditions: string[]) => `SELECT count(*)::int AS total FROM contact_search WHERE ${conditions.join(' AND ')}`;
