@@ -251,15 +251,16 @@ export class RealtimeHub {
     this.orderedUpdates.enqueue('catalog', async () => this.send(['contact_catalog', await catalogJson(this.store)]));
   }
 
+  /** One of this core's changes heard (HEARD), for the live mark. */
+  private readonly onChange = (): void => {
+    this.changesHeard++;
+  };
+
   /**
    * What changed on another instance, for this instance's sockets: the rows are read here (as
    * they are now: a message's later state is as good as the one it was sent in), in the order
    * the changes came.
    */
-  private readonly onChange = (): void => {
-    this.changesHeard++;
-  };
-
   private readonly onRemote = (changes: RemoteChange[]): void => {
     this.changesHeard++;
     if (!this.listening()) return;
