@@ -51,35 +51,18 @@ export interface FriendListQuery {
  * Every column of contacts, in the table's order: what prepared statements answer, since they may
  * not answer `*` (sql.ts, prepared()). A test holds it to the migrated table.
  */
-export const CONTACT_COLUMNS = [
-  'id',
-  'line_user_id',
-  'display_name',
-  'picture_url',
-  'status_message',
-  'language',
-  'chat_mode',
-  'friend_status',
-  'friend_since',
-  'last_message_at',
-  'profile_fetched_at',
-  'created_at',
-  'updated_at',
-  'conv_last_message_id',
-  'conv_last_message_at',
-  'conv_session_id',
-  'conv_session_started_at',
-  'conv_activity_at',
-  'note',
-  'details_search',
-  'details_updated_at',
-  'details_updated_by',
-  'label_ids',
-];
+export const CONTACT_COLUMNS = `id, line_user_id, display_name, picture_url, status_message, language, chat_mode, friend_status,
+  friend_since, last_message_at, profile_fetched_at, created_at, updated_at, conv_last_message_id, conv_last_message_at,
+  conv_session_id, conv_session_started_at, conv_activity_at, note, details_search, details_updated_at, details_updated_by,
+  label_ids`;
 
-/** CONTACT_COLUMNS as a select list, each `alias.column` when an alias is given. */
+/** CONTACT_COLUMNS, each `alias.column` when an alias is given. */
 function contactColumns(alias?: string): string {
-  return alias ? CONTACT_COLUMNS.map((c) => `${alias}.${c}`).join(', ') : CONTACT_COLUMNS.join(', ');
+  return alias
+    ? CONTACT_COLUMNS.split(/,\s*/)
+        .map((c) => `${alias}.${c}`)
+        .join(', ')
+    : CONTACT_COLUMNS;
 }
 
 /**
