@@ -8,55 +8,15 @@
 // sequelize did that callers see is kept: its type parsers (set on the connection when it is
 // made), NUL characters in string parameters sent as `\0`, and its error classes
 // (UniqueConstraintError and co, with `parent` the pg error) made by its own formatError.
-// A statement is text, or for the fixed statements of the hot paths a prepared one (prepared()).
-import { createHash } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
 
 export type SqlParam = string | number | boolean | Date | null | object;
 
-/**
- * A statement each connection parses and plans once, then runs by name: made by prepared(), for
- * the fixed statements every webhook event runs. Parsing and planning such a statement took
- * about a third of its time in the embedded database (README, "Where ingest's time goes").
- */
-export interface PreparedStatement {
-  readonly name: string;
-  readonly text: string;
-}
-
-/** A statement's text, or the text prepared (see prepared()). */
-export type Statement = string | PreparedStatement;
-
 export interface Queryable {
-  rows<T>(statement: Statement, params?: SqlParam[]): Promise<T[]>;
-  row<T>(statement: Statement, params?: SqlParam[]): Promise<T | undefined>;
+  rows<T>(text: string, params?: SqlParam[]): Promise<T[]>;
+  row<T>(text: string, params?: SqlParam[]): Promise<T | undefined>;
   /** Runs a statement and answers how many rows it touched. */
-  exec(statement: Statement, params?: SqlParam[]): Promise<number>;
-}
-
-/** The SQL of a statement. */
-export function statementText(statement: Statement): string {
-  return typeof statement === 'string' ? statement : statement.text;
-}
-
-/**
- * `*` in what a statement answers (`SELECT *`, `RETURNING *`, `t.*`): a prepared statement must
- * name its columns, because PostgreSQL refuses to run one whose result's columns changed since it
- * was prepared ("cached plan must not change result type"), as they would when a migration run by
- * another instance adds a column.
- */
-const ANSWERS_ANY_COLUMNS = /(?:\bSELECT|\bRETURNING|,)\s*\*|\w\.\*/i;
-
-/**
- * `text` as a statement every connection prepares once (by a name drawn from the text, so the
- * same text is one statement wherever it is written) and then runs without parsing or planning
- * it again; after five runs PostgreSQL may keep one plan for every parameter. Only for fixed
- * texts whose plan does not depend on the parameters' values (inserts, updates by key): a text
- * built per call would leave a statement behind on the connection for each variant.
- */
-export function prepared(text: string): PreparedStatement {
-  if (ANSWERS_ANY_COLUMNS.test(text)) throw new Error(`a prepared statement must name the columns it answers, not *: ${text}`);
-  return { name: `llc_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
+  exec(text: string, params?: SqlParam[]): Promise<number>;
 }
 
 /** What this module uses of a `pg` Client (the package ships no types). */
@@ -65,7 +25,7 @@ interface PgResult {
   rowCount: number | null;
 }
 interface PgConnection {
-  query(query: string | { name: string; text: string; values?: unknown[] }, values?: unknown[]): Promise<PgResult | PgResult[]>;
+  query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]>;
   _invalid?: boolean;
 }
 
@@ -122,20 +82,20 @@ export class Sql implements Queryable {
     private readonly transactionHandle?: Transaction,
   ) {}
 
-  async rows<T>(statement: Statement, params?: SqlParam[]): Promise<T[]> {
-    const result = await this.run(statement, params);
+  async rows<T>(text: string, params?: SqlParam[]): Promise<T[]> {
+    const result = await this.run(text, params);
     if (!Array.isArray(result)) return result.rows as T[];
     // Several statements in one text (no parameters): sequelize answered every row of them all.
     return result.flatMap((r) => r.rows ?? []) as T[];
   }
 
-  async row<T>(statement: Statement, params?: SqlParam[]): Promise<T | undefined> {
-    const found = await this.rows<T>(statement, params);
+  async row<T>(text: string, params?: SqlParam[]): Promise<T | undefined> {
+    const found = await this.rows<T>(text, params);
     return found[0];
   }
 
-  async exec(statement: Statement, params?: SqlParam[]): Promise<number> {
-    const result = await this.run(statement, params);
+  async exec(text: string, params?: SqlParam[]): Promise<number> {
+    const result = await this.run(text, params);
     if (!Array.isArray(result)) return result.rowCount ?? 0;
     return result.reduce((n, r) => n + (Number.isFinite(r.rowCount) ? (r.rowCount as number) : 0), 0);
   }
@@ -166,9 +126,8 @@ export class Sql implements Queryable {
     }
   }
 
-  private async run(statement: Statement, params: SqlParam[] | undefined): Promise<PgResult | PgResult[]> {
+  private async run(text: string, params: SqlParam[] | undefined): Promise<PgResult | PgResult[]> {
     const values = toValues(params);
-    const text = statementText(statement);
     const internals = this.sequelize as unknown as SequelizeInternals;
     const transaction = this.transactionHandle as unknown as TransactionInternals | undefined;
     let connection: PgConnection;
@@ -181,7 +140,6 @@ export class Sql implements Queryable {
       connection = await internals.connectionManager.getConnection(WRITE);
     }
     try {
-      if (typeof statement !== 'string') return await connection.query({ name: statement.name, text, values });
       return await (values ? connection.query(text, values) : connection.query(text));
     } catch (err) {
       throw this.databaseError(connection, err as Error & { code?: string; sql?: string; parameters?: unknown }, text, values);
