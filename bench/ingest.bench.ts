@@ -339,7 +339,9 @@ async function interleaved(
       ctx.log(
         `ingest ${running.subject}: ${perPost}/POST round ${round}/${rounds}: ${(r.events / r.seconds).toFixed(0)} events/s acked, ${(r.events / r.processedSeconds).toFixed(0)} fully processed` +
           `${r.replies ? ` (${r.replies.sent}/${r.replies.expected} replies)` : ''}; ${r.statementsPerEvent.toFixed(2)} statements/event; ${cpuText(r)}` +
-          (round === 1 ? `:\n  ${r.topStatements.slice(0, 12).join('\n  ')}` : ''),
+          // The statements of a round after the first: the first also warms up (V8's compiler,
+          // PostgreSQL's caches, the prepared statements' first plans).
+          (round === Math.min(2, rounds) ? `:\n  ${r.topStatements.slice(0, 12).join('\n  ')}` : ''),
       );
     }
   }
