@@ -39,9 +39,16 @@ function timePglite(): void {
   const { PGlite } = require('@electric-sql/pglite') as { PGlite: { prototype: { execProtocolRawSync(message: Uint8Array): Uint8Array } } };
   const run = PGlite.prototype.execProtocolRawSync;
   let current = '?';
+  // A prepared statement (src/db/sql.ts) is parsed once and then only bound by its name.
+  const preparedKeys = new Map<string, string>();
   PGlite.prototype.execProtocolRawSync = function (this: unknown, message: Uint8Array) {
-    const text = statementText(message);
-    if (text !== undefined) current = statementKey(text);
+    const statement = parsedStatement(message);
+    if (statement !== undefined) {
+      current = statementKey(statement.text);
+      if (statement.name) preparedKeys.set(statement.name, current);
+    }
+    const bound = boundStatementName(message);
+    if (bound) current = preparedKeys.get(bound) ?? current;
     const started = process.hrtime.bigint();
     try {
       return run.call(this, message);
@@ -51,13 +58,22 @@ function timePglite(): void {
   };
 }
 
-/** The SQL of a Parse ('P': name, then the text) or Query ('Q': the text) message; undefined for others. */
-function statementText(message: Uint8Array): string | undefined {
+/** The name and SQL of a Parse ('P': name, then the text) or Query ('Q': the text, no name) message; undefined for others. */
+function parsedStatement(message: Uint8Array): { name: string; text: string } | undefined {
   const buffer = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
-  if (message[0] === 0x51) return buffer.toString('utf8', 5, Math.max(5, buffer.indexOf(0, 5)));
+  if (message[0] === 0x51) return { name: '', text: buffer.toString('utf8', 5, Math.max(5, buffer.indexOf(0, 5))) };
   if (message[0] !== 0x50) return undefined;
-  const textStart = buffer.indexOf(0, 5) + 1;
-  return buffer.toString('utf8', textStart, Math.max(textStart, buffer.indexOf(0, textStart)));
+  const nameEnd = buffer.indexOf(0, 5);
+  const textStart = nameEnd + 1;
+  return { name: buffer.toString('utf8', 5, nameEnd), text: buffer.toString('utf8', textStart, Math.max(textStart, buffer.indexOf(0, textStart))) };
+}
+
+/** The statement a Bind ('B': portal, then statement name) runs; undefined for others and the unnamed one. */
+function boundStatementName(message: Uint8Array): string | undefined {
+  if (message[0] !== 0x42) return undefined;
+  const buffer = Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+  const nameStart = buffer.indexOf(0, 5) + 1;
+  return buffer.toString('utf8', nameStart, Math.max(nameStart, buffer.indexOf(0, nameStart))) || undefined;
 }
 
 process.on('SIGUSR2', () => {

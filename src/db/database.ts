@@ -83,6 +83,10 @@ export async function openDatabase(target: DatabaseTarget, options: OpenOptions 
     });
   }
   sequelize.addHook('afterConnect', async (connection) => {
+    // PGlite has one session for every connection made to it: the statements an earlier
+    // connection prepared (sql.ts, prepared()) are still there, and this one would prepare them
+    // again under the same names. A server's new connection has none.
+    if (embedded) await (connection as { query(text: string): Promise<unknown> }).query('DEALLOCATE ALL');
     await (connection as { query(text: string): Promise<unknown> }).query(PLANNER_COSTS);
   });
   const gate = prioritiseUrgentWork(sequelize, embedded ? 1 : SERVER_POOL);

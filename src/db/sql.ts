@@ -8,15 +8,65 @@
 // sequelize did that callers see is kept: its type parsers (set on the connection when it is
 // made), NUL characters in string parameters sent as `\0`, and its error classes
 // (UniqueConstraintError and co, with `parent` the pg error) made by its own formatError.
+// A statement is text, or for the fixed statements of the hot paths a prepared one (prepared()).
+import { createHash } from 'node:crypto';
 import type { Sequelize, Transaction } from 'sequelize';
 
 export type SqlParam = string | number | boolean | Date | null | object;
 
+/**
+ * A statement each connection parses once and runs by name, its plan kept (PLAN_LIFETIME_MS):
+ * made by prepared(), for the fixed statements every webhook event runs. Planning them took
+ * about a third of their time in the embedded database (README, "Where ingest's time goes").
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+/** A statement's text, or the text prepared (see prepared()). */
+export type Statement = string | PreparedStatement;
+
 export interface Queryable {
-  rows<T>(text: string, params?: SqlParam[]): Promise<T[]>;
-  row<T>(text: string, params?: SqlParam[]): Promise<T | undefined>;
+  rows<T>(statement: Statement, params?: SqlParam[]): Promise<T[]>;
+  row<T>(statement: Statement, params?: SqlParam[]): Promise<T | undefined>;
   /** Runs a statement and answers how many rows it touched. */
-  exec(text: string, params?: SqlParam[]): Promise<number>;
+  exec(statement: Statement, params?: SqlParam[]): Promise<number>;
+}
+
+/** The SQL of a statement. */
+export function statementText(statement: Statement): string {
+  return typeof statement === 'string' ? statement : statement.text;
+}
+
+/**
+ * `*` in what a statement answers (`SELECT *`, `RETURNING *`, `t.*`): a prepared statement must
+ * name its columns, because PostgreSQL refuses to run one whose result's columns changed since it
+ * was prepared ("cached plan must not change result type"), as they would when a migration run by
+ * another instance adds a column.
+ */
+const ANSWERS_ANY_COLUMNS = /(?:\bSELECT|\bRETURNING|,)\s*\*|\w\.\*/i;
+
+/**
+ * How long a connection keeps the plans it made: the first prepared statement run on it after
+ * that discards them all (DISCARD PLANS, which PL/pgSQL's plans follow), and they are made again
+ * for the tables as they are then. PostgreSQL keeps a prepared statement's generic plan until an
+ * ANALYZE of one of its tables invalidates it, and one made on a new install's empty tables
+ * scanned `contacts` and `messages` whole as they grew (README, "Where ingest's time goes").
+ */
+export const PLAN_LIFETIME_MS = 10_000;
+
+/**
+ * `text` as a statement every connection prepares once (by a name drawn from the text, so the
+ * same text is one statement wherever it is written) and then runs without parsing it again;
+ * after five runs PostgreSQL keeps one plan for every parameter value, for PLAN_LIFETIME_MS.
+ * Only for fixed texts whose best plan does not depend on the parameters' values (inserts,
+ * updates by key): a text built per call would leave a statement behind on the connection for
+ * each variant.
+ */
+export function prepared(text: string): PreparedStatement {
+  if (ANSWERS_ANY_COLUMNS.test(text)) throw new Error(`a prepared statement must name the columns it answers, not *: ${text}`);
+  return { name: `llc_${createHash('sha1').update(text).digest('hex').slice(0, 20)}`, text };
 }
 
 /** What this module uses of a `pg` Client (the package ships no types). */
@@ -25,7 +75,9 @@ interface PgResult {
   rowCount: number | null;
 }
 interface PgConnection {
-  query(text: string, values?: unknown[]): Promise<PgResult | PgResult[]>;
+  /** When this connection's plans were last discarded (or its first prepared statement run). */
+  plansSince?: number;
+  query(query: string | { name: string; text: string; values?: unknown[] }, values?: unknown[]): Promise<PgResult | PgResult[]>;
   _invalid?: boolean;
 }
 
@@ -80,22 +132,24 @@ export class Sql implements Queryable {
   constructor(
     readonly sequelize: Sequelize,
     private readonly transactionHandle?: Transaction,
+    /** PLAN_LIFETIME_MS; a test shortens or lengthens it. */
+    private readonly planLifetimeMs = PLAN_LIFETIME_MS,
   ) {}
 
-  async rows<T>(text: string, params?: SqlParam[]): Promise<T[]> {
-    const result = await this.run(text, params);
+  async rows<T>(statement: Statement, params?: SqlParam[]): Promise<T[]> {
+    const result = await this.run(statement, params);
     if (!Array.isArray(result)) return result.rows as T[];
     // Several statements in one text (no parameters): sequelize answered every row of them all.
     return result.flatMap((r) => r.rows ?? []) as T[];
   }
 
-  async row<T>(text: string, params?: SqlParam[]): Promise<T | undefined> {
-    const found = await this.rows<T>(text, params);
+  async row<T>(statement: Statement, params?: SqlParam[]): Promise<T | undefined> {
+    const found = await this.rows<T>(statement, params);
     return found[0];
   }
 
-  async exec(text: string, params?: SqlParam[]): Promise<number> {
-    const result = await this.run(text, params);
+  async exec(statement: Statement, params?: SqlParam[]): Promise<number> {
+    const result = await this.run(statement, params);
     if (!Array.isArray(result)) return result.rowCount ?? 0;
     return result.reduce((n, r) => n + (Number.isFinite(r.rowCount) ? (r.rowCount as number) : 0), 0);
   }
@@ -118,7 +172,7 @@ export class Sql implements Queryable {
     if (this.transactionHandle) return work(this);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.sequelize.transaction((t) => work(new Sql(this.sequelize, t)));
+        return await this.sequelize.transaction((t) => work(new Sql(this.sequelize, t, this.planLifetimeMs)));
       } catch (err) {
         if (attempt >= TRANSACTION_ATTEMPTS || !isTransientConflict(err)) throw err;
         await new Promise((resolve) => setTimeout(resolve, conflictWaitMs(attempt)));
@@ -126,8 +180,9 @@ export class Sql implements Queryable {
     }
   }
 
-  private async run(text: string, params: SqlParam[] | undefined): Promise<PgResult | PgResult[]> {
+  private async run(statement: Statement, params: SqlParam[] | undefined): Promise<PgResult | PgResult[]> {
     const values = toValues(params);
+    const text = statementText(statement);
     const internals = this.sequelize as unknown as SequelizeInternals;
     const transaction = this.transactionHandle as unknown as TransactionInternals | undefined;
     let connection: PgConnection;
@@ -140,11 +195,26 @@ export class Sql implements Queryable {
       connection = await internals.connectionManager.getConnection(WRITE);
     }
     try {
+      if (typeof statement !== 'string') {
+        await this.renewOldPlans(connection);
+        return await connection.query({ name: statement.name, text, values });
+      }
       return await (values ? connection.query(text, values) : connection.query(text));
     } catch (err) {
       throw this.databaseError(connection, err as Error & { code?: string; sql?: string; parameters?: unknown }, text, values);
     } finally {
       if (!transaction) internals.connectionManager.releaseConnection(connection);
+    }
+  }
+
+  /** Discards the connection's plans once they are older than the plan lifetime (PLAN_LIFETIME_MS). */
+  private async renewOldPlans(connection: PgConnection): Promise<void> {
+    const now = Date.now();
+    if (connection.plansSince === undefined) {
+      connection.plansSince = now;
+    } else if (now - connection.plansSince >= this.planLifetimeMs) {
+      connection.plansSince = now;
+      await connection.query('DISCARD PLANS');
     }
   }
 

@@ -1,5 +1,5 @@
 // SQL for the contacts table: the LINE users who talk to the Official Account (1:1 chats).
-import type { Queryable } from '../db/sql';
+import { prepared, type Queryable } from '../db/sql';
 import { pgIntArray, pgTextArray } from './pg-arrays';
 import { contactSearch, searchedContacts } from './contact-search';
 
@@ -48,6 +48,24 @@ export interface FriendListQuery {
 }
 
 /**
+ * Every column of contacts, in the table's order: what prepared statements answer, since they may
+ * not answer `*` (sql.ts, prepared()). A test holds it to the migrated table.
+ */
+export const CONTACT_COLUMNS = `id, line_user_id, display_name, picture_url, status_message, language, chat_mode, friend_status,
+  friend_since, last_message_at, profile_fetched_at, created_at, updated_at, conv_last_message_id, conv_last_message_at,
+  conv_session_id, conv_session_started_at, conv_activity_at, note, details_search, details_updated_at, details_updated_by,
+  label_ids`;
+
+/** CONTACT_COLUMNS, each `alias.column` when an alias is given. */
+function contactColumns(alias?: string): string {
+  return alias
+    ? CONTACT_COLUMNS.split(/,\s*/)
+        .map((c) => `${alias}.${c}`)
+        .join(', ')
+    : CONTACT_COLUMNS;
+}
+
+/**
  * The existing contacts of the LINE ids in $1 (sorted: the store's lock order; a nested loop
  * takes them in the array's order), each locked FOR NO KEY UPDATE, with created = false. One
  * unique-index lookup per user (LIMIT 1 keeps each a lookup of its own rather than a join the
@@ -55,8 +73,22 @@ export interface FriendListQuery {
  * for a dozen users or more, and a GIN scan reads the index's whole pending list of recent
  * entries, 90–800 ms a statement under ingest, against well under 1 ms here.
  */
-const KNOWN_CONTACTS = `SELECT c.*, false AS created FROM unnest($1::text[]) AS u(line_user_id)
-  CROSS JOIN LATERAL (SELECT * FROM contacts WHERE line_user_id = u.line_user_id LIMIT 1 FOR NO KEY UPDATE) c`;
+const KNOWN_CONTACTS_TEXT = `SELECT ${contactColumns('c')}, false AS created FROM unnest($1::text[]) AS u(line_user_id)
+  CROSS JOIN LATERAL (SELECT ${contactColumns()} FROM contacts WHERE line_user_id = u.line_user_id LIMIT 1 FOR NO KEY UPDATE) c`;
+const KNOWN_CONTACTS = prepared(KNOWN_CONTACTS_TEXT);
+/** A webhook batch's contacts: the new ones inserted, the known ones locked and read (ensureMany). */
+const ENSURE_CONTACTS = prepared(
+  `WITH inserted AS (
+     INSERT INTO contacts (line_user_id)
+     SELECT u.line_user_id FROM unnest($1::text[]) AS u(line_user_id)
+     ORDER BY u.line_user_id
+     ON CONFLICT (line_user_id) DO NOTHING
+     RETURNING ${contactColumns()}
+   )
+   SELECT ${contactColumns('inserted')}, true AS created FROM inserted
+   UNION ALL
+   ${KNOWN_CONTACTS_TEXT}`,
+);
 
 export class ContactsTable {
   constructor(private readonly q: Queryable) {}
@@ -99,19 +131,7 @@ export class ContactsTable {
     // read. The locking read answers a row's latest version, but sees only rows in the
     // statement's snapshot: a contact another transaction committed after it was taken is
     // missing from both parts, and is read again below with a snapshot of its own.
-    const rows = await this.q.rows<ContactRow & { created: boolean }>(
-      `WITH inserted AS (
-         INSERT INTO contacts (line_user_id)
-         SELECT u.line_user_id FROM unnest($1::text[]) AS u(line_user_id)
-         ORDER BY u.line_user_id
-         ON CONFLICT (line_user_id) DO NOTHING
-         RETURNING *
-       )
-       SELECT inserted.*, true AS created FROM inserted
-       UNION ALL
-       ${KNOWN_CONTACTS}`,
-      [pgTextArray(wanted)],
-    );
+    const rows = await this.q.rows<ContactRow & { created: boolean }>(ENSURE_CONTACTS, [pgTextArray(wanted)]);
     const found = new Map<string, { contact: ContactRow; created: boolean }>();
     for (const { created, ...contact } of rows) found.set(contact.line_user_id, { contact, created });
     const missed = wanted.filter((id) => !found.has(id));

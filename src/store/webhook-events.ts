@@ -5,7 +5,7 @@
 // Its msgs then run through the flow under a lease (flow_lease_until): the flow's work done, it
 // is marked flow_done_at; a lease that ran out first (a crash, a SIGTERM) lets any instance's
 // recovery pass take it again (migration 0008).
-import type { Queryable } from '../db/sql';
+import { prepared, type Queryable } from '../db/sql';
 import { pgIntArray, pgTextArray } from './pg-arrays';
 
 export interface WebhookEventInsert {
@@ -41,6 +41,27 @@ export interface StoredWebhookEvent {
   received_at: Date;
 }
 
+// Every webhook event runs these (sql.ts, prepared()).
+const INSERT_NEW = prepared(
+  `INSERT INTO webhook_events (webhook_event_id, destination, event_type, mode, source_type, source_id,
+       line_user_id, payload, is_redelivery, event_time, credential_ref)
+     SELECT e.webhook_event_id, e.destination, e.event_type, e.mode, e.source_type, e.source_id,
+       e.line_user_id, e.payload, e.is_redelivery, e.event_time, e.credential_ref
+     FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
+       AS (webhook_event_id text, destination text, event_type text, mode text, source_type text, source_id text,
+           line_user_id text, payload jsonb, is_redelivery boolean, event_time timestamptz, credential_ref text)) WITH ORDINALITY
+       AS e(webhook_event_id, destination, event_type, mode, source_type, source_id, line_user_id, payload,
+            is_redelivery, event_time, credential_ref, n)
+     ORDER BY n
+     ON CONFLICT (webhook_event_id) DO NOTHING
+     RETURNING id, webhook_event_id, received_at`,
+);
+const CLAIM = prepared(
+  `UPDATE webhook_events SET processed_at = now(), flow_lease_until = now() + $2 * interval '1 millisecond', flow_attempts = 1
+     WHERE id = ANY($1::int[]) AND processed_at IS NULL RETURNING id`,
+);
+const MARK_FLOW_DONE = prepared(`UPDATE webhook_events SET flow_done_at = now() WHERE webhook_event_id = ANY($1::text[]) AND flow_done_at IS NULL`);
+
 export class WebhookEventsTable {
   constructor(private readonly q: Queryable) {}
 
@@ -51,21 +72,7 @@ export class WebhookEventsTable {
    */
   async insertNew(events: WebhookEventInsert[]): Promise<(StoredWebhookEvent | null)[]> {
     if (events.length === 0) return [];
-    const rows = await this.q.rows<StoredWebhookEvent & { webhook_event_id: string }>(
-      `INSERT INTO webhook_events (webhook_event_id, destination, event_type, mode, source_type, source_id,
-         line_user_id, payload, is_redelivery, event_time, credential_ref)
-       SELECT e.webhook_event_id, e.destination, e.event_type, e.mode, e.source_type, e.source_id,
-         e.line_user_id, e.payload, e.is_redelivery, e.event_time, e.credential_ref
-       FROM ROWS FROM (jsonb_to_recordset($1::jsonb)
-         AS (webhook_event_id text, destination text, event_type text, mode text, source_type text, source_id text,
-             line_user_id text, payload jsonb, is_redelivery boolean, event_time timestamptz, credential_ref text)) WITH ORDINALITY
-         AS e(webhook_event_id, destination, event_type, mode, source_type, source_id, line_user_id, payload,
-              is_redelivery, event_time, credential_ref, n)
-       ORDER BY n
-       ON CONFLICT (webhook_event_id) DO NOTHING
-       RETURNING id, webhook_event_id, received_at`,
-      [events],
-    );
+    const rows = await this.q.rows<StoredWebhookEvent & { webhook_event_id: string }>(INSERT_NEW, [events]);
     const fresh = new Map(rows.map((r) => [r.webhook_event_id, { id: r.id, received_at: r.received_at }]));
     return events.map((e) => {
       const row = fresh.get(e.webhook_event_id);
@@ -87,11 +94,7 @@ export class WebhookEventsTable {
   async claim(ids: number[], flowLeaseMs: number): Promise<Set<number>> {
     if (ids.length === 0) return new Set();
     // The claim is also the first emission of its msgs: the flow's lease starts here.
-    const rows = await this.q.rows<{ id: number }>(
-      `UPDATE webhook_events SET processed_at = now(), flow_lease_until = now() + $2 * interval '1 millisecond', flow_attempts = 1
-       WHERE id = ANY($1::int[]) AND processed_at IS NULL RETURNING id`,
-      [pgIntArray([...ids].sort((a, b) => a - b)), flowLeaseMs],
-    );
+    const rows = await this.q.rows<{ id: number }>(CLAIM, [pgIntArray([...ids].sort((a, b) => a - b)), flowLeaseMs]);
     return new Set(rows.map((r) => r.id));
   }
 
@@ -120,9 +123,7 @@ export class WebhookEventsTable {
   /** Marks the flow's work of these events done (their msgs have all left the flow). */
   async markFlowDone(webhookEventIds: string[]): Promise<void> {
     if (webhookEventIds.length === 0) return;
-    await this.q.exec(`UPDATE webhook_events SET flow_done_at = now() WHERE webhook_event_id = ANY($1::text[]) AND flow_done_at IS NULL`, [
-      pgTextArray([...new Set(webhookEventIds)].sort()),
-    ]);
+    await this.q.exec(MARK_FLOW_DONE, [pgTextArray([...new Set(webhookEventIds)].sort())]);
   }
 
   /**

@@ -2,20 +2,20 @@
 // statement answers what one() answers per contact and operator, each operator's unread count,
 // and the open counts.
 import assert from 'node:assert';
-import { Sql, type SqlParam } from '../../src/db/sql';
+import { Sql, type SqlParam, type Statement } from '../../src/db/sql';
 import { Store } from '../../src/store/store';
 import { describeEachDatabase } from '../support/databases';
 
 /** The real Sql, counting the statements it runs. */
 class CountingSql extends Sql {
   statements = 0;
-  override rows<T>(text: string, params?: SqlParam[]): Promise<T[]> {
+  override rows<T>(statement: Statement, params?: SqlParam[]): Promise<T[]> {
     this.statements += 1;
-    return super.rows<T>(text, params);
+    return super.rows<T>(statement, params);
   }
-  override exec(text: string, params?: SqlParam[]): Promise<number> {
+  override exec(statement: Statement, params?: SqlParam[]): Promise<number> {
     this.statements += 1;
-    return super.exec(text, params);
+    return super.exec(statement, params);
   }
 }
 
