@@ -9,6 +9,7 @@ import { CONTACT_COLUMNS } from '../../src/store/contacts';
 import { MESSAGE_COLUMNS } from '../../src/store/messages';
 import { Store } from '../../src/store/store';
 import { describeEachDatabase } from '../support/databases';
+import { botAnswer } from '../support/store-rows';
 
 /** The statements prepared on the connection `sql`'s transaction runs on. */
 const preparedHere = (sql: Sql) =>
@@ -48,22 +49,7 @@ describeEachDatabase('prepared statements', (db) => {
         },
       ]);
       assert.strictEqual(incoming.get('prepared-1')?.content.text, 'สวัสดี');
-      const [sent] = await store.messages.insertSends([
-        {
-          lineUserId: contact.line_user_id,
-          messages: [
-            {
-              contact_id: contact.id,
-              sender: 'BOT',
-              operator_id: null,
-              session_id: null,
-              message_type: 'text',
-              content: { type: 'text', text: 'ค่ะ' },
-              retry_key: crypto.randomUUID(),
-            },
-          ],
-        },
-      ]);
+      const [sent] = await store.messages.insertSends([botAnswer(contact, ['ค่ะ'])]);
       const [mark] = await store.messages.markDelivery([{ id: sent.rows[0].id, status: 'SENT', attempts: 1, error: null, line_message_id: '9001' }]);
       assert.deepStrictEqual([mark?.delivery_status, mark?.line_message_id], ['SENT', '9001']);
       return preparedHere(tx);
@@ -118,22 +104,8 @@ describeEachDatabase('prepared statements', (db) => {
     const keeping = new Store(new Sql(db().sequelize, undefined, Number.MAX_SAFE_INTEGER));
     const renewing = new Store(new Sql(db().sequelize, undefined, 0));
     const contact = (await keeping.contacts.ensureMany(['U-growing'])).get('U-growing')!.contact;
-    const answer = (store: Store) =>
-      store.messages.insertSends([
-        {
-          lineUserId: contact.line_user_id,
-          messages: Array.from({ length: 10 }, () => ({
-            contact_id: contact.id,
-            sender: 'BOT' as const,
-            operator_id: null,
-            session_id: null,
-            message_type: 'text',
-            content: { type: 'text', text: 'ค่ะ' },
-            retry_key: crypto.randomUUID(),
-            reply_token_hash: crypto.randomUUID(),
-          })),
-        },
-      ]);
+    // Ten answers, each with a reply token: the insert checks that none is claimed already.
+    const answer = (store: Store) => store.messages.insertSends(Array.from({ length: 10 }, () => botAnswer(contact, ['ค่ะ'], crypto.randomUUID())));
     const medianMs = async (store: Store) => {
       const took: number[] = [];
       for (let i = 0; i < 7; i++) {

@@ -8,6 +8,7 @@ import assert from 'node:assert';
 import { Store } from '../../src/store/store';
 import { describeEachDatabase } from '../support/databases';
 import { genericPlanOf, indexesRead, planOf, RecordingSql, sequentialScans } from '../support/query-plans';
+import { botAnswer } from '../support/store-rows';
 
 describeEachDatabase('webhook ingest: query plans', (db) => {
   it('ensureMany reads known contacts through the unique index of LINE ids, never the trigram index', async function () {
@@ -81,23 +82,7 @@ describeEachDatabase('webhook ingest: query plans', (db) => {
         created_at: new Date(),
       },
     ]);
-    const [sent] = await store.messages.insertSends([
-      {
-        lineUserId: 'U-plans',
-        messages: [
-          {
-            contact_id: contact.id,
-            sender: 'BOT',
-            operator_id: null,
-            session_id: null,
-            message_type: 'text',
-            content: { type: 'text', text: 'ค่ะ' },
-            retry_key: crypto.randomUUID(),
-            reply_token_hash: 'plan-token',
-          },
-        ],
-      },
-    ]);
+    const [sent] = await store.messages.insertSends([botAnswer(contact, ['ค่ะ'], 'plan-token')]);
     await store.messages.markDelivery([{ id: sent.rows[0].id, status: 'SENT', attempts: 1, error: null, line_message_id: '9002' }]);
     await store.webhookEvents.markFlowDone(['plan-event-1']);
 
