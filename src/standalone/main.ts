@@ -15,6 +15,7 @@ import { EditorDoor } from './editor-door';
 import { drainRunningStores } from '../../nodes/shared/shutdown-drain';
 import { expectWebhookPath } from '../../nodes/shared/webhook-paths';
 import { collectStartGarbageSoon } from './start-garbage';
+import { migrateWhileNodesLoad } from './early-migrations';
 
 const packageRoot = path.join(__dirname, '..', '..', '..');
 const packageName: string = JSON.parse(fs.readFileSync(path.join(packageRoot, 'package.json'), 'utf8')).name;
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
   const env = readEnvironment();
   // The embedded database's WebAssembly compiles on background threads while Node-RED loads.
   if (!env.databaseUrl) void import('../db/embedded-postgres').then((embedded) => embedded.prepareEmbeddedPostgres());
+  else void migrateWhileNodesLoad(env.databaseUrl, consoleLogger);
   fs.mkdirSync(env.dataDir, { recursive: true });
   linkPackageInto(env.dataDir);
   if (installDefaultFlow(env.dataDir)) consoleLogger.info(`installed the default flow into ${env.dataDir}`);

@@ -2,7 +2,7 @@ import assert from 'node:assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize } from 'sequelize';
-import { describeEachDatabase, scratchDatabaseName, serverUrl } from '../support/databases';
+import { describeEachDatabase, onScratchDatabase, serverUrl } from '../support/databases';
 import { openDatabase } from '../../src/db/database';
 import { createMigrator, migrate, migrationFiles, pendingMigrations } from '../../src/db/migrator';
 import { isUniqueViolation } from '../../src/db/sql';
@@ -125,27 +125,6 @@ describe('migrations on a PostgreSQL server', () => {
       this.skip();
     }
   });
-
-  /** Runs `work` on a new empty database of the test server (`prepare` first, as its owner), dropped after. */
-  async function onScratchDatabase(
-    purpose: string,
-    work: (url: string) => Promise<void>,
-    prepare?: (admin: Sequelize, name: string) => Promise<unknown>,
-  ): Promise<void> {
-    const admin = new Sequelize(serverUrl!, { logging: false });
-    const name = scratchDatabaseName(purpose);
-    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    try {
-      await prepare?.(admin, name);
-      const url = new URL(serverUrl!);
-      url.pathname = `/${name}`;
-      await work(url.toString());
-    } finally {
-      await admin.query(`DROP DATABASE IF EXISTS ${name}`);
-      await admin.close();
-    }
-  }
 
   /** Sequelize instances on `url`, closed after `work`. */
   async function withInstances(url: string, options: { max?: number }[], work: (...instances: Sequelize[]) => Promise<void>): Promise<void> {

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Sequelize } from 'sequelize';
 import { openDatabase, type Database } from '../../src/db/database';
 
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'llc-test-'));
@@ -41,6 +42,27 @@ export function scratchDatabaseName(purpose: string): string {
     .replace(/[^a-z0-9_]/gi, '_')
     .slice(0, 63)
     .toLowerCase();
+}
+
+/** Runs `work` on a new empty database of the test server (`prepare` first, as its owner), dropped after. */
+export async function onScratchDatabase(
+  purpose: string,
+  work: (url: string) => Promise<void>,
+  prepare?: (admin: Sequelize, name: string) => Promise<unknown>,
+): Promise<void> {
+  const admin = new Sequelize(serverUrl!, { logging: false });
+  const name = scratchDatabaseName(purpose);
+  await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
+  try {
+    await prepare?.(admin, name);
+    const url = new URL(serverUrl!);
+    url.pathname = `/${name}`;
+    await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name}`);
+    await admin.close();
+  }
 }
 
 export type DatabaseKind = 'embedded' | 'postgres';
